@@ -1,0 +1,174 @@
+package dev.likes.core;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
+
+/**
+ * The asynchronous service, which does the work: validates, times and identifies each call, lets the store apply it,
+ * and publishes its event. {@link DefaultLikeService} is the blocking view over it.
+ */
+final class AsyncService implements AsyncLikeService {
+
+    private final LikeStore store;
+    private final EventPublisher publisher;
+    private final Clock clock;
+    private volatile boolean closed;
+
+    AsyncService(LikeService.Builder builder) {
+        this.store = builder.store;
+        this.publisher = builder.publisher;
+        this.clock = builder.clock;
+    }
+
+    @Override
+    public CompletionStage<LikeResult> like(long userId, ContentRef content) {
+        return like(userId, content, null);
+    }
+
+    @Override
+    public CompletionStage<LikeResult> unlike(long userId, ContentRef content) {
+        return unlike(userId, content, null);
+    }
+
+    @Override
+    public CompletionStage<LikeResult> like(long userId, ContentRef content, String requestId) {
+        return mutate(userId, content, LikeAction.LIKE, requestId);
+    }
+
+    @Override
+    public CompletionStage<LikeResult> unlike(long userId, ContentRef content, String requestId) {
+        return mutate(userId, content, LikeAction.UNLIKE, requestId);
+    }
+
+    private CompletionStage<LikeResult> mutate(long userId, ContentRef content, LikeAction action, String requestId) {
+        ensureOpen();
+        Instant at = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        LikeMutation mutation = new LikeMutation(newEventId(), userId, content, action, requestId, at);
+        return store.apply(mutation).thenCompose(result -> result.changed()
+                ? publish(mutation, result)
+                : CompletableFuture.completedFuture(result));
+    }
+
+    private CompletionStage<LikeResult> publish(LikeMutation mutation, LikeResult result) {
+        LikeEvent event = LikeEvent.of(mutation, result);
+        return publisher.publish(event).handle((ignored, failure) -> {
+            if (failure != null) {
+                throw new CompletionException(new EventPublishException(event, result, unwrap(failure)));
+            }
+            return result;
+        });
+    }
+
+    @Override
+    public CompletionStage<Boolean> hasLiked(long userId, ContentRef content) {
+        ensureOpen();
+        Args.positiveId("userId", userId);
+        Args.notNull("content", content);
+        return store.hasLiked(userId, content);
+    }
+
+    @Override
+    public CompletionStage<Long> count(ContentRef content) {
+        ensureOpen();
+        return store.count(Args.notNull("content", content));
+    }
+
+    @Override
+    public CompletionStage<Map<ContentRef, Long>> counts(Collection<ContentRef> contents) {
+        ensureOpen();
+        return store.counts(batch(contents));
+    }
+
+    @Override
+    public CompletionStage<Set<ContentRef>> likedAmong(long userId, Collection<ContentRef> contents) {
+        ensureOpen();
+        Args.positiveId("userId", userId);
+        return store.likedAmong(userId, batch(contents));
+    }
+
+    @Override
+    public CompletionStage<Page<Liker>> likers(ContentRef content, PageRequest page) {
+        ensureOpen();
+        Args.notNull("content", content);
+        Args.notNull("page", page);
+        Liker after = page.cursor() == null ? null : Cursors.decodeLiker(page.cursor());
+        return store.likers(content, after, page.limit()).thenApply(pageOf(page.limit(), Cursors::encode));
+    }
+
+    @Override
+    public CompletionStage<Page<UserLike>> likesOf(long userId, String contentType, PageRequest page) {
+        ensureOpen();
+        Args.positiveId("userId", userId);
+        if (contentType != null) {
+            ContentRef.checkType("contentType", contentType);
+        }
+        Args.notNull("page", page);
+        UserLike after = page.cursor() == null ? null : Cursors.decodeUserLike(page.cursor());
+        return store.likesOf(userId, contentType, after, page.limit())
+                .thenApply(pageOf(page.limit(), Cursors::encode));
+    }
+
+    /** A full page may have a successor; a short one is the last. */
+    private static <T> Function<List<T>, Page<T>> pageOf(int limit, Function<T, String> cursorOf) {
+        return items -> {
+            if (items.size() > limit) {
+                throw new LikeStoreException("store returned " + items.size() + " items for a limit of " + limit, null);
+            }
+            String next = items.size() == limit ? cursorOf.apply(items.get(items.size() - 1)) : null;
+            return new Page<>(items, next);
+        };
+    }
+
+    private static Set<ContentRef> batch(Collection<ContentRef> contents) {
+        Args.notNull("contents", contents);
+        if (contents.isEmpty() || contents.size() > LikeService.MAX_BATCH_SIZE) {
+            throw new IllegalArgumentException("contents must hold between 1 and " + LikeService.MAX_BATCH_SIZE
+                    + " items, but held " + contents.size());
+        }
+        Set<ContentRef> distinct = new LinkedHashSet<>(contents.size() * 2);
+        for (ContentRef content : contents) {
+            distinct.add(Args.notNull("contents element", content));
+        }
+        return distinct;
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("LikeService is closed");
+        }
+    }
+
+    /** A random (version 4) UUID from the thread's generator: no shared lock on the like path. */
+    private static String newEventId() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        long msb = (random.nextLong() & ~0xF000L) | 0x4000L;
+        long lsb = (random.nextLong() & ~(0xC000_0000_0000_0000L)) | 0x8000_0000_0000_0000L;
+        return new UUID(msb, lsb).toString();
+    }
+
+    void close() {
+        closed = true;
+    }
+
+    static Throwable unwrap(Throwable failure) {
+        Throwable cause = failure;
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException)
+                && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause;
+    }
+}

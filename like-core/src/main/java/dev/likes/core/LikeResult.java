@@ -1,0 +1,60 @@
+package dev.likes.core;
+
+/**
+ * The outcome of a like or unlike: whether the state changed, the user's state afterwards and the content's count
+ * afterwards, all taken atomically with the change.
+ *
+ * @param status what happened
+ * @param liked whether the user likes the content after the operation
+ * @param count how many users like the content after the operation
+ * @param version the content's change sequence number after the operation: it grows by one with every state change
+ *     of the content, so events carrying it can be applied in order per content (and therefore per user and content)
+ */
+public record LikeResult(Status status, boolean liked, long count, long version) {
+
+    /** What a like or unlike did. */
+    public enum Status {
+        /** The state changed; an event was published for it. */
+        APPLIED,
+        /** The user was already in the asked-for state (a repeated click); nothing changed, no event. */
+        UNCHANGED,
+        /**
+         * The request ID was seen before within the store's request-ID retention; the operation was not applied again.
+         * {@link #liked()} and {@link #count()} give the current state.
+         */
+        DUPLICATE_REQUEST
+    }
+
+    /**
+     * Validates the result.
+     *
+     * @param status see the record component of that name
+     * @param liked see the record component of that name
+     * @param count see the record component of that name
+     * @param version see the record component of that name
+     * @throws NullPointerException if {@code status} is null
+     * @throws IllegalArgumentException if {@code count} or {@code version} is negative, or {@code liked} with a zero
+     *     count
+     */
+    public LikeResult {
+        Args.notNull("status", status);
+        if (count < 0) {
+            throw new IllegalArgumentException("count must be at least 0, but was " + count);
+        }
+        if (version < 0) {
+            throw new IllegalArgumentException("version must be at least 0, but was " + version);
+        }
+        if (liked && count == 0) {
+            throw new IllegalArgumentException("count must be at least 1 when liked, but was 0");
+        }
+    }
+
+    /**
+     * Tells whether this operation changed the state.
+     *
+     * @return {@code true} if and only if the status is {@link Status#APPLIED}
+     */
+    public boolean changed() {
+        return status == Status.APPLIED;
+    }
+}

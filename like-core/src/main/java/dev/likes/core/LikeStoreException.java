@@ -1,0 +1,17 @@
+package dev.likes.core;
+
+/** A {@link LikeStore} could not do what was asked: its backend is unreachable, timed out or failed. */
+public class LikeStoreException extends LikeException {
+
+    private static final long serialVersionUID = 1L;
+
+    /**
+     * Creates the exception.
+     *
+     * @param message what failed; never include credentials
+     * @param cause the underlying failure, or {@code null}
+     */
+    public LikeStoreException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

@@ -1,0 +1,36 @@
+# Shared helpers for the project's scripts. Source it; it changes nothing by itself.
+
+# The repository root, whatever directory a script is called from.
+LIKE_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+# apt_install PKG...: installs the Debian packages that are missing (idempotent; needs root on Debian).
+apt_install() {
+  local missing=()
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if ! command -v apt-get >/dev/null 2>&1; then
+    die "missing packages: ${missing[*]}; this is not a Debian-like system: install their equivalents by hand"
+  fi
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  log "installing ${missing[*]} (apt-get)"
+  $sudo apt-get update -qq >/dev/null || die "apt-get update failed"
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
+    || die "apt-get install ${missing[*]} failed"
+}
+
+# ensure_build_tools: a JDK 17+ and Maven 3.8.6+ on the PATH.
+ensure_build_tools() {
+  command -v javac >/dev/null 2>&1 || apt_install openjdk-17-jdk-headless
+  command -v mvn >/dev/null 2>&1 || apt_install maven
+  local v
+  v=$(javac -version 2>&1 | sed -E 's/^javac ([0-9]+).*/\1/')
+  [ "${v:-0}" -ge 17 ] 2>/dev/null || die "javac 17 or newer is needed, found: $(javac -version 2>&1)"
+}
+
+MVN=(mvn -B -ntp -Dstyle.color=never)
