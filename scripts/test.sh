@@ -1,8 +1,20 @@
 #!/usr/bin/env bash
-# Runs every test: unit tests (*Test) and integration tests (*IT).
+# Runs every test: unit tests (*Test) and, against real servers, integration tests (*IT).
+# Starts Redis, a Redis Cluster, MariaDB and Kafka with scripts/services.sh (installing them if needed), runs
+# `mvn verify`, and stops the servers it started, also when the build fails or is interrupted.
 # Usage: scripts/test.sh [extra Maven arguments]
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 ensure_build_tools
 cd "$LIKE_ROOT"
+
+stop_services() { bash scripts/services.sh stop >/dev/null 2>&1 || log "warning: scripts/services.sh stop failed"; }
+trap stop_services EXIT
+trap 'exit 130' INT TERM
+
+t0=$SECONDS
+bash scripts/services.sh start
+log "servers ready in $((SECONDS - t0)) s"
+eval "$(bash scripts/services.sh env)"
+
 "${MVN[@]}" verify "$@"
