@@ -68,7 +68,7 @@ public final class InMemoryLikeStore implements LikeStore {
     @Override
     public CompletionStage<LikeResult> apply(LikeMutation mutation) {
         if (mutation.requestId() != null
-                && !claim(new RequestKey(mutation.userId(), mutation.requestId()), mutation.at())) {
+                && !claim(new RequestKey(mutation.userId(), mutation.content(), mutation.requestId()), mutation.at())) {
             return CompletableFuture.completedFuture(current(mutation.userId(), mutation.content()));
         }
         ContentState state = contents.computeIfAbsent(mutation.content(), c -> new ContentState());
@@ -216,7 +216,7 @@ public final class InMemoryLikeStore implements LikeStore {
         }
     }
 
-    private record RequestKey(long userId, String requestId) {}
+    private record RequestKey(long userId, ContentRef content, String requestId) {}
 
     private record Claim(RequestKey key, long expiresAt) {}
 
@@ -228,7 +228,7 @@ public final class InMemoryLikeStore implements LikeStore {
         private Builder() {}
 
         /**
-         * How long a (user, request ID) is remembered, so that a retry within it is not applied again. Default
+         * How long a (user, content, request ID) is remembered, so that a retry within it is not applied again. Default
          * {@link #DEFAULT_REQUEST_ID_TTL}.
          *
          * @param ttl a positive duration of at least one millisecond

@@ -7,8 +7,8 @@ import java.time.Instant;
  * mutation, none for unchanged or duplicate ones.
  *
  * <p>Consumers apply events idempotently and in order per (user, content) by {@link #version()}: for one content,
- * versions grow by one with every state change, so an event whose version is not greater than the last applied one
- * for the same (user, content) is a redelivery or arrived late and must not win.
+ * versions strictly increase with every state change, so an event whose version is not greater than the last applied
+ * one for the same (user, content) is a redelivery or arrived late and must not win.
  *
  * @param eventId unique per event; a redelivered event keeps its ID
  * @param requestId the client's request ID, or {@code null}

@@ -9,7 +9,8 @@ import java.time.Instant;
  * @param userId the acting user, greater than 0
  * @param content what is liked or unliked
  * @param action like or unlike
- * @param requestId the client's request ID, or {@code null}; the same (user, request ID) is applied at most once
+ * @param requestId the client's request ID, or {@code null}; the same (user, content, request ID) is applied at most
+ *     once
  * @param at when the service received the mutation; stores record it as the like time
  */
 public record LikeMutation(

@@ -7,8 +7,9 @@ package dev.likes.core;
  * @param status what happened
  * @param liked whether the user likes the content after the operation
  * @param count how many users like the content after the operation
- * @param version the content's change sequence number after the operation: it grows by one with every state change
- *     of the content, so events carrying it can be applied in order per content (and therefore per user and content)
+ * @param version the content's version after the operation: it strictly increases with every state change of the
+ *     content (by one in some stores, by a time-based step in others), so events carrying it can be applied in order
+ *     per content, and therefore per (user, content); 0 when the content never changed
  */
 public record LikeResult(Status status, boolean liked, long count, long version) {
 
@@ -19,7 +20,8 @@ public record LikeResult(Status status, boolean liked, long count, long version)
         /** The user was already in the asked-for state (a repeated click); nothing changed, no event. */
         UNCHANGED,
         /**
-         * The request ID was seen before within the store's request-ID retention; the operation was not applied again.
+         * The (user, content, request ID) was seen before within the store's request-ID retention; the operation was
+         * not applied again.
          * {@link #liked()} and {@link #count()} give the current state.
          */
         DUPLICATE_REQUEST

@@ -10,7 +10,7 @@ import java.util.Set;
  *
  * <p><b>Guarantees.</b> Like and unlike are idempotent: repeating one changes nothing and is not an error. Each is
  * atomic per (user, content), and its {@link LikeResult} reports the state and count taken in the same atomic step.
- * With a request ID, the same (user, request ID) is applied at most once. Every applied change produces one
+ * With a request ID, the same (user, content, request ID) is applied at most once. Every applied change produces one
  * {@link LikeEvent}, and a call returns only after the {@link EventPublisher} accepted it. Counts are exact.
  *
  * <p><b>Threads.</b> Instances are thread-safe. The methods here block until the store answers; {@link #async()}
@@ -37,8 +37,8 @@ public interface LikeService extends AutoCloseable {
     LikeResult like(long userId, ContentRef content);
 
     /**
-     * Like {@link #like(long, ContentRef)}, applied at most once per (user, request ID): a retry of the same click
-     * sends the same ID and gets {@link LikeResult.Status#DUPLICATE_REQUEST}.
+     * Like {@link #like(long, ContentRef)}, applied at most once per (user, content, request ID): a retry of the same
+     * click sends the same ID and gets {@link LikeResult.Status#DUPLICATE_REQUEST}.
      *
      * @param userId the user, greater than 0
      * @param content the content
@@ -58,7 +58,7 @@ public interface LikeService extends AutoCloseable {
     LikeResult unlike(long userId, ContentRef content);
 
     /**
-     * Like {@link #unlike(long, ContentRef)}, applied at most once per (user, request ID).
+     * Like {@link #unlike(long, ContentRef)}, applied at most once per (user, content, request ID).
      *
      * @param userId the user, greater than 0
      * @param content the content

@@ -14,7 +14,7 @@ import java.util.concurrent.CompletionStage;
  * <ul>
  *   <li>{@link #apply} is atomic and linearizable per (user, content): it reads the state, changes it, updates the
  *       count and the content's version, and returns all of them as one step. No check-then-act across round trips.
- *   <li>A (user, request ID) pair is applied at most once while the store retains request IDs.
+ *   <li>A (user, content, request ID) is applied at most once while the store retains request IDs.
  *   <li>Counts are exact: a content's count equals the number of users whose state is liked.
  *   <li>Listings follow {@link Liker#NEWEST_FIRST} and {@link UserLike#NEWEST_FIRST} and continue strictly after the
  *       item given as {@code after}.

@@ -30,7 +30,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * c|type|id                          -> count,version         the counter row
  * l|type|id|~time|~user              -> user,time             likers, newest first by key order
  * u|user|~time|~type|~id             -> type:id,time          a user's likes, newest first by key order
- * r|user|requestId                   -> expiry (ms)           request IDs seen
+ * r|type|id|user|requestId          -> expiry (ms)           request IDs seen
  * </pre>
  *
  * {@code ~} marks an inverted, fixed-width field, so that ascending key order is the newest-first listing order and a
@@ -95,9 +95,9 @@ public final class SortedKeyValueLikeStore implements LikeStore {
         }
     }
 
-    /** Takes a (user, request ID) unless it is held and unexpired; atomic through the map's compare-and-set. */
+    /** Takes a (user, content, request ID) unless it is held and unexpired; atomic through the map's compare-and-set. */
     private boolean claim(LikeMutation m) {
-        String key = "r|" + pad(m.userId()) + '|' + m.requestId();
+        String key = "r|" + contentKey(m.content()) + '|' + pad(m.userId()) + '|' + m.requestId();
         long now = m.at().toEpochMilli();
         String expiry = Long.toString(now + requestIdTtlMillis);
         String held = kv.putIfAbsent(key, expiry);
