@@ -1,2 +1,5 @@
-/** The Redis tier of the like service (module {@code like-redis}); its store arrives with its own issue. */
+/**
+ * The Redis tier of the like service (module {@code like-redis}): {@link dev.likes.redis.RedisLikeStore}, on Lettuce,
+ * for a single Redis or a Redis Cluster.
+ */
 package dev.likes.redis;

@@ -1,0 +1,127 @@
+package dev.likes.redis;
+
+import dev.likes.core.LikeStoreException;
+import io.lettuce.core.RedisCommandTimeoutException;
+import io.lettuce.core.RedisConnectionException;
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+
+/**
+ * The store's access to Redis: every call gets the store's timeout and has its failures turned into
+ * {@link LikeStoreException}s that say what happened without naming credentials. Works the same on one Redis and on a
+ * cluster (Lettuce routes a script by its first key). Callbacks run on Lettuce's I/O threads and never block.
+ */
+final class Redis {
+
+    private final RedisClusterAsyncCommands<String, String> commands;
+    private final long timeoutMillis;
+
+    Redis(RedisClusterAsyncCommands<String, String> commands, Duration timeout) {
+        this.commands = commands;
+        this.timeoutMillis = timeout.toMillis();
+    }
+
+    RedisClusterAsyncCommands<String, String> commands() {
+        return commands;
+    }
+
+    /** Runs a command with the store's timeout and failure translation. */
+    <T> CompletableFuture<T> call(String what, Function<RedisClusterAsyncCommands<String, String>, CompletionStage<T>> command) {
+        CompletableFuture<T> future;
+        try {
+            future = command.apply(commands).toCompletableFuture();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(translate(what, e));
+        }
+        return future.orTimeout(timeoutMillis, TimeUnit.MILLISECONDS).handle((value, failure) -> {
+            if (failure != null) {
+                throw new CompletionException(translate(what, failure));
+            }
+            return value;
+        });
+    }
+
+    /** Runs a script by its SHA; after {@code NOSCRIPT} (a restarted or failed-over Redis) sends it whole once. */
+    <T> CompletableFuture<T> script(Script script, String[] keys, String... args) {
+        return call(script.name, c -> c.<T>evalsha(script.sha, script.output, keys, args)
+                .toCompletableFuture()
+                .exceptionallyCompose(failure -> unwrap(failure) instanceof RedisNoScriptException
+                        ? c.<T>eval(script.source, script.output, keys, args)
+                        : CompletableFuture.failedFuture(failure)));
+    }
+
+    private LikeStoreException translate(String what, Throwable failure) {
+        Throwable cause = unwrap(failure);
+        if (cause instanceof LikeStoreException) {
+            return (LikeStoreException) cause;
+        }
+        if (cause instanceof TimeoutException || cause instanceof RedisCommandTimeoutException) {
+            return new LikeStoreException("Redis did not answer " + what + " within " + timeoutMillis
+                    + " ms; the outcome is unknown: retry with the same request ID", cause);
+        }
+        if (cause instanceof RedisConnectionException) {
+            return new LikeStoreException("Redis is unreachable (" + what + ")", cause);
+        }
+        return new LikeStoreException("Redis failed " + what + ": " + cause.getMessage(), cause);
+    }
+
+    static Throwable unwrap(Throwable failure) {
+        Throwable cause = failure;
+        while (cause instanceof CompletionException && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause;
+    }
+
+    /** A Lua script from the jar, with its SHA-1 so it can be called by {@code EVALSHA}. */
+    static final class Script {
+        final String name;
+        final String source;
+        final String sha;
+        final ScriptOutputType output;
+
+        private Script(String name, String source, ScriptOutputType output) {
+            this.name = name;
+            this.source = source;
+            this.sha = sha1(source);
+            this.output = output;
+        }
+
+        static Script load(String name, ScriptOutputType output) {
+            try (InputStream in = Redis.class.getResourceAsStream(name + ".lua")) {
+                if (in == null) {
+                    throw new IllegalStateException("script " + name + ".lua is missing from the jar");
+                }
+                return new Script(name, new String(in.readAllBytes(), StandardCharsets.UTF_8), output);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read script " + name, e);
+            }
+        }
+
+        private static String sha1(String text) {
+            try {
+                byte[] digest = java.security.MessageDigest.getInstance("SHA-1")
+                        .digest(text.getBytes(StandardCharsets.UTF_8));
+                StringBuilder hex = new StringBuilder(40);
+                for (byte b : digest) {
+                    hex.append(Character.forDigit((b >> 4) & 0xf, 16)).append(Character.forDigit(b & 0xf, 16));
+                }
+                return hex.toString();
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException("SHA-1 is missing from this JVM", e);
+            }
+        }
+    }
+}

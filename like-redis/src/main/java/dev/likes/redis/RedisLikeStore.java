@@ -1,0 +1,720 @@
+package dev.likes.redis;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.likes.core.ContentRef;
+import dev.likes.core.LikeAction;
+import dev.likes.core.LikeMutation;
+import dev.likes.core.LikeResult;
+import dev.likes.core.LikeStore;
+import dev.likes.core.LikeStoreException;
+import dev.likes.core.Liker;
+import dev.likes.core.UserLike;
+import io.lettuce.core.KeyValue;
+import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Predicate;
+
+/**
+ * A {@link LikeStore} on Redis (single node or Redis Cluster), through Lettuce: the hot tier of the like service.
+ *
+ * <p><b>Atomicity.</b> Every like and unlike is applied by one Lua script that reads the user's state, checks the
+ * request ID, changes the state, the count and the version and returns them, as one step: there is no check-then-act
+ * across round trips. Concurrent calls for one content are group-committed: coalesced into one script call (up to
+ * {@link Builder#maxBatchSize(int)}) that applies them in arrival order and returns each its own result. Scripts run
+ * by {@code EVALSHA}; after {@code NOSCRIPT} (a restarted or failed-over Redis) a script is sent whole once. All keys
+ * of a content share its hash tag (see the key layout in the README), so this works on a cluster unchanged.
+ *
+ * <p><b>Two modes.</b> Without a backing store, Redis is the source of truth: keys never expire and Redis also keeps
+ * the newest-first listings (a likers index per content, a likes index per user; the user index is updated right
+ * after the content's script, order-safely by version). With {@link Builder#backingStore(LikeStore)}, Redis is a
+ * cache of the durable store: a content's keys expire together (hot content after {@link Builder#hotTtl}, refreshed
+ * on write; content loaded for reading after {@link Builder#coldTtl}); a content Redis does not hold is loaded from
+ * the durable store once per miss, however many callers miss together (a count alone for reads of counts); contents
+ * nobody likes are cached empty for {@link Builder#emptyTtl}; and listings are the durable store's. The durable store
+ * is kept up to date by the events (Kafka and a consumer), not by this store.
+ *
+ * <p><b>Memory.</b> A content's likers live in hashes of at most 128 users ({@code userId / 128} picks the hash,
+ * {@code userId % 128} the field, the like time in seconds the value), which Redis keeps in its compact listpack
+ * encoding; like times are kept to the second.
+ *
+ * <p><b>Failures.</b> Every call fails with a {@link LikeStoreException} within {@link Builder#commandTimeout}
+ * when Redis is unreachable or slow; after a timeout the outcome is unknown, and a retry with the same request ID is
+ * safe. Stages complete on Lettuce's I/O threads: dependent stages must not block.
+ *
+ * <p>Thread-safe. {@link #close()} closes the connection this store opened and, if it created the client from a URI,
+ * the client; a client the host passed in stays open.
+ */
+public final class RedisLikeStore implements LikeStore {
+
+    /** Key prefix unless configured. */
+    public static final String DEFAULT_KEY_PREFIX = "like";
+    /** How long written contents stay in Redis after their last write, with a backing store: 24 hours. */
+    public static final Duration DEFAULT_HOT_TTL = Duration.ofHours(24);
+    /** How long contents loaded for reading stay, with a backing store: 1 hour. */
+    public static final Duration DEFAULT_COLD_TTL = Duration.ofHours(1);
+    /** How long a content nobody likes is cached as empty, with a backing store: 1 minute. */
+    public static final Duration DEFAULT_EMPTY_TTL = Duration.ofMinutes(1);
+    /** How long request IDs are remembered: 24 hours. */
+    public static final Duration DEFAULT_REQUEST_ID_TTL = Duration.ofHours(24);
+    /** How long a Redis call may take before it fails: 1 second. */
+    public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(1);
+    /** How long one read-through load may take: 30 seconds. */
+    public static final Duration DEFAULT_LOAD_TIMEOUT = Duration.ofSeconds(30);
+    /** The most mutations one script call applies: 64. */
+    public static final int DEFAULT_MAX_BATCH_SIZE = 64;
+
+    private static final int MAX_LOAD_RETRIES = 3;
+
+    private final Redis redis;
+    private final Keys keys;
+    private final LikeStore durable;
+    private final ReadThrough readThrough;
+    private final GroupCommit groupCommit;
+    private final Redis.Script applyScript = Redis.Script.load("apply", ScriptOutputType.MULTI);
+    private final Redis.Script userIndexScript = Redis.Script.load("user-index", ScriptOutputType.INTEGER);
+    private final String truthFlag;
+    private final String indexFlag;
+    private final String hotTtlMillis;
+    private final String requestIdTtlMillis;
+    private final Cache<ContentRef, Counted> localCounts;
+    private final LongAdder localHits = new LongAdder();
+    private final LongAdder localMisses = new LongAdder();
+    private final Predicate<ContentRef> contentFilter;
+    private final StatefulConnection<String, String> connection;
+    private final AutoCloseable ownedClient;
+
+    private RedisLikeStore(Builder b, StatefulConnection<String, String> connection,
+            RedisClusterAsyncCommands<String, String> commands, AutoCloseable ownedClient) {
+        this.connection = connection;
+        this.ownedClient = ownedClient;
+        this.redis = new Redis(commands, b.commandTimeout);
+        this.keys = new Keys(b.keyPrefix);
+        this.durable = b.durable;
+        this.readThrough = durable == null
+                ? null
+                : new ReadThrough(redis, keys, durable, b.coldTtl, b.emptyTtl, b.loadTimeout);
+        this.truthFlag = durable == null ? "1" : "0";
+        this.indexFlag = durable == null ? "1" : "0";
+        this.hotTtlMillis = durable == null ? "0" : Long.toString(b.hotTtl.toMillis());
+        this.requestIdTtlMillis = Long.toString(b.requestIdTtl.toMillis());
+        this.localCounts = b.localCacheTtl == null
+                ? null
+                : Caffeine.newBuilder()
+                        .expireAfterWrite(b.localCacheTtl)
+                        .maximumSize(b.localCacheSize)
+                        .build();
+        this.contentFilter = b.contentFilter;
+        this.groupCommit = new GroupCommit(b.maxBatchSize, this::applyBatch);
+    }
+
+    /**
+     * A builder over a client the host owns; the store opens one connection on it and closes that connection.
+     *
+     * @param client a standalone client
+     * @return the builder
+     */
+    public static Builder builder(RedisClient client) {
+        return new Builder(Args.notNull("client", client), null);
+    }
+
+    /**
+     * A builder over a cluster client the host owns; the store opens one connection on it and closes that
+     * connection.
+     *
+     * @param client a cluster client
+     * @return the builder
+     */
+    public static Builder builder(RedisClusterClient client) {
+        return new Builder(null, Args.notNull("client", client));
+    }
+
+    /**
+     * A builder that creates its own client for {@code uri} (password and TLS as Lettuce's {@link RedisURI} allows),
+     * with commands rejected at once while disconnected, and shuts it down on {@link #close()}.
+     *
+     * @param uri e.g. {@code redis://127.0.0.1:6379} or {@code rediss://:password@host:6380}
+     * @return the builder
+     */
+    public static Builder builder(RedisURI uri) {
+        Builder builder = new Builder(null, null);
+        builder.uri = Args.notNull("uri", uri);
+        return builder;
+    }
+
+    // ---- writes ----
+
+    @Override
+    public CompletionStage<LikeResult> apply(LikeMutation mutation) {
+        if (!known(mutation.content())) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException(
+                    "content " + mutation.content() + " is unknown: the content filter rejected it"));
+        }
+        return groupCommit.submit(mutation);
+    }
+
+    private CompletionStage<List<CompletionStage<LikeResult>>> applyBatch(ContentRef content, List<LikeMutation> batch) {
+        return applyBatch(content, batch, MAX_LOAD_RETRIES);
+    }
+
+    private CompletableFuture<List<CompletionStage<LikeResult>>> applyBatch(
+            ContentRef content, List<LikeMutation> batch, int loadsLeft) {
+        String[] scriptKeys = new String[3 + 2 * batch.size()];
+        scriptKeys[0] = keys.meta(content);
+        scriptKeys[1] = keys.bucketSet(content);
+        scriptKeys[2] = keys.likers(content);
+        String[] args = new String[5 + 6 * batch.size()];
+        args[0] = truthFlag;
+        args[1] = indexFlag;
+        args[2] = hotTtlMillis;
+        args[3] = requestIdTtlMillis;
+        args[4] = keys.bucketPrefix(content);
+        for (int i = 0; i < batch.size(); i++) {
+            LikeMutation m = batch.get(i);
+            String bucket = keys.bucket(content, m.userId());
+            scriptKeys[3 + 2 * i] = bucket;
+            scriptKeys[4 + 2 * i] = m.requestId() == null ? bucket : keys.request(content, m.userId(), m.requestId());
+            int a = 5 + 6 * i;
+            args[a] = m.action() == LikeAction.LIKE ? "1" : "0";
+            args[a + 1] = Keys.field(m.userId());
+            args[a + 2] = Long.toString(Keys.bucketId(m.userId()));
+            args[a + 3] = Long.toString(m.at().getEpochSecond());
+            args[a + 4] = m.requestId() == null ? "0" : "1";
+            args[a + 5] = Keys.pad(m.userId(), 20);
+        }
+        return redis.<List<Object>>script(applyScript, scriptKeys, args).thenCompose(reply -> {
+            if (reply.size() == 1 && ((Long) reply.get(0)) == -1) {
+                if (readThrough == null || loadsLeft == 0) {
+                    return CompletableFuture.failedFuture(
+                            new LikeStoreException("content " + content + " could not be loaded into Redis", null));
+                }
+                return readThrough.loadState(content).thenCompose(loaded -> applyBatch(content, batch, loadsLeft - 1));
+            }
+            List<CompletionStage<LikeResult>> results = new ArrayList<>(batch.size());
+            for (int i = 0; i < batch.size(); i++) {
+                LikeResult result = result(reply, i);
+                remember(content, result.count(), result.version());
+                results.add(result.changed() && readThrough == null
+                        ? indexForUser(batch.get(i), result)
+                        : CompletableFuture.completedFuture(result));
+            }
+            return CompletableFuture.completedFuture(results);
+        });
+    }
+
+    private static LikeResult result(List<Object> reply, int i) {
+        long status = (Long) reply.get(4 * i);
+        LikeResult.Status s = status == 1
+                ? LikeResult.Status.APPLIED
+                : status == 2 ? LikeResult.Status.UNCHANGED : LikeResult.Status.DUPLICATE_REQUEST;
+        return new LikeResult(s, (Long) reply.get(4 * i + 1) == 1, (Long) reply.get(4 * i + 2), (Long) reply.get(4 * i + 3));
+    }
+
+    private CompletionStage<LikeResult> indexForUser(LikeMutation m, LikeResult result) {
+        String member = Keys.userLikeMember(m.at().getEpochSecond(), m.content());
+        return redis.<Long>script(
+                        userIndexScript,
+                        new String[] {keys.userLikes(m.userId()), keys.userVersions(m.userId())},
+                        m.content().toString(),
+                        Long.toString(result.version()),
+                        m.action() == LikeAction.LIKE ? "1" : "0",
+                        member)
+                .thenApply(ignored -> result);
+    }
+
+    // ---- reads ----
+
+    @Override
+    public CompletionStage<Boolean> hasLiked(long userId, ContentRef content) {
+        if (!known(content)) {
+            return CompletableFuture.completedFuture(false);
+        }
+        return readLiked(userId, content).thenCompose(liked -> {
+            if (liked != null) {
+                return CompletableFuture.completedFuture(liked);
+            }
+            return readThrough.loadState(content)
+                    .thenCompose(loaded -> readLiked(userId, content))
+                    .thenCompose(again -> again != null
+                            ? CompletableFuture.completedFuture(again)
+                            : durable.hasLiked(userId, content));
+        });
+    }
+
+    /** True or false, or null when (with a backing store) the content's state is not in Redis. */
+    private CompletableFuture<Boolean> readLiked(long userId, ContentRef content) {
+        CompletableFuture<String> value =
+                redis.call("HGET status", c -> c.hget(keys.bucket(content, userId), Keys.field(userId)));
+        if (readThrough == null) {
+            return value.thenApply(v -> v != null);
+        }
+        CompletableFuture<String> loaded = redis.call("HGET meta", c -> c.hget(keys.meta(content), "s"));
+        return value.thenCombine(loaded, (v, s) -> "1".equals(s) ? Boolean.valueOf(v != null) : null);
+    }
+
+    @Override
+    public CompletionStage<Long> count(ContentRef content) {
+        if (!known(content)) {
+            return CompletableFuture.completedFuture(0L);
+        }
+        Long cached = cachedCount(content);
+        if (cached != null) {
+            return CompletableFuture.completedFuture(cached);
+        }
+        return readCount(content).thenCompose(n -> n != null || readThrough == null
+                ? CompletableFuture.completedFuture(n == null ? 0L : n)
+                : readThrough.loadCount(content).thenApply(loaded -> {
+                    remember(content, loaded, 0);
+                    return loaded;
+                }));
+    }
+
+    /** The count in Redis (remembered locally), or null when Redis does not hold it. */
+    private CompletableFuture<Long> readCount(ContentRef content) {
+        return redis.call("HMGET meta", c -> c.hmget(keys.meta(content), "n", "v")).thenApply(values -> {
+            String n = value(values.get(0));
+            if (n == null) {
+                return null;
+            }
+            String v = value(values.get(1));
+            long count = Long.parseLong(n);
+            remember(content, count, v == null ? 0 : Long.parseLong(v));
+            return count;
+        });
+    }
+
+    @Override
+    public CompletionStage<Map<ContentRef, Long>> counts(Set<ContentRef> contents) {
+        Map<ContentRef, Long> counts = new HashMap<>(contents.size() * 2);
+        Map<ContentRef, CompletableFuture<Long>> reads = new HashMap<>();
+        for (ContentRef content : contents) {
+            Long cached = known(content) ? cachedCount(content) : Long.valueOf(0);
+            if (cached != null) {
+                counts.put(content, cached);
+            } else {
+                reads.put(content, readCount(content));
+            }
+        }
+        return CompletableFuture.allOf(reads.values().toArray(new CompletableFuture<?>[0])).thenCompose(done -> {
+            Set<ContentRef> missing = new HashSet<>();
+            reads.forEach((content, read) -> {
+                Long n = read.join();
+                if (n != null || readThrough == null) {
+                    counts.put(content, n == null ? 0L : n);
+                } else {
+                    missing.add(content);
+                }
+            });
+            if (missing.isEmpty()) {
+                return CompletableFuture.completedFuture(counts);
+            }
+            return readThrough.loadCounts(missing).thenApply(loaded -> {
+                loaded.forEach((content, n) -> remember(content, n, 0));
+                counts.putAll(loaded);
+                return counts;
+            });
+        });
+    }
+
+    @Override
+    public CompletionStage<Set<ContentRef>> likedAmong(long userId, Set<ContentRef> contents) {
+        Map<ContentRef, CompletableFuture<Boolean>> reads = new HashMap<>();
+        for (ContentRef content : contents) {
+            if (known(content)) {
+                reads.put(content, readLiked(userId, content));
+            }
+        }
+        return CompletableFuture.allOf(reads.values().toArray(new CompletableFuture<?>[0])).thenCompose(done -> {
+            Set<ContentRef> liked = new HashSet<>();
+            Set<ContentRef> notLoaded = new HashSet<>();
+            reads.forEach((content, read) -> {
+                Boolean value = read.join();
+                if (value == null) {
+                    notLoaded.add(content);
+                } else if (value) {
+                    liked.add(content);
+                }
+            });
+            if (notLoaded.isEmpty()) {
+                return CompletableFuture.completedFuture(liked);
+            }
+            return durable.likedAmong(userId, notLoaded).thenApply(more -> {
+                liked.addAll(more);
+                return liked;
+            });
+        });
+    }
+
+    /**
+     * {@inheritDoc} With a backing store, this is the backing store's listing, which follows the events and so may
+     * lag behind the latest likes.
+     */
+    @Override
+    public CompletionStage<List<Liker>> likers(ContentRef content, Liker after, int limit) {
+        if (durable != null) {
+            return durable.likers(content, after, limit);
+        }
+        Range<String> range = after == null
+                ? Range.unbounded()
+                : Range.from(Range.Boundary.unbounded(),
+                        Range.Boundary.excluding(Keys.likerMember(after.likedAt().getEpochSecond(), after.userId())));
+        return redis.call("ZREVRANGEBYLEX likers", c -> c.zrevrangebylex(keys.likers(content), range, Limit.create(0, limit)))
+                .thenApply(members -> {
+                    List<Liker> page = new ArrayList<>(members.size());
+                    for (String member : members) {
+                        int colon = member.indexOf(':');
+                        page.add(new Liker(
+                                Long.parseLong(member.substring(colon + 1)),
+                                Instant.ofEpochSecond(Long.parseLong(member.substring(0, colon)))));
+                    }
+                    return page;
+                });
+    }
+
+    /**
+     * {@inheritDoc} With a backing store, this is the backing store's listing, which follows the events and so may
+     * lag behind the latest likes.
+     */
+    @Override
+    public CompletionStage<List<UserLike>> likesOf(long userId, String contentType, UserLike after, int limit) {
+        if (durable != null) {
+            return durable.likesOf(userId, contentType, after, limit);
+        }
+        String from = after == null
+                ? null
+                : Keys.userLikeMember(after.likedAt().getEpochSecond(), after.content());
+        return scanUserLikes(userId, contentType, from, limit, new ArrayList<>(Math.min(limit, 64)));
+    }
+
+    /** Reads the user's index from {@code from} on, keeping the likes of {@code contentType}, until the page is full. */
+    private CompletableFuture<List<UserLike>> scanUserLikes(
+            long userId, String contentType, String from, int limit, List<UserLike> page) {
+        int batch = contentType == null ? limit - page.size() : Math.max(100, limit - page.size());
+        Range<String> range = from == null
+                ? Range.unbounded()
+                : Range.from(Range.Boundary.unbounded(), Range.Boundary.excluding(from));
+        return redis.call("ZREVRANGEBYLEX user likes",
+                        c -> c.zrevrangebylex(keys.userLikes(userId), range, Limit.create(0, batch)))
+                .thenCompose(members -> {
+                    for (String member : members) {
+                        String[] parts = member.split("!");
+                        if (contentType == null || contentType.equals(parts[1])) {
+                            page.add(new UserLike(
+                                    ContentRef.of(parts[1], Long.parseLong(parts[2])),
+                                    Instant.ofEpochSecond(Long.parseLong(parts[0]))));
+                            if (page.size() == limit) {
+                                return CompletableFuture.completedFuture(page);
+                            }
+                        }
+                    }
+                    if (members.size() < batch) {
+                        return CompletableFuture.completedFuture(page);
+                    }
+                    return scanUserLikes(userId, contentType, members.get(members.size() - 1), limit, page);
+                });
+    }
+
+    // ---- local count cache ----
+
+    private Long cachedCount(ContentRef content) {
+        if (localCounts == null) {
+            return null;
+        }
+        Counted counted = localCounts.getIfPresent(content);
+        if (counted == null) {
+            localMisses.increment();
+            return null;
+        }
+        localHits.increment();
+        return counted.count;
+    }
+
+    /** Keeps the newest count seen through this store; an older answer never replaces a newer one. */
+    private void remember(ContentRef content, long count, long version) {
+        if (localCounts != null) {
+            Counted seen = new Counted(count, version);
+            localCounts.asMap().merge(content, seen, (old, now) -> now.version >= old.version ? now : old);
+        }
+    }
+
+    private record Counted(long count, long version) {}
+
+    /**
+     * Count reads answered by the local cache, since the store was built (0 without a local cache).
+     *
+     * @return the number of hits
+     */
+    public long localCacheHits() {
+        return localHits.sum();
+    }
+
+    /**
+     * Count reads the local cache could not answer, since the store was built (0 without a local cache).
+     *
+     * @return the number of misses
+     */
+    public long localCacheMisses() {
+        return localMisses.sum();
+    }
+
+    /**
+     * Loads from the backing store that this store made, since it was built (0 without a backing store).
+     *
+     * @return the number of loads
+     */
+    public long backingStoreLoads() {
+        return readThrough == null ? 0 : readThrough.loads();
+    }
+
+    private boolean known(ContentRef content) {
+        return contentFilter == null || contentFilter.test(content);
+    }
+
+    private static String value(KeyValue<String, String> kv) {
+        return kv.hasValue() ? kv.getValue() : null;
+    }
+
+    /** Closes the connection this store opened, and the client if the store created it. */
+    @Override
+    public void close() {
+        connection.close();
+        if (ownedClient != null) {
+            try {
+                ownedClient.close();
+            } catch (Exception e) {
+                throw new LikeStoreException("could not shut the Redis client down", e);
+            }
+        }
+    }
+
+    /**
+     * Configures a {@link RedisLikeStore}. Not thread-safe. Every setter validates its argument and names it in the
+     * exception; rules that involve several settings are checked by {@link #build()}.
+     */
+    public static final class Builder {
+
+        private final RedisClient client;
+        private final RedisClusterClient clusterClient;
+        private RedisURI uri;
+        private String keyPrefix = DEFAULT_KEY_PREFIX;
+        private LikeStore durable;
+        private Duration hotTtl = DEFAULT_HOT_TTL;
+        private Duration coldTtl = DEFAULT_COLD_TTL;
+        private Duration emptyTtl = DEFAULT_EMPTY_TTL;
+        private boolean expirySet;
+        private Duration requestIdTtl = DEFAULT_REQUEST_ID_TTL;
+        private Duration commandTimeout = DEFAULT_COMMAND_TIMEOUT;
+        private Duration loadTimeout = DEFAULT_LOAD_TIMEOUT;
+        private int maxBatchSize = DEFAULT_MAX_BATCH_SIZE;
+        private Duration localCacheTtl;
+        private long localCacheSize;
+        private Predicate<ContentRef> contentFilter;
+
+        private Builder(RedisClient client, RedisClusterClient clusterClient) {
+            this.client = client;
+            this.clusterClient = clusterClient;
+        }
+
+        /**
+         * The first part of every key, so several apps can share one Redis. Default {@value #DEFAULT_KEY_PREFIX}.
+         *
+         * @param prefix 1 to 40 characters of {@code [A-Za-z0-9_.:-]} (no braces: they would change the hash slot)
+         * @return this builder
+         */
+        public Builder keyPrefix(String prefix) {
+            this.keyPrefix = Args.matches("keyPrefix", prefix, "[A-Za-z0-9_.:-]{1,40}", "1 to 40 characters of [A-Za-z0-9_.:-]");
+            return this;
+        }
+
+        /**
+         * The durable store behind Redis (the JDBC store, or any {@link LikeStore}). With it, Redis is a cache: keys
+         * expire, misses are loaded from it, listings are its. Without it, Redis is the source of truth.
+         *
+         * @param store the durable store
+         * @return this builder
+         */
+        public Builder backingStore(LikeStore store) {
+            this.durable = Args.notNull("backingStore", store);
+            return this;
+        }
+
+        /**
+         * How long a content stays after its last write, with a backing store. Default {@link #DEFAULT_HOT_TTL}.
+         *
+         * @param ttl at least one second
+         * @return this builder
+         */
+        public Builder hotTtl(Duration ttl) {
+            this.hotTtl = Args.atLeast("hotTtl", ttl, Duration.ofSeconds(1));
+            this.expirySet = true;
+            return this;
+        }
+
+        /**
+         * How long a content loaded for reading stays, with a backing store. Default {@link #DEFAULT_COLD_TTL}.
+         *
+         * @param ttl at least one second
+         * @return this builder
+         */
+        public Builder coldTtl(Duration ttl) {
+            this.coldTtl = Args.atLeast("coldTtl", ttl, Duration.ofSeconds(1));
+            this.expirySet = true;
+            return this;
+        }
+
+        /**
+         * How long a content nobody likes is cached as empty, with a backing store. Default
+         * {@link #DEFAULT_EMPTY_TTL}.
+         *
+         * @param ttl at least one millisecond
+         * @return this builder
+         */
+        public Builder emptyTtl(Duration ttl) {
+            this.emptyTtl = Args.atLeast("emptyTtl", ttl, Duration.ofMillis(1));
+            this.expirySet = true;
+            return this;
+        }
+
+        /**
+         * How long a (user, content, request ID) is remembered. Default {@link #DEFAULT_REQUEST_ID_TTL}.
+         *
+         * @param ttl at least one millisecond
+         * @return this builder
+         */
+        public Builder requestIdTtl(Duration ttl) {
+            this.requestIdTtl = Args.atLeast("requestIdTtl", ttl, Duration.ofMillis(1));
+            return this;
+        }
+
+        /**
+         * How long one Redis call may take before it fails. Default {@link #DEFAULT_COMMAND_TIMEOUT}.
+         *
+         * @param timeout at least one millisecond
+         * @return this builder
+         */
+        public Builder commandTimeout(Duration timeout) {
+            this.commandTimeout = Args.atLeast("commandTimeout", timeout, Duration.ofMillis(1));
+            return this;
+        }
+
+        /**
+         * How long one load from the backing store may take (and how long its lock in Redis lasts). Default
+         * {@link #DEFAULT_LOAD_TIMEOUT}.
+         *
+         * @param timeout at least one second
+         * @return this builder
+         */
+        public Builder loadTimeout(Duration timeout) {
+            this.loadTimeout = Args.atLeast("loadTimeout", timeout, Duration.ofSeconds(1));
+            return this;
+        }
+
+        /**
+         * The most mutations of one content that one script call applies. Default {@link #DEFAULT_MAX_BATCH_SIZE}.
+         *
+         * @param size 1 (no group commit) to 1,000
+         * @return this builder
+         */
+        public Builder maxBatchSize(int size) {
+            this.maxBatchSize = Args.between("maxBatchSize", size, 1, 1_000);
+            return this;
+        }
+
+        /**
+         * Turns on an in-process cache of counts in front of Redis (Caffeine), so reads of a hot content's count
+         * mostly stay in the process. Every change made through this store updates it at once, so a user whose
+         * requests reach this process sees their own like counted; changes made elsewhere show after {@code ttl}.
+         *
+         * @param ttl how long a count is served without asking Redis; at least one millisecond
+         * @param maxContents how many contents it holds at most; at least 1
+         * @return this builder
+         */
+        public Builder localCountCache(Duration ttl, long maxContents) {
+            this.localCacheTtl = Args.atLeast("localCountCache ttl", ttl, Duration.ofMillis(1));
+            if (maxContents < 1) {
+                throw new IllegalArgumentException("localCountCache maxContents must be at least 1, but was " + maxContents);
+            }
+            this.localCacheSize = maxContents;
+            return this;
+        }
+
+        /**
+         * A filter of contents that may exist, such as Guava's {@code BloomFilter<ContentRef>} of the app's content
+         * ids: reads of a content it rejects answer "nobody likes it" without reaching Redis or the backing store,
+         * and likes of it fail with {@link IllegalArgumentException}. It must never reject a content that exists.
+         *
+         * @param mightExist the filter; thread-safe
+         * @return this builder
+         */
+        public Builder contentFilter(Predicate<ContentRef> mightExist) {
+            this.contentFilter = Args.notNull("contentFilter", mightExist);
+            return this;
+        }
+
+        /**
+         * Connects and builds the store.
+         *
+         * @return the store
+         * @throws IllegalStateException if expiry settings were given without a backing store, or TTLs are out of
+         *     order
+         */
+        public RedisLikeStore build() {
+            if (expirySet && durable == null) {
+                throw new IllegalStateException("hotTtl, coldTtl and emptyTtl need backingStore(...): keys that expire"
+                        + " with no durable store to reload them from would lose likes");
+            }
+            if (coldTtl.compareTo(hotTtl) > 0) {
+                throw new IllegalStateException(
+                        "coldTtl (" + coldTtl + ") must not be longer than hotTtl (" + hotTtl + ")");
+            }
+            try {
+                return connect();
+            } catch (io.lettuce.core.RedisConnectionException e) {
+                throw new LikeStoreException("could not connect to Redis", e);
+            }
+        }
+
+        private RedisLikeStore connect() {
+            if (clusterClient != null) {
+                var connection = clusterClient.connect();
+                return new RedisLikeStore(this, connection, connection.async(), null);
+            }
+            RedisClient target = client;
+            AutoCloseable owned = null;
+            if (target == null) {
+                target = RedisClient.create(uri);
+                target.setOptions(io.lettuce.core.ClientOptions.builder()
+                        .disconnectedBehavior(io.lettuce.core.ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                        .timeoutOptions(io.lettuce.core.TimeoutOptions.enabled(commandTimeout))
+                        .build());
+                owned = target::shutdown;
+            }
+            try {
+                var connection = target.connect();
+                return new RedisLikeStore(this, connection, connection.async(), owned);
+            } catch (RuntimeException e) {
+                if (owned != null) {
+                    target.shutdown();
+                }
+                throw e;
+            }
+        }
+    }
+}

@@ -1,0 +1,223 @@
+package dev.likes.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.likes.core.ContentRef;
+import dev.likes.core.LikeResult;
+import dev.likes.core.LikeService;
+import dev.likes.core.LikeStoreException;
+import dev.likes.testsupport.Server;
+import dev.likes.testsupport.TestServices;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** What the contract cannot see: several instances, restarts, group commit, the key layout, failures. */
+class RedisHotPathIT {
+
+    private static final ContentRef POST = ContentRef.of("post", 1);
+
+    private String prefix;
+    private StatefulRedisConnection<String, String> admin;
+
+    @BeforeEach
+    void setUp() {
+        prefix = TestServices.uniqueName("hot");
+        admin = SharedClients.redis().connect();
+    }
+
+    @AfterEach
+    void tearDown() {
+        admin.close();
+    }
+
+    @Test
+    void twoInstancesOnTwoClientsCountExactly() throws Exception {
+        RedisClient second = RedisClient.create(TestServices.redisUri());
+        try (RedisLikeStore storeA = RedisLikeStore.builder(SharedClients.redis()).keyPrefix(prefix).build();
+                RedisLikeStore storeB = RedisLikeStore.builder(second).keyPrefix(prefix).build();
+                LikeService a = LikeService.builder(storeA).build();
+                LikeService b = LikeService.builder(storeB).build()) {
+            int threads = 16;
+            int perThread = 5_000;
+            Set<Long> counts = ConcurrentHashMap.newKeySet();
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            try {
+                List<Future<?>> work = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    LikeService instance = t % 2 == 0 ? a : b;
+                    long first = (long) t * perThread + 1;
+                    work.add(pool.submit(() -> {
+                        for (long user = first; user < first + perThread; user++) {
+                            counts.add(instance.like(user, POST).count());
+                            instance.like(user, POST); // a repeated click, through the same instance
+                        }
+                    }));
+                }
+                for (Future<?> f : work) {
+                    f.get(3, TimeUnit.MINUTES);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            long expected = (long) threads * perThread;
+            assertThat(a.count(POST)).isEqualTo(expected);
+            assertThat(b.count(POST)).isEqualTo(expected);
+            assertThat(counts).hasSize((int) expected);
+        } finally {
+            second.shutdown();
+        }
+    }
+
+    @Test
+    void aRestartedRedisFlushesTheScriptCacheAndTheStoreReloadsItsScripts() {
+        try (RedisLikeStore store = RedisLikeStore.builder(RedisURI.create(TestServices.redisUri()))
+                        .keyPrefix(prefix)
+                        .build();
+                LikeService service = LikeService.builder(store).build()) {
+            assertThat(service.like(1, POST).changed()).isTrue();
+
+            TestServices.stop(Server.REDIS);
+            try {
+                assertThatThrownBy(() -> service.like(2, POST)).isInstanceOf(LikeStoreException.class);
+            } finally {
+                TestServices.start(Server.REDIS);
+            }
+            // Redis keeps nothing on disk in these tests: it is back empty, without our scripts
+            awaitReconnected(service);
+            LikeResult afterRestart = service.like(3, POST);
+            assertThat(afterRestart.changed()).isTrue();
+            // the restarted Redis is empty (no AOF here): only the like made after the restart is there
+            assertThat(afterRestart.count()).isEqualTo(1);
+            assertThat(commandCalls(TestServices.redisUri(), "eval")).isPositive();
+        }
+    }
+
+    @Test
+    void aFlushedScriptCacheIsReloadedTransparently() {
+        try (RedisLikeStore store = RedisLikeStore.builder(SharedClients.redis()).keyPrefix(prefix).build();
+                LikeService service = LikeService.builder(store).build()) {
+            service.like(1, POST);
+            admin.sync().scriptFlush();
+
+            assertThat(service.like(2, POST).count()).isEqualTo(2);
+            assertThat(service.unlike(1, POST).count()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void concurrentLikesOfOneContentShareScriptCalls() {
+        // with a backing store there is no per-user index script, so every EVALSHA counted is a like script
+        try (RedisLikeStore store = RedisLikeStore.builder(SharedClients.redis())
+                        .keyPrefix(prefix)
+                        .backingStore(dev.likes.core.InMemoryLikeStore.create())
+                        .build();
+                LikeService service = LikeService.builder(store).build()) {
+            service.like(1, POST); // loads the script
+            long before = commandCalls(TestServices.redisUri(), "evalsha");
+            List<CompletableFuture<LikeResult>> inFlight = new ArrayList<>();
+            for (long user = 1_000; user < 3_000; user++) {
+                inFlight.add(service.async().like(user, POST).toCompletableFuture());
+            }
+            CompletableFuture.allOf(inFlight.toArray(new CompletableFuture<?>[0])).join();
+            long calls = commandCalls(TestServices.redisUri(), "evalsha") - before;
+
+            assertThat(service.count(POST)).isEqualTo(2_001);
+            assertThat(inFlight).allMatch(f -> f.join().changed());
+            // 2,000 likes in flight together: batches of up to 64 per call, not one call each
+            assertThat(calls).isLessThan(2_000 / 4);
+        }
+    }
+
+    @Test
+    void statusLivesInSmallListpackHashesWithSecondTimes() {
+        try (RedisLikeStore store = RedisLikeStore.builder(SharedClients.redis()).keyPrefix(prefix).build();
+                LikeService service = LikeService.builder(store).build()) {
+            for (long user = 0 + 128; user < 256 + 128; user++) {
+                service.like(user, POST);
+            }
+            RedisCommands<String, String> redis = admin.sync();
+            String bucket = prefix + ":s:{post:1}:1";
+            assertThat(redis.hlen(bucket)).isEqualTo(128);
+            assertThat(redis.objectEncoding(bucket)).isEqualTo("listpack");
+            assertThat(redis.hget(bucket, "5")).matches("\\d{10}");
+            assertThat(redis.hget(prefix + ":m:{post:1}", "n")).isEqualTo("256");
+            assertThat(redis.ttl(bucket)).isEqualTo(-1); // Redis is the source of truth here: nothing expires
+        }
+    }
+
+    @Test
+    void anUnreachableRedisFailsFastWithoutShowingThePassword() {
+        RedisURI nowhere = RedisURI.builder()
+                .withHost("127.0.0.1")
+                .withPort(1) // nothing listens on port 1
+                .withPassword("s3cret-pw".toCharArray())
+                .withTimeout(Duration.ofMillis(500))
+                .build();
+        assertThatThrownBy(() -> RedisLikeStore.builder(nowhere).build())
+                .isInstanceOf(LikeStoreException.class)
+                .satisfies(e -> assertThat(allMessages(e)).doesNotContain("s3cret-pw"));
+    }
+
+    @Test
+    void aStoppedRedisMakesCallsFailWithinTheTimeout() {
+        try (RedisLikeStore store = RedisLikeStore.builder(RedisURI.create(TestServices.redisUri()))
+                        .keyPrefix(prefix)
+                        .commandTimeout(Duration.ofMillis(300))
+                        .build();
+                LikeService service = LikeService.builder(store).build()) {
+            service.like(1, POST);
+            TestServices.stop(Server.REDIS);
+            try {
+                assertThatThrownBy(() -> service.like(2, POST))
+                        .isInstanceOf(LikeStoreException.class)
+                        .hasMessageContaining("Redis");
+                assertThatThrownBy(() -> service.count(POST)).isInstanceOf(LikeStoreException.class);
+            } finally {
+                TestServices.start(Server.REDIS);
+            }
+        }
+    }
+
+    private static void awaitReconnected(LikeService service) {
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .ignoreExceptions()
+                .until(() -> service.count(ContentRef.of("post", 999)) == 0);
+    }
+
+    private static long commandCalls(String uri, String command) {
+        RedisClient client = RedisClient.create(uri);
+        try (StatefulRedisConnection<String, String> c = client.connect()) {
+            Matcher m = Pattern.compile("cmdstat_" + command + ":calls=(\\d+)").matcher(c.sync().info("commandstats"));
+            return m.find() ? Long.parseLong(m.group(1)) : 0;
+        } finally {
+            client.shutdown();
+        }
+    }
+
+    private static String allMessages(Throwable e) {
+        StringBuilder all = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            all.append(t).append('\n');
+        }
+        return all.toString();
+    }
+}

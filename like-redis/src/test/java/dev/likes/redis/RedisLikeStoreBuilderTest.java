@@ -1,0 +1,51 @@
+package dev.likes.redis;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.likes.core.InMemoryLikeStore;
+import io.lettuce.core.RedisClient;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Configuration mistakes fail before anything connects, naming the setting. */
+class RedisLikeStoreBuilderTest {
+
+    private final RedisClient client = RedisClient.create("redis://127.0.0.1:1");
+
+    @AfterEach
+    void shutdown() {
+        client.shutdown();
+    }
+
+    @Test
+    void keyPrefixesCannotHoldHashTagsOrBeEmpty() {
+        for (String bad : new String[] {"", "a{b}", "x y", "p".repeat(41)}) {
+            assertThatThrownBy(() -> RedisLikeStore.builder(client).keyPrefix(bad))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("keyPrefix must be");
+        }
+    }
+
+    @Test
+    void expiryWithoutABackingStoreIsRefusedBecauseItWouldLoseLikes() {
+        assertThatThrownBy(() -> RedisLikeStore.builder(client).hotTtl(Duration.ofHours(1)).build())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("backingStore");
+    }
+
+    @Test
+    void ttlsAreCheckedAloneAndTogether() {
+        assertThatThrownBy(() -> RedisLikeStore.builder(client).hotTtl(Duration.ZERO))
+                .hasMessage("hotTtl must be at least PT1S, but was PT0S");
+        assertThatThrownBy(() -> RedisLikeStore.builder(client)
+                        .backingStore(InMemoryLikeStore.create())
+                        .hotTtl(Duration.ofMinutes(10))
+                        .coldTtl(Duration.ofHours(1))
+                        .build())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("coldTtl");
+        assertThatThrownBy(() -> RedisLikeStore.builder(client).maxBatchSize(0))
+                .hasMessage("maxBatchSize must be between 1 and 1000, but was 0");
+    }
+}

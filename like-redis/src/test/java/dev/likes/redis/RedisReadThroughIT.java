@@ -1,0 +1,213 @@
+package dev.likes.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.common.hash.BloomFilter;
+import com.google.common.hash.Funnel;
+import dev.likes.core.ContentRef;
+import dev.likes.core.LikeService;
+import dev.likes.core.PageRequest;
+import dev.likes.testsupport.TestServices;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Redis as a cache of a durable store: read-through, one load per miss, shared expiry, empty values, filters. */
+class RedisReadThroughIT {
+
+    private static final ContentRef POST = ContentRef.of("post", 10);
+
+    private final CountingStore durable = new CountingStore();
+    private final LikeService truth = LikeService.builder(durable).build();
+    private String prefix;
+    private StatefulRedisConnection<String, String> admin;
+
+    @BeforeEach
+    void setUp() {
+        prefix = TestServices.uniqueName("rt");
+        admin = SharedClients.redis().connect();
+        for (long user = 1; user <= 300; user++) {
+            truth.like(user, POST); // the durable store's truth: 300 likers
+        }
+    }
+
+    @AfterEach
+    void tearDown() {
+        admin.close();
+    }
+
+    private RedisLikeStore.Builder cache() {
+        return RedisLikeStore.builder(SharedClients.redis()).keyPrefix(prefix).backingStore(durable);
+    }
+
+    @Test
+    void fiftyConcurrentReadersOfAMissLoadItOnceAndAgainOnceAfterExpiry() throws Exception {
+        try (RedisLikeStore store = cache().build();
+                LikeService service = LikeService.builder(store).build()) {
+            assertThat(concurrently(50, () -> service.count(POST))).containsOnly(300L);
+            assertThat(durable.countReads.sum()).isEqualTo(1);
+
+            admin.sync().del(prefix + ":m:{post:10}"); // the content's keys expire
+            assertThat(concurrently(50, () -> service.count(POST))).containsOnly(300L);
+            assertThat(durable.countReads.sum()).isEqualTo(2);
+
+            assertThat(concurrently(50, () -> service.hasLiked(7, POST))).containsOnly(true);
+            assertThat(concurrently(50, () -> service.hasLiked(301, POST))).containsOnly(false);
+            assertThat(durable.likerReads.sum()).isEqualTo(1); // one full load of 300 likers, in one page
+            assertThat(store.backingStoreLoads()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void aLikeOnContentRedisDoesNotHoldContinuesFromTheDurableTruth() {
+        try (RedisLikeStore store = cache().build();
+                LikeService service = LikeService.builder(store).build()) {
+            assertThat(service.like(301, POST).count()).isEqualTo(301);
+            assertThat(service.like(5, POST).changed()).isFalse(); // already liked in the durable store
+            assertThat(service.unlike(5, POST).count()).isEqualTo(300);
+            assertThat(durable.likerReads.sum()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void allKeysOfAContentExpireTogetherAndWritesMoveThemToTheHotTtl() {
+        try (RedisLikeStore store = cache().hotTtl(Duration.ofHours(24)).coldTtl(Duration.ofHours(1)).build();
+                LikeService service = LikeService.builder(store).build()) {
+            service.hasLiked(1, POST); // loaded for reading: cold TTL
+            RedisCommands<String, String> redis = admin.sync();
+            List<String> keys = redis.keys(prefix + ":*{post:10}*");
+            assertThat(keys).hasSizeGreaterThan(3);
+            Set<Long> expiries = keys.stream().map(redis::pexpiretime).collect(Collectors.toSet());
+            assertThat(expiries).hasSize(1);
+            long coldLeft = expiries.iterator().next() - System.currentTimeMillis();
+            assertThat(coldLeft).isBetween(Duration.ofMinutes(50).toMillis(), Duration.ofHours(1).toMillis());
+
+            service.like(1_000, POST); // a write makes it hot: every key moves together
+            Set<Long> after = redis.keys(prefix + ":*{post:10}*").stream()
+                    .filter(k -> !k.contains(":r:"))
+                    .map(redis::pexpiretime)
+                    .collect(Collectors.toSet());
+            assertThat(after).hasSize(1);
+            assertThat(after.iterator().next() - System.currentTimeMillis())
+                    .isGreaterThan(Duration.ofHours(23).toMillis());
+        }
+    }
+
+    @Test
+    void contentsNobodyLikesAreCachedEmptyForTheEmptyTtl() throws Exception {
+        ContentRef nobody = ContentRef.of("post", 404);
+        try (RedisLikeStore store = cache().emptyTtl(Duration.ofSeconds(30)).build();
+                LikeService service = LikeService.builder(store).build()) {
+            assertThat(concurrently(50, () -> service.count(nobody))).containsOnly(0L);
+            assertThat(concurrently(50, () -> service.count(nobody))).containsOnly(0L);
+            assertThat(durable.countReads.sum()).isEqualTo(1);
+            // cached with the short empty TTL, not the cold one
+            assertThat(admin.sync().pttl(prefix + ":m:{post:404}")).isBetween(1L, 30_000L);
+
+            admin.sync().del(prefix + ":m:{post:404}"); // the empty TTL runs out
+            assertThat(service.count(nobody)).isZero();
+            assertThat(durable.countReads.sum()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aBloomFilterKeepsUnknownContentsAwayFromRedisAndTheDurableStore() {
+        Funnel<ContentRef> funnel = (content, sink) -> sink.putString(content.toString(), StandardCharsets.UTF_8);
+        BloomFilter<ContentRef> existing = BloomFilter.create(funnel, 10_000, 0.001);
+        existing.put(POST);
+        try (RedisLikeStore store = cache().contentFilter(existing).build();
+                LikeService service = LikeService.builder(store).build()) {
+            for (long id = 100_000; id < 100_100; id++) {
+                assertThat(service.count(ContentRef.of("post", id))).isZero();
+            }
+            assertThat(service.counts(List.of(ContentRef.of("post", 5_000), POST)))
+                    .containsEntry(ContentRef.of("post", 5_000), 0L)
+                    .containsEntry(POST, 300L);
+            assertThatThrownBy(() -> service.like(1, ContentRef.of("post", 777)))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("post:777");
+            assertThat(durable.reads()).isEqualTo(1); // only POST's counts
+            assertThat(admin.sync().keys(prefix + ":*{post:1000*")).isEmpty();
+        }
+    }
+
+    @Test
+    void theLocalCacheAnswersRepeatedCountReadsAndShowsTheUsersOwnLikeAtOnce() {
+        try (RedisLikeStore store = cache().localCountCache(Duration.ofMinutes(1), 1_000).build();
+                LikeService service = LikeService.builder(store).build()) {
+            for (int i = 0; i < 10; i++) {
+                assertThat(service.count(POST)).isEqualTo(300);
+            }
+            assertThat(store.localCacheMisses()).isEqualTo(1);
+            assertThat(store.localCacheHits()).isEqualTo(9);
+
+            service.like(500, POST);
+            assertThat(service.count(POST)).isEqualTo(301); // read-your-writes, from the local cache
+            assertThat(store.localCacheHits()).isEqualTo(10);
+            assertThat(service.counts(List.of(POST, ContentRef.of("post", 11)))).containsEntry(POST, 301L);
+        }
+    }
+
+    @Test
+    void listingsComeFromTheDurableStore() {
+        try (RedisLikeStore store = cache().build();
+                LikeService service = LikeService.builder(store).build()) {
+            assertThat(service.likers(POST, PageRequest.first(5)).items()).hasSize(5);
+            assertThat(service.likesOf(3, PageRequest.first()).items()).singleElement()
+                    .satisfies(like -> assertThat(like.content()).isEqualTo(POST));
+            assertThat(durable.likerReads.sum()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void batchReadsOfAFeedPageLoadMissingCountsInOneCall() {
+        List<ContentRef> page = new ArrayList<>();
+        for (long id = 1; id <= 100; id++) {
+            page.add(ContentRef.of("post", id));
+        }
+        try (RedisLikeStore store = cache().build();
+                LikeService service = LikeService.builder(store).build()) {
+            assertThat(service.counts(page)).containsEntry(POST, 300L).hasSize(100);
+            assertThat(service.counts(page)).containsEntry(POST, 300L);
+            assertThat(durable.countReads.sum()).isEqualTo(1);
+            assertThat(service.likedAmong(42, page)).containsExactly(POST);
+        }
+    }
+
+    private static <T> List<T> concurrently(int callers, Callable<T> call) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(callers);
+        CountDownLatch start = new CountDownLatch(1);
+        try {
+            List<Future<T>> futures = new ArrayList<>();
+            for (int i = 0; i < callers; i++) {
+                futures.add(pool.submit(() -> {
+                    start.await();
+                    return call.call();
+                }));
+            }
+            start.countDown();
+            List<T> results = new ArrayList<>();
+            for (Future<T> f : futures) {
+                results.add(f.get(1, TimeUnit.MINUTES));
+            }
+            return results;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}
