@@ -1,9 +1,6 @@
 package dev.likes.redis;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.likes.core.ContentRef;
-import dev.likes.core.LikeAction;
 import dev.likes.core.LikeMutation;
 import dev.likes.core.LikeResult;
 import dev.likes.core.LikeStore;
@@ -11,16 +8,12 @@ import dev.likes.core.LikeStoreException;
 import dev.likes.core.Liker;
 import dev.likes.core.UserLike;
 import io.lettuce.core.KeyValue;
-import io.lettuce.core.Limit;
-import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
-import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -29,7 +22,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Predicate;
 
 /**
@@ -88,15 +80,9 @@ public final class RedisLikeStore implements LikeStore {
     private final LikeStore durable;
     private final ReadThrough readThrough;
     private final GroupCommit groupCommit;
-    private final Redis.Script applyScript = Redis.Script.load("apply", ScriptOutputType.MULTI);
-    private final Redis.Script userIndexScript = Redis.Script.load("user-index", ScriptOutputType.INTEGER);
-    private final String truthFlag;
-    private final String indexFlag;
-    private final String hotTtlMillis;
-    private final String requestIdTtlMillis;
-    private final Cache<ContentRef, Counted> localCounts;
-    private final LongAdder localHits = new LongAdder();
-    private final LongAdder localMisses = new LongAdder();
+    private final ApplyScript applyScript;
+    private final LocalCounts localCounts;
+    private final Listings listings;
     private final Predicate<ContentRef> contentFilter;
     private final StatefulConnection<String, String> connection;
     private final AutoCloseable ownedClient;
@@ -111,16 +97,10 @@ public final class RedisLikeStore implements LikeStore {
         this.readThrough = durable == null
                 ? null
                 : new ReadThrough(redis, keys, durable, b.coldTtl, b.emptyTtl, b.loadTimeout);
-        this.truthFlag = durable == null ? "1" : "0";
-        this.indexFlag = durable == null ? "1" : "0";
-        this.hotTtlMillis = durable == null ? "0" : Long.toString(b.hotTtl.toMillis());
-        this.requestIdTtlMillis = Long.toString(b.requestIdTtl.toMillis());
-        this.localCounts = b.localCacheTtl == null
-                ? null
-                : Caffeine.newBuilder()
-                        .expireAfterWrite(b.localCacheTtl)
-                        .maximumSize(b.localCacheSize)
-                        .build();
+        this.applyScript = new ApplyScript(
+                redis, keys, durable == null, durable == null ? 0 : b.hotTtl.toMillis(), b.requestIdTtl.toMillis());
+        this.localCounts = new LocalCounts(b.localCacheTtl, b.localCacheSize);
+        this.listings = new Listings(redis, keys);
         this.contentFilter = b.contentFilter;
         this.groupCommit = new GroupCommit(b.maxBatchSize, this::applyBatch);
     }
@@ -176,31 +156,8 @@ public final class RedisLikeStore implements LikeStore {
 
     private CompletableFuture<List<CompletionStage<LikeResult>>> applyBatch(
             ContentRef content, List<LikeMutation> batch, int loadsLeft) {
-        String[] scriptKeys = new String[3 + 2 * batch.size()];
-        scriptKeys[0] = keys.meta(content);
-        scriptKeys[1] = keys.bucketSet(content);
-        scriptKeys[2] = keys.likers(content);
-        String[] args = new String[5 + 6 * batch.size()];
-        args[0] = truthFlag;
-        args[1] = indexFlag;
-        args[2] = hotTtlMillis;
-        args[3] = requestIdTtlMillis;
-        args[4] = keys.bucketPrefix(content);
-        for (int i = 0; i < batch.size(); i++) {
-            LikeMutation m = batch.get(i);
-            String bucket = keys.bucket(content, m.userId());
-            scriptKeys[3 + 2 * i] = bucket;
-            scriptKeys[4 + 2 * i] = m.requestId() == null ? bucket : keys.request(content, m.userId(), m.requestId());
-            int a = 5 + 6 * i;
-            args[a] = m.action() == LikeAction.LIKE ? "1" : "0";
-            args[a + 1] = Keys.field(m.userId());
-            args[a + 2] = Long.toString(Keys.bucketId(m.userId()));
-            args[a + 3] = Long.toString(m.at().getEpochSecond());
-            args[a + 4] = m.requestId() == null ? "0" : "1";
-            args[a + 5] = Keys.pad(m.userId(), 20);
-        }
-        return redis.<List<Object>>script(applyScript, scriptKeys, args).thenCompose(reply -> {
-            if (reply.size() == 1 && ((Long) reply.get(0)) == -1) {
+        return applyScript.run(content, batch).thenCompose(applied -> {
+            if (applied == null) {
                 if (readThrough == null || loadsLeft == 0) {
                     return CompletableFuture.failedFuture(
                             new LikeStoreException("content " + content + " could not be loaded into Redis", null));
@@ -209,34 +166,34 @@ public final class RedisLikeStore implements LikeStore {
             }
             List<CompletionStage<LikeResult>> results = new ArrayList<>(batch.size());
             for (int i = 0; i < batch.size(); i++) {
-                LikeResult result = result(reply, i);
-                remember(content, result.count(), result.version());
+                LikeResult result = applied.get(i);
+                localCounts.remember(content, result.count(), result.version());
                 results.add(result.changed() && readThrough == null
-                        ? indexForUser(batch.get(i), result)
+                        ? listings.recordForUser(batch.get(i), result)
                         : CompletableFuture.completedFuture(result));
             }
             return CompletableFuture.completedFuture(results);
         });
     }
 
-    private static LikeResult result(List<Object> reply, int i) {
-        long status = (Long) reply.get(4 * i);
-        LikeResult.Status s = status == 1
-                ? LikeResult.Status.APPLIED
-                : status == 2 ? LikeResult.Status.UNCHANGED : LikeResult.Status.DUPLICATE_REQUEST;
-        return new LikeResult(s, (Long) reply.get(4 * i + 1) == 1, (Long) reply.get(4 * i + 2), (Long) reply.get(4 * i + 3));
+    /**
+     * {@inheritDoc} With a backing store, this is the backing store's listing, which follows the events and so may
+     * lag behind the latest likes.
+     */
+    @Override
+    public CompletionStage<List<Liker>> likers(ContentRef content, Liker after, int limit) {
+        return durable != null ? durable.likers(content, after, limit) : listings.likers(content, after, limit);
     }
 
-    private CompletionStage<LikeResult> indexForUser(LikeMutation m, LikeResult result) {
-        String member = Keys.userLikeMember(m.at().getEpochSecond(), m.content());
-        return redis.<Long>script(
-                        userIndexScript,
-                        new String[] {keys.userLikes(m.userId()), keys.userVersions(m.userId())},
-                        m.content().toString(),
-                        Long.toString(result.version()),
-                        m.action() == LikeAction.LIKE ? "1" : "0",
-                        member)
-                .thenApply(ignored -> result);
+    /**
+     * {@inheritDoc} With a backing store, this is the backing store's listing, which follows the events and so may
+     * lag behind the latest likes.
+     */
+    @Override
+    public CompletionStage<List<UserLike>> likesOf(long userId, String contentType, UserLike after, int limit) {
+        return durable != null
+                ? durable.likesOf(userId, contentType, after, limit)
+                : listings.likesOf(userId, contentType, after, limit);
     }
 
     // ---- reads ----
@@ -274,14 +231,14 @@ public final class RedisLikeStore implements LikeStore {
         if (!known(content)) {
             return CompletableFuture.completedFuture(0L);
         }
-        Long cached = cachedCount(content);
+        Long cached = localCounts.get(content);
         if (cached != null) {
             return CompletableFuture.completedFuture(cached);
         }
         return readCount(content).thenCompose(n -> n != null || readThrough == null
                 ? CompletableFuture.completedFuture(n == null ? 0L : n)
                 : readThrough.loadCount(content).thenApply(loaded -> {
-                    remember(content, loaded, 0);
+                    localCounts.remember(content, loaded, 0);
                     return loaded;
                 }));
     }
@@ -295,7 +252,7 @@ public final class RedisLikeStore implements LikeStore {
             }
             String v = value(values.get(1));
             long count = Long.parseLong(n);
-            remember(content, count, v == null ? 0 : Long.parseLong(v));
+            localCounts.remember(content, count, v == null ? 0 : Long.parseLong(v));
             return count;
         });
     }
@@ -305,7 +262,7 @@ public final class RedisLikeStore implements LikeStore {
         Map<ContentRef, Long> counts = new HashMap<>(contents.size() * 2);
         Map<ContentRef, CompletableFuture<Long>> reads = new HashMap<>();
         for (ContentRef content : contents) {
-            Long cached = known(content) ? cachedCount(content) : Long.valueOf(0);
+            Long cached = known(content) ? localCounts.get(content) : Long.valueOf(0);
             if (cached != null) {
                 counts.put(content, cached);
             } else {
@@ -326,7 +283,7 @@ public final class RedisLikeStore implements LikeStore {
                 return CompletableFuture.completedFuture(counts);
             }
             return readThrough.loadCounts(missing).thenApply(loaded -> {
-                loaded.forEach((content, n) -> remember(content, n, 0));
+                loaded.forEach((content, n) -> localCounts.remember(content, n, 0));
                 counts.putAll(loaded);
                 return counts;
             });
@@ -363,106 +320,12 @@ public final class RedisLikeStore implements LikeStore {
     }
 
     /**
-     * {@inheritDoc} With a backing store, this is the backing store's listing, which follows the events and so may
-     * lag behind the latest likes.
-     */
-    @Override
-    public CompletionStage<List<Liker>> likers(ContentRef content, Liker after, int limit) {
-        if (durable != null) {
-            return durable.likers(content, after, limit);
-        }
-        Range<String> range = after == null
-                ? Range.unbounded()
-                : Range.from(Range.Boundary.unbounded(),
-                        Range.Boundary.excluding(Keys.likerMember(after.likedAt().getEpochSecond(), after.userId())));
-        return redis.call("ZREVRANGEBYLEX likers", c -> c.zrevrangebylex(keys.likers(content), range, Limit.create(0, limit)))
-                .thenApply(members -> {
-                    List<Liker> page = new ArrayList<>(members.size());
-                    for (String member : members) {
-                        int colon = member.indexOf(':');
-                        page.add(new Liker(
-                                Long.parseLong(member.substring(colon + 1)),
-                                Instant.ofEpochSecond(Long.parseLong(member.substring(0, colon)))));
-                    }
-                    return page;
-                });
-    }
-
-    /**
-     * {@inheritDoc} With a backing store, this is the backing store's listing, which follows the events and so may
-     * lag behind the latest likes.
-     */
-    @Override
-    public CompletionStage<List<UserLike>> likesOf(long userId, String contentType, UserLike after, int limit) {
-        if (durable != null) {
-            return durable.likesOf(userId, contentType, after, limit);
-        }
-        String from = after == null
-                ? null
-                : Keys.userLikeMember(after.likedAt().getEpochSecond(), after.content());
-        return scanUserLikes(userId, contentType, from, limit, new ArrayList<>(Math.min(limit, 64)));
-    }
-
-    /** Reads the user's index from {@code from} on, keeping the likes of {@code contentType}, until the page is full. */
-    private CompletableFuture<List<UserLike>> scanUserLikes(
-            long userId, String contentType, String from, int limit, List<UserLike> page) {
-        int batch = contentType == null ? limit - page.size() : Math.max(100, limit - page.size());
-        Range<String> range = from == null
-                ? Range.unbounded()
-                : Range.from(Range.Boundary.unbounded(), Range.Boundary.excluding(from));
-        return redis.call("ZREVRANGEBYLEX user likes",
-                        c -> c.zrevrangebylex(keys.userLikes(userId), range, Limit.create(0, batch)))
-                .thenCompose(members -> {
-                    for (String member : members) {
-                        String[] parts = member.split("!");
-                        if (contentType == null || contentType.equals(parts[1])) {
-                            page.add(new UserLike(
-                                    ContentRef.of(parts[1], Long.parseLong(parts[2])),
-                                    Instant.ofEpochSecond(Long.parseLong(parts[0]))));
-                            if (page.size() == limit) {
-                                return CompletableFuture.completedFuture(page);
-                            }
-                        }
-                    }
-                    if (members.size() < batch) {
-                        return CompletableFuture.completedFuture(page);
-                    }
-                    return scanUserLikes(userId, contentType, members.get(members.size() - 1), limit, page);
-                });
-    }
-
-    // ---- local count cache ----
-
-    private Long cachedCount(ContentRef content) {
-        if (localCounts == null) {
-            return null;
-        }
-        Counted counted = localCounts.getIfPresent(content);
-        if (counted == null) {
-            localMisses.increment();
-            return null;
-        }
-        localHits.increment();
-        return counted.count;
-    }
-
-    /** Keeps the newest count seen through this store; an older answer never replaces a newer one. */
-    private void remember(ContentRef content, long count, long version) {
-        if (localCounts != null) {
-            Counted seen = new Counted(count, version);
-            localCounts.asMap().merge(content, seen, (old, now) -> now.version >= old.version ? now : old);
-        }
-    }
-
-    private record Counted(long count, long version) {}
-
-    /**
      * Count reads answered by the local cache, since the store was built (0 without a local cache).
      *
      * @return the number of hits
      */
     public long localCacheHits() {
-        return localHits.sum();
+        return localCounts.hits();
     }
 
     /**
@@ -471,7 +334,7 @@ public final class RedisLikeStore implements LikeStore {
      * @return the number of misses
      */
     public long localCacheMisses() {
-        return localMisses.sum();
+        return localCounts.misses();
     }
 
     /**
