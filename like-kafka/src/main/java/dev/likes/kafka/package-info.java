@@ -1,2 +1,6 @@
-/** Like events on Kafka (module {@code like-kafka}); its publisher and consumer arrive with their own issue. */
+/**
+ * Like events on Kafka (module {@code like-kafka}): {@link dev.likes.kafka.KafkaEventPublisher} sends every change,
+ * {@link dev.likes.kafka.KafkaLikeConsumer} applies them in batches to a {@link dev.likes.core.LikeEventSink}, and
+ * {@link dev.likes.kafka.LikeEventCodec} is the wire format.
+ */
 package dev.likes.kafka;

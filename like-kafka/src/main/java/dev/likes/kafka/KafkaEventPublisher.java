@@ -1,0 +1,248 @@
+package dev.likes.kafka;
+
+import dev.likes.core.EventPublisher;
+import dev.likes.core.LikeEvent;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * An {@link EventPublisher} that sends every like event to a Kafka topic.
+ *
+ * <p><b>Key and order.</b> The record key is the content ({@code type:id}), so all events of a content, and therefore
+ * of every (user, content), go to one partition in the order they were published; a hot post's events stay together
+ * and a consumer can apply them in order. (Keying by user would spread a hot post over all partitions and order
+ * nothing per content.) The value is {@link LikeEventCodec}'s JSON.
+ *
+ * <p><b>Delivery.</b> Safe producer settings by default: idempotence on, {@code acks=all}, {@code lz4} compression,
+ * {@code linger.ms=5} and 64 KiB batches for throughput; {@link Builder#producerProperty} overrides any of them.
+ * {@link #publish} never blocks its caller (which may be an I/O thread): the send runs on the publisher's own thread,
+ * and the returned stage completes when the broker acknowledged the record, or fails with the producer's error
+ * (broker down longer than {@code delivery.timeout.ms}, record too large, ...) or with a
+ * {@link RejectedExecutionException} when more than {@link Builder#maxPending} sends wait. A failure always reaches
+ * the caller; nothing is only logged.
+ *
+ * <p>Thread-safe. {@link #close()} flushes what was accepted and closes the producer if this publisher created it.
+ */
+public final class KafkaEventPublisher implements EventPublisher {
+
+    /** The topic unless configured. */
+    public static final String DEFAULT_TOPIC = "like-events";
+    /** How many sends may wait for the publisher's thread unless configured. */
+    public static final int DEFAULT_MAX_PENDING = 100_000;
+
+    private final Producer<String, byte[]> producer;
+    private final boolean ownsProducer;
+    private final String topic;
+    private final int maxPending;
+    private final Queue<Send> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger pending = new AtomicInteger();
+    private final Thread sender;
+    private volatile boolean parked;
+    private volatile boolean closing;
+
+    private KafkaEventPublisher(Builder builder) {
+        this.topic = builder.topic;
+        this.maxPending = builder.maxPending;
+        if (builder.producer != null) {
+            this.producer = builder.producer;
+            this.ownsProducer = false;
+        } else {
+            this.producer = new KafkaProducer<>(builder.config(), new StringSerializer(), new ByteArraySerializer());
+            this.ownsProducer = true;
+        }
+        this.sender = new Thread(this::sendLoop, "like-kafka-publisher-" + builder.topic);
+        this.sender.setDaemon(true);
+        this.sender.start();
+    }
+
+    /**
+     * A publisher that creates its own producer for {@code bootstrapServers}.
+     *
+     * @param bootstrapServers e.g. {@code 127.0.0.1:9092}
+     * @return the builder
+     */
+    public static Builder builder(String bootstrapServers) {
+        Builder builder = new Builder(null);
+        builder.properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, Objects.requireNonNull(
+                bootstrapServers, "bootstrapServers must not be null"));
+        return builder;
+    }
+
+    /**
+     * A publisher over a producer the host owns (and closes); its settings are the host's.
+     *
+     * @param producer a producer with string keys and byte-array values
+     * @return the builder
+     */
+    public static Builder builder(Producer<String, byte[]> producer) {
+        return new Builder(Objects.requireNonNull(producer, "producer must not be null"));
+    }
+
+    @Override
+    public CompletionStage<Void> publish(LikeEvent event) {
+        if (closing) {
+            return CompletableFuture.failedFuture(new IllegalStateException("the publisher is closed"));
+        }
+        if (pending.incrementAndGet() > maxPending) {
+            pending.decrementAndGet();
+            return CompletableFuture.failedFuture(new RejectedExecutionException(
+                    maxPending + " events already wait to be sent to Kafka; is the broker reachable?"));
+        }
+        Send send = new Send(new ProducerRecord<>(topic, event.content().toString(), LikeEventCodec.encode(event)));
+        queue.add(send);
+        if (parked) {
+            LockSupport.unpark(sender);
+        }
+        return send.acknowledged;
+    }
+
+    /**
+     * The publisher's thread: hands queued records to the producer, many per wake-up. {@code KafkaProducer.send} may
+     * block (metadata unknown, buffer full); here that never holds up a caller.
+     */
+    private void sendLoop() {
+        while (true) {
+            Send send = queue.poll();
+            if (send == null) {
+                if (closing) {
+                    return;
+                }
+                parked = true;
+                if (queue.isEmpty() && !closing) {
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+                }
+                parked = false;
+                continue;
+            }
+            pending.decrementAndGet();
+            try {
+                producer.send(send.record, (metadata, failure) -> {
+                    if (failure != null) {
+                        send.acknowledged.completeExceptionally(failure);
+                    } else {
+                        send.acknowledged.complete(null);
+                    }
+                });
+            } catch (RuntimeException e) {
+                send.acknowledged.completeExceptionally(e);
+            }
+        }
+    }
+
+    /** Sends what was accepted, waits for the acknowledgements (up to 30 s), and closes what this publisher opened. */
+    @Override
+    public void close() {
+        closing = true;
+        LockSupport.unpark(sender);
+        try {
+            sender.join(TimeUnit.SECONDS.toMillis(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        producer.flush();
+        if (ownsProducer) {
+            producer.close(Duration.ofSeconds(30));
+        }
+    }
+
+    private static final class Send {
+        final ProducerRecord<String, byte[]> record;
+        final CompletableFuture<Void> acknowledged = new CompletableFuture<>();
+
+        Send(ProducerRecord<String, byte[]> record) {
+            this.record = record;
+        }
+    }
+
+    /** Configures a {@link KafkaEventPublisher}. Not thread-safe. */
+    public static final class Builder {
+
+        private final Producer<String, byte[]> producer;
+        private final Map<String, Object> properties = new HashMap<>();
+        private String topic = DEFAULT_TOPIC;
+        private int maxPending = DEFAULT_MAX_PENDING;
+
+        private Builder(Producer<String, byte[]> producer) {
+            this.producer = producer;
+            properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+            properties.put(ProducerConfig.ACKS_CONFIG, "all");
+            properties.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+            properties.put(ProducerConfig.BATCH_SIZE_CONFIG, 64 * 1024);
+            properties.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+            properties.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
+        }
+
+        /**
+         * The topic. Default {@value #DEFAULT_TOPIC}.
+         *
+         * @param topic a legal Kafka topic name
+         * @return this builder
+         */
+        public Builder topic(String topic) {
+            this.topic = Topics.check(topic);
+            return this;
+        }
+
+        /**
+         * Sets one producer property (see Kafka's {@code ProducerConfig}), e.g. {@code linger.ms} or
+         * {@code delivery.timeout.ms}; only for a producer this publisher creates.
+         *
+         * @param name the property
+         * @param value its value
+         * @return this builder
+         * @throws IllegalStateException if the host passed its own producer
+         */
+        public Builder producerProperty(String name, Object value) {
+            if (producer != null) {
+                throw new IllegalStateException("producerProperty(" + name + ") applies only to a producer the publisher"
+                        + " creates; configure the producer you passed instead");
+            }
+            properties.put(Objects.requireNonNull(name, "name must not be null"), Objects.requireNonNull(value, name));
+            return this;
+        }
+
+        /**
+         * How many events may wait for the publisher's thread before {@link #publish} fails fast. Default
+         * {@link #DEFAULT_MAX_PENDING}.
+         *
+         * @param maxPending at least 1
+         * @return this builder
+         */
+        public Builder maxPending(int maxPending) {
+            if (maxPending < 1) {
+                throw new IllegalArgumentException("maxPending must be at least 1, but was " + maxPending);
+            }
+            this.maxPending = maxPending;
+            return this;
+        }
+
+        Map<String, Object> config() {
+            return new HashMap<>(properties);
+        }
+
+        /**
+         * Builds the publisher (and its producer, unless the host passed one).
+         *
+         * @return the publisher
+         */
+        public KafkaEventPublisher build() {
+            return new KafkaEventPublisher(this);
+        }
+    }
+}

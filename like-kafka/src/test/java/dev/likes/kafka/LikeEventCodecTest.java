@@ -1,0 +1,57 @@
+package dev.likes.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.likes.core.ContentRef;
+import dev.likes.core.LikeAction;
+import dev.likes.core.LikeEvent;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class LikeEventCodecTest {
+
+    private static final LikeEvent EVENT = new LikeEvent("e-1", "click-7", 42, ContentRef.of("post", 123),
+            LikeAction.LIKE, Instant.parse("2026-11-28T16:06:43.123Z"), 1_764_345_603_123_456L, 17);
+
+    @Test
+    void roundTripsEveryField() {
+        assertThat(LikeEventCodec.decode(LikeEventCodec.encode(EVENT))).isEqualTo(EVENT);
+        LikeEvent noRequest = new LikeEvent("e-2", null, 1, ContentRef.of("comment", 9), LikeAction.UNLIKE,
+                Instant.EPOCH, 5, 0);
+        assertThat(LikeEventCodec.decode(LikeEventCodec.encode(noRequest))).isEqualTo(noRequest);
+    }
+
+    @Test
+    void isPlainVersionedJson() {
+        String json = new String(LikeEventCodec.encode(EVENT), StandardCharsets.UTF_8);
+
+        assertThat(json).isEqualTo("{\"v\":1,\"eventId\":\"e-1\",\"requestId\":\"click-7\",\"userId\":42,"
+                + "\"contentType\":\"post\",\"contentId\":123,\"action\":\"LIKE\","
+                + "\"occurredAt\":\"2026-11-28T16:06:43.123Z\",\"version\":1764345603123456,\"count\":17}");
+    }
+
+    @Test
+    void rejectsWhatIsNotAKnownValidEvent() {
+        String valid = new String(LikeEventCodec.encode(EVENT), StandardCharsets.UTF_8);
+        String[] bad = {
+            "not json",
+            "[1,2]",
+            valid.replace("\"v\":1", "\"v\":2"),
+            valid.replace("\"v\":1,", ""),
+            valid.replace("\"contentType\":\"post\"", "\"contentType\":\"' OR 1=1 --\""),
+            valid.replace("\"userId\":42", "\"userId\":0"),
+            valid.replace("\"action\":\"LIKE\"", "\"action\":\"LOVE\""),
+            valid.replace("\"occurredAt\":\"2026-11-28T16:06:43.123Z\"", "\"occurredAt\":\"yesterday\""),
+            valid.replace(",\"count\":17", ""),
+            valid.replace("}", ",\"extra\":1}")
+        };
+        for (String text : bad) {
+            assertThatThrownBy(() -> LikeEventCodec.decode(text.getBytes(StandardCharsets.UTF_8)))
+                    .as(text)
+                    .isInstanceOf(LikeEventFormatException.class);
+        }
+        assertThatThrownBy(() -> LikeEventCodec.decode(null)).isInstanceOf(LikeEventFormatException.class);
+    }
+}
