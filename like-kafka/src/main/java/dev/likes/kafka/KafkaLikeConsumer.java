@@ -285,6 +285,7 @@ public final class KafkaLikeConsumer implements AutoCloseable {
     private void measureLag() {
         Set<TopicPartition> assignment = consumer.assignment();
         if (assignment.isEmpty()) {
+            lag = 0;
             return;
         }
         long total = 0;

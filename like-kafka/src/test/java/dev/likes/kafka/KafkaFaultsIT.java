@@ -61,6 +61,39 @@ class KafkaFaultsIT {
     }
 
     @Test
+    void aSecondConsumerJoiningTheGroupMidStreamTakesPartitionsOverWithoutLossOrDoubleCounting() throws Exception {
+        String topic = Kafka.newTopic(4);
+        List<LikeEvent> history = Kafka.history(20_000, 500, 40, 7);
+        publishAll(topic, history);
+        String group = TestServices.uniqueName("g");
+        InMemoryEventSink state = new InMemoryEventSink();
+        // a slow sink, so that the rebalance happens while batches are being applied
+        LikeEventSink slow = events -> {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return state.apply(events);
+        };
+        try (KafkaLikeConsumer first =
+                KafkaLikeConsumer.builder(TestServices.kafkaBootstrap(), group, slow).topic(topic).maxBatch(200).build().start()) {
+            await().atMost(Duration.ofMinutes(1)).until(() -> first.appliedEvents() > 2_000);
+            try (KafkaLikeConsumer second = KafkaLikeConsumer.builder(TestServices.kafkaBootstrap(), group, slow)
+                    .topic(topic)
+                    .maxBatch(200)
+                    .build()
+                    .start()) {
+                await().atMost(Duration.ofMinutes(2)).until(() -> state.applied() == history.size());
+                await().atMost(Duration.ofSeconds(30)).until(() -> first.lag() == 0 && second.lag() == 0);
+                assertThat(second.appliedEvents()).isPositive();
+            }
+        }
+        assertThat(state.applied()).isEqualTo(history.size());
+        assertFinalState(history, state);
+    }
+
+    @Test
     void whileTheSinkIsDownTheConsumerWaitsAndRetriesWithoutLosingItsPlace() throws Exception {
         String topic = Kafka.newTopic(1);
         List<LikeEvent> history = Kafka.history(2_000, 50, 3, 4);
