@@ -130,7 +130,7 @@ class KafkaFaultsIT {
             for (LikeEvent event : history.subList(0, 200)) {
                 acks.add(publisher.publish(event).toCompletableFuture());
             }
-            CompletableFuture.allOf(acks.toArray(new CompletableFuture<?>[0])).get(1, TimeUnit.MINUTES);
+            CompletableFuture.allOf(acks.toArray(new CompletableFuture<?>[0])).get(2, TimeUnit.MINUTES);
 
             TestServices.stop(Server.KAFKA);
             try {
@@ -164,10 +164,14 @@ class KafkaFaultsIT {
         List<CompletableFuture<Void>> acks = new ArrayList<>();
         try (KafkaEventPublisher publisher = KafkaEventPublisher.builder(TestServices.kafkaBootstrap())
                 .topic(topic)
-                .producerProperty("delivery.timeout.ms", 3_000)
-                .producerProperty("request.timeout.ms", 1_000)
+                .producerProperty("delivery.timeout.ms", 10_000)
+                .producerProperty("request.timeout.ms", 5_000)
                 .build()) {
-            publisher.publish(history.get(0)).toCompletableFuture().get(1, TimeUnit.MINUTES);
+            // the broker may still be settling after an earlier restart: publish until one event is acknowledged
+            await().atMost(Duration.ofMinutes(2)).ignoreExceptions().until(() -> {
+                publisher.publish(history.get(0)).toCompletableFuture().get(30, TimeUnit.SECONDS);
+                return true;
+            });
             TestServices.stop(Server.KAFKA);
             try {
                 for (LikeEvent event : history.subList(1, 20)) {

@@ -1,0 +1,139 @@
+package dev.likes.jdbc;
+
+import dev.likes.core.ContentRef;
+import dev.likes.core.LikeAction;
+import dev.likes.core.LikeEvent;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * Applies a batch of events in one transaction with a handful of multi-row statements, idempotently and
+ * order-safely: the rows concerned are read and locked, an event wins only if newer than its row, the winners are
+ * written with one multi-row upsert (which itself never lets an older version overwrite a newer one), and the counts
+ * move by one aggregated delta per content, so a hot post's count row is written once per batch, not per event.
+ */
+final class EventApplier {
+
+    /** Rows per multi-row statement. */
+    static final int CHUNK = 500;
+
+    private EventApplier() {}
+
+    static void apply(Handle handle, List<LikeEvent> events) {
+        Map<Key, LikeEvent> newest = new LinkedHashMap<>();
+        for (LikeEvent e : events) {
+            newest.merge(new Key(e.userId(), e.content()), e, (a, b) -> b.version() > a.version() ? b : a);
+        }
+        List<Key> keys = new ArrayList<>(newest.keySet());
+        Collections.sort(keys); // lock rows in one order, so concurrent batches cannot deadlock on each other
+        Map<Key, Row> rows = new HashMap<>();
+        for (int from = 0; from < keys.size(); from += CHUNK) {
+            readRows(handle, keys.subList(from, Math.min(keys.size(), from + CHUNK)), rows);
+        }
+        List<LikeEvent> winners = new ArrayList<>();
+        Map<ContentRef, long[]> deltas = new LinkedHashMap<>(); // content -> {count delta, max version}
+        for (Key key : keys) {
+            LikeEvent e = newest.get(key);
+            Row row = rows.get(key);
+            if (row != null && row.version >= e.version()) {
+                continue; // a redelivery, or older than what is applied
+            }
+            winners.add(e);
+            boolean nowLiked = e.action() == LikeAction.LIKE;
+            boolean wasLiked = row != null && !row.canceled;
+            long[] delta = deltas.computeIfAbsent(e.content(), c -> new long[2]);
+            delta[0] += nowLiked == wasLiked ? 0 : nowLiked ? 1 : -1;
+            delta[1] = Math.max(delta[1], e.version());
+        }
+        for (int from = 0; from < winners.size(); from += CHUNK) {
+            writeRows(handle, winners.subList(from, Math.min(winners.size(), from + CHUNK)));
+        }
+        List<Map.Entry<ContentRef, long[]>> counts = new ArrayList<>(deltas.entrySet());
+        for (int from = 0; from < counts.size(); from += CHUNK) {
+            writeCounts(handle, counts.subList(from, Math.min(counts.size(), from + CHUNK)));
+        }
+    }
+
+    private static void readRows(Handle handle, List<Key> keys, Map<Key, Row> into) {
+        StringBuilder sql = new StringBuilder("SELECT user_id, content_id, content_type, is_canceled, version"
+                + " FROM like_records WHERE (user_id, content_id, content_type) IN (");
+        placeholders(sql, keys.size(), "(?, ?, ?)");
+        sql.append(") FOR UPDATE");
+        var query = handle.createQuery(sql.toString());
+        int i = 0;
+        for (Key key : keys) {
+            query.bind(i++, key.userId).bind(i++, key.content.id()).bind(i++, key.content.type());
+        }
+        query.map((rs, ctx) -> {
+                    Key key = new Key(rs.getLong(1), ContentRef.of(rs.getString(3), rs.getLong(2)));
+                    into.put(key, new Row(rs.getBoolean(4), rs.getLong(5)));
+                    return key;
+                })
+                .list();
+    }
+
+    private static void writeRows(Handle handle, List<LikeEvent> winners) {
+        StringBuilder sql = new StringBuilder("INSERT INTO like_records"
+                + " (user_id, content_id, content_type, created_at, updated_at, is_canceled, version) VALUES ");
+        placeholders(sql, winners.size(), "(?, ?, ?, ?, ?, ?, ?)");
+        // assignments run left to right and see earlier ones: version is compared first and written last
+        sql.append(" ON DUPLICATE KEY UPDATE"
+                + " updated_at = IF(VALUES(version) > version, VALUES(updated_at), updated_at),"
+                + " is_canceled = IF(VALUES(version) > version, VALUES(is_canceled), is_canceled),"
+                + " version = GREATEST(version, VALUES(version))");
+        var update = handle.createUpdate(sql.toString());
+        int i = 0;
+        for (LikeEvent e : winners) {
+            update.bind(i++, e.userId())
+                    .bind(i++, e.content().id())
+                    .bind(i++, e.content().type())
+                    .bind(i++, Times.toSql(e.occurredAt()))
+                    .bind(i++, Times.toSql(e.occurredAt()))
+                    .bind(i++, e.action() == LikeAction.LIKE ? 0 : 1)
+                    .bind(i++, e.version());
+        }
+        update.execute();
+    }
+
+    private static void writeCounts(Handle handle, List<Map.Entry<ContentRef, long[]>> counts) {
+        StringBuilder sql = new StringBuilder(
+                "INSERT INTO like_counts (content_id, content_type, like_count, version) VALUES ");
+        placeholders(sql, counts.size(), "(?, ?, ?, ?)");
+        sql.append(" ON DUPLICATE KEY UPDATE like_count = like_count + VALUES(like_count),"
+                + " version = GREATEST(version, VALUES(version))");
+        var update = handle.createUpdate(sql.toString());
+        int i = 0;
+        for (Map.Entry<ContentRef, long[]> c : counts) {
+            update.bind(i++, c.getKey().id()).bind(i++, c.getKey().type()).bind(i++, c.getValue()[0]).bind(i++, c.getValue()[1]);
+        }
+        update.execute();
+    }
+
+    /** Appends {@code n} copies of {@code group}, comma-separated: SQL text from counts only, never from data. */
+    static void placeholders(StringBuilder sql, int n, String group) {
+        for (int i = 0; i < n; i++) {
+            if (i > 0) {
+                sql.append(", ");
+            }
+            sql.append(group);
+        }
+    }
+
+    record Key(long userId, ContentRef content) implements Comparable<Key> {
+        @Override
+        public int compareTo(Key other) {
+            int c = Long.compare(userId, other.userId);
+            if (c == 0) {
+                c = Long.compare(content.id(), other.content.id());
+            }
+            return c != 0 ? c : content.type().compareTo(other.content.type());
+        }
+    }
+
+    private record Row(boolean canceled, long version) {}
+}

@@ -1,0 +1,454 @@
+package dev.likes.jdbc;
+
+import dev.likes.core.ContentRef;
+import dev.likes.core.LikeEvent;
+import dev.likes.core.LikeEventSink;
+import dev.likes.core.LikeMutation;
+import dev.likes.core.LikeResult;
+import dev.likes.core.LikeStore;
+import dev.likes.core.LikeStoreException;
+import dev.likes.core.Liker;
+import dev.likes.core.UserLike;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.JdbiException;
+import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
+
+/**
+ * The durable tier on MySQL or MariaDB, through Jdbi: the design's {@code like_records} table (unique per user and
+ * content, unlike as a logical delete), {@code like_counts} (a count is never a {@code COUNT(*)}), and
+ * {@code like_requests}.
+ *
+ * <p>It is both a {@link LikeStore} (a MySQL-only like service: each like or unlike is one transaction that locks the
+ * content's count row, so it is atomic and linearizable per content) and a {@link LikeEventSink} (what the Kafka
+ * consumer writes into: a batch is one transaction of a few multi-row statements, idempotent and order-safe by event
+ * version, with one count update per content per batch). Use one store per role for the same contents: its own
+ * likes and events from another store would interleave two version sequences.
+ *
+ * <p><b>Sharding and replicas.</b> With several {@link JdbiShard}s, a content lives on shard {@code content_id mod N};
+ * writes go to the shard's primary, reads to its replica when it has one (and may then lag by the replication
+ * delay). "My likes" asks every shard and merges the answers in order.
+ *
+ * <p>Every statement binds its parameters; SQL text is built only from constants and placeholder counts. The work runs
+ * on an executor (the store's own pool unless one is given), never on the caller's thread. Thread-safe.
+ * {@link #close()} shuts down the store's own pool; the {@link Jdbi}s and their data sources stay the host's.
+ */
+public final class JdbiLikeStore implements LikeStore, LikeEventSink {
+
+    /** Where the migrations are in the jar, in Flyway's naming ({@code V1__like_tables.sql}, ...). */
+    public static final String MIGRATIONS = "db/migration/like";
+    /** How long request IDs are remembered unless configured: 24 hours. */
+    public static final Duration DEFAULT_REQUEST_ID_TTL = Duration.ofHours(24);
+    /** Threads of the store's own pool unless an executor is given. */
+    public static final int DEFAULT_THREADS = 16;
+
+    private static final int DEADLOCK_RETRIES = 5;
+    private static final String[] SCHEMA = {"V1__like_tables.sql"};
+
+    private final List<JdbiShard> shards;
+    private final Executor executor;
+    private final ExecutorService ownExecutor;
+    private final Mutations mutations;
+
+    private JdbiLikeStore(Builder builder) {
+        this.shards = List.copyOf(builder.shards);
+        this.mutations = new Mutations(builder.requestIdTtl.toMillis());
+        if (builder.executor != null) {
+            this.executor = builder.executor;
+            this.ownExecutor = null;
+        } else {
+            AtomicInteger n = new AtomicInteger();
+            this.ownExecutor = Executors.newFixedThreadPool(builder.threads, runnable -> {
+                Thread thread = new Thread(runnable, "like-jdbc-" + n.incrementAndGet());
+                thread.setDaemon(true);
+                return thread;
+            });
+            this.executor = ownExecutor;
+        }
+    }
+
+    /**
+     * A store on one database.
+     *
+     * @param jdbi the database (its data source should pool connections)
+     * @return the builder
+     */
+    public static Builder builder(Jdbi jdbi) {
+        return new Builder(List.of(JdbiShard.of(Objects.requireNonNull(jdbi, "jdbi must not be null"))));
+    }
+
+    /**
+     * A store sharded over several databases by {@code content_id mod shards.size()}. The order of the list is the
+     * placement: never reorder it, only add shards with a data migration.
+     *
+     * @param shards one or more shards
+     * @return the builder
+     */
+    public static Builder builder(List<JdbiShard> shards) {
+        Objects.requireNonNull(shards, "shards must not be null");
+        if (shards.isEmpty() || shards.stream().anyMatch(Objects::isNull)) {
+            throw new IllegalArgumentException("shards must hold at least one shard and no null, but was " + shards);
+        }
+        return new Builder(shards);
+    }
+
+    /**
+     * Creates the tables (the migrations under {@link #MIGRATIONS}, in order) for development and tests. Production
+     * schemas belong to the host's migration tool (Flyway or Liquibase), which can run the same files from the jar.
+     *
+     * @param jdbi the database
+     */
+    public static void createSchema(Jdbi jdbi) {
+        for (String file : SCHEMA) {
+            String script = resource(MIGRATIONS + '/' + file);
+            jdbi.useHandle(handle -> {
+                for (String statement : script.replaceAll("(?m)^--.*$", "").split(";")) {
+                    if (!statement.isBlank()) {
+                        handle.execute(statement);
+                    }
+                }
+            });
+        }
+    }
+
+    private static String resource(String path) {
+        try (InputStream in = JdbiLikeStore.class.getClassLoader().getResourceAsStream(path)) {
+            if (in == null) {
+                throw new IllegalStateException(path + " is missing from the jar");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    JdbiShard shardOf(ContentRef content) {
+        return shards.get((int) Math.floorMod(content.id(), (long) shards.size()));
+    }
+
+    // ---- writes ----
+
+    @Override
+    public CompletionStage<LikeResult> apply(LikeMutation mutation) {
+        Jdbi primary = shardOf(mutation.content()).primary();
+        return async("apply", () -> inTransaction(primary, handle -> mutations.apply(handle, mutation)));
+    }
+
+    /**
+     * Applies a batch of events (see {@link LikeEventSink}): per shard, one transaction of multi-row statements.
+     *
+     * @param events the events
+     * @return a stage completed when every shard committed
+     */
+    @Override
+    public CompletionStage<Void> apply(List<LikeEvent> events) {
+        Map<JdbiShard, List<LikeEvent>> byShard = new LinkedHashMap<>();
+        for (LikeEvent event : events) {
+            byShard.computeIfAbsent(shardOf(event.content()), s -> new ArrayList<>()).add(event);
+        }
+        List<CompletableFuture<Void>> commits = new ArrayList<>();
+        byShard.forEach((shard, batch) -> commits.add(async("apply events", () -> inTransaction(shard.primary(), handle -> {
+            EventApplier.apply(handle, batch);
+            return null;
+        }))));
+        return CompletableFuture.allOf(commits.toArray(new CompletableFuture<?>[0]));
+    }
+
+    // ---- reads ----
+
+    @Override
+    public CompletionStage<Boolean> hasLiked(long userId, ContentRef content) {
+        return read(content, "hasLiked", handle -> handle.createQuery("SELECT 1 FROM like_records"
+                        + " WHERE user_id = ? AND content_id = ? AND content_type = ? AND is_canceled = 0")
+                .bind(0, userId)
+                .bind(1, content.id())
+                .bind(2, content.type())
+                .mapTo(Integer.class)
+                .findOne()
+                .isPresent());
+    }
+
+    @Override
+    public CompletionStage<Long> count(ContentRef content) {
+        return read(content, "count", handle -> handle.createQuery(
+                        "SELECT like_count FROM like_counts WHERE content_id = ? AND content_type = ?")
+                .bind(0, content.id())
+                .bind(1, content.type())
+                .mapTo(Long.class)
+                .findOne()
+                .orElse(0L));
+    }
+
+    @Override
+    public CompletionStage<Map<ContentRef, Long>> counts(Set<ContentRef> contents) {
+        return perShard(contents, "counts", (handle, part) -> {
+            StringBuilder sql = new StringBuilder(
+                    "SELECT content_id, content_type, like_count FROM like_counts WHERE (content_id, content_type) IN (");
+            EventApplier.placeholders(sql, part.size(), "(?, ?)");
+            var query = handle.createQuery(sql.append(')').toString());
+            int i = 0;
+            for (ContentRef c : part) {
+                query.bind(i++, c.id()).bind(i++, c.type());
+            }
+            Map<ContentRef, Long> counts = new HashMap<>();
+            part.forEach(c -> counts.put(c, 0L));
+            query.map((rs, ctx) -> counts.put(ContentRef.of(rs.getString(2), rs.getLong(1)), rs.getLong(3))).list();
+            return counts;
+        }).thenApply(parts -> {
+            Map<ContentRef, Long> all = new HashMap<>();
+            parts.forEach(all::putAll);
+            return all;
+        });
+    }
+
+    @Override
+    public CompletionStage<Set<ContentRef>> likedAmong(long userId, Set<ContentRef> contents) {
+        return perShard(contents, "likedAmong", (handle, part) -> {
+            StringBuilder sql = new StringBuilder("SELECT content_id, content_type FROM like_records"
+                    + " WHERE user_id = ? AND is_canceled = 0 AND (content_id, content_type) IN (");
+            EventApplier.placeholders(sql, part.size(), "(?, ?)");
+            var query = handle.createQuery(sql.append(')').toString()).bind(0, userId);
+            int i = 1;
+            for (ContentRef c : part) {
+                query.bind(i++, c.id()).bind(i++, c.type());
+            }
+            return new HashSet<>(query.map((rs, ctx) -> ContentRef.of(rs.getString(2), rs.getLong(1))).list());
+        }).thenApply(parts -> {
+            Set<ContentRef> all = new HashSet<>();
+            parts.forEach(all::addAll);
+            return all;
+        });
+    }
+
+    /**
+     * {@inheritDoc} Newest first by the time of the latest like, from the likers index
+     * ({@code idx_content_likers}); a page is one index range read.
+     */
+    @Override
+    public CompletionStage<List<Liker>> likers(ContentRef content, Liker after, int limit) {
+        return read(content, "likers", handle -> {
+            String sql = "SELECT user_id, updated_at FROM like_records"
+                    + " WHERE content_id = ? AND content_type = ? AND is_canceled = 0"
+                    + (after == null ? "" : " AND (updated_at < ? OR (updated_at = ? AND user_id < ?))")
+                    + " ORDER BY updated_at DESC, user_id DESC LIMIT ?";
+            var query = handle.createQuery(sql).bind(0, content.id()).bind(1, content.type());
+            int i = 2;
+            if (after != null) {
+                LocalDateTime at = Times.toSql(after.likedAt());
+                query.bind(i++, at).bind(i++, at).bind(i++, after.userId());
+            }
+            return query.bind(i, limit)
+                    .map((rs, ctx) -> new Liker(rs.getLong(1), Times.fromSql(rs.getObject(2, LocalDateTime.class))))
+                    .list();
+        });
+    }
+
+    /**
+     * {@inheritDoc} Newest first, from the user's likes index ({@code idx_user_likes}, or {@code idx_user_type_likes}
+     * with a type); with several shards, every shard is asked and the answers are merged.
+     */
+    @Override
+    public CompletionStage<List<UserLike>> likesOf(long userId, String contentType, UserLike after, int limit) {
+        List<CompletableFuture<List<UserLike>>> answers = new ArrayList<>();
+        for (JdbiShard shard : shards) {
+            answers.add(async("likesOf", () -> shard.reader().withHandle(handle -> likesOf(handle, userId, contentType, after, limit))));
+        }
+        return CompletableFuture.allOf(answers.toArray(new CompletableFuture<?>[0])).thenApply(done -> {
+            List<UserLike> merged = new ArrayList<>();
+            answers.forEach(a -> merged.addAll(a.join()));
+            merged.sort(UserLike.NEWEST_FIRST);
+            return List.copyOf(merged.subList(0, Math.min(limit, merged.size())));
+        });
+    }
+
+    private static List<UserLike> likesOf(Handle handle, long userId, String contentType, UserLike after, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT content_type, content_id, updated_at FROM like_records"
+                + " WHERE user_id = ? AND is_canceled = 0");
+        if (contentType != null) {
+            sql.append(" AND content_type = ?");
+        }
+        if (after != null) {
+            sql.append(" AND (updated_at < ? OR (updated_at = ? AND (content_type < ?"
+                    + " OR (content_type = ? AND content_id < ?))))");
+        }
+        sql.append(" ORDER BY updated_at DESC, content_type DESC, content_id DESC LIMIT ?");
+        var query = handle.createQuery(sql.toString()).bind(0, userId);
+        int i = 1;
+        if (contentType != null) {
+            query.bind(i++, contentType);
+        }
+        if (after != null) {
+            LocalDateTime at = Times.toSql(after.likedAt());
+            query.bind(i++, at)
+                    .bind(i++, at)
+                    .bind(i++, after.content().type())
+                    .bind(i++, after.content().type())
+                    .bind(i++, after.content().id());
+        }
+        return query.bind(i, limit)
+                .map((rs, ctx) -> new UserLike(
+                        ContentRef.of(rs.getString(1), rs.getLong(2)),
+                        Times.fromSql(rs.getObject(3, LocalDateTime.class))))
+                .list();
+    }
+
+    // ---- plumbing ----
+
+    private <T> CompletableFuture<T> read(ContentRef content, String what, org.jdbi.v3.core.HandleCallback<T, RuntimeException> work) {
+        Jdbi reader = shardOf(content).reader();
+        return async(what, () -> reader.withHandle(work));
+    }
+
+    private interface PartQuery<T> {
+        T run(Handle handle, List<ContentRef> part);
+    }
+
+    private <T> CompletableFuture<List<T>> perShard(Set<ContentRef> contents, String what, PartQuery<T> work) {
+        Map<JdbiShard, List<ContentRef>> byShard = new LinkedHashMap<>();
+        for (ContentRef content : contents) {
+            byShard.computeIfAbsent(shardOf(content), s -> new ArrayList<>()).add(content);
+        }
+        List<CompletableFuture<T>> parts = new ArrayList<>();
+        byShard.forEach((shard, part) -> parts.add(async(what, () -> shard.reader().withHandle(h -> work.run(h, part)))));
+        return CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0])).thenApply(done -> {
+            List<T> all = new ArrayList<>(parts.size());
+            parts.forEach(p -> all.add(p.join()));
+            return all;
+        });
+    }
+
+    private <T> CompletableFuture<T> async(String what, Supplier<T> work) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return work.get();
+            } catch (JdbiException e) {
+                throw new LikeStoreException("the database failed " + what + ": " + rootMessage(e), e);
+            }
+        }, executor);
+    }
+
+    /** Runs a transaction, again after a deadlock or lock wait timeout (which roll it back whole). */
+    private static <T> T inTransaction(Jdbi jdbi, org.jdbi.v3.core.HandleCallback<T, RuntimeException> work) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return jdbi.inTransaction(TransactionIsolationLevel.REPEATABLE_READ, work);
+            } catch (JdbiException e) {
+                if (attempt >= DEADLOCK_RETRIES || !retryable(e)) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static boolean retryable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException) {
+                SQLException sql = (SQLException) t;
+                if ("40001".equals(sql.getSQLState()) || sql.getErrorCode() == 1213 || sql.getErrorCode() == 1205) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + ": " + root.getMessage();
+    }
+
+    /** Shuts down the store's own pool, if it has one; the Jdbi instances stay open. */
+    @Override
+    public void close() {
+        if (ownExecutor != null) {
+            ownExecutor.shutdown();
+        }
+    }
+
+    /** Configures a {@link JdbiLikeStore}. Not thread-safe. */
+    public static final class Builder {
+
+        private final List<JdbiShard> shards;
+        private Executor executor;
+        private int threads = DEFAULT_THREADS;
+        private Duration requestIdTtl = DEFAULT_REQUEST_ID_TTL;
+
+        private Builder(List<JdbiShard> shards) {
+            this.shards = shards;
+        }
+
+        /**
+         * Runs the blocking database work on {@code executor} instead of the store's own pool.
+         *
+         * @param executor an executor the host owns
+         * @return this builder
+         */
+        public Builder executor(Executor executor) {
+            this.executor = Objects.requireNonNull(executor, "executor must not be null");
+            return this;
+        }
+
+        /**
+         * The size of the store's own pool (about the connection pool's size). Default {@link #DEFAULT_THREADS}.
+         *
+         * @param threads 1 to 1,000
+         * @return this builder
+         */
+        public Builder threads(int threads) {
+            if (threads < 1 || threads > 1_000) {
+                throw new IllegalArgumentException("threads must be between 1 and 1000, but was " + threads);
+            }
+            this.threads = threads;
+            return this;
+        }
+
+        /**
+         * How long a (user, content, request ID) is remembered. Default {@link #DEFAULT_REQUEST_ID_TTL}.
+         *
+         * @param ttl at least one millisecond
+         * @return this builder
+         */
+        public Builder requestIdTtl(Duration ttl) {
+            Objects.requireNonNull(ttl, "requestIdTtl must not be null");
+            if (ttl.toMillis() < 1) {
+                throw new IllegalArgumentException("requestIdTtl must be at least 1 ms, but was " + ttl);
+            }
+            this.requestIdTtl = ttl;
+            return this;
+        }
+
+        /**
+         * Builds the store.
+         *
+         * @return the store
+         */
+        public JdbiLikeStore build() {
+            return new JdbiLikeStore(this);
+        }
+    }
+}

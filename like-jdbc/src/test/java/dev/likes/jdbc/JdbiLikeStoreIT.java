@@ -1,0 +1,24 @@
+package dev.likes.jdbc;
+
+import dev.likes.core.LikeStore;
+import dev.likes.testkit.LikeStoreCompatibilityKit;
+import org.jdbi.v3.core.Jdbi;
+
+/** The contract, unchanged, on a real MariaDB: the JDBC store as the whole of a MySQL-only like service. */
+class JdbiLikeStoreIT extends LikeStoreCompatibilityKit {
+
+    private static Jdbi jdbi;
+
+    private static synchronized Jdbi database() {
+        if (jdbi == null) {
+            jdbi = Databases.fresh();
+        }
+        return jdbi;
+    }
+
+    @Override
+    protected LikeStore createStore() {
+        Databases.truncate(database());
+        return JdbiLikeStore.builder(database()).build();
+    }
+}

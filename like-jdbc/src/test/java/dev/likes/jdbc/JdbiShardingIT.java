@@ -1,0 +1,71 @@
+package dev.likes.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.likes.core.ContentRef;
+import dev.likes.core.LikeService;
+import dev.likes.core.PageRequest;
+import dev.likes.core.UserLike;
+import java.util.ArrayList;
+import java.util.List;
+import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.Test;
+
+/** Two shards on the real server: placement by content id, reads, "my likes" merged, reads from a replica. */
+class JdbiShardingIT {
+
+    @Test
+    void contentsArePlacedByIdModuloShardsAndMyLikesAreMergedInOrder() {
+        Jdbi shard0 = Databases.fresh();
+        Jdbi shard1 = Databases.fresh();
+        try (JdbiLikeStore store = JdbiLikeStore.builder(List.of(JdbiShard.of(shard0), JdbiShard.of(shard1))).build();
+                LikeService service = LikeService.builder(store).clock(dev.likes.testkit.MutableClock.at(
+                        java.time.Instant.parse("2026-01-01T00:00:00Z"))).build()) {
+            for (long id = 1; id <= 20; id++) {
+                service.like(7, ContentRef.of("post", id));
+                service.like(8, ContentRef.of("post", id));
+            }
+            assertThat(rows(shard0)).containsOnly(0L);
+            assertThat(rows(shard1)).containsOnly(1L);
+            assertThat(service.count(ContentRef.of("post", 3))).isEqualTo(2);
+            assertThat(service.counts(List.of(ContentRef.of("post", 3), ContentRef.of("post", 4))))
+                    .containsValues(2L, 2L);
+            assertThat(service.likedAmong(7, List.of(ContentRef.of("post", 3), ContentRef.of("post", 4)))).hasSize(2);
+
+            List<UserLike> all = new ArrayList<>();
+            PageRequest page = PageRequest.first(3);
+            while (true) {
+                var result = service.likesOf(7, page);
+                all.addAll(result.items());
+                if (!result.hasNext()) {
+                    break;
+                }
+                page = PageRequest.after(result.nextCursor(), 3);
+            }
+            assertThat(all).hasSize(20).doesNotHaveDuplicates().isSortedAccordingTo(UserLike.NEWEST_FIRST);
+        }
+    }
+
+    @Test
+    void readsGoToTheReplicaAndWritesToThePrimary() {
+        Jdbi primary = Databases.fresh();
+        Jdbi replica = Databases.fresh();
+        ContentRef post = ContentRef.of("post", 1);
+        try (JdbiLikeStore store =
+                        JdbiLikeStore.builder(List.of(JdbiShard.of(primary).withReplica(replica))).build();
+                LikeService service = LikeService.builder(store).build()) {
+            service.like(1, post);
+            long written = primary.withHandle(h -> h.createQuery("SELECT like_count FROM like_counts").mapTo(Long.class).one());
+            assertThat(written).isEqualTo(1);
+            // the "replica" has not caught up: reads show its state, not the primary's
+            assertThat(service.count(post)).isZero();
+            assertThat(service.hasLiked(1, post)).isFalse();
+            replica.useHandle(h -> h.execute("INSERT INTO like_counts VALUES (1, 'post', 1, 1)"));
+            assertThat(service.count(post)).isEqualTo(1);
+        }
+    }
+
+    private static List<Long> rows(Jdbi db) {
+        return db.withHandle(h -> h.createQuery("SELECT DISTINCT MOD(content_id, 2) FROM like_records").mapTo(Long.class).list());
+    }
+}
