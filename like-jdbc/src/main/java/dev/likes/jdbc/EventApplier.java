@@ -60,8 +60,10 @@ final class EventApplier {
     }
 
     private static void readRows(Handle handle, List<Key> keys, Map<Key, Row> into) {
+        // with hundreds of keys the optimizer estimates from statistics and may pick idx_content, which for a hot
+        // post means reading all its rows: the unique key is always the right one here
         StringBuilder sql = new StringBuilder("SELECT user_id, content_id, content_type, is_canceled, version"
-                + " FROM like_records WHERE (user_id, content_id, content_type) IN (");
+                + " FROM like_records FORCE INDEX (uk_user_content) WHERE (user_id, content_id, content_type) IN (");
         placeholders(sql, keys.size(), "(?, ?, ?)");
         sql.append(") FOR UPDATE");
         var query = handle.createQuery(sql.toString());

@@ -227,6 +227,7 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
     public CompletionStage<Set<ContentRef>> likedAmong(long userId, Set<ContentRef> contents) {
         return perShard(contents, "likedAmong", (handle, part) -> {
             StringBuilder sql = new StringBuilder("SELECT content_id, content_type FROM like_records"
+                    + " FORCE INDEX (uk_user_content)"
                     + " WHERE user_id = ? AND is_canceled = 0 AND (content_id, content_type) IN (");
             EventApplier.placeholders(sql, part.size(), "(?, ?)");
             var query = handle.createQuery(sql.append(')').toString()).bind(0, userId);
