@@ -68,15 +68,20 @@ final class ReadThrough {
 
     /** Caches the content's count alone and returns it. */
     CompletableFuture<Long> loadCount(ContentRef content) {
-        return singleFlight(countLoads, content, () -> {
-            loads.increment();
-            return durable.count(content).toCompletableFuture().thenCompose(n -> redis.<Long>script(
-                            countOnly,
-                            new String[] {keys.meta(content)},
-                            Long.toString(n),
-                            Long.toString(n == 0 ? emptyTtlMillis : coldTtlMillis))
-                    .thenApply(written -> n));
-        });
+        // a caller that missed just before an earlier load finished starts a new flight: it looks again first
+        return singleFlight(countLoads, content, () -> redis.call("HGET meta", c -> c.hget(keys.meta(content), "n"))
+                .thenCompose(cached -> {
+                    if (cached != null) {
+                        return CompletableFuture.completedFuture(Long.parseLong(cached));
+                    }
+                    loads.increment();
+                    return durable.count(content).toCompletableFuture().thenCompose(n -> redis.<Long>script(
+                                    countOnly,
+                                    new String[] {keys.meta(content)},
+                                    Long.toString(n),
+                                    Long.toString(n == 0 ? emptyTtlMillis : coldTtlMillis))
+                            .thenApply(written -> n));
+                }));
     }
 
     /** Caches several counts read from the durable store in one call. */
