@@ -30,10 +30,12 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * nothing per content.) The value is {@link LikeEventCodec}'s JSON.
  *
  * <p><b>Delivery.</b> Safe producer settings by default: idempotence on, {@code acks=all}, {@code lz4} compression,
- * {@code linger.ms=5} and 64 KiB batches for throughput; {@link Builder#producerProperty} overrides any of them.
+ * {@code linger.ms=5} and 64 KiB batches for throughput, {@code max.block.ms=10000}; {@link Builder#producerProperty}
+ * overrides any of them.
  * {@link #publish} never blocks its caller (which may be an I/O thread): the send runs on the publisher's own thread,
  * and the returned stage completes when the broker acknowledged the record, or fails with the producer's error
- * (broker down longer than {@code delivery.timeout.ms}, record too large, ...) or with a
+ * (broker down longer than {@code delivery.timeout.ms}; no metadata for the topic within {@code max.block.ms}, which
+ * also fails the sends queued behind it at once; record too large, ...) or with a
  * {@link RejectedExecutionException} when more than {@link Builder#maxPending} sends wait. A failure always reaches
  * the caller; nothing is only logged.
  *
@@ -131,16 +133,30 @@ public final class KafkaEventPublisher implements EventPublisher {
                 continue;
             }
             pending.decrementAndGet();
+            Throwable[] refusedAtOnce = new Throwable[1];
             try {
                 producer.send(send.record, (metadata, failure) -> {
                     if (failure != null) {
+                        if (Thread.currentThread() == sender) {
+                            refusedAtOnce[0] = failure; // refused inside send(): no metadata within max.block.ms, ...
+                        }
                         send.acknowledged.completeExceptionally(failure);
                     } else {
                         send.acknowledged.complete(null);
                     }
                 });
             } catch (RuntimeException e) {
+                refusedAtOnce[0] = e;
                 send.acknowledged.completeExceptionally(e);
+            }
+            if (refusedAtOnce[0] instanceof org.apache.kafka.common.errors.TimeoutException) {
+                // the broker is unreachable, and every queued send would wait as long again, one after the other:
+                // fail them now instead
+                Send queued;
+                while ((queued = queue.poll()) != null) {
+                    pending.decrementAndGet();
+                    queued.acknowledged.completeExceptionally(refusedAtOnce[0]);
+                }
             }
         }
     }
@@ -186,6 +202,7 @@ public final class KafkaEventPublisher implements EventPublisher {
             properties.put(ProducerConfig.BATCH_SIZE_CONFIG, 64 * 1024);
             properties.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
             properties.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
+            properties.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
         }
 
         /**
