@@ -33,8 +33,20 @@ final class EventApplier {
         Collections.sort(keys); // lock rows in one order, so concurrent batches cannot deadlock on each other
         Map<Key, Row> rows = new HashMap<>();
         for (int from = 0; from < keys.size(); from += CHUNK) {
-            readRows(handle, keys.subList(from, Math.min(keys.size(), from + CHUNK)), rows);
+            readRows(handle, "like_records", keys.subList(from, Math.min(keys.size(), from + CHUNK)), rows);
         }
+        // keys not in the hot table may be old likes the archiver moved: their state and version count too
+        List<Key> absent = new ArrayList<>();
+        keys.forEach(k -> {
+            if (!rows.containsKey(k)) {
+                absent.add(k);
+            }
+        });
+        Map<Key, Row> archived = new HashMap<>();
+        for (int from = 0; from < absent.size(); from += CHUNK) {
+            readRows(handle, "like_records_archive", absent.subList(from, Math.min(absent.size(), from + CHUNK)), archived);
+        }
+        rows.putAll(archived);
         List<LikeEvent> winners = new ArrayList<>();
         Map<ContentRef, long[]> deltas = new LinkedHashMap<>(); // content -> {count delta, max version}
         for (Key key : keys) {
@@ -53,17 +65,29 @@ final class EventApplier {
         for (int from = 0; from < winners.size(); from += CHUNK) {
             writeRows(handle, winners.subList(from, Math.min(winners.size(), from + CHUNK)));
         }
+        List<Key> revived = new ArrayList<>();
+        for (LikeEvent e : winners) {
+            Key key = new Key(e.userId(), e.content());
+            if (archived.containsKey(key)) {
+                revived.add(key);
+            }
+        }
+        for (int from = 0; from < revived.size(); from += CHUNK) {
+            deleteArchived(handle, revived.subList(from, Math.min(revived.size(), from + CHUNK)));
+        }
         List<Map.Entry<ContentRef, long[]>> counts = new ArrayList<>(deltas.entrySet());
         for (int from = 0; from < counts.size(); from += CHUNK) {
             writeCounts(handle, counts.subList(from, Math.min(counts.size(), from + CHUNK)));
         }
     }
 
-    private static void readRows(Handle handle, List<Key> keys, Map<Key, Row> into) {
+    /** Reads and locks the rows of {@code keys} in {@code table}, one of our two constant table names. */
+    private static void readRows(Handle handle, String table, List<Key> keys, Map<Key, Row> into) {
         // with hundreds of keys the optimizer estimates from statistics and may pick idx_content, which for a hot
         // post means reading all its rows: the unique key is always the right one here
-        StringBuilder sql = new StringBuilder("SELECT user_id, content_id, content_type, is_canceled, version"
-                + " FROM like_records FORCE INDEX (uk_user_content) WHERE (user_id, content_id, content_type) IN (");
+        StringBuilder sql = new StringBuilder("SELECT user_id, content_id, content_type, is_canceled, version FROM ")
+                .append(table)
+                .append(" FORCE INDEX (uk_user_content) WHERE (user_id, content_id, content_type) IN (");
         placeholders(sql, keys.size(), "(?, ?, ?)");
         sql.append(") FOR UPDATE");
         var query = handle.createQuery(sql.toString());
@@ -112,6 +136,17 @@ final class EventApplier {
         int i = 0;
         for (Map.Entry<ContentRef, long[]> c : counts) {
             update.bind(i++, c.getKey().id()).bind(i++, c.getKey().type()).bind(i++, c.getValue()[0]).bind(i++, c.getValue()[1]);
+        }
+        update.execute();
+    }
+
+    private static void deleteArchived(Handle handle, List<Key> keys) {
+        StringBuilder sql = new StringBuilder("DELETE FROM like_records_archive WHERE (user_id, content_id, content_type) IN (");
+        placeholders(sql, keys.size(), "(?, ?, ?)");
+        var update = handle.createUpdate(sql.append(')').toString());
+        int i = 0;
+        for (Key key : keys) {
+            update.bind(i++, key.userId).bind(i++, key.content.id()).bind(i++, key.content.type());
         }
         update.execute();
     }

@@ -65,7 +65,7 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
     public static final int DEFAULT_THREADS = 16;
 
     private static final int DEADLOCK_RETRIES = 5;
-    private static final String[] SCHEMA = {"V1__like_tables.sql"};
+    private static final String[] SCHEMA = {"V1__like_tables.sql", "V2__like_records_archive.sql"};
 
     private final List<JdbiShard> shards;
     private final Executor executor;
@@ -180,14 +180,19 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
 
     @Override
     public CompletionStage<Boolean> hasLiked(long userId, ContentRef content) {
-        return read(content, "hasLiked", handle -> handle.createQuery("SELECT 1 FROM like_records"
+        return read(content, "hasLiked", handle -> !handle.createQuery("SELECT 1 FROM like_records"
+                        + " WHERE user_id = ? AND content_id = ? AND content_type = ? AND is_canceled = 0"
+                        + " UNION ALL SELECT 1 FROM like_records_archive"
                         + " WHERE user_id = ? AND content_id = ? AND content_type = ? AND is_canceled = 0")
                 .bind(0, userId)
                 .bind(1, content.id())
                 .bind(2, content.type())
+                .bind(3, userId)
+                .bind(4, content.id())
+                .bind(5, content.type())
                 .mapTo(Integer.class)
-                .findOne()
-                .isPresent());
+                .list()
+                .isEmpty());
     }
 
     @Override
@@ -226,14 +231,23 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
     @Override
     public CompletionStage<Set<ContentRef>> likedAmong(long userId, Set<ContentRef> contents) {
         return perShard(contents, "likedAmong", (handle, part) -> {
-            StringBuilder sql = new StringBuilder("SELECT content_id, content_type FROM like_records"
-                    + " FORCE INDEX (uk_user_content)"
-                    + " WHERE user_id = ? AND is_canceled = 0 AND (content_id, content_type) IN (");
-            EventApplier.placeholders(sql, part.size(), "(?, ?)");
-            var query = handle.createQuery(sql.append(')').toString()).bind(0, userId);
-            int i = 1;
-            for (ContentRef c : part) {
-                query.bind(i++, c.id()).bind(i++, c.type());
+            StringBuilder sql = new StringBuilder();
+            for (String table : new String[] {"like_records", "like_records_archive"}) {
+                sql.append(sql.length() == 0 ? "" : " UNION ALL ")
+                        .append("SELECT content_id, content_type FROM ")
+                        .append(table)
+                        .append(" FORCE INDEX (uk_user_content) WHERE user_id = ? AND is_canceled = 0"
+                                + " AND (content_id, content_type) IN (");
+                EventApplier.placeholders(sql, part.size(), "(?, ?)");
+                sql.append(')');
+            }
+            var query = handle.createQuery(sql.toString());
+            int i = 0;
+            for (int table = 0; table < 2; table++) {
+                query.bind(i++, userId);
+                for (ContentRef c : part) {
+                    query.bind(i++, c.id()).bind(i++, c.type());
+                }
             }
             return new HashSet<>(query.map((rs, ctx) -> ContentRef.of(rs.getString(2), rs.getLong(1))).list());
         }).thenApply(parts -> {
@@ -245,7 +259,8 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
 
     /**
      * {@inheritDoc} Newest first by the time of the latest like, from the likers index
-     * ({@code idx_content_likers}); a page is one index range read.
+     * ({@code idx_content_likers}); a page is one index range read. Likes that {@link LikeArchiver} moved to the
+     * archive are not listed (they still count, and {@code hasLiked} still sees them).
      */
     @Override
     public CompletionStage<List<Liker>> likers(ContentRef content, Liker after, int limit) {
@@ -268,7 +283,8 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
 
     /**
      * {@inheritDoc} Newest first, from the user's likes index ({@code idx_user_likes}, or {@code idx_user_type_likes}
-     * with a type); with several shards, every shard is asked and the answers are merged.
+     * with a type); with several shards, every shard is asked and the answers are merged. Archived likes are not
+     * listed.
      */
     @Override
     public CompletionStage<List<UserLike>> likesOf(long userId, String contentType, UserLike after, int limit) {

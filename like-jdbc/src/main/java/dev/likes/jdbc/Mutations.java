@@ -34,13 +34,12 @@ final class Mutations {
                 .bind(1, type)
                 .map((rs, ctx) -> new long[] {rs.getLong(1), rs.getLong(2)})
                 .one();
-        Optional<Boolean> canceled = handle.createQuery("SELECT is_canceled FROM like_records"
-                        + " WHERE user_id = ? AND content_id = ? AND content_type = ? FOR UPDATE")
-                .bind(0, m.userId())
-                .bind(1, id)
-                .bind(2, type)
-                .mapTo(Boolean.class)
-                .findOne();
+        Optional<Boolean> canceled = canceled(handle, "like_records", m);
+        boolean archived = false;
+        if (canceled.isEmpty()) {
+            canceled = canceled(handle, "like_records_archive", m); // an old like the archiver moved away
+            archived = canceled.isPresent();
+        }
         boolean liked = canceled.isPresent() && !canceled.get();
         if (m.requestId() != null && !claim(handle, m)) {
             return new LikeResult(LikeResult.Status.DUPLICATE_REQUEST, liked, counter[0], counter[1]);
@@ -64,6 +63,13 @@ final class Mutations {
                 .bind(5, like ? 0 : 1)
                 .bind(6, version)
                 .execute();
+        if (archived) {
+            handle.createUpdate("DELETE FROM like_records_archive WHERE user_id = ? AND content_id = ? AND content_type = ?")
+                    .bind(0, m.userId())
+                    .bind(1, id)
+                    .bind(2, type)
+                    .execute(); // back in the hot table, where the upsert above put it
+        }
         handle.createUpdate("UPDATE like_counts SET like_count = ?, version = ? WHERE content_id = ? AND content_type = ?")
                 .bind(0, count)
                 .bind(1, version)
@@ -71,6 +77,17 @@ final class Mutations {
                 .bind(3, type)
                 .execute();
         return new LikeResult(LikeResult.Status.APPLIED, like, count, version);
+    }
+
+    /** The row's is_canceled in {@code table} (a constant of ours), locked, if the row is there. */
+    private static Optional<Boolean> canceled(Handle handle, String table, LikeMutation m) {
+        return handle.createQuery("SELECT is_canceled FROM " + table
+                        + " WHERE user_id = ? AND content_id = ? AND content_type = ? FOR UPDATE")
+                .bind(0, m.userId())
+                .bind(1, m.content().id())
+                .bind(2, m.content().type())
+                .mapTo(Boolean.class)
+                .findOne();
     }
 
     /** Takes the request ID unless it is held and unexpired (the content's lock is held, so this cannot race). */

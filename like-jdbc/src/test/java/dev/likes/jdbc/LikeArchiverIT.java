@@ -1,0 +1,158 @@
+package dev.likes.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.likes.core.ContentRef;
+import dev.likes.core.LikeAction;
+import dev.likes.core.LikeEvent;
+import dev.likes.core.LikeService;
+import dev.likes.testkit.MutableClock;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
+import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The archiver over generated history with a fake clock: answers unchanged, a crash mid-run loses and doubles nothing. */
+class LikeArchiverIT {
+
+    private static final int USERS = 60;
+    private static final int CONTENTS = 15;
+
+    @TempDir
+    Path files;
+
+    @Test
+    void movesOldRecordsWithoutChangingAnyAnswerAndSurvivesACrashMidRun() throws Exception {
+        Jdbi db = Databases.fresh();
+        MutableClock clock = MutableClock.at(Instant.parse("2026-01-01T00:00:00Z"));
+        try (JdbiLikeStore store = JdbiLikeStore.builder(db).build();
+                LikeService service = LikeService.builder(store).clock(clock).build()) {
+            Random random = new Random(11);
+            for (int step = 0; step < 3_000; step++) {
+                clock.advance(Duration.ofMinutes(100)); // about 200 days in all
+                long user = 1 + random.nextInt(USERS);
+                ContentRef content = ContentRef.of("post", 1 + random.nextInt(CONTENTS));
+                if (random.nextInt(3) == 0) {
+                    service.unlike(user, content);
+                } else {
+                    service.like(user, content);
+                }
+            }
+            Map<String, Boolean> before = answers(service);
+            long rows = count(db, "like_records");
+
+            AtomicInteger writes = new AtomicInteger();
+            GzipJsonLinesArchiveSink gzip = new GzipJsonLinesArchiveSink(files);
+            LikeArchiver crashing = LikeArchiver.builder(db, clock).batchSize(40).sink(records -> {
+                if (writes.addAndGet(records.size()) > 150 && writes.get() - records.size() <= 150) {
+                    gzip.write(records); // written, then the process dies before the move commits
+                    throw new IOException("killed");
+                }
+                gzip.write(records);
+            }).build();
+            assertThatThrownBy(crashing::run).isInstanceOf(IOException.class).hasMessage("killed");
+            long movedBeforeCrash = count(db, "like_records_archive");
+            assertThat(movedBeforeCrash).isPositive();
+
+            long moved = LikeArchiver.builder(db, clock).batchSize(40).sink(gzip).build().run();
+            assertThat(moved).isPositive();
+            assertThat(count(db, "like_records_archive")).isEqualTo(movedBeforeCrash + moved);
+            assertThat(count(db, "like_records") + count(db, "like_records_archive")).isEqualTo(rows);
+            assertThat(count(db, "like_records WHERE updated_at < '2026-04-20'")).isZero();
+            assertThat(answers(service)).isEqualTo(before);
+            assertThat(fileIds()).containsExactlyInAnyOrderElementsOf(ids(db)).doesNotHaveDuplicates();
+
+            // an archived like moves back when it changes, through the store and through events
+            long[] archivedLike = db.withHandle(h -> h.createQuery("SELECT user_id, content_id, version"
+                            + " FROM like_records_archive WHERE is_canceled = 0 LIMIT 2")
+                    .map((rs, ctx) -> new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)})
+                    .list()
+                    .get(0));
+            ContentRef content = ContentRef.of("post", archivedLike[1]);
+            long countBefore = service.count(content);
+            assertThat(service.unlike(archivedLike[0], content).count()).isEqualTo(countBefore - 1);
+            assertThat(service.hasLiked(archivedLike[0], content)).isFalse();
+            assertThat(count(db, "like_records_archive WHERE user_id = " + archivedLike[0] + " AND content_id = "
+                    + archivedLike[1])).isZero();
+
+            long[] another = db.withHandle(h -> h.createQuery("SELECT user_id, content_id, version"
+                            + " FROM like_records_archive WHERE is_canceled = 0 LIMIT 1")
+                    .map((rs, ctx) -> new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)})
+                    .one());
+            ContentRef other = ContentRef.of("post", another[1]);
+            long otherCount = service.count(other);
+            try (JdbiLikeStore sink = JdbiLikeStore.builder(db).build()) {
+                LikeEvent stale = new LikeEvent("old", null, another[0], other, LikeAction.UNLIKE, clock.instant(),
+                        another[2] - 1, 0);
+                sink.apply(List.of(stale)).toCompletableFuture().get(1, TimeUnit.MINUTES);
+                assertThat(service.count(other)).isEqualTo(otherCount); // older than the archived row: ignored
+                LikeEvent newer = new LikeEvent("new", null, another[0], other, LikeAction.UNLIKE, clock.instant(),
+                        another[2] + 1, 0);
+                sink.apply(List.of(newer)).toCompletableFuture().get(1, TimeUnit.MINUTES);
+                assertThat(service.count(other)).isEqualTo(otherCount - 1);
+                assertThat(service.hasLiked(another[0], other)).isFalse();
+            }
+        }
+    }
+
+    private static Map<String, Boolean> answers(LikeService service) {
+        Map<String, Boolean> answers = new HashMap<>();
+        List<ContentRef> all = new ArrayList<>();
+        for (long c = 1; c <= CONTENTS; c++) {
+            all.add(ContentRef.of("post", c));
+            answers.put("count " + c + " " + service.count(ContentRef.of("post", c)), true);
+        }
+        for (long u = 1; u <= USERS; u++) {
+            for (ContentRef content : all) {
+                answers.put(u + " " + content, service.hasLiked(u, content));
+            }
+            answers.put("among " + u + " " + service.likedAmong(u, all), true);
+        }
+        return answers;
+    }
+
+    private static long count(Jdbi db, String tableAndWhere) {
+        return db.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM " + tableAndWhere).mapTo(Long.class).one());
+    }
+
+    private static List<Long> ids(Jdbi db) {
+        return db.withHandle(h -> h.createQuery("SELECT id FROM like_records_archive").mapTo(Long.class).list());
+    }
+
+    private List<Long> fileIds() throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        List<Long> ids = new ArrayList<>();
+        try (Stream<Path> all = Files.walk(files)) {
+            for (Path file : all.filter(p -> p.toString().endsWith(".jsonl.gz")).toList()) {
+                try (BufferedReader in = new BufferedReader(new InputStreamReader(
+                        new GZIPInputStream(Files.newInputStream(file)), StandardCharsets.UTF_8))) {
+                    String line;
+                    while ((line = in.readLine()) != null) {
+                        if (!line.isBlank()) {
+                            ids.add(json.readTree(line).get("id").asLong());
+                        }
+                    }
+                }
+            }
+        }
+        return ids;
+    }
+}
