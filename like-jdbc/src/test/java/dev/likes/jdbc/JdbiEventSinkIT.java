@@ -36,7 +36,7 @@ class JdbiEventSinkIT {
         databases();
         Databases.truncate(inOrderDb);
         Databases.truncate(shuffledDb);
-        List<LikeEvent> history = History.of(3_000, 60, 8, seed);
+        List<LikeEvent> history = dev.likes.testkit.EventHistory.random(3_000, 60, 8, seed);
         try (JdbiLikeStore inOrder = JdbiLikeStore.builder(inOrderDb).build();
                 JdbiLikeStore shuffled = JdbiLikeStore.builder(shuffledDb).build()) {
             for (int from = 0; from < history.size(); from += 500) {

@@ -13,7 +13,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -25,7 +24,6 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.WakeupException;
@@ -224,20 +222,44 @@ public final class KafkaLikeConsumer implements AutoCloseable {
 
     /** Applies the batch, retrying with backoff while the sink fails; false if the consumer stopped first. */
     private boolean applyUntilDone(List<LikeEvent> batch) {
+        return untilDone(
+                () -> sink.apply(batch).toCompletableFuture().get(sinkTimeout.toMillis(), TimeUnit.MILLISECONDS),
+                (failure, backoff) -> {
+                    sinkFailures.increment();
+                    LOG.warn("the sink failed a batch of {} events ({}); retrying in {} ms",
+                            batch.size(), failure.toString(), backoff);
+                });
+    }
+
+    /** What one try does; any exception is a failure to retry. */
+    private interface Attempt {
+        void run() throws Exception;
+    }
+
+    /** What to do about one failure before the backoff. */
+    private interface OnFailure {
+        void failed(Throwable cause, long backoffMillis);
+    }
+
+    /**
+     * Tries until it works, pausing with exponential backoff between tries and never leaving the group; false if
+     * the consumer was stopped or interrupted first.
+     */
+    private boolean untilDone(Attempt attempt, OnFailure onFailure) {
         long backoff = initialBackoff.toMillis();
         while (running.get()) {
             try {
-                sink.apply(batch).toCompletableFuture().get(sinkTimeout.toMillis(), TimeUnit.MILLISECONDS);
+                attempt.run();
                 return true;
-            } catch (ExecutionException | TimeoutException | RuntimeException e) {
-                sinkFailures.increment();
-                Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-                LOG.warn("the sink failed a batch of {} events ({}); retrying in {} ms", batch.size(), cause.toString(), backoff);
-                pauseFor(backoff);
-                backoff = Math.min(backoff * 2, maxBackoff.toMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return false;
+            } catch (WakeupException | InterruptException e) {
+                throw e; // close() asked us to stop
+            } catch (Exception e) {
+                onFailure.failed(e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e, backoff);
+                pauseFor(backoff);
+                backoff = Math.min(backoff * 2, maxBackoff.toMillis());
             }
         }
         return false;
@@ -263,23 +285,14 @@ public final class KafkaLikeConsumer implements AutoCloseable {
         ProducerRecord<String, byte[]> letter = new ProducerRecord<>(deadLetterTopic, record.key(), record.value());
         letter.headers().add("like.dlq.reason", reason.getBytes(StandardCharsets.UTF_8));
         letter.headers().add("like.dlq.source", source.getBytes(StandardCharsets.UTF_8));
-        long backoff = initialBackoff.toMillis();
-        while (running.get()) {
-            try {
-                deadLetters.send(letter).get(sinkTimeout.toMillis(), TimeUnit.MILLISECONDS);
-                deadLettered.increment();
-                LOG.warn("record {} is not a like event ({}): sent to {}", source, reason, deadLetterTopic);
-                return true;
-            } catch (ExecutionException | TimeoutException | KafkaException e) {
-                LOG.warn("could not dead-letter record {}; retrying in {} ms", source, backoff, e);
-                pauseFor(backoff);
-                backoff = Math.min(backoff * 2, maxBackoff.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
+        boolean sent = untilDone(
+                () -> deadLetters.send(letter).get(sinkTimeout.toMillis(), TimeUnit.MILLISECONDS),
+                (failure, backoff) -> LOG.warn("could not dead-letter record {}; retrying in {} ms", source, backoff, failure));
+        if (sent) {
+            deadLettered.increment();
+            LOG.warn("record {} is not a like event ({}): sent to {}", source, reason, deadLetterTopic);
         }
-        return false;
+        return sent;
     }
 
     private void measureLag() {

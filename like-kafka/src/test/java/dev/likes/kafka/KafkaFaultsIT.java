@@ -8,6 +8,7 @@ import dev.likes.core.InMemoryEventSink;
 import dev.likes.core.LikeEvent;
 import dev.likes.core.LikeEventSink;
 import dev.likes.testsupport.Server;
+import dev.likes.testkit.EventHistory;
 import dev.likes.testsupport.TestServices;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,7 +26,7 @@ class KafkaFaultsIT {
     @Test
     void aConsumerKilledMidBatchLeavesItForTheNextOneAndNothingIsCountedTwice() throws Exception {
         String topic = Kafka.newTopic(2);
-        List<LikeEvent> history = Kafka.history(5_000, 100, 5, 3);
+        List<LikeEvent> history = EventHistory.random(5_000, 100, 5, 3);
         publishAll(topic, history);
         String group = TestServices.uniqueName("g");
         InMemoryEventSink state = new InMemoryEventSink();
@@ -63,7 +64,7 @@ class KafkaFaultsIT {
     @Test
     void aSecondConsumerJoiningTheGroupMidStreamTakesPartitionsOverWithoutLossOrDoubleCounting() throws Exception {
         String topic = Kafka.newTopic(4);
-        List<LikeEvent> history = Kafka.history(20_000, 500, 40, 7);
+        List<LikeEvent> history = EventHistory.random(20_000, 500, 40, 7);
         publishAll(topic, history);
         String group = TestServices.uniqueName("g");
         InMemoryEventSink state = new InMemoryEventSink();
@@ -96,7 +97,7 @@ class KafkaFaultsIT {
     @Test
     void whileTheSinkIsDownTheConsumerWaitsAndRetriesWithoutLosingItsPlace() throws Exception {
         String topic = Kafka.newTopic(1);
-        List<LikeEvent> history = Kafka.history(2_000, 50, 3, 4);
+        List<LikeEvent> history = EventHistory.random(2_000, 50, 3, 4);
         publishAll(topic, history);
         InMemoryEventSink state = new InMemoryEventSink();
         AtomicBoolean down = new AtomicBoolean(true);
@@ -121,7 +122,7 @@ class KafkaFaultsIT {
     @Test
     void whileTheBrokerIsDownPublishedEventsWaitAndArriveAfterItReturns() throws Exception {
         String topic = Kafka.newTopic(1);
-        List<LikeEvent> history = Kafka.history(400, 40, 2, 5);
+        List<LikeEvent> history = EventHistory.random(400, 40, 2, 5);
         List<CompletableFuture<Void>> acks = new ArrayList<>();
         try (KafkaEventPublisher publisher = KafkaEventPublisher.builder(TestServices.kafkaBootstrap())
                 .topic(topic)
@@ -159,7 +160,7 @@ class KafkaFaultsIT {
 
     @Test
     void withoutABrokerThePublishersStagesFailAndSoDoTheSendsQueuedBehind() throws Exception {
-        List<LikeEvent> history = Kafka.history(50, 5, 1, 6);
+        List<LikeEvent> history = EventHistory.random(50, 5, 1, 6);
         List<CompletableFuture<Void>> acks = new ArrayList<>();
         try (KafkaEventPublisher publisher = KafkaEventPublisher.builder("127.0.0.1:1") // nothing listens there
                 .producerProperty("max.block.ms", 2_000)

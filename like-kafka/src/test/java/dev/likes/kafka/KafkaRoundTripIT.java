@@ -7,6 +7,7 @@ import dev.likes.core.ContentRef;
 import dev.likes.core.InMemoryEventSink;
 import dev.likes.core.LikeEvent;
 import dev.likes.core.LikeEventSink;
+import dev.likes.testkit.EventHistory;
 import dev.likes.testsupport.TestServices;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -36,7 +37,7 @@ class KafkaRoundTripIT {
     @Test
     void everyPublishedEventIsAppliedExactlyOnceInOrderPerContent() throws Exception {
         String topic = Kafka.newTopic(4);
-        List<LikeEvent> history = Kafka.history(10_000, 300, 20, 1);
+        List<LikeEvent> history = EventHistory.random(10_000, 300, 20, 1);
         try (KafkaEventPublisher publisher = KafkaEventPublisher.builder(TestServices.kafkaBootstrap()).topic(topic).build()) {
             List<CompletableFuture<Void>> acks = new ArrayList<>();
             for (LikeEvent event : history) {
@@ -72,7 +73,7 @@ class KafkaRoundTripIT {
     @Test
     void poisonRecordsGoToTheDeadLetterTopicWithTheirReasonAndTheRestIsApplied() throws Exception {
         String topic = Kafka.newTopic(1);
-        List<LikeEvent> history = Kafka.history(100, 10, 2, 2);
+        List<LikeEvent> history = EventHistory.random(100, 10, 2, 2);
         Properties config = new Properties();
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestServices.kafkaBootstrap());
         try (KafkaProducer<String, byte[]> raw = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer())) {
