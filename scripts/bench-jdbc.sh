@@ -8,7 +8,6 @@ cd "$LIKE_ROOT"
 events=${1:-200000}
 bash scripts/services.sh start mariadb >&2
 eval "$(bash scripts/services.sh env)"
-"${MVN[@]}" -q -pl like-bench -am package dependency:build-classpath -DskipTests \
-  -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime >&2
-java -cp "like-bench/target/classes:$(cat like-bench/target/classpath.txt)" dev.likes.bench.JdbcApplyBench \
+cp=$(runtime_classpath like-bench)
+java -cp "$cp" dev.likes.bench.JdbcApplyBench \
   "$LIKE_TEST_JDBC_URL" "$LIKE_TEST_JDBC_USER" "$LIKE_TEST_JDBC_PASSWORD" "$events" 2>/dev/null

@@ -8,10 +8,8 @@ cd "$LIKE_ROOT"
 events=${1:-500000}
 bash scripts/services.sh start kafka >&2
 eval "$(bash scripts/services.sh env)"
-"${MVN[@]}" -q -pl like-bench -am package dependency:build-classpath -DskipTests \
-  -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime >&2
-ours=$(java -cp "like-bench/target/classes:$(cat like-bench/target/classpath.txt)" \
-  dev.likes.bench.KafkaThroughputBench "$LIKE_TEST_KAFKA_BOOTSTRAP" "$events" 2>/dev/null)
+cp=$(runtime_classpath like-bench)
+ours=$(java -cp "$cp" dev.likes.bench.KafkaThroughputBench "$LIKE_TEST_KAFKA_BOOTSTRAP" "$events" 2>/dev/null)
 size=$(echo "$ours" | sed -n 's/^record_bytes: //p')
 topic="perf-$(date +%s)"
 raw=$(java -cp "$LIKE_ROOT/.build/services/kafka/lib/*" -Dlog4j2.configurationFile="$LIKE_ROOT/scripts/kafka-broker/log4j2.properties" \

@@ -34,3 +34,11 @@ ensure_build_tools() {
 }
 
 MVN=(mvn -B -ntp -Dstyle.color=never)
+
+# runtime_classpath MODULE: builds MODULE and what it needs (no tests) and prints its runtime classpath.
+runtime_classpath() {
+  local module=$1
+  (cd "$LIKE_ROOT" && "${MVN[@]}" -q -pl "$module" -am package dependency:build-classpath -DskipTests \
+    -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime >&2) || die "building $module failed"
+  echo "$LIKE_ROOT/$module/target/classes:$(cat "$LIKE_ROOT/$module/target/classpath.txt")"
+}

@@ -23,17 +23,15 @@ final class Mutations {
     LikeResult apply(Handle handle, LikeMutation m) {
         long id = m.content().id();
         String type = m.content().type();
-        handle.createUpdate("INSERT INTO like_counts (content_id, content_type, like_count, version) VALUES (?, ?, 0, 0)"
-                        + " ON DUPLICATE KEY UPDATE like_count = like_count")
-                .bind(0, id)
-                .bind(1, type)
-                .execute();
-        long[] counter = handle.createQuery(
-                        "SELECT like_count, version FROM like_counts WHERE content_id = ? AND content_type = ? FOR UPDATE")
-                .bind(0, id)
-                .bind(1, type)
-                .map((rs, ctx) -> new long[] {rs.getLong(1), rs.getLong(2)})
-                .one();
+        // one round trip when the count row exists (every like but a content's first)
+        long[] counter = lockCounter(handle, id, type).orElseGet(() -> {
+            handle.createUpdate("INSERT INTO like_counts (content_id, content_type, like_count, version)"
+                            + " VALUES (?, ?, 0, 0) ON DUPLICATE KEY UPDATE like_count = like_count")
+                    .bind(0, id)
+                    .bind(1, type)
+                    .execute();
+            return lockCounter(handle, id, type).orElseThrow();
+        });
         Optional<Boolean> canceled = canceled(handle, "like_records", m);
         boolean archived = false;
         if (canceled.isEmpty()) {
@@ -77,6 +75,15 @@ final class Mutations {
                 .bind(3, type)
                 .execute();
         return new LikeResult(LikeResult.Status.APPLIED, like, count, version);
+    }
+
+    private static Optional<long[]> lockCounter(Handle handle, long id, String type) {
+        return handle.createQuery(
+                        "SELECT like_count, version FROM like_counts WHERE content_id = ? AND content_type = ? FOR UPDATE")
+                .bind(0, id)
+                .bind(1, type)
+                .map((rs, ctx) -> new long[] {rs.getLong(1), rs.getLong(2)})
+                .findOne();
     }
 
     /** The row's is_canceled in {@code table} (a constant of ours), locked, if the row is there. */

@@ -1,7 +1,12 @@
 package dev.likes.kafka;
 
 import dev.likes.testsupport.TestServices;
+import dev.likes.core.LikeEvent;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 
@@ -17,5 +22,16 @@ final class Kafka {
             LikeTopics.createIfAbsent(admin, topic + ".dlq", 1, (short) 1, LikeTopics.DEFAULT_RETENTION);
         }
         return topic;
+    }
+
+    /** Publishes every event through a {@link KafkaEventPublisher} and waits for all acknowledgements. */
+    static void publishAll(String topic, List<LikeEvent> history) throws Exception {
+        try (KafkaEventPublisher publisher = KafkaEventPublisher.builder(TestServices.kafkaBootstrap()).topic(topic).build()) {
+            List<CompletableFuture<Void>> acks = new ArrayList<>();
+            for (LikeEvent event : history) {
+                acks.add(publisher.publish(event).toCompletableFuture());
+            }
+            CompletableFuture.allOf(acks.toArray(new CompletableFuture<?>[0])).get(2, TimeUnit.MINUTES);
+        }
     }
 }

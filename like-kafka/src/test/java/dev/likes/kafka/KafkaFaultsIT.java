@@ -27,7 +27,7 @@ class KafkaFaultsIT {
     void aConsumerKilledMidBatchLeavesItForTheNextOneAndNothingIsCountedTwice() throws Exception {
         String topic = Kafka.newTopic(2);
         List<LikeEvent> history = EventHistory.random(5_000, 100, 5, 3);
-        publishAll(topic, history);
+        Kafka.publishAll(topic, history);
         String group = TestServices.uniqueName("g");
         InMemoryEventSink state = new InMemoryEventSink();
         AtomicInteger batches = new AtomicInteger();
@@ -65,7 +65,7 @@ class KafkaFaultsIT {
     void aSecondConsumerJoiningTheGroupMidStreamTakesPartitionsOverWithoutLossOrDoubleCounting() throws Exception {
         String topic = Kafka.newTopic(4);
         List<LikeEvent> history = EventHistory.random(20_000, 500, 40, 7);
-        publishAll(topic, history);
+        Kafka.publishAll(topic, history);
         String group = TestServices.uniqueName("g");
         InMemoryEventSink state = new InMemoryEventSink();
         // a slow sink (about 10 s for the whole stream alone), so that the rebalance happens while batches are applied
@@ -98,7 +98,7 @@ class KafkaFaultsIT {
     void whileTheSinkIsDownTheConsumerWaitsAndRetriesWithoutLosingItsPlace() throws Exception {
         String topic = Kafka.newTopic(1);
         List<LikeEvent> history = EventHistory.random(2_000, 50, 3, 4);
-        publishAll(topic, history);
+        Kafka.publishAll(topic, history);
         InMemoryEventSink state = new InMemoryEventSink();
         AtomicBoolean down = new AtomicBoolean(true);
         LikeEventSink flaky = events -> down.get()
@@ -181,15 +181,5 @@ class KafkaFaultsIT {
             }
         }
         assertThat(acks).allMatch(CompletableFuture::isCompletedExceptionally);
-    }
-
-    private static void publishAll(String topic, List<LikeEvent> history) throws Exception {
-        try (KafkaEventPublisher publisher = KafkaEventPublisher.builder(TestServices.kafkaBootstrap()).topic(topic).build()) {
-            List<CompletableFuture<Void>> acks = new ArrayList<>();
-            for (LikeEvent event : history) {
-                acks.add(publisher.publish(event).toCompletableFuture());
-            }
-            CompletableFuture.allOf(acks.toArray(new CompletableFuture<?>[0])).get(2, TimeUnit.MINUTES);
-        }
     }
 }

@@ -17,7 +17,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -38,13 +37,7 @@ class KafkaRoundTripIT {
     void everyPublishedEventIsAppliedExactlyOnceInOrderPerContent() throws Exception {
         String topic = Kafka.newTopic(4);
         List<LikeEvent> history = EventHistory.random(10_000, 300, 20, 1);
-        try (KafkaEventPublisher publisher = KafkaEventPublisher.builder(TestServices.kafkaBootstrap()).topic(topic).build()) {
-            List<CompletableFuture<Void>> acks = new ArrayList<>();
-            for (LikeEvent event : history) {
-                acks.add(publisher.publish(event).toCompletableFuture());
-            }
-            CompletableFuture.allOf(acks.toArray(new CompletableFuture<?>[0])).get(2, TimeUnit.MINUTES);
-        }
+        Kafka.publishAll(topic, history);
 
         InMemoryEventSink state = new InMemoryEventSink();
         Map<ContentRef, List<Long>> seen = Collections.synchronizedMap(new HashMap<>());

@@ -1,7 +1,6 @@
 package dev.likes.redis;
 
 import dev.likes.core.ContentRef;
-import java.time.Instant;
 
 /**
  * The key layout. Every key of one content carries the content's hash tag, {@code {type:id}}, so a content lives in
@@ -78,10 +77,6 @@ final class Keys {
 
     static String field(long userId) {
         return Long.toString(userId % BUCKET_SIZE);
-    }
-
-    static long epochSecond(Instant at) {
-        return at.getEpochSecond();
     }
 
     static String pad(long value, int width) {

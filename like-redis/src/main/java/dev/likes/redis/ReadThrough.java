@@ -36,8 +36,7 @@ final class ReadThrough {
     private final Redis.Script countOnly;
     private final long coldTtlMillis;
     private final long emptyTtlMillis;
-    private final long lockTtlMillis;
-    private final long waitMillis;
+    private final long loadTimeoutMillis; // the lock's TTL, and how long others wait for the loader
     private final ConcurrentHashMap<ContentRef, CompletableFuture<Void>> fullLoads = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<ContentRef, CompletableFuture<Long>> countLoads = new ConcurrentHashMap<>();
     private final LongAdder loads = new LongAdder();
@@ -52,8 +51,7 @@ final class ReadThrough {
         this.countOnly = Redis.Script.load("load-count", io.lettuce.core.ScriptOutputType.INTEGER);
         this.coldTtlMillis = coldTtl.toMillis();
         this.emptyTtlMillis = emptyTtl.toMillis();
-        this.lockTtlMillis = loadTimeout.toMillis();
-        this.waitMillis = loadTimeout.toMillis();
+        this.loadTimeoutMillis = loadTimeout.toMillis();
     }
 
     /** How many loads from the durable store this process made (full and count-only). */
@@ -129,14 +127,14 @@ final class ReadThrough {
                         begin,
                         new String[] {keys.meta(content), keys.bucketSet(content), keys.lock(content)},
                         token,
-                        Long.toString(lockTtlMillis),
+                        Long.toString(loadTimeoutMillis),
                         keys.bucketPrefix(content))
                 .thenCompose(started -> {
                     if (started == 0) {
                         return CompletableFuture.completedFuture(null); // loaded meanwhile
                     }
                     if (started < 0) {
-                        return awaitOtherLoader(content, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis));
+                        return awaitOtherLoader(content, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(loadTimeoutMillis));
                     }
                     loads.increment();
                     long expireAt = System.currentTimeMillis() + coldTtlMillis;
@@ -154,7 +152,7 @@ final class ReadThrough {
             args.add(token);
             args.add(Long.toString(expireAt));
             args.add(keys.bucketPrefix(content));
-            args.add(Long.toString(lockTtlMillis));
+            args.add(Long.toString(loadTimeoutMillis));
             for (Liker liker : page) {
                 args.add(Long.toString(Keys.bucketId(liker.userId())));
                 args.add(Keys.field(liker.userId()));

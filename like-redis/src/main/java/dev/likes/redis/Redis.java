@@ -33,10 +33,6 @@ final class Redis {
         this.timeoutMillis = timeout.toMillis();
     }
 
-    RedisClusterAsyncCommands<String, String> commands() {
-        return commands;
-    }
-
     /** Runs a command with the store's timeout and failure translation. */
     <T> CompletableFuture<T> call(String what, Function<RedisClusterAsyncCommands<String, String>, CompletionStage<T>> command) {
         CompletableFuture<T> future;
