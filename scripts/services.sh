@@ -5,7 +5,7 @@
 #   mariadb  MariaDB with database like_test and a password user 'like'   127.0.0.1:${LIKE_MARIADB_PORT:-13306}
 #   kafka    a single-node KRaft Kafka broker      127.0.0.1:${LIKE_KAFKA_PORT:-19092}
 #
-# Usage: scripts/services.sh start|stop|restart|status [NAME...]   (no NAME: all four)
+# Usage: scripts/services.sh start|stop|kill|restart|status [NAME...]   (no NAME: all four; kill = SIGKILL)
 #        scripts/services.sh env                                     (export lines for the tests)
 #
 # Idempotent: start installs what is missing (Debian packages, the Kafka jars from the pinned pom in
@@ -45,6 +45,20 @@ spawn() {
   shift 2
   "$@" >>"$logfile" 2>&1 </dev/null &
   echo $! >"$pidfile"
+}
+
+# crash PIDFILE NAME: SIGKILL at once, as a machine or process crash would (no shutdown work); removes the PID file.
+crash() {
+  local pidfile=$1 name=$2 pid
+  if alive "$pidfile"; then
+    pid=$(cat "$pidfile")
+    kill -9 "$pid" 2>/dev/null || true
+    for _ in $(seq 1 100); do
+      alive "$pidfile" || break
+      sleep 0.1
+    done
+  fi
+  rm -f "$pidfile"
 }
 
 # halt PIDFILE NAME: SIGTERM, wait up to 30 s, then SIGKILL; removes the PID file.
@@ -121,11 +135,14 @@ redis_up() { # DIR PORT [extra redis-server args...]
 redis_ready() { [ "$(redis-cli -h 127.0.0.1 -p "$1" ping 2>/dev/null)" = "PONG" ]; }
 
 start_redis() {
-  redis_up "$BASE/redis" "$REDIS_PORT"
+  # the standalone server is durable, as a production one holding an outbox must be: every write is in the
+  # append-only file before its reply (appendfsync always), so a SIGKILL loses nothing acknowledged
+  redis_up "$BASE/redis" "$REDIS_PORT" --appendonly yes --appendfsync always --appenddirname aof
   wait_for redis 15 redis_ready "$REDIS_PORT"
 }
 
 stop_redis() { halt "$BASE/redis/pid" redis; }
+kill_redis() { crash "$BASE/redis/pid" redis; }
 
 cluster_ports() { echo "$CLUSTER_PORT" $((CLUSTER_PORT + 1)) $((CLUSTER_PORT + 2)); }
 
@@ -195,6 +212,7 @@ SQL
 }
 
 stop_mariadb() { halt "$DB_DIR/pid" mariadb; }
+kill_mariadb() { crash "$DB_DIR/pid" mariadb; }
 
 # ---- kafka ----
 
@@ -243,6 +261,7 @@ PROPS
 }
 
 stop_kafka() { halt "$KAFKA_DIR/pid" kafka; }
+kill_kafka() { crash "$KAFKA_DIR/pid" kafka; }
 
 # ---- commands ----
 
@@ -296,6 +315,11 @@ main() {
       done ;;
     stop)
       for n in "${names[@]}"; do "stop_$n"; log "$n stopped"; done ;;
+    kill)
+      for n in "${names[@]}"; do
+        [ "$n" = cluster ] && die "kill applies to redis, mariadb and kafka"
+        "kill_$n"; log "$n killed (SIGKILL)"
+      done ;;
     restart)
       for n in "${names[@]}"; do "stop_$n"; "start_$n"; log "$(status_of "$n")"; done ;;
     status)
@@ -303,7 +327,7 @@ main() {
     env)
       print_env ;;
     *)
-      die "usage: scripts/services.sh start|stop|restart|status [redis|cluster|mariadb|kafka...] | env" ;;
+      die "usage: scripts/services.sh start|stop|kill|restart|status [redis|cluster|mariadb|kafka...] | env" ;;
   esac
 }
 

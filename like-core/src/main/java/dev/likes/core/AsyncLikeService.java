@@ -88,6 +88,15 @@ public interface AsyncLikeService {
     CompletionStage<Set<ContentRef>> likedAmong(long userId, Collection<ContentRef> contents);
 
     /**
+     * Asynchronous {@link LikeService#feed(long, Collection)}.
+     *
+     * @param userId the user, greater than 0
+     * @param contents 1 to {@link LikeService#MAX_BATCH_SIZE} contents
+     * @return the counts and liked flags
+     */
+    CompletionStage<FeedState> feed(long userId, Collection<ContentRef> contents);
+
+    /**
      * Asynchronous {@link LikeService#likers(ContentRef, PageRequest)}.
      *
      * @param content the content

@@ -100,6 +100,13 @@ final class AsyncService implements AsyncLikeService {
     }
 
     @Override
+    public CompletionStage<FeedState> feed(long userId, Collection<ContentRef> contents) {
+        ensureOpen();
+        Args.positiveId("userId", userId);
+        return store.feed(userId, batch(contents));
+    }
+
+    @Override
     public CompletionStage<Page<Liker>> likers(ContentRef content, PageRequest page) {
         ensureOpen();
         Args.notNull("content", content);

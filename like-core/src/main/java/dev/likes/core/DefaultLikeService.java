@@ -56,6 +56,11 @@ final class DefaultLikeService implements LikeService {
     }
 
     @Override
+    public FeedState feed(long userId, Collection<ContentRef> contents) {
+        return await(async.feed(userId, contents));
+    }
+
+    @Override
     public Page<Liker> likers(ContentRef content, PageRequest page) {
         return await(async.likers(content, page));
     }

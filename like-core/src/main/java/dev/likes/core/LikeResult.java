@@ -24,7 +24,14 @@ public record LikeResult(Status status, boolean liked, long count, long version)
          * not applied again.
          * {@link #liked()} and {@link #count()} give the current state.
          */
-        DUPLICATE_REQUEST
+        DUPLICATE_REQUEST,
+        /**
+         * "Liked, will show later": the hot store could not take the change now (it is down, or its circuit breaker
+         * is open), so the change was recorded durably another way (its event went straight to the event log) and
+         * will reach the durable store and, once it is back, the hot store. {@link #liked()} is the state asked for;
+         * {@link #count()} is an estimate that may be stale; {@link #version()} is the version of the event.
+         */
+        ACCEPTED
     }
 
     /**
@@ -58,5 +65,14 @@ public record LikeResult(Status status, boolean liked, long count, long version)
      */
     public boolean changed() {
         return status == Status.APPLIED;
+    }
+
+    /**
+     * Tells whether the change was taken but not yet applied to the hot store.
+     *
+     * @return {@code true} if and only if the status is {@link Status#ACCEPTED}
+     */
+    public boolean accepted() {
+        return status == Status.ACCEPTED;
     }
 }

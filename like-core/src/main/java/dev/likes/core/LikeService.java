@@ -18,7 +18,8 @@ import java.util.Set;
  *
  * <p><b>Errors.</b> Invalid arguments throw {@link IllegalArgumentException} (or {@link NullPointerException} for a
  * null) naming the argument and the rule, before anything is written. Store failures throw
- * {@link LikeStoreException}; a change applied whose event was refused throws {@link EventPublishException}.
+ * {@link LikeStoreException}; a change applied whose event was refused throws {@link EventPublishException}; a call
+ * refused by a rate limit or a concurrency bound throws {@link LikeRejectedException}, with nothing written.
  *
  * <p>Create one with {@link #builder(LikeStore)}, or {@link #inMemory()} for tests and demos.
  */
@@ -100,6 +101,16 @@ public interface LikeService extends AutoCloseable {
      * @return the contents among them that the user likes
      */
     Set<ContentRef> likedAmong(long userId, Collection<ContentRef> contents);
+
+    /**
+     * Reads what a feed page shows for {@code userId}, in one call: every content's count and which ones the user
+     * likes. When the hot store is down and a fallback answered, the result says it may be stale.
+     *
+     * @param userId the user, greater than 0
+     * @param contents 1 to {@link #MAX_BATCH_SIZE} contents (duplicates allowed, counted once)
+     * @return the counts and liked flags
+     */
+    FeedState feed(long userId, Collection<ContentRef> contents);
 
     /**
      * Lists who likes {@code content}, newest first ({@link Liker#NEWEST_FIRST}), one page at a time.

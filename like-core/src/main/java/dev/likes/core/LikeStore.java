@@ -89,6 +89,19 @@ public interface LikeStore extends AutoCloseable {
      */
     CompletionStage<List<UserLike>> likesOf(long userId, String contentType, UserLike after, int limit);
 
+    /**
+     * Reads a feed page for one user: the counts of several contents and which of them the user likes. The default
+     * combines {@link #counts} and {@link #likedAmong}; a store that can fall back to a stale source overrides it to
+     * say so.
+     *
+     * @param userId the user
+     * @param contents 1 to {@link LikeService#MAX_BATCH_SIZE} distinct contents
+     * @return the counts and liked flags, not marked stale
+     */
+    default CompletionStage<FeedState> feed(long userId, Set<ContentRef> contents) {
+        return counts(contents).thenCombine(likedAmong(userId, contents), (n, l) -> new FeedState(n, l, false));
+    }
+
     /** Releases what the store opened; resources the host passed in stay open. The default does nothing. */
     @Override
     default void close() {}

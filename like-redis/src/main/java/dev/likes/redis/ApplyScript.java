@@ -19,13 +19,16 @@ final class ApplyScript {
     private final String indexFlag;
     private final String hotTtlMillis;
     private final String requestIdTtlMillis;
+    private final String outboxFlag;
 
     /**
      * @param sourceOfTruth whether Redis is the source of truth (a missing content is empty, listings are kept) or a
      *     cache (a missing content must be loaded)
      * @param hotTtlMillis the hot TTL, 0 for keys that never expire
      */
-    ApplyScript(Redis redis, Keys keys, boolean sourceOfTruth, long hotTtlMillis, long requestIdTtlMillis) {
+    ApplyScript(Redis redis, Keys keys, boolean sourceOfTruth, long hotTtlMillis, long requestIdTtlMillis,
+            boolean outbox) {
+        this.outboxFlag = outbox ? "1" : "0";
         this.redis = redis;
         this.keys = keys;
         this.truthFlag = sourceOfTruth ? "1" : "0";
@@ -34,46 +37,55 @@ final class ApplyScript {
         this.requestIdTtlMillis = Long.toString(requestIdTtlMillis);
     }
 
+    /** One mutation's result, and its outbox entry id ({@code ""} when none was written). */
+    record Applied(LikeResult result, String outboxEntry) {}
+
     /** Applies the batch; completes with one result per mutation, in order, or with null if the content is not loaded. */
-    CompletableFuture<List<LikeResult>> run(ContentRef content, List<LikeMutation> batch) {
-        String[] scriptKeys = new String[3 + 2 * batch.size()];
+    CompletableFuture<List<Applied>> run(ContentRef content, List<LikeMutation> batch) {
+        String[] scriptKeys = new String[4 + 2 * batch.size()];
         scriptKeys[0] = keys.meta(content);
         scriptKeys[1] = keys.bucketSet(content);
         scriptKeys[2] = keys.likers(content);
-        String[] args = new String[5 + 6 * batch.size()];
+        scriptKeys[3] = keys.outbox(content);
+        String[] args = new String[6 + 9 * batch.size()];
         args[0] = truthFlag;
         args[1] = indexFlag;
         args[2] = hotTtlMillis;
         args[3] = requestIdTtlMillis;
         args[4] = keys.bucketPrefix(content);
+        args[5] = outboxFlag;
         for (int i = 0; i < batch.size(); i++) {
             LikeMutation m = batch.get(i);
             String bucket = keys.bucket(content, m.userId());
-            scriptKeys[3 + 2 * i] = bucket;
+            scriptKeys[4 + 2 * i] = bucket;
             // without a request ID the slot is filled with a key of the same hash slot that the script leaves alone
-            scriptKeys[4 + 2 * i] = m.requestId() == null ? bucket : keys.request(content, m.userId(), m.requestId());
-            int a = 5 + 6 * i;
+            scriptKeys[5 + 2 * i] = m.requestId() == null ? bucket : keys.request(content, m.userId(), m.requestId());
+            int a = 6 + 9 * i;
             args[a] = m.action() == LikeAction.LIKE ? "1" : "0";
             args[a + 1] = Keys.field(m.userId());
             args[a + 2] = Long.toString(Keys.bucketId(m.userId()));
             args[a + 3] = Long.toString(m.at().getEpochSecond());
             args[a + 4] = m.requestId() == null ? "0" : "1";
             args[a + 5] = Keys.pad(m.userId(), 20);
+            args[a + 6] = m.eventId();
+            args[a + 7] = m.requestId() == null ? "" : m.requestId();
+            args[a + 8] = Long.toString(m.at().toEpochMilli());
         }
         return redis.<List<Object>>script(script, scriptKeys, args).thenApply(reply -> {
             if (reply.size() == 1 && ((Long) reply.get(0)) == -1) {
                 return null;
             }
-            List<LikeResult> results = new ArrayList<>(batch.size());
+            List<Applied> results = new ArrayList<>(batch.size());
             for (int i = 0; i < batch.size(); i++) {
-                long status = (Long) reply.get(4 * i);
-                results.add(new LikeResult(
+                long status = (Long) reply.get(5 * i);
+                results.add(new Applied(new LikeResult(
                         status == 1
                                 ? LikeResult.Status.APPLIED
                                 : status == 2 ? LikeResult.Status.UNCHANGED : LikeResult.Status.DUPLICATE_REQUEST,
-                        (Long) reply.get(4 * i + 1) == 1,
-                        (Long) reply.get(4 * i + 2),
-                        (Long) reply.get(4 * i + 3)));
+                        (Long) reply.get(5 * i + 1) == 1,
+                        (Long) reply.get(5 * i + 2),
+                        (Long) reply.get(5 * i + 3)),
+                        String.valueOf(reply.get(5 * i + 4))));
             }
             return results;
         });

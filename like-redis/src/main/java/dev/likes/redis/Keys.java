@@ -13,7 +13,9 @@ import dev.likes.core.ContentRef;
  * P:l:{post:1}          zset   likers index, members "tttttttttt:uuuuuuuuuuuuuuuuuuuu" (only without a backing store)
  * P:r:{post:1}:U:REQ    string request ID seen, with a TTL
  * P:lock:{post:1}       string load lock of the read-through
+ * P:o:{post:1}          stream the outbox: applied changes not yet acknowledged by the event log (only with an outbox)
  * P:u:{u:42}            zset   the user's likes, members "tttttttttt!type!iiiiiiiiiiiiiiiiiiii" (only without a backing store)
+ * P:rl:{u:42}          hash   the user's rate-limit token bucket (k tokens, t last refill ms), expiring
  * P:uv:{u:42}           hash   'type:id' -> 'version|member' of the user's last change per content
  * </pre>
  *
@@ -46,6 +48,47 @@ final class Keys {
         return prefix + ":l:" + tag(content);
     }
 
+    String outbox(ContentRef content) {
+        return prefix + ":o:" + tag(content);
+    }
+
+    /** The pattern that SCAN matches every outbox key with; the prefix has no glob characters (see the builder). */
+    String outboxPattern() {
+        return prefix + ":o:{*}";
+    }
+
+    /** The pattern that SCAN matches every meta key with. */
+    String metaPattern() {
+        return prefix + ":m:{*}";
+    }
+
+    /** The content an outbox key belongs to, or null if the key is not one of this prefix' outbox keys. */
+    ContentRef outboxContent(String key) {
+        return contentOf(key, ":o:{");
+    }
+
+    /** The content a meta key belongs to, or null. */
+    ContentRef metaContent(String key) {
+        return contentOf(key, ":m:{");
+    }
+
+    private ContentRef contentOf(String key, String kind) {
+        String head = prefix + kind;
+        if (!key.startsWith(head) || !key.endsWith("}")) {
+            return null;
+        }
+        String tag = key.substring(head.length(), key.length() - 1);
+        int colon = tag.lastIndexOf(':');
+        if (colon <= 0) {
+            return null;
+        }
+        try {
+            return ContentRef.of(tag.substring(0, colon), Long.parseLong(tag.substring(colon + 1)));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
     String lock(ContentRef content) {
         return prefix + ":lock:" + tag(content);
     }
@@ -65,6 +108,10 @@ final class Keys {
 
     String userLikes(long userId) {
         return prefix + ":u:{u:" + userId + '}';
+    }
+
+    String rateLimit(long userId) {
+        return prefix + ":rl:{u:" + userId + '}';
     }
 
     String userVersions(long userId) {

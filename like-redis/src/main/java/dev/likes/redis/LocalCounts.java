@@ -44,6 +44,18 @@ final class LocalCounts {
         }
     }
 
+    /** The cached count without counting a hit or miss, or null. */
+    Long peek(ContentRef content) {
+        Counted counted = cache == null ? null : cache.getIfPresent(content);
+        return counted == null ? null : counted.count;
+    }
+
+    void forget(ContentRef content) {
+        if (cache != null) {
+            cache.invalidate(content);
+        }
+    }
+
     long hits() {
         return hits.sum();
     }

@@ -1,6 +1,8 @@
 package dev.likes.redis;
 
 import dev.likes.core.ContentRef;
+import dev.likes.core.EventPublisher;
+import dev.likes.core.LikeEvent;
 import dev.likes.core.LikeMutation;
 import dev.likes.core.LikeResult;
 import dev.likes.core.LikeStore;
@@ -10,6 +12,7 @@ import dev.likes.core.UserLike;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
@@ -73,6 +76,13 @@ public final class RedisLikeStore implements LikeStore {
     /** The most mutations one script call applies: 64. */
     public static final int DEFAULT_MAX_BATCH_SIZE = 64;
 
+    /** How often the outbox sweeper looks for entries the fast path did not relay: 5 seconds. */
+    public static final Duration DEFAULT_OUTBOX_SWEEP_INTERVAL = Duration.ofSeconds(5);
+    /** How old an outbox entry must be before the sweeper relays it: 10 seconds. */
+    public static final Duration DEFAULT_OUTBOX_GRACE = Duration.ofSeconds(10);
+    /** The most events the outbox fast path has in flight; beyond it the sweeper relays them: 100,000. */
+    public static final int DEFAULT_OUTBOX_MAX_IN_FLIGHT = 100_000;
+
     private static final int MAX_LOAD_RETRIES = 3;
 
     private final Redis redis;
@@ -84,6 +94,8 @@ public final class RedisLikeStore implements LikeStore {
     private final LocalCounts localCounts;
     private final Listings listings;
     private final Predicate<ContentRef> contentFilter;
+    private final OutboxRelay relay;
+    private final Redis.Script evict = Redis.Script.load("evict", ScriptOutputType.INTEGER);
     private final StatefulConnection<String, String> connection;
     private final AutoCloseable ownedClient;
 
@@ -97,8 +109,11 @@ public final class RedisLikeStore implements LikeStore {
         this.readThrough = durable == null
                 ? null
                 : new ReadThrough(redis, keys, durable, b.coldTtl, b.emptyTtl, b.loadTimeout);
-        this.applyScript = new ApplyScript(
-                redis, keys, durable == null, durable == null ? 0 : b.hotTtl.toMillis(), b.requestIdTtl.toMillis());
+        this.applyScript = new ApplyScript(redis, keys, durable == null, durable == null ? 0 : b.hotTtl.toMillis(),
+                b.requestIdTtl.toMillis(), b.outbox != null);
+        this.relay = b.outbox == null
+                ? null
+                : new OutboxRelay(redis, keys, b.outbox, b.sweepInterval, b.grace, b.outboxMaxInFlight);
         this.localCounts = new LocalCounts(b.localCacheTtl, b.localCacheSize);
         this.listings = new Listings(redis, keys);
         this.contentFilter = b.contentFilter;
@@ -166,8 +181,12 @@ public final class RedisLikeStore implements LikeStore {
             }
             List<CompletionStage<LikeResult>> results = new ArrayList<>(batch.size());
             for (int i = 0; i < batch.size(); i++) {
-                LikeResult result = applied.get(i);
+                LikeResult result = applied.get(i).result();
                 localCounts.remember(content, result.count(), result.version());
+                String entry = applied.get(i).outboxEntry();
+                if (relay != null && result.changed() && !entry.isEmpty()) {
+                    relay.relay(content, entry, LikeEvent.of(batch.get(i), result));
+                }
                 results.add(result.changed() && readThrough == null
                         ? listings.recordForUser(batch.get(i), result)
                         : CompletableFuture.completedFuture(result));
@@ -338,12 +357,181 @@ public final class RedisLikeStore implements LikeStore {
     }
 
     /**
+     * The count the local cache holds for a content, without asking Redis: what a fallback may show while Redis is
+     * unreachable.
+     *
+     * @param content the content
+     * @return the cached count, empty without a local cache or when it holds none
+     */
+    public java.util.OptionalLong localCount(ContentRef content) {
+        Long n = localCounts.peek(content);
+        return n == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(n);
+    }
+
+    /**
      * Loads from the backing store that this store made, since it was built (0 without a backing store).
      *
      * @return the number of loads
      */
     public long backingStoreLoads() {
         return readThrough == null ? 0 : readThrough.loads();
+    }
+
+    /**
+     * Counts the changes written to the outbox that the event log has not acknowledged yet, over all contents (a
+     * SCAN of the outbox keys: for monitoring and tests, not for every request).
+     *
+     * @return the backlog, 0 without an outbox
+     */
+    public CompletionStage<Long> outboxBacklog() {
+        return relay == null ? CompletableFuture.completedFuture(0L) : relay.backlog();
+    }
+
+    /**
+     * Relays now every outbox entry older than the grace period, as the sweeper does periodically; a sweep already
+     * running makes this one return 0 at once.
+     *
+     * @return the number of events relayed
+     * @throws IllegalStateException if the store has no outbox
+     */
+    public CompletionStage<Long> sweepOutbox() {
+        if (relay == null) {
+            throw new IllegalStateException("this store has no outbox (see Builder.outbox)");
+        }
+        return relay.sweep();
+    }
+
+    /**
+     * What the outbox relay did since the store was built: events published by the fast path, by the sweeper, and
+     * publish failures (left for the sweeper).
+     *
+     * @return the counters, all 0 without an outbox
+     */
+    public OutboxStats outboxStats() {
+        return relay == null
+                ? new OutboxStats(0, 0, 0, 0, 0)
+                : new OutboxStats(relay.published(), relay.swept(), relay.failures(), relay.skipped(), relay.inFlight());
+    }
+
+    /**
+     * Counters of the outbox relay.
+     *
+     * @param published events the fast path published and removed from the outbox
+     * @param swept events the sweeper published and removed
+     * @param failures publishes that failed (their entries stay for the sweeper)
+     * @param skipped events the fast path left to the sweeper because too many were in flight
+     * @param inFlight events the fast path is publishing now
+     */
+    public record OutboxStats(long published, long swept, long failures, long skipped, int inFlight) {}
+
+    /**
+     * Drops a content's cached state, so that the next access loads it again from the backing store: the repair of a
+     * content whose cached state drifted from the durable one (see the reconciler). Refused while the content's outbox
+     * still holds changes the durable store may lack.
+     *
+     * @param content the content
+     * @return {@code true} if evicted, {@code false} if its outbox is not empty
+     * @throws IllegalStateException without a backing store: there Redis holds the only copy
+     */
+    public CompletionStage<Boolean> evict(ContentRef content) {
+        if (durable == null) {
+            throw new IllegalStateException("evict needs a backing store: without one, Redis holds the only copy");
+        }
+        localCounts.forget(content);
+        return redis.<Long>script(evict,
+                new String[] {keys.meta(content), keys.bucketSet(content), keys.outbox(content)},
+                keys.bucketPrefix(content)).thenApply(n -> {
+                    localCounts.forget(content);
+                    return n == 1;
+                });
+    }
+
+    /**
+     * The count Redis itself holds for a content, bypassing the local cache and never loading from the backing
+     * store: what a reconciliation compares.
+     *
+     * @param content the content
+     * @return the count, empty when Redis does not hold the content
+     */
+    public CompletionStage<java.util.OptionalLong> cachedCount(ContentRef content) {
+        return redis.call("HGET meta", c -> c.hget(keys.meta(content), "n"))
+                .thenApply(n -> n == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(Long.parseLong(n)));
+    }
+
+    /**
+     * The users Redis holds as liking a content, read bucket by bucket (cache mode, where a content's buckets are
+     * listed): what a deep reconciliation compares.
+     *
+     * @param content the content
+     * @return the users, or null when Redis does not hold the content's state (at most its count)
+     * @throws IllegalStateException without a backing store
+     */
+    public CompletionStage<Set<Long>> cachedLikers(ContentRef content) {
+        if (durable == null) {
+            throw new IllegalStateException("cachedLikers needs a backing store (the bucket list is kept only then)");
+        }
+        return redis.call("HGET meta", c -> c.hget(keys.meta(content), "s")).thenCompose(loaded -> "1".equals(loaded)
+                ? likersInBuckets(content)
+                : CompletableFuture.completedFuture(null));
+    }
+
+    private CompletableFuture<Set<Long>> likersInBuckets(ContentRef content) {
+        return redis.call("SMEMBERS buckets", c -> c.smembers(keys.bucketSet(content))).thenCompose(buckets -> {
+            List<CompletableFuture<Set<Long>>> reads = new ArrayList<>();
+            for (String bucket : buckets) {
+                long base = Long.parseLong(bucket) * Keys.BUCKET_SIZE;
+                reads.add(redis.call("HKEYS bucket", c -> c.hkeys(keys.bucketPrefix(content) + bucket)).thenApply(fields -> {
+                    Set<Long> users = new HashSet<>();
+                    fields.forEach(f -> users.add(base + Long.parseLong(f)));
+                    return users;
+                }));
+            }
+            return CompletableFuture.allOf(reads.toArray(new CompletableFuture<?>[0])).thenApply(ok -> {
+                Set<Long> all = new HashSet<>();
+                reads.forEach(r -> all.addAll(r.join()));
+                return all;
+            });
+        });
+    }
+
+    /**
+     * Every content Redis holds state or a count of, by a SCAN of its meta keys: what a reconciliation walks. For
+     * operations, not for requests.
+     *
+     * @return the contents
+     */
+    public CompletionStage<Set<ContentRef>> cachedContents() {
+        return scanMetas(io.lettuce.core.ScanCursor.INITIAL, new HashSet<>());
+    }
+
+    private CompletableFuture<Set<ContentRef>> scanMetas(io.lettuce.core.ScanCursor cursor, Set<ContentRef> into) {
+        io.lettuce.core.ScanArgs args = io.lettuce.core.ScanArgs.Builder.matches(keys.metaPattern()).limit(1_000);
+        return redis.call("SCAN meta", c -> c.scan(cursor, args)).thenCompose(page -> {
+            for (String key : page.getKeys()) {
+                ContentRef content = keys.metaContent(key);
+                if (content != null) {
+                    into.add(content);
+                }
+            }
+            return page.isFinished() ? CompletableFuture.completedFuture(into) : scanMetas(page, into);
+        });
+    }
+
+    /**
+     * Whether this store is a cache in front of a backing store (rather than the source of truth).
+     *
+     * @return {@code true} with a backing store
+     */
+    public boolean hasBackingStore() {
+        return durable != null;
+    }
+
+    Redis redis() {
+        return redis;
+    }
+
+    Keys keys() {
+        return keys;
     }
 
     private boolean known(ContentRef content) {
@@ -357,6 +545,9 @@ public final class RedisLikeStore implements LikeStore {
     /** Closes the connection this store opened, and the client if the store created it. */
     @Override
     public void close() {
+        if (relay != null) {
+            relay.close();
+        }
         connection.close();
         if (ownedClient != null) {
             try {
@@ -389,6 +580,10 @@ public final class RedisLikeStore implements LikeStore {
         private Duration localCacheTtl;
         private long localCacheSize;
         private Predicate<ContentRef> contentFilter;
+        private EventPublisher outbox;
+        private Duration sweepInterval = DEFAULT_OUTBOX_SWEEP_INTERVAL;
+        private Duration grace = DEFAULT_OUTBOX_GRACE;
+        private int outboxMaxInFlight = DEFAULT_OUTBOX_MAX_IN_FLIGHT;
 
         private Builder(RedisClient client, RedisClusterClient clusterClient) {
             this.client = client;
@@ -528,6 +723,48 @@ public final class RedisLikeStore implements LikeStore {
          */
         public Builder contentFilter(Predicate<ContentRef> mightExist) {
             this.contentFilter = Args.notNull("contentFilter", mightExist);
+            return this;
+        }
+
+        /**
+         * Turns on the transactional outbox: every applied change is also written, by the same script and so
+         * atomically, to its content's outbox stream, and relayed from there to {@code publisher}; an entry is removed
+         * only after the publisher acknowledged it. A like acknowledged by this store is then never lost between Redis
+         * and the event log, even if the process dies right after. Use the store with a {@code LikeService} that has no
+         * publisher of its own ({@code EventPublisher.NONE}): the store publishes.
+         *
+         * @param publisher where the events go, e.g. a Kafka publisher; the store does not close it
+         * @return this builder
+         */
+        public Builder outbox(EventPublisher publisher) {
+            this.outbox = Args.notNull("outbox", publisher);
+            return this;
+        }
+
+        /**
+         * How often the outbox sweeper relays what the fast path did not, and how old an entry must be first (so it
+         * does not race the fast path). Defaults {@link #DEFAULT_OUTBOX_SWEEP_INTERVAL},
+         * {@link #DEFAULT_OUTBOX_GRACE}.
+         *
+         * @param interval at least 10 ms
+         * @param grace at least 0
+         * @return this builder
+         */
+        public Builder outboxSweep(Duration interval, Duration grace) {
+            this.sweepInterval = Args.atLeast("outboxSweep interval", interval, Duration.ofMillis(10));
+            this.grace = Args.atLeast("outboxSweep grace", grace, Duration.ZERO);
+            return this;
+        }
+
+        /**
+         * The most events the outbox fast path publishes at once; beyond it, entries wait for the sweeper, so a
+         * broker outage never fills the heap. Default {@link #DEFAULT_OUTBOX_MAX_IN_FLIGHT}.
+         *
+         * @param max at least 1
+         * @return this builder
+         */
+        public Builder outboxMaxInFlight(int max) {
+            this.outboxMaxInFlight = Args.between("outboxMaxInFlight", max, 1, Integer.MAX_VALUE);
             return this;
         }
 

@@ -2,17 +2,20 @@
 -- KEYS[1]  meta hash: n = count, v = version, s = '1' when the state is loaded, x = expiry time (ms)
 -- KEYS[2]  bucket set: ids of the content's status buckets (kept only when keys expire)
 -- KEYS[3]  likers index: sorted set of 'tttttttttt:uuuuuuuuuuuuuuuuuuuu' (like time s, user id), lexicographic
--- KEYS[2+2i], KEYS[3+2i] for operation i = 1..n: its status bucket (hash: user id mod 128 -> like time s), its
+-- KEYS[4]  outbox stream: one entry per applied change, written only when ARGV[6] is '1'
+-- KEYS[3+2i], KEYS[4+2i] for operation i = 1..n: its status bucket (hash: user id mod 128 -> like time s), its
 --          request-ID key
 -- ARGV[1]  '1' when Redis is the source of truth (a missing meta is an empty content); '0': a miss must be loaded
 -- ARGV[2]  '1' to keep the likers index
 -- ARGV[3]  hot TTL in ms, 0 for keys that never expire
 -- ARGV[4]  request-ID TTL in ms
 -- ARGV[5]  bucket key prefix, to reach every bucket when the expiry moves
--- ARGV[6+6(i-1)..]: action ('1' like, '0' unlike), bucket field, bucket id, like time (s), '1' if the operation has
---          a request ID, user id padded to 20 digits
--- Returns {-1} when the content is not loaded (nothing changed), else four integers per operation:
--- status (1 applied, 2 unchanged, 3 duplicate request), liked (1/0), count and version after the operation.
+-- ARGV[6]  '1' to write each applied change to the outbox stream
+-- ARGV[7+9(i-1)..]: action ('1' like, '0' unlike), bucket field, bucket id, like time (s), '1' if the operation has
+--          a request ID, user id padded to 20 digits, event id, request id ('' for none), time (ms)
+-- Returns {-1} when the content is not loaded (nothing changed), else five values per operation:
+-- status (1 applied, 2 unchanged, 3 duplicate request), liked (1/0), count and version after the operation, and the
+-- outbox entry id ('' when nothing was written to the outbox).
 local meta = KEYS[1]
 local loaded = redis.call('HGET', meta, 's')
 if not loaded then
@@ -30,15 +33,17 @@ local hot = tonumber(ARGV[3])
 local changed = false
 local newBuckets = {}
 local out = {}
-local ops = (#ARGV - 5) / 6
+local outbox = ARGV[6] == '1'
+local ops = (#ARGV - 6) / 9
 for i = 1, ops do
-  local a = 6 + (i - 1) * 6
+  local a = 7 + (i - 1) * 9
   local like = ARGV[a] == '1'
   local field = ARGV[a + 1]
-  local bucket = KEYS[2 + 2 * i]
+  local bucket = KEYS[3 + 2 * i]
   local prev = redis.call('HGET', bucket, field)
   local status
-  if ARGV[a + 4] == '1' and not redis.call('SET', KEYS[3 + 2 * i], '1', 'NX', 'PX', ARGV[4]) then
+  local entry = ''
+  if ARGV[a + 4] == '1' and not redis.call('SET', KEYS[4 + 2 * i], '1', 'NX', 'PX', ARGV[4]) then
     status = 3
   elseif (prev ~= false) == like then
     status = 2
@@ -64,6 +69,10 @@ for i = 1, ops do
     v = math.max(v + 1, nowUs)
     changed = true
     status = 1
+    if outbox then
+      entry = redis.call('XADD', KEYS[4], '*', 'e', ARGV[a + 6], 'u', user, 'a', ARGV[a], 't', ARGV[a + 8],
+        'v', string.format('%.0f', v), 'n', string.format('%.0f', n), 'r', ARGV[a + 7])
+    end
   end
   local liked = like
   if status == 3 then liked = prev ~= false end
@@ -71,6 +80,7 @@ for i = 1, ops do
   out[#out + 1] = liked and 1 or 0
   out[#out + 1] = n
   out[#out + 1] = v
+  out[#out + 1] = entry
 end
 if changed then
   redis.call('HSET', meta, 'n', string.format('%.0f', n), 'v', string.format('%.0f', v))

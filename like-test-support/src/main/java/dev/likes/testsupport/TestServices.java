@@ -136,13 +136,24 @@ public final class TestServices {
     }
 
     /**
-     * Starts a server stopped by {@link #stop(Server)} and waits until it answers. Redis comes back empty (it keeps
-     * no data on disk); MariaDB and Kafka keep theirs.
+     * Starts a server stopped by {@link #stop(Server)} or {@link #kill(Server)} and waits until it answers. Every
+     * server keeps its data (the standalone Redis has an append-only file written before each reply; the cluster
+     * keeps nothing on disk).
      *
      * @param server the server
      */
     public static void start(Server server) {
         runScript("start", server);
+    }
+
+    /**
+     * Kills one server with SIGKILL, as a crash would: no shutdown work, no final flush. {@link #start(Server)}
+     * brings it back. Not for the cluster.
+     *
+     * @param server {@link Server#REDIS}, {@link Server#MARIADB} or {@link Server#KAFKA}
+     */
+    public static void kill(Server server) {
+        runScript("kill", server);
     }
 
     private static void runScript(String command, Server server) {

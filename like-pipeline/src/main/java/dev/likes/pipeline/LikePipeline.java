@@ -1,0 +1,632 @@
+package dev.likes.pipeline;
+
+import dev.likes.core.EventPublisher;
+import dev.likes.core.LikeService;
+import dev.likes.jdbc.JdbiLikeStore;
+import dev.likes.jdbc.JdbiShard;
+import dev.likes.kafka.KafkaEventPublisher;
+import dev.likes.kafka.KafkaLikeConsumer;
+import dev.likes.kafka.LikeTopics;
+import dev.likes.redis.RedisLikeStore;
+import dev.likes.redis.RedisRateLimiter;
+import io.github.resilience4j.bulkhead.Bulkhead;
+import io.github.resilience4j.bulkhead.BulkheadConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.cluster.RedisClusterClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole design in one object: Redis as the hot tier (read-through to MySQL, a transactional outbox), every state
+ * change published to Kafka, a consumer writing the events into MySQL's {@code like_records}, and around the hot path
+ * a rate limit per user, a bound on calls in flight, and a circuit breaker with the "liked, will show later" degraded
+ * mode.
+ *
+ * <pre>{@code
+ * try (LikePipeline pipeline = LikePipeline.builder()
+ *         .redis(RedisURI.create("redis://127.0.0.1:6379"))
+ *         .kafka("127.0.0.1:9092")
+ *         .mysql(jdbi)
+ *         .build()) {
+ *     LikeService likes = pipeline.service();
+ *     likes.like(42, ContentRef.of("post", 1));
+ * }
+ * }</pre>
+ *
+ * <p><b>Guarantees</b> (RELIABILITY.md names the test that proves each one): a like or unlike that returned is never
+ * lost, even if this process dies right after or Kafka or MySQL is down for minutes; no retry path applies one twice;
+ * after load stops MySQL converges to Redis; while Redis is down, likes answer {@code ACCEPTED} and still reach MySQL,
+ * and Redis is repaired when it is back.
+ *
+ * <p>Thread-safe. {@link #close()} stops the consumer and the background work and closes every client the pipeline
+ * created; the {@link Jdbi} and a cluster client passed in stay open.
+ */
+public final class LikePipeline implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(LikePipeline.class);
+
+    /** The topic unless configured. */
+    public static final String DEFAULT_TOPIC = KafkaEventPublisher.DEFAULT_TOPIC;
+    /** The consumer group of the MySQL writer unless configured. */
+    public static final String DEFAULT_CONSUMER_GROUP = "like-mysql-writer";
+
+    private final JdbiLikeStore mysql;
+    private final KafkaEventPublisher publisher;
+    private final RedisLikeStore redis;
+    private final ResilientLikeStore resilient;
+    private final CircuitBreaker breaker;
+    private final LikeService service;
+    private final KafkaLikeConsumer consumer;
+    private final LikeReconciler reconciler;
+    private final ScheduledExecutorService background;
+    private final AtomicLong outboxBacklog = new AtomicLong();
+    private final Deque<AutoCloseable> opened;
+
+    private LikePipeline(Builder b, Deque<AutoCloseable> opened) {
+        this.opened = opened;
+        if (b.createTopicPartitions > 0) {
+            createTopic(b);
+        }
+        this.mysql = open(opened, JdbiLikeStore.builder(b.shards).build());
+        KafkaEventPublisher.Builder pb = KafkaEventPublisher.builder(b.kafka).topic(b.topic);
+        b.publisherCustomizer.accept(pb);
+        this.publisher = open(opened, pb.build());
+        RedisLikeStore.Builder rb = b.redisCluster != null
+                ? RedisLikeStore.builder(b.redisCluster)
+                : RedisLikeStore.builder(b.redisUri);
+        rb.backingStore(mysql).outbox(publisher).localCountCache(Duration.ofSeconds(1), 100_000);
+        b.redisCustomizer.accept(rb);
+        this.redis = open(opened, rb.build());
+        this.breaker = CircuitBreaker.of("like-redis", b.breakerConfig);
+        breaker.getEventPublisher().onStateTransition(e -> {
+            if (e.getStateTransition().getToState() == CircuitBreaker.State.OPEN) {
+                log.warn("Redis circuit breaker {}: likes are now accepted in degraded mode", e.getStateTransition());
+            } else {
+                log.info("Redis circuit breaker {}", e.getStateTransition());
+            }
+        });
+        Bulkhead bulkhead = Bulkhead.of("like-mutations", BulkheadConfig.custom()
+                .maxConcurrentCalls(b.maxInFlight)
+                .maxWaitDuration(Duration.ZERO)
+                .build());
+        PipelineMetrics metrics = b.meterRegistry == null ? PipelineMetrics.NONE : new MicrometerMetrics(b.meterRegistry);
+        RedisRateLimiter limiter = b.ratePerSecond > 0 ? RedisRateLimiter.on(redis, b.ratePerSecond, b.rateBurst) : null;
+        this.resilient = new ResilientLikeStore(redis, mysql, publisher, limiter, breaker, bulkhead, b.clock,
+                b.maxDegraded, metrics);
+        this.service = open(opened, LikeService.builder(resilient).clock(b.clock).build());
+        List<Jdbi> primaries = new ArrayList<>();
+        b.shards.forEach(s -> primaries.add(s.primary()));
+        this.reconciler = new LikeReconciler(redis, primaries, LikeReconciler.DEFAULT_DEEP_LIMIT);
+        if (b.runConsumer) {
+            KafkaLikeConsumer.Builder cb = KafkaLikeConsumer.builder(b.kafka, b.consumerGroup, mysql).topic(b.topic);
+            b.consumerCustomizer.accept(cb);
+            this.consumer = open(opened, cb.build());
+        } else {
+            this.consumer = null;
+        }
+        if (metrics instanceof MicrometerMetrics m) {
+            m.bindStore(resilient, breaker, redis, outboxBacklog::get);
+            if (consumer != null) {
+                m.bindConsumer(consumer);
+            }
+        }
+        this.background = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "like-pipeline-repair");
+            t.setDaemon(true);
+            return t;
+        });
+        opened.push(() -> {
+            background.shutdownNow();
+            background.awaitTermination(10, TimeUnit.SECONDS);
+        });
+        long repairMillis = b.repairInterval.toMillis();
+        background.scheduleWithFixedDelay(this::repairQuietly, repairMillis, repairMillis, TimeUnit.MILLISECONDS);
+        background.scheduleWithFixedDelay(this::sampleBacklog, 0, 5, TimeUnit.SECONDS);
+        if (consumer != null) {
+            consumer.start();
+        }
+    }
+
+    private static <T extends AutoCloseable> T open(Deque<AutoCloseable> opened, T resource) {
+        opened.push(resource);
+        return resource;
+    }
+
+    private static void createTopic(Builder b) {
+        try (Admin admin = Admin.create(java.util.Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, b.kafka))) {
+            LikeTopics.createIfAbsent(admin, b.topic, b.createTopicPartitions, b.createTopicReplication,
+                    LikeTopics.DEFAULT_RETENTION);
+        }
+    }
+
+    private void repairQuietly() {
+        try {
+            resilient.repairAll();
+        } catch (RuntimeException e) {
+            log.debug("replay of degraded changes failed, next try in the next period: {}", e.toString());
+        }
+    }
+
+    private void sampleBacklog() {
+        try {
+            outboxBacklog.set(redis.outboxBacklog().toCompletableFuture().get(10, TimeUnit.SECONDS));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            log.debug("outbox backlog not sampled: {}", e.toString());
+        }
+    }
+
+    /**
+     * Starts a builder; {@link Builder#redis}, {@link Builder#kafka} and {@link Builder#mysql} are required.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * The like service host code calls.
+     *
+     * @return the service, thread-safe
+     */
+    public LikeService service() {
+        return service;
+    }
+
+    /**
+     * The Redis store (for its counters and operations such as {@link RedisLikeStore#sweepOutbox()}).
+     *
+     * @return the store
+     */
+    public RedisLikeStore redisStore() {
+        return redis;
+    }
+
+    /**
+     * The MySQL store, which the consumer writes and Redis reads through to.
+     *
+     * @return the store
+     */
+    public JdbiLikeStore mysqlStore() {
+        return mysql;
+    }
+
+    /**
+     * The consumer writing events into MySQL, if this pipeline runs one.
+     *
+     * @return the consumer, or empty
+     */
+    public Optional<KafkaLikeConsumer> consumer() {
+        return Optional.ofNullable(consumer);
+    }
+
+    /**
+     * The reconciler over this pipeline's Redis and MySQL.
+     *
+     * @return the reconciler
+     */
+    public LikeReconciler reconciler() {
+        return reconciler;
+    }
+
+    /**
+     * The state of the Redis circuit breaker.
+     *
+     * @return e.g. {@code CLOSED} or {@code OPEN}
+     */
+    public String circuitState() {
+        return breaker.getState().name();
+    }
+
+    /**
+     * Changes accepted in degraded mode that are not yet replayed into Redis.
+     *
+     * @return the backlog
+     */
+    public int degradedBacklog() {
+        return resilient.degradedBacklog();
+    }
+
+    /**
+     * Replays degraded changes into Redis now, as the background task does every repair interval.
+     */
+    public void repairNow() {
+        resilient.repairAll();
+    }
+
+    /** Stops the consumer and background work, then closes what the pipeline created, newest first. */
+    @Override
+    public void close() {
+        closeAll(opened);
+    }
+
+    private static void closeAll(Deque<AutoCloseable> opened) {
+        RuntimeException failure = null;
+        AutoCloseable next;
+        while ((next = opened.poll()) != null) {
+            try {
+                next.close();
+            } catch (Exception e) {
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                }
+                if (failure == null) {
+                    failure = new IllegalStateException("could not close the like pipeline cleanly", e);
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    /** Configures a {@link LikePipeline}. Not thread-safe. Every setter validates its argument and names it. */
+    public static final class Builder {
+
+        private RedisURI redisUri;
+        private RedisClusterClient redisCluster;
+        private String kafka;
+        private List<JdbiShard> shards;
+        private String topic = DEFAULT_TOPIC;
+        private String consumerGroup = DEFAULT_CONSUMER_GROUP;
+        private boolean runConsumer = true;
+        private int createTopicPartitions;
+        private short createTopicReplication;
+        private double ratePerSecond = 20;
+        private int rateBurst = 60;
+        private int maxInFlight = 10_000;
+        private int maxDegraded = 100_000;
+        private Duration repairInterval = Duration.ofSeconds(1);
+        private CircuitBreakerConfig breakerConfig = CircuitBreakerConfig.custom()
+                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                .slidingWindowSize(20)
+                .minimumNumberOfCalls(5)
+                .failureRateThreshold(50)
+                .waitDurationInOpenState(Duration.ofSeconds(2))
+                .permittedNumberOfCallsInHalfOpenState(3)
+                .build();
+        private Object meterRegistry;
+        private Clock clock = Clock.systemUTC();
+        private Consumer<RedisLikeStore.Builder> redisCustomizer = b -> {};
+        private Consumer<KafkaEventPublisher.Builder> publisherCustomizer = b -> {};
+        private Consumer<KafkaLikeConsumer.Builder> consumerCustomizer = b -> {};
+
+        private Builder() {}
+
+        /**
+         * A standalone Redis (the pipeline creates and closes its client).
+         *
+         * @param uri e.g. {@code redis://127.0.0.1:6379}, with password and TLS as Lettuce allows
+         * @return this builder
+         */
+        public Builder redis(RedisURI uri) {
+            this.redisUri = Objects.requireNonNull(uri, "redis uri must not be null");
+            this.redisCluster = null;
+            return this;
+        }
+
+        /**
+         * A Redis Cluster, through a client the host owns.
+         *
+         * @param client the cluster client
+         * @return this builder
+         */
+        public Builder redisCluster(RedisClusterClient client) {
+            this.redisCluster = Objects.requireNonNull(client, "redisCluster client must not be null");
+            this.redisUri = null;
+            return this;
+        }
+
+        /**
+         * Kafka's bootstrap servers.
+         *
+         * @param bootstrapServers e.g. {@code 127.0.0.1:9092}
+         * @return this builder
+         */
+        public Builder kafka(String bootstrapServers) {
+            Objects.requireNonNull(bootstrapServers, "kafka bootstrapServers must not be null");
+            if (bootstrapServers.isBlank()) {
+                throw new IllegalArgumentException("kafka bootstrapServers must not be blank");
+            }
+            this.kafka = bootstrapServers;
+            return this;
+        }
+
+        /**
+         * One MySQL (or MariaDB) database holding {@code like_records} and {@code like_counts}.
+         *
+         * @param jdbi the database; the host owns it
+         * @return this builder
+         */
+        public Builder mysql(Jdbi jdbi) {
+            this.shards = List.of(JdbiShard.of(Objects.requireNonNull(jdbi, "mysql jdbi must not be null")));
+            return this;
+        }
+
+        /**
+         * Several MySQL shards (contents spread by id), each with an optional read replica.
+         *
+         * @param shards at least one
+         * @return this builder
+         */
+        public Builder mysqlShards(List<JdbiShard> shards) {
+            Objects.requireNonNull(shards, "mysqlShards must not be null");
+            if (shards.isEmpty()) {
+                throw new IllegalArgumentException("mysqlShards must hold at least one shard");
+            }
+            this.shards = List.copyOf(shards);
+            return this;
+        }
+
+        /**
+         * The topic of the events. Default {@value LikePipeline#DEFAULT_TOPIC}.
+         *
+         * @param topic a legal Kafka topic name
+         * @return this builder
+         */
+        public Builder topic(String topic) {
+            this.topic = Objects.requireNonNull(topic, "topic must not be null");
+            return this;
+        }
+
+        /**
+         * Creates the topic at build time unless it exists (for development; production topics belong to the
+         * platform's tooling). Off by default.
+         *
+         * @param partitions at least 1
+         * @param replicationFactor at least 1
+         * @return this builder
+         */
+        public Builder createTopic(int partitions, short replicationFactor) {
+            if (partitions < 1 || replicationFactor < 1) {
+                throw new IllegalArgumentException("createTopic partitions and replicationFactor must be at least 1,"
+                        + " but were " + partitions + " and " + replicationFactor);
+            }
+            this.createTopicPartitions = partitions;
+            this.createTopicReplication = replicationFactor;
+            return this;
+        }
+
+        /**
+         * The consumer group of the MySQL writer. Default {@value LikePipeline#DEFAULT_CONSUMER_GROUP}.
+         *
+         * @param group the group id
+         * @return this builder
+         */
+        public Builder consumerGroup(String group) {
+            Objects.requireNonNull(group, "consumerGroup must not be null");
+            if (group.isBlank()) {
+                throw new IllegalArgumentException("consumerGroup must not be blank");
+            }
+            this.consumerGroup = group;
+            return this;
+        }
+
+        /**
+         * Whether this process runs the consumer that writes events into MySQL. Default {@code true}; turn it off
+         * where the writers run as processes of their own.
+         *
+         * @param run whether to run it
+         * @return this builder
+         */
+        public Builder runConsumer(boolean run) {
+            this.runConsumer = run;
+            return this;
+        }
+
+        /**
+         * The per-user rate limit (token bucket in Redis). Default 20 a second, bursts of 60.
+         *
+         * @param perSecond the average rate, greater than 0
+         * @param burst the most at once, at least 1
+         * @return this builder
+         */
+        public Builder rateLimit(double perSecond, int burst) {
+            if (!(perSecond > 0 && perSecond <= 1_000_000)) {
+                throw new IllegalArgumentException("rateLimit perSecond must be greater than 0 and at most 1000000,"
+                        + " but was " + perSecond);
+            }
+            if (burst < 1 || burst > 1_000_000) {
+                throw new IllegalArgumentException("rateLimit burst must be between 1 and 1000000, but was " + burst);
+            }
+            this.ratePerSecond = perSecond;
+            this.rateBurst = burst;
+            return this;
+        }
+
+        /**
+         * No per-user rate limit (for benchmarks, or when a gateway limits already). Saves a Redis round trip.
+         *
+         * @return this builder
+         */
+        public Builder noRateLimit() {
+            this.ratePerSecond = 0;
+            return this;
+        }
+
+        /**
+         * The most likes and unlikes in flight in this process; beyond it calls are shed at once with
+         * {@code LikeRejectedException} ({@code OVERLOADED}). Default 10,000.
+         *
+         * @param max at least 1
+         * @return this builder
+         */
+        public Builder maxInFlight(int max) {
+            if (max < 1) {
+                throw new IllegalArgumentException("maxInFlight must be at least 1, but was " + max);
+            }
+            this.maxInFlight = max;
+            return this;
+        }
+
+        /**
+         * The most changes accepted in degraded mode and kept for replay into Redis; beyond it, calls are refused
+         * ({@code OVERLOADED}) so a long Redis outage never fills the heap. Default 100,000.
+         *
+         * @param max at least 1
+         * @return this builder
+         */
+        public Builder maxDegraded(int max) {
+            if (max < 1) {
+                throw new IllegalArgumentException("maxDegraded must be at least 1, but was " + max);
+            }
+            this.maxDegraded = max;
+            return this;
+        }
+
+        /**
+         * How often degraded changes are replayed into Redis once it is back. Default 1 second.
+         *
+         * @param interval at least 10 ms
+         * @return this builder
+         */
+        public Builder repairInterval(Duration interval) {
+            Objects.requireNonNull(interval, "repairInterval must not be null");
+            if (interval.toMillis() < 10) {
+                throw new IllegalArgumentException("repairInterval must be at least 10 ms, but was " + interval);
+            }
+            this.repairInterval = interval;
+            return this;
+        }
+
+        /**
+         * The circuit breaker around Redis (Resilience4j). Default: count-based window of 20 calls, opens at 50%
+         * failures (after at least 5 calls), stays open 2 seconds, then lets 3 probes through.
+         *
+         * @param config the configuration
+         * @return this builder
+         */
+        public Builder circuitBreaker(CircuitBreakerConfig config) {
+            this.breakerConfig = Objects.requireNonNull(config, "circuitBreaker config must not be null");
+            return this;
+        }
+
+        /**
+         * Registers the pipeline's meters (see {@code MicrometerMetrics}' list) on a Micrometer registry. Without
+         * it nothing is registered, and Micrometer need not be on the class path.
+         *
+         * @param registry an {@code io.micrometer.core.instrument.MeterRegistry}
+         * @return this builder
+         * @throws IllegalArgumentException if {@code registry} is not a Micrometer {@code MeterRegistry}
+         */
+        public Builder meterRegistry(Object registry) {
+            Objects.requireNonNull(registry, "meterRegistry must not be null");
+            if (!isMeterRegistry(registry.getClass())) {
+                throw new IllegalArgumentException("meterRegistry must be an io.micrometer.core.instrument.MeterRegistry,"
+                        + " but was a " + registry.getClass().getName());
+            }
+            this.meterRegistry = registry;
+            return this;
+        }
+
+        private static boolean isMeterRegistry(Class<?> type) {
+            for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+                if (c.getName().equals("io.micrometer.core.instrument.MeterRegistry")) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /**
+         * The clock that times likes and degraded versions. Default the system clock.
+         *
+         * @param clock the clock
+         * @return this builder
+         */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock must not be null");
+            return this;
+        }
+
+        /**
+         * Adjusts the Redis store before it is built (timeouts, TTLs, local cache, outbox sweep, key prefix). The
+         * backing store and the outbox are set by the pipeline.
+         *
+         * @param customizer called with the store's builder
+         * @return this builder
+         */
+        public Builder configureRedis(Consumer<RedisLikeStore.Builder> customizer) {
+            this.redisCustomizer = Objects.requireNonNull(customizer, "configureRedis customizer must not be null");
+            return this;
+        }
+
+        /**
+         * Adjusts the Kafka publisher before it is built (producer properties such as SASL settings).
+         *
+         * @param customizer called with the publisher's builder
+         * @return this builder
+         */
+        public Builder configurePublisher(Consumer<KafkaEventPublisher.Builder> customizer) {
+            this.publisherCustomizer = Objects.requireNonNull(customizer, "configurePublisher customizer must not be null");
+            return this;
+        }
+
+        /**
+         * Adjusts the consumer before it is built (batch size, backoff, consumer properties).
+         *
+         * @param customizer called with the consumer's builder
+         * @return this builder
+         */
+        public Builder configureConsumer(Consumer<KafkaLikeConsumer.Builder> customizer) {
+            this.consumerCustomizer = Objects.requireNonNull(customizer, "configureConsumer customizer must not be null");
+            return this;
+        }
+
+        /**
+         * Connects everything and starts the consumer and the background repair.
+         *
+         * @return the running pipeline
+         * @throws IllegalStateException if Redis, Kafka or MySQL was not given
+         */
+        public LikePipeline build() {
+            if (redisUri == null && redisCluster == null) {
+                throw new IllegalStateException("redis(...) or redisCluster(...) is required");
+            }
+            if (kafka == null) {
+                throw new IllegalStateException("kafka(bootstrapServers) is required");
+            }
+            if (shards == null) {
+                throw new IllegalStateException("mysql(jdbi) or mysqlShards(...) is required");
+            }
+            Deque<AutoCloseable> opened = new ArrayDeque<>();
+            try {
+                return new LikePipeline(this, opened);
+            } catch (RuntimeException e) {
+                try {
+                    closeAll(opened);
+                } catch (RuntimeException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                throw e;
+            }
+        }
+    }
+
+    /** The publisher type the pipeline relays to, for host code that wants to publish other events alongside. */
+    EventPublisher publisher() {
+        return publisher;
+    }
+}

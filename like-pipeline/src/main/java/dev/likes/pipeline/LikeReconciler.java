@@ -1,0 +1,163 @@
+package dev.likes.pipeline;
+
+import dev.likes.core.ContentRef;
+import dev.likes.jdbc.LikeCountReconciler;
+import dev.likes.redis.RedisLikeStore;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.OptionalLong;
+import java.util.Set;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Finds and repairs drift: between a content's {@code like_counts} row and its {@code like_records} (repaired from
+ * the records, the history being the truth), and between Redis and MySQL (repaired by evicting the content from
+ * Redis, which reloads it from MySQL on its next access).
+ *
+ * <p>Run it when the pipeline is drained (no outbox backlog, no consumer lag): while events are in flight, Redis is
+ * legitimately ahead of MySQL, and a content whose outbox still holds events is never evicted. Reads MySQL on the
+ * primaries. Thread-safe; blocking (an operations tool, not a request path).
+ */
+public final class LikeReconciler {
+
+    private static final Logger log = LoggerFactory.getLogger(LikeReconciler.class);
+
+    /** Contents with more likers than this are compared by count only. */
+    public static final int DEFAULT_DEEP_LIMIT = 100_000;
+
+    private final RedisLikeStore redis;
+    private final List<Jdbi> primaries;
+    private final int deepLimit;
+
+    LikeReconciler(RedisLikeStore redis, List<Jdbi> primaries, int deepLimit) {
+        this.redis = redis;
+        this.primaries = List.copyOf(primaries);
+        this.deepLimit = deepLimit;
+    }
+
+    /**
+     * One content whose Redis copy differed from MySQL.
+     *
+     * @param content the content
+     * @param redisCount the count Redis held
+     * @param mysqlCount the number of liking records in MySQL
+     * @param usersDiffering how many users were liking in one and not the other (0 when compared by count only)
+     * @param repaired whether it was evicted from Redis
+     */
+    public record CacheDrift(ContentRef content, long redisCount, long mysqlCount, int usersDiffering, boolean repaired) {}
+
+    /**
+     * What a reconciliation found.
+     *
+     * @param contentsChecked how many contents were compared
+     * @param countRowDrifts {@code like_counts} rows that differed from the records (repaired if asked)
+     * @param cacheDrifts contents whose Redis copy differed from MySQL
+     */
+    public record Report(long contentsChecked, List<LikeCountReconciler.Drift> countRowDrifts, List<CacheDrift> cacheDrifts) {
+
+        /**
+         * Copies the lists.
+         *
+         * @param contentsChecked see the record component of that name
+         * @param countRowDrifts see the record component of that name
+         * @param cacheDrifts see the record component of that name
+         */
+        public Report {
+            countRowDrifts = List.copyOf(countRowDrifts);
+            cacheDrifts = List.copyOf(cacheDrifts);
+        }
+
+        /**
+         * Whether nothing drifted.
+         *
+         * @return {@code true} if both lists are empty
+         */
+        public boolean clean() {
+            return countRowDrifts.isEmpty() && cacheDrifts.isEmpty();
+        }
+    }
+
+    /**
+     * Reconciles every content Redis holds (a SCAN of its meta keys).
+     *
+     * @param repair whether to repair what drifted, or only report it
+     * @return the report
+     */
+    public Report reconcileCached(boolean repair) {
+        return reconcile(redis.cachedContents().toCompletableFuture().join(), repair);
+    }
+
+    /**
+     * Reconciles the given contents.
+     *
+     * @param contents the contents
+     * @param repair whether to repair what drifted, or only report it
+     * @return the report
+     */
+    public Report reconcile(Collection<ContentRef> contents, boolean repair) {
+        Objects.requireNonNull(contents, "contents must not be null");
+        List<LikeCountReconciler.Drift> rowDrifts = new ArrayList<>();
+        List<CacheDrift> cacheDrifts = new ArrayList<>();
+        for (ContentRef content : new HashSet<>(contents)) {
+            Objects.requireNonNull(content, "contents must not hold null");
+            for (Jdbi jdbi : primaries) {
+                rowDrifts.addAll(new LikeCountReconciler(jdbi).reconcile(content, repair).drifts());
+            }
+            CacheDrift drift = compare(content, repair);
+            if (drift != null) {
+                cacheDrifts.add(drift);
+            }
+        }
+        Report report = new Report(contents.size(), rowDrifts, cacheDrifts);
+        if (!report.clean()) {
+            log.warn("reconciliation of {} contents found {} count-row drifts and {} Redis drifts{}", contents.size(),
+                    rowDrifts.size(), cacheDrifts.size(), repair ? ", repaired" : "");
+        }
+        return report;
+    }
+
+    private CacheDrift compare(ContentRef content, boolean repair) {
+        OptionalLong cached = redis.cachedCount(content).toCompletableFuture().join();
+        if (cached.isEmpty()) {
+            return null; // Redis holds nothing of it: nothing can drift
+        }
+        long mysql = 0;
+        for (Jdbi jdbi : primaries) {
+            mysql += jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM like_records"
+                            + " WHERE content_id = ? AND content_type = ? AND is_canceled = 0")
+                    .bind(0, content.id())
+                    .bind(1, content.type())
+                    .mapTo(Long.class)
+                    .one());
+        }
+        int differing = 0;
+        if (cached.getAsLong() == mysql && mysql <= deepLimit) {
+            Set<Long> inRedis = redis.cachedLikers(content).toCompletableFuture().join();
+            if (inRedis != null) {
+                Set<Long> inMysql = new HashSet<>();
+                for (Jdbi jdbi : primaries) {
+                    inMysql.addAll(jdbi.withHandle(h -> h.createQuery("SELECT user_id FROM like_records"
+                                    + " WHERE content_id = ? AND content_type = ? AND is_canceled = 0")
+                            .bind(0, content.id())
+                            .bind(1, content.type())
+                            .mapTo(Long.class)
+                            .list()));
+                }
+                Set<Long> onlyRedis = new HashSet<>(inRedis);
+                onlyRedis.removeAll(inMysql);
+                inMysql.removeAll(inRedis);
+                differing = onlyRedis.size() + inMysql.size();
+            }
+        }
+        if (cached.getAsLong() == mysql && differing == 0) {
+            return null;
+        }
+        boolean evicted = repair && redis.evict(content).toCompletableFuture().join();
+        return new CacheDrift(content, cached.getAsLong(), mysql, differing, evicted);
+    }
+}

@@ -1,0 +1,118 @@
+package dev.likes.pipeline;
+
+import dev.likes.core.LikeAction;
+import dev.likes.core.LikeRejectedException;
+import dev.likes.kafka.KafkaLikeConsumer;
+import dev.likes.redis.RedisLikeStore;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * The pipeline's meters on a Micrometer registry. Only this class refers to Micrometer, and it is loaded only when
+ * the host app passed a registry, so an app without Micrometer on its class path never needs it.
+ *
+ * <ul>
+ *   <li>{@code likes.mutations} (timer; tags {@code action}, {@code status}: APPLIED, UNCHANGED, DUPLICATE_REQUEST,
+ *       ACCEPTED for degraded, REJECTED, FAILED)
+ *   <li>{@code likes.rejections} (counter; tag {@code reason}: RATE_LIMITED, OVERLOADED)
+ *   <li>{@code likes.reads.fallback} (counter), {@code likes.degraded.backlog} (gauge), {@code likes.degraded.replayed}
+ *       (counter)
+ *   <li>{@code likes.redis.circuit.state} (gauge: 0 closed, 1 open, 2 half open, 3 other)
+ *   <li>{@code likes.local.cache.requests} (function counter; tag {@code result}: hit, miss)
+ *   <li>{@code likes.outbox.relayed} (function counter; tag {@code path}: fast, sweeper), {@code likes.outbox.failures},
+ *       {@code likes.outbox.inflight} (gauge), {@code likes.outbox.backlog} (gauge, sampled by the pipeline)
+ *   <li>{@code likes.consumer.applied}, {@code likes.consumer.dead.lettered}, {@code likes.consumer.sink.failures}
+ *       (function counters), {@code likes.consumer.lag} (gauge)
+ * </ul>
+ */
+final class MicrometerMetrics implements PipelineMetrics {
+
+    private final MeterRegistry registry;
+    private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+    private final Map<LikeRejectedException.Reason, Counter> rejections = new EnumMap<>(LikeRejectedException.Reason.class);
+    private final Counter fallbackReads;
+    private final Counter replayed;
+
+    MicrometerMetrics(Object registry) {
+        this.registry = (MeterRegistry) registry;
+        for (LikeRejectedException.Reason reason : LikeRejectedException.Reason.values()) {
+            rejections.put(reason, Counter.builder("likes.rejections").tag("reason", reason.name())
+                    .description("likes and unlikes refused before anything was written").register(this.registry));
+        }
+        this.fallbackReads = Counter.builder("likes.reads.fallback")
+                .description("reads answered by the local cache or the durable store because Redis could not")
+                .register(this.registry);
+        this.replayed = Counter.builder("likes.degraded.replayed")
+                .description("changes accepted in degraded mode and replayed into Redis").register(this.registry);
+    }
+
+    @Override
+    public void mutation(LikeAction action, String status, long nanos) {
+        timers.computeIfAbsent(action.name() + '/' + status, k -> Timer.builder("likes.mutations")
+                        .tag("action", action.name().toLowerCase(java.util.Locale.ROOT))
+                        .tag("status", status)
+                        .description("likes and unlikes, by outcome")
+                        .register(registry))
+                .record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void rejected(LikeRejectedException.Reason reason) {
+        rejections.get(reason).increment();
+    }
+
+    @Override
+    public void fallbackRead() {
+        fallbackReads.increment();
+    }
+
+    @Override
+    public void replayed() {
+        replayed.increment();
+    }
+
+    void bindStore(ResilientLikeStore store, CircuitBreaker breaker, RedisLikeStore redis, Supplier<Long> outboxBacklog) {
+        Gauge.builder("likes.degraded.backlog", store, s -> s.degradedBacklog())
+                .description("changes accepted in degraded mode, not yet replayed into Redis").register(registry);
+        Gauge.builder("likes.redis.circuit.state", breaker, b -> switch (b.getState()) {
+                    case CLOSED -> 0;
+                    case OPEN -> 1;
+                    case HALF_OPEN -> 2;
+                    default -> 3;
+                })
+                .description("the Redis circuit breaker: 0 closed, 1 open, 2 half open, 3 other").register(registry);
+        FunctionCounter.builder("likes.local.cache.requests", redis, RedisLikeStore::localCacheHits).tag("result", "hit")
+                .description("count reads asked of the local cache").register(registry);
+        FunctionCounter.builder("likes.local.cache.requests", redis, RedisLikeStore::localCacheMisses).tag("result", "miss")
+                .description("count reads asked of the local cache").register(registry);
+        FunctionCounter.builder("likes.outbox.relayed", redis, r -> r.outboxStats().published()).tag("path", "fast")
+                .description("events relayed from the outbox to the event log").register(registry);
+        FunctionCounter.builder("likes.outbox.relayed", redis, r -> r.outboxStats().swept()).tag("path", "sweeper")
+                .description("events relayed from the outbox to the event log").register(registry);
+        FunctionCounter.builder("likes.outbox.failures", redis, r -> r.outboxStats().failures())
+                .description("outbox publishes that failed (the sweeper retries them)").register(registry);
+        Gauge.builder("likes.outbox.inflight", redis, r -> r.outboxStats().inFlight())
+                .description("events the outbox fast path is publishing").register(registry);
+        Gauge.builder("likes.outbox.backlog", outboxBacklog, Supplier::get)
+                .description("outbox entries not yet acknowledged by the event log (sampled)").register(registry);
+    }
+
+    void bindConsumer(KafkaLikeConsumer consumer) {
+        FunctionCounter.builder("likes.consumer.applied", consumer, KafkaLikeConsumer::appliedEvents)
+                .description("events applied to the durable store").register(registry);
+        FunctionCounter.builder("likes.consumer.dead.lettered", consumer, KafkaLikeConsumer::deadLetteredRecords)
+                .description("records sent to the dead-letter topic").register(registry);
+        FunctionCounter.builder("likes.consumer.sink.failures", consumer, KafkaLikeConsumer::sinkFailures)
+                .description("batches the durable store failed (retried)").register(registry);
+        Gauge.builder("likes.consumer.lag", consumer, KafkaLikeConsumer::lag)
+                .description("records behind the end of the assigned partitions").register(registry);
+    }
+}

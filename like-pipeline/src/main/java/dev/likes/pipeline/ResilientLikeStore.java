@@ -1,0 +1,433 @@
+package dev.likes.pipeline;
+
+import dev.likes.core.ContentRef;
+import dev.likes.core.EventPublisher;
+import dev.likes.core.FeedState;
+import dev.likes.core.LikeAction;
+import dev.likes.core.LikeEvent;
+import dev.likes.core.LikeMutation;
+import dev.likes.core.LikeRejectedException;
+import dev.likes.core.LikeResult;
+import dev.likes.core.LikeStore;
+import dev.likes.core.LikeStoreException;
+import dev.likes.core.Liker;
+import dev.likes.core.UserLike;
+import dev.likes.redis.RedisLikeStore;
+import dev.likes.redis.RedisRateLimiter;
+import io.github.resilience4j.bulkhead.Bulkhead;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The protected hot path: a {@link LikeStore} over the Redis store that adds admission control and the degraded mode.
+ *
+ * <p><b>Admission.</b> A like or unlike first takes a permit of a semaphore bulkhead (Resilience4j; no waiting: when
+ * all permits are taken it is shed with {@link LikeRejectedException.Reason#OVERLOADED}), then a token of the user's
+ * rate limit in Redis ({@link LikeRejectedException.Reason#RATE_LIMITED}); while Redis is down the rate limit is not
+ * checked (fail open) and the degraded backlog bound takes over.
+ *
+ * <p><b>Degraded mode.</b> Redis calls go through a circuit breaker (Resilience4j). When a write fails with a
+ * {@link LikeStoreException} (Redis unreachable or timed out) or the breaker is open, the mutation becomes an event
+ * with a version from this store's hybrid clock, is published straight to the event log, and the call answers
+ * {@link LikeResult.Status#ACCEPTED}: the durable store gets it from the consumer. The mutation is also kept, per
+ * content, until Redis is back; then it is applied to Redis again, in order, before any newer change of that content
+ * made through this store, so Redis' state and count converge too (its outbox publishes the replay; the consumer's
+ * version check makes that a no-op in the durable store). Reads fall back to the local count cache and the durable
+ * store, and {@link #feed} says the answer may be stale.
+ *
+ * <p>Thread-safe; nothing blocks a caller's thread.
+ */
+final class ResilientLikeStore implements LikeStore {
+
+    private static final Logger log = LoggerFactory.getLogger(ResilientLikeStore.class);
+
+    private final RedisLikeStore redis;
+    private final LikeStore durable;
+    private final EventPublisher publisher;
+    private final RedisRateLimiter limiter;
+    private final CircuitBreaker breaker;
+    private final Bulkhead bulkhead;
+    private final Clock clock;
+    private final PipelineMetrics metrics;
+    private final int maxDegraded;
+    private final ConcurrentHashMap<ContentRef, Dirty> dirty = new ConcurrentHashMap<>();
+    private final AtomicInteger degradedBacklog = new AtomicInteger();
+    private final AtomicLong lastVersion = new AtomicLong();
+
+    ResilientLikeStore(RedisLikeStore redis, LikeStore durable, EventPublisher publisher, RedisRateLimiter limiter,
+            CircuitBreaker breaker, Bulkhead bulkhead, Clock clock, int maxDegraded, PipelineMetrics metrics) {
+        this.redis = redis;
+        this.durable = durable;
+        this.publisher = publisher;
+        this.limiter = limiter;
+        this.breaker = breaker;
+        this.bulkhead = bulkhead;
+        this.clock = clock;
+        this.maxDegraded = maxDegraded;
+        this.metrics = metrics;
+    }
+
+    // ---- writes ----
+
+    @Override
+    public CompletionStage<LikeResult> apply(LikeMutation mutation) {
+        long start = System.nanoTime();
+        if (!bulkhead.tryAcquirePermission()) {
+            return rejected(mutation, start, new LikeRejectedException(LikeRejectedException.Reason.OVERLOADED,
+                    Duration.ofMillis(100), "too many likes in flight (at most "
+                            + bulkhead.getBulkheadConfig().getMaxConcurrentCalls() + "); retry shortly"));
+        }
+        CompletableFuture<LikeResult> result;
+        try {
+            result = admit(mutation).thenCompose(ok -> applyInOrder(mutation));
+        } catch (RuntimeException e) {
+            result = CompletableFuture.failedFuture(e);
+        }
+        return result.whenComplete((r, failure) -> {
+            bulkhead.onComplete();
+            metrics.mutation(mutation.action(), r != null ? r.status().name() : statusOf(failure), System.nanoTime() - start);
+        });
+    }
+
+    private CompletionStage<LikeResult> rejected(LikeMutation mutation, long start, LikeRejectedException e) {
+        metrics.rejected(e.reason());
+        metrics.mutation(mutation.action(), "REJECTED", System.nanoTime() - start);
+        return CompletableFuture.failedFuture(e);
+    }
+
+    private static String statusOf(Throwable failure) {
+        return unwrap(failure) instanceof LikeRejectedException ? "REJECTED" : "FAILED";
+    }
+
+    /** The rate limit: refused with a clear exception, or let through (also when Redis cannot be asked). */
+    private CompletableFuture<Void> admit(LikeMutation mutation) {
+        if (limiter == null || !breaker.tryAcquirePermission()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        long start = System.nanoTime();
+        return limiter.acquire(mutation.userId()).toCompletableFuture().handle((wait, failure) -> {
+            if (failure != null) {
+                breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, unwrap(failure));
+                return null; // fail open: a dead Redis must not stop likes; the degraded backlog bound still holds
+            }
+            breaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            if (!wait.isZero()) {
+                metrics.rejected(LikeRejectedException.Reason.RATE_LIMITED);
+                throw new CompletionException(new LikeRejectedException(LikeRejectedException.Reason.RATE_LIMITED, wait,
+                        "user " + mutation.userId() + " is over their rate limit; retry after " + wait.toMillis() + " ms"));
+            }
+            return null;
+        });
+    }
+
+    /** Replays the content's degraded changes first, if it has any, then applies this one. */
+    private CompletableFuture<LikeResult> applyInOrder(LikeMutation mutation) {
+        Dirty d = dirty.get(mutation.content());
+        if (d == null) {
+            return applyToRedis(mutation);
+        }
+        return repair(mutation.content()).thenCompose(repaired -> repaired ? applyToRedis(mutation) : degrade(mutation));
+    }
+
+    private CompletableFuture<LikeResult> applyToRedis(LikeMutation mutation) {
+        if (!breaker.tryAcquirePermission()) {
+            return degrade(mutation);
+        }
+        long start = System.nanoTime();
+        return redis.apply(mutation).toCompletableFuture().handle((result, failure) -> {
+            long took = System.nanoTime() - start;
+            if (failure == null) {
+                breaker.onSuccess(took, TimeUnit.NANOSECONDS);
+                return CompletableFuture.completedFuture(result);
+            }
+            Throwable cause = unwrap(failure);
+            if (cause instanceof LikeStoreException) {
+                breaker.onError(took, TimeUnit.NANOSECONDS, cause);
+                return degrade(mutation);
+            }
+            breaker.releasePermission(); // bad input is not Redis' failure
+            return CompletableFuture.<LikeResult>failedFuture(cause);
+        }).thenCompose(Function.identity());
+    }
+
+    /** "Liked, will show later": the change goes straight to the event log and waits to be replayed into Redis. */
+    private CompletableFuture<LikeResult> degrade(LikeMutation mutation) {
+        if (degradedBacklog.incrementAndGet() > maxDegraded) {
+            degradedBacklog.decrementAndGet();
+            metrics.rejected(LikeRejectedException.Reason.OVERLOADED);
+            return CompletableFuture.failedFuture(new LikeRejectedException(LikeRejectedException.Reason.OVERLOADED,
+                    Duration.ofSeconds(1), "Redis is unavailable and " + maxDegraded
+                            + " changes already wait to be replayed into it; retry later"));
+        }
+        boolean liked = mutation.action() == LikeAction.LIKE;
+        long estimate = redis.localCount(mutation.content()).orElse(0L);
+        long count = liked ? Math.max(1, estimate) : estimate;
+        long version = nextVersion();
+        LikeEvent event = new LikeEvent(mutation.eventId(), mutation.requestId(), mutation.userId(), mutation.content(),
+                mutation.action(), mutation.at(), version, count);
+        Dirty d;
+        while (true) {
+            d = dirty.computeIfAbsent(mutation.content(), c -> new Dirty());
+            synchronized (d) {
+                if (!d.retired) {
+                    d.pending.addLast(mutation);
+                    break;
+                }
+            }
+        }
+        Dirty queued = d;
+        CompletableFuture<Void> sent;
+        try {
+            sent = publisher.publish(event).toCompletableFuture();
+        } catch (RuntimeException e) {
+            sent = CompletableFuture.failedFuture(e);
+        }
+        return sent.handle((ok, failure) -> {
+            if (failure != null) {
+                boolean removed;
+                synchronized (queued) {
+                    removed = queued.pending.removeLastOccurrence(mutation);
+                }
+                if (removed) {
+                    degradedBacklog.decrementAndGet();
+                }
+                throw new CompletionException(new LikeStoreException(
+                        "Redis is unavailable and the event log refused the change too: nothing was recorded",
+                        unwrap(failure)));
+            }
+            return new LikeResult(LikeResult.Status.ACCEPTED, liked, count, version);
+        });
+    }
+
+    /** A hybrid clock: microseconds of wall time, strictly increasing, as Redis' versions are. */
+    private long nextVersion() {
+        long now = TimeUnit.MILLISECONDS.toMicros(clock.millis());
+        return lastVersion.updateAndGet(last -> Math.max(last + 1, now));
+    }
+
+    /**
+     * Replays a content's degraded changes into Redis, in order; concurrent callers share one replay. Completes with
+     * {@code true} when nothing is left to replay, {@code false} if Redis failed (the rest stays for later).
+     */
+    CompletableFuture<Boolean> repair(ContentRef content) {
+        Dirty d = dirty.get(content);
+        if (d == null) {
+            return CompletableFuture.completedFuture(true);
+        }
+        CompletableFuture<Boolean> mine = new CompletableFuture<>();
+        CompletableFuture<Boolean> running;
+        synchronized (d) {
+            running = d.repairing;
+            if (running == null) {
+                d.repairing = mine;
+            }
+        }
+        if (running != null) {
+            return running;
+        }
+        replayNext(content, d, mine);
+        return mine;
+    }
+
+    private void replayNext(ContentRef content, Dirty d, CompletableFuture<Boolean> done) {
+        LikeMutation next;
+        synchronized (d) {
+            next = d.pending.peekFirst();
+            if (next == null) {
+                d.repairing = null;
+                d.retired = true;
+                dirty.remove(content, d);
+            }
+        }
+        if (next == null) {
+            done.complete(true);
+            return;
+        }
+        if (!breaker.tryAcquirePermission()) {
+            finishRepair(d, done);
+            return;
+        }
+        long start = System.nanoTime();
+        redis.apply(next).whenComplete((result, failure) -> {
+            long took = System.nanoTime() - start;
+            if (failure != null) {
+                Throwable cause = unwrap(failure);
+                if (cause instanceof LikeStoreException) {
+                    breaker.onError(took, TimeUnit.NANOSECONDS, cause);
+                    finishRepair(d, done);
+                    return;
+                }
+                breaker.releasePermission();
+                log.warn("degraded change of {} could not be replayed into Redis and is dropped from the replay: {}",
+                        content, cause.toString());
+            } else {
+                breaker.onSuccess(took, TimeUnit.NANOSECONDS);
+                metrics.replayed();
+            }
+            synchronized (d) {
+                d.pending.pollFirst();
+            }
+            degradedBacklog.decrementAndGet();
+            replayNext(content, d, done);
+        });
+    }
+
+    private static void finishRepair(Dirty d, CompletableFuture<Boolean> done) {
+        synchronized (d) {
+            d.repairing = null;
+        }
+        done.complete(false);
+    }
+
+    /**
+     * Replays every content with degraded changes. Each replay asks the breaker first, so while Redis is down this
+     * costs nothing, and once the open state has lasted its wait it is what probes Redis.
+     */
+    void repairAll() {
+        if (dirty.isEmpty()) {
+            return;
+        }
+        List<CompletableFuture<Boolean>> runs = new ArrayList<>();
+        for (ContentRef content : dirty.keySet()) {
+            runs.add(repair(content));
+        }
+        CompletableFuture.allOf(runs.toArray(new CompletableFuture<?>[0])).join();
+    }
+
+    /** Changes accepted in degraded mode and not yet replayed into Redis. */
+    int degradedBacklog() {
+        return degradedBacklog.get();
+    }
+
+    // ---- reads: Redis behind the breaker, else the local cache and the durable store ----
+
+    private <T> CompletableFuture<T> read(Supplier<CompletionStage<T>> fromRedis, Supplier<CompletionStage<T>> fallback) {
+        if (!breaker.tryAcquirePermission()) {
+            metrics.fallbackRead();
+            return fallback.get().toCompletableFuture();
+        }
+        long start = System.nanoTime();
+        CompletableFuture<T> first;
+        try {
+            first = fromRedis.get().toCompletableFuture();
+        } catch (RuntimeException e) {
+            first = CompletableFuture.failedFuture(e);
+        }
+        return first.handle((value, failure) -> {
+            long took = System.nanoTime() - start;
+            if (failure == null) {
+                breaker.onSuccess(took, TimeUnit.NANOSECONDS);
+                return CompletableFuture.completedFuture(value);
+            }
+            Throwable cause = unwrap(failure);
+            if (cause instanceof LikeStoreException) {
+                breaker.onError(took, TimeUnit.NANOSECONDS, cause);
+                metrics.fallbackRead();
+                return fallback.get().toCompletableFuture();
+            }
+            breaker.releasePermission();
+            return CompletableFuture.<T>failedFuture(cause);
+        }).thenCompose(Function.identity());
+    }
+
+    @Override
+    public CompletionStage<Boolean> hasLiked(long userId, ContentRef content) {
+        return read(() -> redis.hasLiked(userId, content), () -> durable.hasLiked(userId, content));
+    }
+
+    @Override
+    public CompletionStage<Long> count(ContentRef content) {
+        return read(() -> redis.count(content), () -> {
+            var local = redis.localCount(content);
+            return local.isPresent() ? CompletableFuture.completedFuture(local.getAsLong()) : durable.count(content);
+        });
+    }
+
+    @Override
+    public CompletionStage<Map<ContentRef, Long>> counts(Set<ContentRef> contents) {
+        return read(() -> redis.counts(contents), () -> fallbackCounts(contents));
+    }
+
+    private CompletionStage<Map<ContentRef, Long>> fallbackCounts(Set<ContentRef> contents) {
+        Map<ContentRef, Long> counts = new HashMap<>();
+        java.util.HashSet<ContentRef> missing = new java.util.HashSet<>();
+        for (ContentRef content : contents) {
+            var local = redis.localCount(content);
+            if (local.isPresent()) {
+                counts.put(content, local.getAsLong());
+            } else {
+                missing.add(content);
+            }
+        }
+        if (missing.isEmpty()) {
+            return CompletableFuture.completedFuture(counts);
+        }
+        return durable.counts(missing).thenApply(more -> {
+            counts.putAll(more);
+            return counts;
+        });
+    }
+
+    @Override
+    public CompletionStage<Set<ContentRef>> likedAmong(long userId, Set<ContentRef> contents) {
+        return read(() -> redis.likedAmong(userId, contents), () -> durable.likedAmong(userId, contents));
+    }
+
+    @Override
+    public CompletionStage<FeedState> feed(long userId, Set<ContentRef> contents) {
+        boolean[] fellBack = new boolean[1];
+        return read(() -> redis.feed(userId, contents), () -> {
+            fellBack[0] = true;
+            return fallbackCounts(contents).thenCombine(durable.likedAmong(userId, contents),
+                    (n, l) -> new FeedState(n, l, true));
+        }).thenApply(state -> {
+            boolean stale = fellBack[0] || contents.stream().anyMatch(dirty::containsKey);
+            return stale == state.possiblyStale() ? state : new FeedState(state.counts(), state.liked(), stale);
+        });
+    }
+
+    @Override
+    public CompletionStage<List<Liker>> likers(ContentRef content, Liker after, int limit) {
+        return redis.likers(content, after, limit);
+    }
+
+    @Override
+    public CompletionStage<List<UserLike>> likesOf(long userId, String contentType, UserLike after, int limit) {
+        return redis.likesOf(userId, contentType, after, limit);
+    }
+
+    static Throwable unwrap(Throwable failure) {
+        Throwable cause = failure;
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause;
+    }
+
+    /** A content's changes accepted while Redis was down, oldest first, and the replay running now. */
+    private static final class Dirty {
+        final Deque<LikeMutation> pending = new ArrayDeque<>();
+        CompletableFuture<Boolean> repairing;
+        boolean retired;
+    }
+}

@@ -1,0 +1,44 @@
+package dev.likes.pipeline;
+
+import dev.likes.core.ContentRef;
+import dev.likes.core.LikeResult;
+import dev.likes.testsupport.JdbcEndpoint;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.SplittableRandom;
+
+/**
+ * The child process of {@link HostCrashIT}: a host app that likes and unlikes as fast as it can through a pipeline
+ * whose relay lags (the producer lingers a second), printing {@code BEGIN} before and {@code ACK} after every call, until
+ * its parent kills it with SIGKILL.
+ *
+ * <p>Arguments: key prefix, topic, consumer group, JDBC URL, JDBC user; the JDBC password comes in the environment
+ * variable {@code LIKE_CHILD_JDBC_PASSWORD}.
+ */
+public final class CrashingHost {
+
+    private CrashingHost() {}
+
+    public static void main(String[] args) {
+        PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+        JdbcEndpoint endpoint = new JdbcEndpoint(args[3], args[4], System.getenv("LIKE_CHILD_JDBC_PASSWORD"));
+        Harness h = new Harness(endpoint, false);
+        LikePipeline p = h.pipeline()
+                .topic(args[1])
+                .consumerGroup(args[2])
+                .runConsumer(false)
+                .configureRedis(r -> r.keyPrefix(args[0]))
+                .configurePublisher(b -> b.producerProperty("linger.ms", 1_000))
+                .build();
+        SplittableRandom random = new SplittableRandom(42);
+        out.println("READY");
+        while (true) {
+            long user = 1 + random.nextInt(300);
+            ContentRef content = ContentRef.of("post", 1 + random.nextInt(6));
+            boolean like = random.nextInt(10) < 7;
+            out.println("BEGIN " + user + " " + content.id() + " " + (like ? "L" : "U"));
+            LikeResult r = like ? p.service().like(user, content) : p.service().unlike(user, content);
+            out.println("ACK " + user + " " + content.id() + " " + (like ? "L" : "U") + " " + r.status());
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package dev.likes.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.likes.core.ContentRef;
+import dev.likes.core.FeedState;
+import dev.likes.core.LikeResult;
+import dev.likes.core.LikeService;
+import dev.likes.testsupport.Server;
+import dev.likes.testsupport.TestServices;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The design's "liked, will show later": Redis down, likes still accepted, still in MySQL, Redis repaired after. */
+class DegradedModeIT {
+
+    private static final ContentRef POST = ContentRef.of("post", 11);
+    private static final ContentRef VIDEO = ContentRef.of("video", 12);
+
+    private final Harness h = new Harness();
+
+    @AfterEach
+    void tearDown() {
+        h.close();
+    }
+
+    @Test
+    void whileRedisIsDownLikesAreAcceptedReachMySqlAndRedisIsRepairedWhenItIsBack() {
+        try (LikePipeline p = h.pipeline().build()) {
+            LikeService likes = p.service();
+            for (long user = 1; user <= 3; user++) {
+                assertThat(likes.like(user, POST).status()).isEqualTo(LikeResult.Status.APPLIED);
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> h.mysqlCounts().getOrDefault(POST, 0L) == 3);
+
+            TestServices.kill(Server.REDIS);
+            try {
+                LikeResult accepted = likes.like(4, POST, "click-4");
+                assertThat(accepted.status()).isEqualTo(LikeResult.Status.ACCEPTED);
+                assertThat(accepted.liked()).isTrue();
+                assertThat(accepted.count()).as("an estimate from the local cache").isGreaterThanOrEqualTo(1);
+                assertThat(likes.unlike(1, POST).status()).isEqualTo(LikeResult.Status.ACCEPTED);
+                assertThat(likes.like(5, VIDEO).status()).isEqualTo(LikeResult.Status.ACCEPTED);
+                assertThat(p.degradedBacklog()).isEqualTo(3);
+
+                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(Invariants.nonEmpty(h.mysqlLikers()))
+                        .as("degraded changes reach MySQL through Kafka while Redis is down")
+                        .isEqualTo(Map.of(POST, Set.of(2L, 3L, 4L), VIDEO, Set.of(5L))));
+                FeedState feed = likes.feed(2, List.of(POST, VIDEO));
+                assertThat(feed.possiblyStale()).isTrue();
+                assertThat(feed.liked()).containsExactly(POST);
+                assertThat(feed.counts()).containsEntry(VIDEO, 1L);
+                assertThat(likes.hasLiked(4, POST)).as("reads fall back to MySQL").isTrue();
+                assertThat(p.circuitState()).isIn("OPEN", "HALF_OPEN");
+            } finally {
+                TestServices.start(Server.REDIS);
+            }
+
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                assertThat(p.degradedBacklog()).isZero();
+                assertThat(p.redisStore().cachedCount(POST).toCompletableFuture().join()).hasValue(3);
+            });
+            assertThat(p.redisStore().cachedLikers(POST).toCompletableFuture().join()).containsExactlyInAnyOrder(2L, 3L, 4L);
+            assertThat(likes.like(4, POST, "click-4").status()).as("the request ID was replayed with the change")
+                    .isEqualTo(LikeResult.Status.DUPLICATE_REQUEST);
+            assertThat(likes.count(VIDEO)).isEqualTo(1);
+            await().atMost(Duration.ofSeconds(10)).until(() -> !likes.feed(2, List.of(POST, VIDEO)).possiblyStale());
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(Invariants.nonEmpty(h.mysqlLikers()))
+                    .isEqualTo(Map.of(POST, Set.of(2L, 3L, 4L), VIDEO, Set.of(5L))));
+            assertThat(h.mysqlCounts()).containsEntry(POST, 3L).containsEntry(VIDEO, 1L);
+            assertThat(p.reconciler().reconcile(List.of(POST, VIDEO), false).clean()).isTrue();
+        }
+    }
+
+    @Test
+    void whenRedisAndKafkaAreBothDownALikeFailsClearlyAndNothingIsRecorded() {
+        try (LikePipeline p = h.pipeline().configurePublisher(b -> b.producerProperty("max.block.ms", 1_000)
+                        .producerProperty("delivery.timeout.ms", 3_000).producerProperty("request.timeout.ms", 1_000))
+                .build()) {
+            p.service().like(1, POST);
+            TestServices.kill(Server.REDIS);
+            TestServices.kill(Server.KAFKA);
+            try {
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> p.service().like(2, POST))
+                        .isInstanceOf(dev.likes.core.LikeStoreException.class)
+                        .hasMessageContaining("nothing was recorded");
+                assertThat(p.degradedBacklog()).isZero();
+            } finally {
+                TestServices.start(Server.REDIS);
+                TestServices.start(Server.KAFKA);
+            }
+        }
+    }
+}

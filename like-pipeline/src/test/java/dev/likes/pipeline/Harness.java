@@ -1,0 +1,107 @@
+package dev.likes.pipeline;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.likes.core.ContentRef;
+import dev.likes.jdbc.JdbiLikeStore;
+import dev.likes.testsupport.JdbcEndpoint;
+import dev.likes.testsupport.TestServices;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.lettuce.core.RedisURI;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * One test's own pipeline on the real servers: its own database, topic, consumer group and Redis key prefix, with
+ * short timeouts so that faults are noticed and recovered from within seconds.
+ */
+final class Harness implements AutoCloseable {
+
+    final String prefix = TestServices.uniqueName("pl");
+    final String topic = TestServices.uniqueName("likes");
+    final String group = TestServices.uniqueName("writers");
+    final Jdbi jdbi;
+    final JdbcEndpoint endpoint;
+    private final HikariDataSource pool;
+
+    Harness() {
+        this(TestServices.freshDatabase(), true);
+    }
+
+    /** Over an existing database (a child process joining its parent's test). */
+    Harness(JdbcEndpoint endpoint, boolean createSchema) {
+        this.endpoint = endpoint;
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(endpoint.url());
+        config.setUsername(endpoint.user());
+        config.setPassword(endpoint.password());
+        config.setMaximumPoolSize(12);
+        config.setConnectionTimeout(5_000);
+        config.setPoolName(prefix);
+        this.pool = new HikariDataSource(config);
+        this.jdbi = Jdbi.create(pool);
+        if (createSchema) {
+            JdbiLikeStore.createSchema(jdbi);
+        }
+    }
+
+    /** A pipeline over this harness' database, topic, group and prefix, tuned for fast fault detection. */
+    LikePipeline.Builder pipeline() {
+        return LikePipeline.builder()
+                .redis(RedisURI.create(TestServices.redisUri()))
+                .kafka(TestServices.kafkaBootstrap())
+                .mysql(jdbi)
+                .topic(topic)
+                .createTopic(4, (short) 1)
+                .consumerGroup(group)
+                .noRateLimit()
+                .repairInterval(Duration.ofMillis(200))
+                .circuitBreaker(CircuitBreakerConfig.custom()
+                        .slidingWindowSize(10)
+                        .minimumNumberOfCalls(3)
+                        .failureRateThreshold(50)
+                        .waitDurationInOpenState(Duration.ofMillis(500))
+                        .permittedNumberOfCallsInHalfOpenState(2)
+                        .build())
+                .configureRedis(r -> r.keyPrefix(prefix)
+                        .commandTimeout(Duration.ofMillis(700))
+                        .loadTimeout(Duration.ofSeconds(5))
+                        .outboxSweep(Duration.ofMillis(250), Duration.ofSeconds(1)))
+                .configurePublisher(p -> p.producerProperty("delivery.timeout.ms", 60_000)
+                        .producerProperty("request.timeout.ms", 5_000)
+                        .producerProperty("max.block.ms", 5_000))
+                .configureConsumer(c -> c.backoff(Duration.ofMillis(50), Duration.ofSeconds(1)));
+    }
+
+    /** Who likes what in MySQL's records, read on the primary. */
+    Map<ContentRef, Set<Long>> mysqlLikers() {
+        Map<ContentRef, Set<Long>> likers = new HashMap<>();
+        jdbi.useHandle(h -> h.createQuery("SELECT user_id, content_id, content_type FROM like_records WHERE is_canceled = 0")
+                .map((rs, ctx) -> likers.computeIfAbsent(ContentRef.of(rs.getString(3), rs.getLong(2)), c -> new HashSet<>())
+                        .add(rs.getLong(1)))
+                .list());
+        return likers;
+    }
+
+    /** The count rows of MySQL. */
+    Map<ContentRef, Long> mysqlCounts() {
+        Map<ContentRef, Long> counts = new HashMap<>();
+        jdbi.useHandle(h -> h.createQuery("SELECT content_id, content_type, like_count FROM like_counts")
+                .map((rs, ctx) -> counts.put(ContentRef.of(rs.getString(2), rs.getLong(1)), rs.getLong(3)))
+                .list());
+        return counts;
+    }
+
+    long mysqlRecordRows() {
+        return jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM like_records").mapTo(Long.class).one());
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+}

@@ -1,0 +1,136 @@
+package dev.likes.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.likes.core.ContentRef;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+
+/**
+ * The final invariants after a run: MySQL's records equal the model of acknowledged operations, the count rows
+ * equal the records, Redis equals both, and the reconciler finds nothing; the figures go to
+ * {@code target/reliability-report.txt}.
+ */
+final class Invariants {
+
+    private Invariants() {}
+
+    /** Waits until everything converged (at most {@code max}), asserts the invariants, and reports. */
+    static void assertConverged(String scenario, Harness h, LikePipeline p, Load load, Duration max) {
+        assertThat(load.unresolved.get()).as("operations never acknowledged").isZero();
+        String stats = String.format("operations=%d acknowledged=%d applied=%d unchanged=%d duplicate_request=%d"
+                        + " accepted_degraded=%d failed_attempts_retried=%d",
+                load.operations.sum(), load.acknowledged(), load.count(dev.likes.core.LikeResult.Status.APPLIED),
+                load.count(dev.likes.core.LikeResult.Status.UNCHANGED),
+                load.count(dev.likes.core.LikeResult.Status.DUPLICATE_REQUEST),
+                load.count(dev.likes.core.LikeResult.Status.ACCEPTED), load.failedAttempts.sum());
+        assertConverged(scenario, h, p, load.expected(), Set.of(), load.operations.sum(), stats, max);
+    }
+
+    /**
+     * The same over a model given directly. {@code undecided} pairs had an operation in flight when its caller died
+     * (never acknowledged, so either outcome is right): they take MySQL's state, which every other check then holds
+     * Redis to.
+     */
+    static void assertConverged(String scenario, Harness h, LikePipeline p, Map<ContentRef, Set<Long>> model,
+            Set<Load.Pair> undecided, long operations, String stats, Duration max) {
+        long start = System.nanoTime();
+        Map<ContentRef, Set<Long>> expected = new HashMap<>();
+        await().atMost(max).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
+            p.repairNow();
+            assertThat(p.degradedBacklog()).as("degraded changes replayed into Redis").isZero();
+            assertThat(p.redisStore().outboxBacklog().toCompletableFuture().join()).as("outbox drained").isZero();
+            Map<ContentRef, Set<Long>> mysqlNow = nonEmpty(h.mysqlLikers());
+            expected.clear();
+            expected.putAll(resolve(model, undecided, mysqlNow));
+            assertThat(mysqlNow).as("MySQL records equal the acknowledged operations").isEqualTo(expected);
+        });
+        long convergedMillis = Duration.ofNanos(System.nanoTime() - start).toMillis();
+        Map<ContentRef, Set<Long>> mysql = nonEmpty(h.mysqlLikers());
+        assertThat(mysql).isEqualTo(expected);
+        long lost = 0;
+        long duplicated = 0;
+        for (Map.Entry<ContentRef, Set<Long>> e : expected.entrySet()) {
+            Set<Long> missing = new HashSet<>(e.getValue());
+            missing.removeAll(mysql.getOrDefault(e.getKey(), Set.of()));
+            lost += missing.size();
+        }
+        Map<ContentRef, Long> counts = h.mysqlCounts();
+        Set<ContentRef> all = new HashSet<>(expected.keySet());
+        all.addAll(counts.keySet());
+        for (ContentRef content : all) {
+            long want = expected.getOrDefault(content, Set.of()).size();
+            long stored = counts.getOrDefault(content, 0L);
+            duplicated += Math.max(0, stored - want);
+            assertThat(stored).as("like_counts of %s", content).isEqualTo(want);
+            OptionalLong cached = p.redisStore().cachedCount(content).toCompletableFuture().join();
+            if (cached.isPresent()) {
+                assertThat(cached.getAsLong()).as("Redis count of %s", content).isEqualTo(want);
+                Set<Long> likers = p.redisStore().cachedLikers(content).toCompletableFuture().join();
+                if (likers != null) {
+                    assertThat(likers).as("Redis likers of %s", content).isEqualTo(expected.getOrDefault(content, Set.of()));
+                }
+            }
+            assertThat(p.service().count(content)).as("service count of %s", content).isEqualTo(want);
+        }
+        assertThat(h.mysqlRecordRows()).as("one record row per (user, content) at most")
+                .isLessThanOrEqualTo((long) expected.values().stream().mapToInt(Set::size).sum() + operations);
+        LikeReconciler.Report report = p.reconciler().reconcile(all, false);
+        assertThat(report.clean()).as("reconciler finds no drift: %s", report).isTrue();
+        assertThat(lost).isZero();
+        assertThat(duplicated).isZero();
+        report(String.format("%-34s %s lost=%d duplicated=%d liked_pairs=%d undecided_in_flight=%d"
+                        + " converged_after_load_ms=%d",
+                scenario, stats, lost, duplicated, expected.values().stream().mapToInt(Set::size).sum(),
+                undecided.size(), convergedMillis));
+    }
+
+    private static Map<ContentRef, Set<Long>> resolve(Map<ContentRef, Set<Long>> model, Set<Load.Pair> undecided,
+            Map<ContentRef, Set<Long>> mysql) {
+        Map<ContentRef, Set<Long>> out = new HashMap<>();
+        model.forEach((c, users) -> out.put(c, new HashSet<>(users)));
+        for (Load.Pair pair : undecided) {
+            boolean likedInMysql = mysql.getOrDefault(pair.content(), Set.of()).contains(pair.userId());
+            Set<Long> users = out.computeIfAbsent(pair.content(), c -> new HashSet<>());
+            if (likedInMysql) {
+                users.add(pair.userId());
+            } else {
+                users.remove(pair.userId());
+            }
+        }
+        return nonEmpty(out);
+    }
+
+    static Map<ContentRef, Set<Long>> nonEmpty(Map<ContentRef, Set<Long>> likers) {
+        Map<ContentRef, Set<Long>> out = new HashMap<>();
+        likers.forEach((c, users) -> {
+            if (!users.isEmpty()) {
+                out.put(c, users);
+            }
+        });
+        return out;
+    }
+
+    static void report(String line) {
+        System.out.println("RELIABILITY " + line);
+        try {
+            Path file = Path.of("target", "reliability-report.txt");
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, line + System.lineSeparator(), StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package dev.likes.pipeline;
+
+import dev.likes.core.ContentRef;
+import dev.likes.core.LikeException;
+import dev.likes.core.LikeResult;
+import dev.likes.core.LikeService;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Steady like/unlike load from several threads, with the model of what was acknowledged. Each thread owns its own
+ * users, so each (user, content) changes in one thread, in order; a call that fails is retried with the same request
+ * ID until it is acknowledged (a client that retries), so the final intent of every pair is known exactly.
+ */
+final class Load {
+
+    private final LikeService service;
+    private final List<ContentRef> contents;
+    private final int usersPerThread;
+    private final long pauseNanos;
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final List<Thread> threads = new ArrayList<>();
+    private final List<Map<Pair, Boolean>> models = new ArrayList<>();
+    private final Map<LikeResult.Status, LongAdder> statuses = new EnumMap<>(LikeResult.Status.class);
+    final LongAdder operations = new LongAdder();
+    final LongAdder failedAttempts = new LongAdder();
+    final AtomicLong unresolved = new AtomicLong();
+
+    record Pair(long userId, ContentRef content) {}
+
+    Load(LikeService service, int threads, int usersPerThread, List<ContentRef> contents, long pauseMicros, long seed) {
+        this.service = service;
+        this.contents = List.copyOf(contents);
+        this.usersPerThread = usersPerThread;
+        this.pauseNanos = TimeUnit.MICROSECONDS.toNanos(pauseMicros);
+        for (LikeResult.Status s : LikeResult.Status.values()) {
+            statuses.put(s, new LongAdder());
+        }
+        for (int t = 0; t < threads; t++) {
+            Map<Pair, Boolean> model = new HashMap<>();
+            models.add(model);
+            long firstUser = 1 + (long) t * usersPerThread;
+            SplittableRandom random = new SplittableRandom(seed + t);
+            Thread thread = new Thread(() -> run(firstUser, model, random), "load-" + t);
+            thread.setDaemon(true);
+            this.threads.add(thread);
+        }
+    }
+
+    Load start() {
+        threads.forEach(Thread::start);
+        return this;
+    }
+
+    private void run(long firstUser, Map<Pair, Boolean> model, SplittableRandom random) {
+        while (running.get()) {
+            long user = firstUser + random.nextInt(usersPerThread);
+            ContentRef content = contents.get(random.nextInt(contents.size()));
+            boolean like = random.nextInt(10) < 7;
+            String requestId = Long.toHexString(random.nextLong()) + Long.toHexString(random.nextLong());
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+            while (true) {
+                try {
+                    LikeResult r = like ? service.like(user, content, requestId) : service.unlike(user, content, requestId);
+                    statuses.get(r.status()).increment();
+                    model.put(new Pair(user, content), like);
+                    break;
+                } catch (LikeException e) {
+                    failedAttempts.increment();
+                    if (System.nanoTime() > deadline) {
+                        unresolved.incrementAndGet();
+                        return;
+                    }
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+                }
+            }
+            operations.increment();
+            if (pauseNanos > 0) {
+                LockSupport.parkNanos(pauseNanos);
+            }
+        }
+    }
+
+    /** Stops the threads after their current operation (and its retries) and waits for them. */
+    void stop() throws InterruptedException {
+        running.set(false);
+        for (Thread t : threads) {
+            t.join(TimeUnit.MINUTES.toMillis(2));
+            if (t.isAlive()) {
+                throw new IllegalStateException(t.getName() + " did not stop within 2 minutes");
+            }
+        }
+    }
+
+    /** Who should like what, from the acknowledged operations. Call after {@link #stop()}. */
+    Map<ContentRef, Set<Long>> expected() {
+        Map<ContentRef, Set<Long>> likers = new HashMap<>();
+        for (Map<Pair, Boolean> model : models) {
+            model.forEach((pair, liked) -> {
+                if (liked) {
+                    likers.computeIfAbsent(pair.content(), c -> new HashSet<>()).add(pair.userId());
+                }
+            });
+        }
+        return likers;
+    }
+
+    long count(LikeResult.Status status) {
+        return statuses.get(status).sum();
+    }
+
+    long acknowledged() {
+        return statuses.values().stream().mapToLong(LongAdder::sum).sum();
+    }
+}

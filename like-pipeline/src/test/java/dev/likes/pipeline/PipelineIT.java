@@ -1,0 +1,156 @@
+package dev.likes.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.likes.core.ContentRef;
+import dev.likes.core.FeedState;
+import dev.likes.core.LikeRejectedException;
+import dev.likes.core.LikeResult;
+import dev.likes.core.LikeService;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The wired pipeline on the real servers, without faults. */
+class PipelineIT {
+
+    private static final ContentRef POST = ContentRef.of("post", 1);
+    private static final ContentRef VIDEO = ContentRef.of("video", 2);
+
+    private final Harness h = new Harness();
+
+    @AfterEach
+    void tearDown() {
+        h.close();
+    }
+
+    @Test
+    void likesReachMySqlAndEveryTierAgrees() {
+        try (LikePipeline p = h.pipeline().build()) {
+            LikeService likes = p.service();
+            assertThat(likes.like(1, POST).status()).isEqualTo(LikeResult.Status.APPLIED);
+            assertThat(likes.like(2, POST).count()).isEqualTo(2);
+            assertThat(likes.like(2, POST).status()).isEqualTo(LikeResult.Status.UNCHANGED);
+            assertThat(likes.like(3, VIDEO, "r-1").status()).isEqualTo(LikeResult.Status.APPLIED);
+            assertThat(likes.like(3, VIDEO, "r-1").status()).isEqualTo(LikeResult.Status.DUPLICATE_REQUEST);
+            assertThat(likes.unlike(1, POST).count()).isEqualTo(1);
+
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(Invariants.nonEmpty(h.mysqlLikers()))
+                    .isEqualTo(Map.of(POST, Set.of(2L), VIDEO, Set.of(3L))));
+            assertThat(h.mysqlCounts()).containsEntry(POST, 1L).containsEntry(VIDEO, 1L);
+            FeedState feed = likes.feed(2, List.of(POST, VIDEO, ContentRef.of("post", 3)));
+            assertThat(feed.counts()).containsEntry(POST, 1L).containsEntry(VIDEO, 1L).containsEntry(ContentRef.of("post", 3), 0L);
+            assertThat(feed.liked()).containsExactly(POST);
+            assertThat(feed.possiblyStale()).isFalse();
+            assertThat(p.reconciler().reconcileCached(false).clean()).isTrue();
+            assertThat(p.circuitState()).isEqualTo("CLOSED");
+        }
+    }
+
+    @Test
+    void aContentOnlyInMySqlIsReadThroughAndLikedOnTopOfItsHistory() {
+        try (LikePipeline first = h.pipeline().build()) {
+            for (long user = 1; user <= 5; user++) {
+                first.service().like(user, POST);
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> h.mysqlCounts().getOrDefault(POST, 0L) == 5);
+        }
+        // Redis forgets the content (expired, evicted, or a new Redis): MySQL's history is loaded back
+        try (LikePipeline second = h.pipeline().build()) {
+            assertThat(second.redisStore().evict(POST).toCompletableFuture().join()).isTrue();
+            assertThat(second.service().like(6, POST).count()).isEqualTo(6);
+            assertThat(second.service().like(3, POST).status()).isEqualTo(LikeResult.Status.UNCHANGED);
+            await().atMost(Duration.ofSeconds(30)).until(() -> h.mysqlCounts().getOrDefault(POST, 0L) == 6);
+        }
+    }
+
+    @Test
+    void metersAreRegisteredOnTheHostRegistry() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (LikePipeline p = h.pipeline().meterRegistry(registry).build()) {
+            p.service().like(1, POST);
+            p.service().like(1, POST);
+            p.service().count(POST);
+            await().atMost(Duration.ofSeconds(30)).until(() -> registry.get("likes.consumer.applied").functionCounter().count() >= 1);
+            assertThat(registry.get("likes.mutations").tag("status", "APPLIED").tag("action", "like").timer().count()).isEqualTo(1);
+            assertThat(registry.get("likes.mutations").tag("status", "UNCHANGED").timer().count()).isEqualTo(1);
+            assertThat(registry.get("likes.redis.circuit.state").gauge().value()).isZero();
+            assertThat(registry.get("likes.local.cache.requests").tag("result", "hit").functionCounter().count()).isPositive();
+            assertThat(registry.get("likes.outbox.relayed").tag("path", "fast").functionCounter().count()).isEqualTo(1);
+            assertThat(registry.find("likes.consumer.lag").gauge()).isNotNull();
+            assertThat(registry.find("likes.rejections").counters()).hasSize(2);
+            assertThat(registry.find("likes.degraded.backlog").gauge()).isNotNull();
+        }
+    }
+
+    @Test
+    void noMeterRegistryMeansNoMetersAndAWrongObjectIsRefused() {
+        assertThatThrownBy(() -> LikePipeline.builder().meterRegistry("not a registry"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("meterRegistry must be an io.micrometer.core.instrument.MeterRegistry");
+    }
+
+    @Test
+    void aUserOverTheRateLimitIsRefusedAndNothingIsWritten() {
+        try (LikePipeline p = h.pipeline().rateLimit(0.2, 3).build()) {
+            for (int i = 1; i <= 3; i++) {
+                p.service().like(7, ContentRef.of("post", i));
+            }
+            assertThatThrownBy(() -> p.service().like(7, ContentRef.of("post", 4)))
+                    .isInstanceOf(LikeRejectedException.class)
+                    .hasMessageContaining("rate limit")
+                    .satisfies(e -> {
+                        LikeRejectedException r = (LikeRejectedException) e;
+                        assertThat(r.reason()).isEqualTo(LikeRejectedException.Reason.RATE_LIMITED);
+                        assertThat(r.retryAfter()).isPositive();
+                    });
+            assertThat(p.service().hasLiked(7, ContentRef.of("post", 4))).isFalse();
+            assertThat(p.service().like(8, ContentRef.of("post", 4)).changed()).as("other users are not limited").isTrue();
+        }
+    }
+
+    @Test
+    void aSpikeBeyondTheInFlightBoundIsShedExplicitlyAndWhatWasAcceptedIsExact() {
+        try (LikePipeline p = h.pipeline().maxInFlight(16).build()) {
+            List<CompletableFuture<LikeResult>> calls = new ArrayList<>();
+            for (long user = 1; user <= 3_000; user++) {
+                calls.add(p.service().async().like(user, POST).toCompletableFuture());
+            }
+            long applied = 0;
+            long shed = 0;
+            for (CompletableFuture<LikeResult> call : calls) {
+                try {
+                    call.join();
+                    applied++;
+                } catch (java.util.concurrent.CompletionException e) {
+                    assertThat(e.getCause()).isInstanceOf(LikeRejectedException.class);
+                    assertThat(((LikeRejectedException) e.getCause()).reason()).isEqualTo(LikeRejectedException.Reason.OVERLOADED);
+                    shed++;
+                }
+            }
+            assertThat(shed).as("some calls were shed").isPositive();
+            assertThat(applied + shed).isEqualTo(3_000);
+            long expected = applied;
+            assertThat(p.redisStore().cachedCount(POST).toCompletableFuture().join().orElse(0)).isEqualTo(expected);
+            await().atMost(Duration.ofSeconds(30)).until(() -> h.mysqlCounts().getOrDefault(POST, 0L) == expected);
+        }
+    }
+
+    @Test
+    void theBuilderNamesWhatIsMissing() {
+        assertThatThrownBy(() -> LikePipeline.builder().build()).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("redis");
+        assertThatThrownBy(() -> LikePipeline.builder().redis(io.lettuce.core.RedisURI.create("redis://127.0.0.1:1")).build())
+                .hasMessageContaining("kafka");
+        assertThatThrownBy(() -> LikePipeline.builder().rateLimit(0, 1)).hasMessageContaining("perSecond");
+        assertThatThrownBy(() -> LikePipeline.builder().maxInFlight(0)).hasMessageContaining("maxInFlight");
+    }
+}

@@ -1,0 +1,335 @@
+package dev.likes.redis;
+
+import dev.likes.core.ContentRef;
+import dev.likes.core.EventPublisher;
+import dev.likes.core.LikeAction;
+import dev.likes.core.LikeEvent;
+import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.StreamMessage;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Relays the outbox to the event log. The apply script writes every applied change to its content's outbox stream in
+ * the same atomic step as the change; this class publishes the entries and removes each one only after the publisher
+ * acknowledged it, so an acknowledged like is never lost between Redis and the event log, whatever process dies.
+ *
+ * <p>Two paths. The fast one: as soon as the script returns, the event (already in memory) is published, and on the
+ * broker's acknowledgement its entry is removed (acknowledgements are batched per content). The sweeper: every
+ * {@code sweepInterval}, it scans Redis for outbox streams and publishes their entries older than {@code grace},
+ * which covers entries whose fast path failed (the broker was down) or whose process died. Either path may publish an
+ * entry the other also published, or that a dead process published without removing it: consumers apply events
+ * idempotently by version, so a duplicate changes nothing.
+ *
+ * <p>Memory is bounded: beyond {@code maxInFlight} events in the fast path, entries are left to the sweeper. Thread-safe.
+ */
+final class OutboxRelay implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
+    private static final int SWEEP_BATCH = 1_000;
+
+    private final Redis redis;
+    private final Keys keys;
+    private final EventPublisher publisher;
+    private final Duration grace;
+    private final int maxInFlight;
+    private final Redis.Script ack = Redis.Script.load("outbox-ack", ScriptOutputType.INTEGER);
+    private final ScheduledExecutorService sweeper;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final Queue<Ack> acks = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean acking = new AtomicBoolean();
+    private final AtomicBoolean sweeping = new AtomicBoolean();
+    private final AtomicBoolean sweepFailing = new AtomicBoolean();
+    private final LongAdder published = new LongAdder();
+    private final LongAdder swept = new LongAdder();
+    private final LongAdder failures = new LongAdder();
+    private final LongAdder skipped = new LongAdder();
+    private volatile boolean closed;
+
+    OutboxRelay(Redis redis, Keys keys, EventPublisher publisher, Duration sweepInterval, Duration grace,
+            int maxInFlight) {
+        this.redis = redis;
+        this.keys = keys;
+        this.publisher = publisher;
+        this.grace = grace;
+        this.maxInFlight = maxInFlight;
+        this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "like-outbox-sweeper");
+            t.setDaemon(true);
+            return t;
+        });
+        long period = sweepInterval.toMillis();
+        sweeper.scheduleWithFixedDelay(this::sweepQuietly, 0, period, TimeUnit.MILLISECONDS);
+    }
+
+    /** The fast path: publishes an event whose entry the script just wrote. Never blocks. */
+    void relay(ContentRef content, String entryId, LikeEvent event) {
+        if (closed || inFlight.incrementAndGet() > maxInFlight) {
+            inFlight.decrementAndGet();
+            skipped.increment();
+            return; // the sweeper publishes it
+        }
+        CompletableFuture<Void> sent;
+        try {
+            sent = publisher.publish(event).toCompletableFuture();
+        } catch (RuntimeException e) {
+            sent = CompletableFuture.failedFuture(e);
+        }
+        sent.whenComplete((ok, failure) -> {
+            inFlight.decrementAndGet();
+            if (failure != null) {
+                failures.increment();
+                log.debug("event {} not relayed now, the sweeper will retry: {}", event.eventId(), failure.toString());
+                return;
+            }
+            published.increment();
+            acks.add(new Ack(content, entryId));
+            flushAcks();
+        });
+    }
+
+    /** Removes acknowledged entries, one script call per content, one round of calls at a time. */
+    private void flushAcks() {
+        if (!acking.compareAndSet(false, true)) {
+            return;
+        }
+        Map<ContentRef, List<String>> byContent = new HashMap<>();
+        Ack next;
+        int n = 0;
+        while (n < 10_000 && (next = acks.poll()) != null) {
+            byContent.computeIfAbsent(next.content, c -> new ArrayList<>()).add(next.entryId);
+            n++;
+        }
+        if (byContent.isEmpty()) {
+            acking.set(false);
+            if (!acks.isEmpty()) {
+                flushAcks();
+            }
+            return;
+        }
+        List<CompletableFuture<Long>> calls = new ArrayList<>(byContent.size());
+        byContent.forEach((content, ids) -> calls.add(remove(content, ids)));
+        CompletableFuture.allOf(calls.toArray(new CompletableFuture<?>[0])).whenComplete((ok, failure) -> {
+            if (failure != null) {
+                log.debug("outbox entries not removed now, the sweeper will see them again: {}", failure.toString());
+            }
+            acking.set(false);
+            if (!acks.isEmpty()) {
+                flushAcks();
+            }
+        });
+    }
+
+    private CompletableFuture<Long> remove(ContentRef content, List<String> ids) {
+        return redis.script(ack, new String[] {keys.outbox(content)}, ids.toArray(new String[0]));
+    }
+
+    private void sweepQuietly() {
+        try {
+            sweep().get();
+            if (sweepFailing.compareAndSet(true, false)) {
+                log.info("outbox sweeps work again");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            Object why = e.getCause() == null ? e : e.getCause().toString();
+            if (closed) {
+                return;
+            }
+            if (sweepFailing.compareAndSet(false, true)) {
+                log.warn("outbox sweep failed; retrying every period, quietly until one works: {}", why);
+            } else {
+                log.debug("outbox sweep failed again: {}", why);
+            }
+        }
+    }
+
+    /**
+     * Publishes every outbox entry older than the grace period and removes what the publisher acknowledged.
+     *
+     * @return a stage completed with the number of entries relayed
+     */
+    CompletableFuture<Long> sweep() {
+        if (!sweeping.compareAndSet(false, true)) {
+            return CompletableFuture.completedFuture(0L);
+        }
+        long before = System.currentTimeMillis() - grace.toMillis();
+        return scan(ScanCursor.INITIAL, before, 0L).whenComplete((n, failure) -> {
+            sweeping.set(false);
+            if (n != null && n > 0) {
+                log.info("outbox sweep relayed {} events", n);
+            }
+        });
+    }
+
+    private CompletableFuture<Long> scan(ScanCursor cursor, long before, long done) {
+        if (closed) {
+            return CompletableFuture.completedFuture(done);
+        }
+        ScanArgs args = ScanArgs.Builder.matches(keys.outboxPattern()).limit(1_000);
+        return redis.call("SCAN outbox", c -> c.scan(cursor, args)).thenCompose(page -> {
+            CompletableFuture<Long> chain = CompletableFuture.completedFuture(done);
+            for (String key : page.getKeys()) {
+                ContentRef content = keys.outboxContent(key);
+                if (content != null) {
+                    chain = chain.thenCompose(n -> drain(content, before).thenApply(m -> n + m));
+                }
+            }
+            return page.isFinished() ? chain : chain.thenCompose(n -> scan(page, before, n));
+        });
+    }
+
+    /** Relays one content's entries older than {@code before} (ms), a batch at a time. */
+    private CompletableFuture<Long> drain(ContentRef content, long before) {
+        String key = keys.outbox(content);
+        Range<String> range = Range.create("-", Long.toString(before));
+        return redis.call("XRANGE outbox", c -> c.xrange(key, range, Limit.from(SWEEP_BATCH))).thenCompose(entries -> {
+            if (entries.isEmpty() || closed) {
+                return CompletableFuture.completedFuture(0L);
+            }
+            List<String> ids = new ArrayList<>(entries.size());
+            List<CompletableFuture<Void>> sends = new ArrayList<>(entries.size());
+            for (StreamMessage<String, String> entry : entries) {
+                LikeEvent event = decode(content, entry.getBody());
+                if (event == null) {
+                    log.warn("outbox entry {} of {} is malformed and is removed: {}", entry.getId(), key, entry.getBody());
+                    ids.add(entry.getId());
+                    continue;
+                }
+                String id = entry.getId();
+                sends.add(publisher.publish(event).toCompletableFuture().thenRun(() -> {
+                    synchronized (ids) {
+                        ids.add(id);
+                    }
+                }));
+            }
+            return CompletableFuture.allOf(sends.toArray(new CompletableFuture<?>[0]))
+                    .handle((ok, failure) -> failure)
+                    .thenCompose(failure -> {
+                        List<String> done;
+                        synchronized (ids) {
+                            done = new ArrayList<>(ids);
+                        }
+                        CompletableFuture<Long> removed = done.isEmpty()
+                                ? CompletableFuture.completedFuture(0L)
+                                : remove(content, done);
+                        return removed.thenCompose(n -> {
+                            swept.add(done.size());
+                            if (failure != null) {
+                                failures.increment();
+                                return CompletableFuture.failedFuture(failure);
+                            }
+                            return entries.size() < SWEEP_BATCH
+                                    ? CompletableFuture.completedFuture((long) done.size())
+                                    : drain(content, before).thenApply(m -> m + done.size());
+                        });
+                    });
+        });
+    }
+
+    private static LikeEvent decode(ContentRef content, Map<String, String> body) {
+        try {
+            String requestId = body.get("r");
+            return new LikeEvent(
+                    body.get("e"),
+                    requestId == null || requestId.isEmpty() ? null : requestId,
+                    Long.parseLong(body.get("u")),
+                    content,
+                    "1".equals(body.get("a")) ? LikeAction.LIKE : LikeAction.UNLIKE,
+                    Instant.ofEpochMilli(Long.parseLong(body.get("t"))),
+                    Long.parseLong(body.get("v")),
+                    Long.parseLong(body.get("n")));
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** Counts the entries in every outbox stream of this prefix: the backlog not yet acknowledged by the event log. */
+    CompletableFuture<Long> backlog() {
+        return backlog(ScanCursor.INITIAL, 0L);
+    }
+
+    private CompletableFuture<Long> backlog(ScanCursor cursor, long done) {
+        ScanArgs args = ScanArgs.Builder.matches(keys.outboxPattern()).limit(1_000);
+        return redis.call("SCAN outbox", c -> c.scan(cursor, args)).thenCompose(page -> {
+            List<CompletableFuture<Long>> lengths = new ArrayList<>();
+            for (String key : page.getKeys()) {
+                lengths.add(redis.call("XLEN outbox", c -> c.xlen(key)));
+            }
+            return CompletableFuture.allOf(lengths.toArray(new CompletableFuture<?>[0])).thenCompose(ok -> {
+                long n = done;
+                for (CompletableFuture<Long> length : lengths) {
+                    n += length.join();
+                }
+                return page.isFinished() ? CompletableFuture.completedFuture(n) : backlog(page, n);
+            });
+        });
+    }
+
+    long published() {
+        return published.sum();
+    }
+
+    long swept() {
+        return swept.sum();
+    }
+
+    long failures() {
+        return failures.sum();
+    }
+
+    long skipped() {
+        return skipped.sum();
+    }
+
+    int inFlight() {
+        return inFlight.get();
+    }
+
+    /** Stops the sweeper and waits up to {@code wait} for the fast path's publishes in flight and their removals. */
+    void close(Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while ((inFlight.get() > 0 || !acks.isEmpty() || acking.get()) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        closed = true;
+        sweeper.shutdownNow();
+        try {
+            sweeper.awaitTermination(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        close(Duration.ofSeconds(5));
+    }
+
+    private record Ack(ContentRef content, String entryId) {}
+}

@@ -1,0 +1,214 @@
+package dev.likes.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.likes.core.ContentRef;
+import dev.likes.core.EventPublisher;
+import dev.likes.core.InMemoryLikeStore;
+import dev.likes.core.LikeEvent;
+import dev.likes.core.LikeService;
+import dev.likes.core.RecordingEventPublisher;
+import dev.likes.testsupport.TestServices;
+import io.lettuce.core.api.StatefulRedisConnection;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The transactional outbox: every applied change reaches the publisher once acknowledged, whatever fails between. */
+class RedisOutboxIT {
+
+    private static final ContentRef POST = ContentRef.of("post", 7);
+    private static final ContentRef VIDEO = ContentRef.of("video", 8);
+
+    private String prefix;
+    private StatefulRedisConnection<String, String> admin;
+
+    @BeforeEach
+    void setUp() {
+        prefix = TestServices.uniqueName("outbox");
+        admin = SharedClients.redis().connect();
+    }
+
+    @AfterEach
+    void tearDown() {
+        admin.close();
+    }
+
+    private RedisLikeStore.Builder store(EventPublisher publisher) {
+        return RedisLikeStore.builder(SharedClients.redis()).keyPrefix(prefix).outbox(publisher);
+    }
+
+    @Test
+    void everyAppliedChangeIsRelayedOnceAndRemovedFromTheOutbox() {
+        RecordingEventPublisher recorded = new RecordingEventPublisher();
+        try (RedisLikeStore store = store(recorded).build(); LikeService service = LikeService.builder(store).build()) {
+            for (long user = 1; user <= 300; user++) {
+                service.like(user, user % 2 == 0 ? POST : VIDEO);
+                service.like(user, user % 2 == 0 ? POST : VIDEO); // unchanged: no event
+            }
+            service.unlike(2, POST);
+            await().atMost(Duration.ofSeconds(20)).until(() -> store.outboxBacklog().toCompletableFuture().join() == 0);
+            assertThat(recorded.events()).hasSize(301);
+            assertThat(recorded.events()).extracting(LikeEvent::eventId).doesNotHaveDuplicates();
+            assertThat(admin.sync().keys(prefix + ":o:*")).as("empty outbox streams are deleted").isEmpty();
+            assertThat(store.outboxStats().published()).isEqualTo(301);
+        }
+    }
+
+    @Test
+    void entriesStayWhileThePublisherFailsAndTheSweeperRelaysThemLater() {
+        Switchable publisher = new Switchable();
+        publisher.failing.set(true);
+        try (RedisLikeStore store = store(publisher).outboxSweep(Duration.ofHours(1), Duration.ZERO).build();
+                LikeService service = LikeService.builder(store).build()) {
+            for (long user = 1; user <= 200; user++) {
+                service.like(user, POST);
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> store.outboxStats().failures() == 200);
+            assertThat(store.outboxBacklog().toCompletableFuture().join()).isEqualTo(200);
+            assertThat(publisher.accepted).isEmpty();
+
+            publisher.failing.set(false);
+            assertThat(store.sweepOutbox().toCompletableFuture().join()).isEqualTo(200);
+            assertThat(store.outboxBacklog().toCompletableFuture().join()).isZero();
+            assertThat(publisher.accepted).extracting(LikeEvent::userId).hasSize(200).doesNotHaveDuplicates();
+            assertInVersionOrder(new ArrayList<>(publisher.accepted));
+        }
+    }
+
+    /**
+     * A process that applied likes and died before its publishes were acknowledged: another instance's sweeper relays
+     * every one of them, and none is lost.
+     */
+    @Test
+    void anotherInstanceRelaysWhatADeadOneLeftBehind() {
+        Hanging hanging = new Hanging();
+        RedisLikeStore dead = store(hanging).outboxSweep(Duration.ofHours(1), Duration.ofHours(1)).build();
+        LikeService deadService = LikeService.builder(dead).build();
+        Set<Long> acknowledged = new HashSet<>();
+        for (long user = 1; user <= 1_500; user++) {
+            deadService.like(user, user % 3 == 0 ? VIDEO : POST);
+            acknowledged.add(user);
+        }
+        // the process "dies": its publishes never complete, nothing was removed from the outbox
+        assertThat(dead.outboxBacklog().toCompletableFuture().join()).isEqualTo(1_500);
+
+        RecordingEventPublisher recorded = new RecordingEventPublisher();
+        try (RedisLikeStore survivor = store(recorded).outboxSweep(Duration.ofMillis(50), Duration.ZERO).build()) {
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> survivor.outboxBacklog().toCompletableFuture().join() == 0);
+            assertThat(recorded.events()).extracting(LikeEvent::userId).containsExactlyInAnyOrderElementsOf(acknowledged);
+            assertInVersionOrder(recorded.events());
+            assertThat(survivor.outboxStats().swept()).isEqualTo(1_500);
+        } finally {
+            deadService.close();
+            hanging.release();
+            dead.close();
+        }
+    }
+
+    @Test
+    void evictIsRefusedWhileTheOutboxHoldsChangesAndReloadsFromTheBackingStoreAfter() {
+        InMemoryLikeStore durable = InMemoryLikeStore.create();
+        Switchable publisher = new Switchable();
+        publisher.failing.set(true);
+        try (RedisLikeStore store = store(publisher).backingStore(durable).outboxSweep(Duration.ofHours(1), Duration.ZERO)
+                        .build();
+                LikeService service = LikeService.builder(store).build()) {
+            service.like(1, POST);
+            assertThat(store.evict(POST).toCompletableFuture().join()).as("outbox not empty").isFalse();
+            assertThat(service.count(POST)).isEqualTo(1);
+
+            publisher.failing.set(false);
+            store.sweepOutbox().toCompletableFuture().join();
+            assertThat(store.evict(POST).toCompletableFuture().join()).isTrue();
+            // the durable store never got the like (nothing consumes the events here): the reload shows its state
+            assertThat(service.count(POST)).isZero();
+        }
+    }
+
+    @Test
+    void evictNeedsABackingStore() {
+        try (RedisLikeStore store = RedisLikeStore.builder(SharedClients.redis()).keyPrefix(prefix).build()) {
+            assertThatThrownBy(() -> store.evict(POST)).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("backing store");
+        }
+    }
+
+    @Test
+    void rateLimiterLetsABurstThroughThenRefusesUntilRefilled() {
+        try (RedisLikeStore store = RedisLikeStore.builder(SharedClients.redis()).keyPrefix(prefix).build()) {
+            RedisRateLimiter limiter = RedisRateLimiter.on(store, 0.5, 5);
+            for (int i = 0; i < 5; i++) {
+                assertThat(limiter.acquire(42).toCompletableFuture().join()).isZero();
+            }
+            Duration wait = limiter.acquire(42).toCompletableFuture().join();
+            assertThat(wait).isPositive().isLessThanOrEqualTo(Duration.ofSeconds(2));
+            assertThat(limiter.acquire(43).toCompletableFuture().join()).as("another user has a bucket of their own")
+                    .isZero();
+            assertThat(admin.sync().pttl(prefix + ":rl:{u:42}")).as("buckets expire").isPositive();
+        }
+    }
+
+    @Test
+    void rateLimiterRejectsBadArguments() {
+        try (RedisLikeStore store = RedisLikeStore.builder(SharedClients.redis()).keyPrefix(prefix).build()) {
+            assertThatThrownBy(() -> RedisRateLimiter.on(store, 0, 5)).hasMessageContaining("perSecond");
+            assertThatThrownBy(() -> RedisRateLimiter.on(store, 1, 0)).hasMessageContaining("burst");
+            assertThatThrownBy(() -> RedisRateLimiter.on(store, 1, 1).acquire(0)).hasMessageContaining("userId");
+        }
+    }
+
+    private static void assertInVersionOrder(List<LikeEvent> events) {
+        Map<ContentRef, Long> last = new HashMap<>();
+        for (LikeEvent e : events) {
+            Long before = last.put(e.content(), e.version());
+            assertThat(before == null || before < e.version())
+                    .as("events of %s in version order", e.content()).isTrue();
+        }
+    }
+
+    /** Fails every publish while {@link #failing}; records what it accepted. */
+    static final class Switchable implements EventPublisher {
+        final AtomicBoolean failing = new AtomicBoolean();
+        final ConcurrentLinkedQueue<LikeEvent> accepted = new ConcurrentLinkedQueue<>();
+
+        @Override
+        public CompletionStage<Void> publish(LikeEvent event) {
+            if (failing.get()) {
+                return CompletableFuture.failedFuture(new IllegalStateException("broker down (test)"));
+            }
+            accepted.add(event);
+            return CompletableFuture.completedFuture(null);
+        }
+    }
+
+    /** Never completes a publish until released: a process that died before its broker answered. */
+    static final class Hanging implements EventPublisher {
+        private final CompletableFuture<Void> gate = new CompletableFuture<>();
+
+        @Override
+        public CompletionStage<Void> publish(LikeEvent event) {
+            return gate.thenApply(x -> null).orTimeout(1, TimeUnit.HOURS).thenCompose(
+                    x -> CompletableFuture.failedFuture(new IllegalStateException("released")));
+        }
+
+        void release() {
+            gate.complete(null);
+        }
+    }
+}
