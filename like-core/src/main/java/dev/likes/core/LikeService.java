@@ -11,7 +11,10 @@ import java.util.Set;
  * <p><b>Guarantees.</b> Like and unlike are idempotent: repeating one changes nothing and is not an error. Each is
  * atomic per (user, content), and its {@link LikeResult} reports the state and count taken in the same atomic step.
  * With a request ID, the same (user, content, request ID) is applied at most once. Every applied change produces one
- * {@link LikeEvent}, and a call returns only after the {@link EventPublisher} accepted it. Counts are exact.
+ * {@link LikeEvent}: the service's {@link EventPublisher} accepted it before the call returns, or, with a store that
+ * has a transactional outbox (the Redis store of {@code like-pipeline}), the store wrote it atomically with the change
+ * and relays it. Counts are exact. A store with a degraded mode may answer {@link LikeResult.Status#ACCEPTED} ("liked,
+ * will show later") when its hot tier is down.
  *
  * <p><b>Threads.</b> Instances are thread-safe. The methods here block until the store answers; {@link #async()}
  * gives the same operations without blocking.

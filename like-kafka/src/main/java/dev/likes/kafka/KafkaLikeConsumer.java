@@ -181,14 +181,28 @@ public final class KafkaLikeConsumer implements AutoCloseable {
             LOG.error("the like event consumer of {} stopped on an unexpected error", topic, e);
         } finally {
             running.set(false);
-            Thread.interrupted(); // close() interrupts us to abandon a batch; let the clients close cleanly
-            try {
-                consumer.close(Duration.ofSeconds(10));
-            } catch (RuntimeException e) {
-                LOG.warn("closing the Kafka consumer failed", e);
-            }
-            deadLetters.close(Duration.ofSeconds(10));
+            // close() interrupts us to abandon a batch, possibly more than once: each client gets a clean second try
+            closeClient("consumer", () -> consumer.close(Duration.ofSeconds(10)));
+            closeClient("dead-letter producer", () -> deadLetters.close(Duration.ofSeconds(10)));
             LOG.info("stopped consuming {}: {} events applied", topic, applied.sum());
+        }
+    }
+
+    private static void closeClient(String what, Runnable close) {
+        for (int attempt = 1; ; attempt++) {
+            Thread.interrupted();
+            try {
+                close.run();
+                return;
+            } catch (InterruptException e) {
+                if (attempt == 2) {
+                    LOG.warn("closing the Kafka {} was interrupted twice; giving up", what);
+                    return;
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("closing the Kafka {} failed", what, e);
+                return;
+            }
         }
     }
 

@@ -123,7 +123,7 @@ public final class LikePipeline implements AutoCloseable {
             this.consumer = null;
         }
         if (metrics instanceof MicrometerMetrics m) {
-            m.bindStore(resilient, breaker, redis, outboxBacklog::get);
+            m.bindStore(resilient, breaker, redis, outboxBacklog);
             if (consumer != null) {
                 m.bindConsumer(consumer);
             }

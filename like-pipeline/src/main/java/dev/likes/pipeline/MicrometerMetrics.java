@@ -13,7 +13,7 @@ import io.micrometer.core.instrument.Timer;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The pipeline's meters on a Micrometer registry. Only this class refers to Micrometer, and it is loaded only when
@@ -79,7 +79,7 @@ final class MicrometerMetrics implements PipelineMetrics {
         replayed.increment();
     }
 
-    void bindStore(ResilientLikeStore store, CircuitBreaker breaker, RedisLikeStore redis, Supplier<Long> outboxBacklog) {
+    void bindStore(ResilientLikeStore store, CircuitBreaker breaker, RedisLikeStore redis, AtomicLong outboxBacklog) {
         Gauge.builder("likes.degraded.backlog", store, s -> s.degradedBacklog())
                 .description("changes accepted in degraded mode, not yet replayed into Redis").register(registry);
         Gauge.builder("likes.redis.circuit.state", breaker, b -> switch (b.getState()) {
@@ -101,7 +101,7 @@ final class MicrometerMetrics implements PipelineMetrics {
                 .description("outbox publishes that failed (the sweeper retries them)").register(registry);
         Gauge.builder("likes.outbox.inflight", redis, r -> r.outboxStats().inFlight())
                 .description("events the outbox fast path is publishing").register(registry);
-        Gauge.builder("likes.outbox.backlog", outboxBacklog, Supplier::get)
+        Gauge.builder("likes.outbox.backlog", outboxBacklog, AtomicLong::get)
                 .description("outbox entries not yet acknowledged by the event log (sampled)").register(registry);
     }
 

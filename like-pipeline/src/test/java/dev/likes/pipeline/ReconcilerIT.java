@@ -1,0 +1,86 @@
+package dev.likes.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.likes.core.ContentRef;
+import dev.likes.testsupport.TestServices;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Drift made on purpose in each tier is found, reported and repaired. */
+class ReconcilerIT {
+
+    private static final ContentRef POST = ContentRef.of("post", 21);
+
+    private final Harness h = new Harness();
+
+    @AfterEach
+    void tearDown() {
+        h.close();
+    }
+
+    private LikePipeline withThreeLikes() {
+        LikePipeline p = h.pipeline().build();
+        for (long user = 1; user <= 3; user++) {
+            p.service().like(user, POST);
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> h.mysqlCounts().getOrDefault(POST, 0L) == 3);
+        return p;
+    }
+
+    @Test
+    void aWrongCountRowIsReportedThenRepairedFromTheRecords() {
+        try (LikePipeline p = withThreeLikes()) {
+            h.jdbi.useHandle(x -> x.execute("UPDATE like_counts SET like_count = 99"));
+            LikeReconciler.Report found = p.reconciler().reconcile(List.of(POST), false);
+            assertThat(found.countRowDrifts()).singleElement().satisfies(d -> {
+                assertThat(d.stored()).isEqualTo(99);
+                assertThat(d.actual()).isEqualTo(3);
+            });
+            assertThat(h.mysqlCounts()).containsEntry(POST, 99L);
+            p.reconciler().reconcile(List.of(POST), true);
+            assertThat(h.mysqlCounts()).containsEntry(POST, 3L);
+            assertThat(p.reconciler().reconcile(List.of(POST), false).clean()).isTrue();
+        }
+    }
+
+    @Test
+    void aWrongRedisCountOrStateIsReportedThenRepairedByReloadingFromMySql() {
+        RedisClient client = RedisClient.create(TestServices.redisUri());
+        try (LikePipeline p = withThreeLikes(); StatefulRedisConnection<String, String> admin = client.connect()) {
+            String meta = h.prefix + ":m:{post:21}";
+            String bucket = h.prefix + ":s:{post:21}:0";
+            admin.sync().hset(meta, "n", "42");
+            LikeReconciler.Report counted = p.reconciler().reconcileCached(false);
+            assertThat(counted.cacheDrifts()).singleElement().satisfies(d -> {
+                assertThat(d.redisCount()).isEqualTo(42);
+                assertThat(d.mysqlCount()).isEqualTo(3);
+                assertThat(d.repaired()).isFalse();
+            });
+            assertThat(p.reconciler().reconcileCached(true).cacheDrifts()).singleElement()
+                    .satisfies(d -> assertThat(d.repaired()).isTrue());
+            await().atMost(Duration.ofSeconds(5)).until(() -> p.service().count(POST) == 3);
+            assertThat(p.service().hasLiked(1, POST)).isTrue(); // loads the state, not only the count
+
+            // same count, other users: only the deep comparison sees it
+            admin.sync().hdel(bucket, "1");
+            admin.sync().hset(bucket, "9", "1700000000");
+            LikeReconciler.Report swapped = p.reconciler().reconcile(List.of(POST), true);
+            assertThat(swapped.cacheDrifts()).singleElement().satisfies(d -> {
+                assertThat(d.redisCount()).isEqualTo(d.mysqlCount());
+                assertThat(d.usersDiffering()).isEqualTo(2);
+                assertThat(d.repaired()).isTrue();
+            });
+            assertThat(p.service().hasLiked(1, POST)).isTrue();
+            assertThat(p.service().hasLiked(9, POST)).isFalse();
+            assertThat(p.reconciler().reconcileCached(false).clean()).isTrue();
+        } finally {
+            client.shutdown();
+        }
+    }
+}
