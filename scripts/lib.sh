@@ -24,6 +24,15 @@ apt_install() {
     || die "apt-get install ${missing[*]} failed"
 }
 
+# ensure_browser: headless Chromium and its WebDriver for the browser tests (Debian's packages), plus a font so
+# screenshots show text; exports LIKE_CHROMIUM and LIKE_CHROMEDRIVER for the tests.
+ensure_browser() {
+  apt_install chromium chromium-driver fonts-dejavu-core
+  LIKE_CHROMIUM=$(command -v chromium) || die "chromium is not on the PATH after installing it"
+  LIKE_CHROMEDRIVER=$(command -v chromedriver) || die "chromedriver is not on the PATH after installing chromium-driver"
+  export LIKE_CHROMIUM LIKE_CHROMEDRIVER
+}
+
 # ensure_build_tools: a JDK 17+ and Maven 3.8.6+ on the PATH.
 ensure_build_tools() {
   command -v javac >/dev/null 2>&1 || apt_install openjdk-17-jdk-headless

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: unit tests (*Test) and, against real servers, integration tests (*IT).
-# Starts Redis, a Redis Cluster, MariaDB and Kafka with scripts/services.sh (installing them if needed), runs
+# Installs headless Chromium for the browser tests, starts Redis, a Redis Cluster, MariaDB and Kafka with
+# scripts/services.sh (installing them if needed), runs
 # `mvn verify`, and stops the servers it started, also when the build fails or is interrupted. Servers that were
 # already running (started earlier with scripts/services.sh) are used and left running.
 # Usage: scripts/test.sh [extra Maven arguments]
@@ -21,6 +22,7 @@ trap stop_services EXIT
 trap 'exit 130' INT TERM
 
 t0=$SECONDS
+ensure_browser
 bash scripts/services.sh start
 log "servers ready in $((SECONDS - t0)) s"
 eval "$(bash scripts/services.sh env)"

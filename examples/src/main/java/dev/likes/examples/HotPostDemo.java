@@ -29,7 +29,7 @@ import org.HdrHistogram.Recorder;
  * {@code --repeat} of them clicking again (a repeated like must not count). Prints progress, throughput, latency
  * percentiles and a verification line. Runs on the in-memory store; nothing else is needed.
  *
- * <pre>scripts/demo.sh --likes 1000000 --threads 8 --repeat 0.1</pre>
+ * <pre>scripts/demo-hotpost.sh --likes 1000000 --threads 8 --repeat 0.1</pre>
  */
 public final class HotPostDemo {
 

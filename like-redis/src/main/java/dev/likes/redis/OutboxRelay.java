@@ -57,7 +57,7 @@ final class OutboxRelay implements AutoCloseable {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final Queue<Ack> acks = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean acking = new AtomicBoolean();
-    private final AtomicBoolean sweeping = new AtomicBoolean();
+    private CompletableFuture<Long> lastSweep = CompletableFuture.completedFuture(0L);
     private final AtomicBoolean sweepFailing = new AtomicBoolean();
     private final LongAdder published = new LongAdder();
     private final LongAdder swept = new LongAdder();
@@ -165,21 +165,22 @@ final class OutboxRelay implements AutoCloseable {
     }
 
     /**
-     * Publishes every outbox entry older than the grace period and removes what the publisher acknowledged.
+     * Publishes every outbox entry older than the grace period and removes what the publisher acknowledged. Sweeps
+     * run one after another: a sweep asked for while one runs starts when it ends.
      *
      * @return a stage completed with the number of entries relayed
      */
-    CompletableFuture<Long> sweep() {
-        if (!sweeping.compareAndSet(false, true)) {
-            return CompletableFuture.completedFuture(0L);
-        }
-        long before = System.currentTimeMillis() - grace.toMillis();
-        return scan(ScanCursor.INITIAL, before, 0L).whenComplete((n, failure) -> {
-            sweeping.set(false);
+    synchronized CompletableFuture<Long> sweep() {
+        CompletableFuture<Long> next = lastSweep.handle((n, failure) -> null).thenCompose(ignored -> {
+            long before = System.currentTimeMillis() - grace.toMillis();
+            return scan(ScanCursor.INITIAL, before, 0L);
+        }).whenComplete((n, failure) -> {
             if (n != null && n > 0) {
                 log.info("outbox sweep relayed {} events", n);
             }
         });
+        lastSweep = next;
+        return next;
     }
 
     private CompletableFuture<Long> scan(ScanCursor cursor, long before, long done) {

@@ -388,8 +388,8 @@ public final class RedisLikeStore implements LikeStore {
     }
 
     /**
-     * Relays now every outbox entry older than the grace period, as the sweeper does periodically; a sweep already
-     * running makes this one return 0 at once.
+     * Relays now every outbox entry older than the grace period, as the sweeper does periodically; if a sweep is
+     * running, this one starts when it ends.
      *
      * @return the number of events relayed
      * @throws IllegalStateException if the store has no outbox
