@@ -24,6 +24,25 @@ apt_install() {
     || die "apt-get install ${missing[*]} failed"
 }
 
+# use_services NAME...: starts the named servers (scripts/services.sh) and, when the calling script exits, stops
+# those that were not running before, also when it fails or is interrupted. Servers already running are left alone.
+use_services() {
+  LIKE_STARTED=()
+  local name
+  for name in "$@"; do
+    bash "$LIKE_ROOT/scripts/services.sh" status "$name" | grep -qE ' up |3/3 nodes up' || LIKE_STARTED+=("$name")
+  done
+  trap stop_started_services EXIT
+  trap 'exit 130' INT TERM
+  bash "$LIKE_ROOT/scripts/services.sh" start "$@"
+}
+
+stop_started_services() {
+  [ ${#LIKE_STARTED[@]} -eq 0 ] && return 0
+  bash "$LIKE_ROOT/scripts/services.sh" stop "${LIKE_STARTED[@]}" >/dev/null 2>&1 \
+    || log "warning: scripts/services.sh stop ${LIKE_STARTED[*]} failed"
+}
+
 # ensure_browser: headless Chromium and its WebDriver for the browser tests (Debian's packages), plus a font so
 # screenshots show text; exports LIKE_CHROMIUM and LIKE_CHROMEDRIVER for the tests.
 ensure_browser() {

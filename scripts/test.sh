@@ -10,21 +10,13 @@ source "$(dirname "$0")/lib.sh"
 ensure_build_tools
 cd "$LIKE_ROOT"
 
-started=()
-for name in redis cluster mariadb kafka; do
-  bash scripts/services.sh status "$name" | grep -qE ' up |3/3 nodes up' || started+=("$name")
-done
-stop_services() {
-  [ ${#started[@]} -eq 0 ] && return 0
-  bash scripts/services.sh stop "${started[@]}" >/dev/null 2>&1 || log "warning: scripts/services.sh stop failed"
-}
-trap stop_services EXIT
-trap 'exit 130' INT TERM
-
 t0=$SECONDS
 ensure_browser
-bash scripts/services.sh start
+use_services redis cluster mariadb kafka
 log "servers ready in $((SECONDS - t0)) s"
 eval "$(bash scripts/services.sh env)"
+# the standalone Redis keeps its data (AOF) across runs: start each run on an empty one
+redis-cli -u "$LIKE_TEST_REDIS_URI" FLUSHALL >/dev/null
+redis-cli -u "$LIKE_TEST_REDIS_URI" BGREWRITEAOF >/dev/null   # and a small append-only file, quick to reload
 
 "${MVN[@]}" verify "$@"

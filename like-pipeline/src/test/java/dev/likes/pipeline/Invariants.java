@@ -122,11 +122,18 @@ final class Invariants {
         return out;
     }
 
-    static void report(String line) {
+    private static boolean fresh = true;
+
+    /** Adds a line to this run's report (the file starts empty in every test JVM). */
+    static synchronized void report(String line) {
         System.out.println("RELIABILITY " + line);
         try {
             Path file = Path.of("target", "reliability-report.txt");
             Files.createDirectories(file.getParent());
+            if (fresh) {
+                Files.deleteIfExists(file);
+                fresh = false;
+            }
             Files.writeString(file, line + System.lineSeparator(), StandardCharsets.UTF_8,
                     StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException e) {

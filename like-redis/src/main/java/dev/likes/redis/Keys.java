@@ -14,6 +14,7 @@ import dev.likes.core.ContentRef;
  * P:r:{post:1}:U:REQ    string request ID seen, with a TTL
  * P:lock:{post:1}       string load lock of the read-through
  * P:o:{post:1}          stream the outbox: applied changes not yet acknowledged by the event log (only with an outbox)
+ * P:ob                  zset   the outbox index: 'type:id' -> time (ms) of its latest write (only with an outbox)
  * P:u:{u:42}            zset   the user's likes, members "tttttttttt!type!iiiiiiiiiiiiiiiiiiii" (only without a backing store)
  * P:rl:{u:42}          hash   the user's rate-limit token bucket (k tokens, t last refill ms), expiring
  * P:uv:{u:42}           hash   'type:id' -> 'version|member' of the user's last change per content
@@ -52,19 +53,13 @@ final class Keys {
         return prefix + ":o:" + tag(content);
     }
 
-    /** The pattern that SCAN matches every outbox key with; the prefix has no glob characters (see the builder). */
-    String outboxPattern() {
-        return prefix + ":o:{*}";
+    String outboxIndex() {
+        return prefix + ":ob";
     }
 
     /** The pattern that SCAN matches every meta key with. */
     String metaPattern() {
         return prefix + ":m:{*}";
-    }
-
-    /** The content an outbox key belongs to, or null if the key is not one of this prefix' outbox keys. */
-    ContentRef outboxContent(String key) {
-        return contentOf(key, ":o:{");
     }
 
     /** The content a meta key belongs to, or null. */

@@ -6,8 +6,6 @@ import dev.likes.core.LikeAction;
 import dev.likes.core.LikeEvent;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
-import io.lettuce.core.ScanArgs;
-import io.lettuce.core.ScanCursor;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.StreamMessage;
 import java.time.Duration;
@@ -35,8 +33,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Two paths. The fast one: as soon as the script returns, the event (already in memory) is published, and on the
  * broker's acknowledgement its entry is removed (acknowledgements are batched per content). The sweeper: every
- * {@code sweepInterval}, it scans Redis for outbox streams and publishes their entries older than {@code grace},
- * which covers entries whose fast path failed (the broker was down) or whose process died. Either path may publish an
+ * {@code sweepInterval}, it visits the contents of the outbox index (a sorted set every writer adds its content to,
+ * with the time, before its apply script runs; never a scan of the keyspace) registered more than {@code grace} ago,
+ * publishes their entries older than that, and drops a content from the index once its outbox is empty. That covers
+ * entries whose fast path failed (the broker was down) or whose process died. Either path may publish an
  * entry the other also published, or that a dead process published without removing it: consumers apply events
  * idempotently by version, so a duplicate changes nothing.
  *
@@ -46,6 +46,7 @@ final class OutboxRelay implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
     private static final int SWEEP_BATCH = 1_000;
+    private static final int SWEEP_CONTENTS = 10_000;
 
     private final Redis redis;
     private final Keys keys;
@@ -53,6 +54,9 @@ final class OutboxRelay implements AutoCloseable {
     private final Duration grace;
     private final int maxInFlight;
     private final Redis.Script ack = Redis.Script.load("outbox-ack", ScriptOutputType.INTEGER);
+    private final Redis.Script register = Redis.Script.load("outbox-register", ScriptOutputType.INTEGER);
+    private final Redis.Script due = Redis.Script.load("outbox-due", ScriptOutputType.MULTI);
+    private final Redis.Script forget = Redis.Script.load("outbox-forget", ScriptOutputType.INTEGER);
     private final ScheduledExecutorService sweeper;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final Queue<Ack> acks = new ConcurrentLinkedQueue<>();
@@ -171,33 +175,52 @@ final class OutboxRelay implements AutoCloseable {
      * @return a stage completed with the number of entries relayed
      */
     synchronized CompletableFuture<Long> sweep() {
-        CompletableFuture<Long> next = lastSweep.handle((n, failure) -> null).thenCompose(ignored -> {
-            long before = System.currentTimeMillis() - grace.toMillis();
-            return scan(ScanCursor.INITIAL, before, 0L);
-        }).whenComplete((n, failure) -> {
-            if (n != null && n > 0) {
-                log.info("outbox sweep relayed {} events", n);
-            }
-        });
+        CompletableFuture<Long> next = lastSweep.handle((n, failure) -> null).thenCompose(ignored -> sweepDue())
+                .whenComplete((n, failure) -> {
+                    if (n != null && n > 0) {
+                        log.info("outbox sweep relayed {} events", n);
+                    }
+                });
         lastSweep = next;
         return next;
     }
 
-    private CompletableFuture<Long> scan(ScanCursor cursor, long before, long done) {
-        if (closed) {
-            return CompletableFuture.completedFuture(done);
-        }
-        ScanArgs args = ScanArgs.Builder.matches(keys.outboxPattern()).limit(1_000);
-        return redis.call("SCAN outbox", c -> c.scan(cursor, args)).thenCompose(page -> {
-            CompletableFuture<Long> chain = CompletableFuture.completedFuture(done);
-            for (String key : page.getKeys()) {
-                ContentRef content = keys.outboxContent(key);
-                if (content != null) {
-                    chain = chain.thenCompose(n -> drain(content, before).thenApply(m -> n + m));
-                }
-            }
-            return page.isFinished() ? chain : chain.thenCompose(n -> scan(page, before, n));
-        });
+    /** One pass over the indexed contents registered before the cutoff (at most {@link #SWEEP_CONTENTS}). */
+    private CompletableFuture<Long> sweepDue() {
+        return redis.<List<Object>>script(due, new String[] {keys.outboxIndex()}, Long.toString(grace.toMillis()),
+                Integer.toString(SWEEP_CONTENTS)).thenCompose(reply -> {
+                    long cutoff = Long.parseLong(String.valueOf(reply.get(0)));
+                    CompletableFuture<Long> chain = CompletableFuture.completedFuture(0L);
+                    for (Object member : reply.subList(1, reply.size())) {
+                        String text = String.valueOf(member);
+                        ContentRef content;
+                        try {
+                            content = ContentRef.parse(text);
+                        } catch (IllegalArgumentException e) {
+                            log.warn("outbox index member {} is not a content; removed", text);
+                            chain = chain.thenCompose(n -> forget(text, cutoff).thenApply(x -> n));
+                            continue;
+                        }
+                        chain = chain.thenCompose(n -> drain(content, cutoff).thenCompose(m -> forgetIfEmpty(content, cutoff)
+                                .thenApply(x -> n + m)));
+                    }
+                    return chain;
+                });
+    }
+
+    private CompletableFuture<Long> forgetIfEmpty(ContentRef content, long cutoff) {
+        String key = keys.outbox(content);
+        return redis.call("XLEN outbox", c -> c.xlen(key))
+                .thenCompose(n -> n == 0 ? forget(content.toString(), cutoff) : CompletableFuture.completedFuture(0L));
+    }
+
+    private CompletableFuture<Long> forget(String member, long cutoff) {
+        return redis.script(forget, new String[] {keys.outboxIndex()}, member, Long.toString(cutoff));
+    }
+
+    /** Registers a content in the outbox index before its apply script runs; see {@code outbox-register.lua}. */
+    CompletableFuture<Long> register(ContentRef content) {
+        return redis.script(register, new String[] {keys.outboxIndex()}, content.toString());
     }
 
     /** Relays one content's entries older than {@code before} (ms), a batch at a time. */
@@ -265,24 +288,25 @@ final class OutboxRelay implements AutoCloseable {
         }
     }
 
-    /** Counts the entries in every outbox stream of this prefix: the backlog not yet acknowledged by the event log. */
+    /** Counts the entries in the outbox streams of every indexed content: the backlog not yet acknowledged. */
     CompletableFuture<Long> backlog() {
-        return backlog(ScanCursor.INITIAL, 0L);
-    }
-
-    private CompletableFuture<Long> backlog(ScanCursor cursor, long done) {
-        ScanArgs args = ScanArgs.Builder.matches(keys.outboxPattern()).limit(1_000);
-        return redis.call("SCAN outbox", c -> c.scan(cursor, args)).thenCompose(page -> {
+        String index = keys.outboxIndex();
+        return redis.call("ZRANGE outbox index", c -> c.zrange(index, 0, -1)).thenCompose(members -> {
             List<CompletableFuture<Long>> lengths = new ArrayList<>();
-            for (String key : page.getKeys()) {
-                lengths.add(redis.call("XLEN outbox", c -> c.xlen(key)));
+            for (String member : members) {
+                try {
+                    String key = keys.outbox(ContentRef.parse(member));
+                    lengths.add(redis.call("XLEN outbox", c -> c.xlen(key)));
+                } catch (IllegalArgumentException e) {
+                    // not a content: the sweeper removes it
+                }
             }
-            return CompletableFuture.allOf(lengths.toArray(new CompletableFuture<?>[0])).thenCompose(ok -> {
-                long n = done;
+            return CompletableFuture.allOf(lengths.toArray(new CompletableFuture<?>[0])).thenApply(ok -> {
+                long n = 0;
                 for (CompletableFuture<Long> length : lengths) {
                     n += length.join();
                 }
-                return page.isFinished() ? CompletableFuture.completedFuture(n) : backlog(page, n);
+                return n;
             });
         });
     }

@@ -98,10 +98,12 @@ public final class RedisLikeStore implements LikeStore {
     private final Redis.Script evict = Redis.Script.load("evict", ScriptOutputType.INTEGER);
     private final StatefulConnection<String, String> connection;
     private final AutoCloseable ownedClient;
+    private final boolean oneConnection;
 
     private RedisLikeStore(Builder b, StatefulConnection<String, String> connection,
-            RedisClusterAsyncCommands<String, String> commands, AutoCloseable ownedClient) {
+            RedisClusterAsyncCommands<String, String> commands, AutoCloseable ownedClient, boolean oneConnection) {
         this.connection = connection;
+        this.oneConnection = oneConnection;
         this.ownedClient = ownedClient;
         this.redis = new Redis(commands, b.commandTimeout);
         this.keys = new Keys(b.keyPrefix);
@@ -171,7 +173,18 @@ public final class RedisLikeStore implements LikeStore {
 
     private CompletableFuture<List<CompletionStage<LikeResult>>> applyBatch(
             ContentRef content, List<LikeMutation> batch, int loadsLeft) {
-        return applyScript.run(content, batch).thenCompose(applied -> {
+        CompletableFuture<List<ApplyScript.Applied>> run;
+        if (relay == null) {
+            run = applyScript.run(content, batch);
+        } else if (oneConnection) {
+            // one connection to one server executes in order: the registration is in before the script runs
+            CompletableFuture<Long> registered = relay.register(content);
+            run = applyScript.run(content, batch).thenCombine(registered, (applied, r) -> applied);
+        } else {
+            // on a cluster the index lives on another node: wait for it before writing the outbox
+            run = relay.register(content).thenCompose(registered -> applyScript.run(content, batch));
+        }
+        return run.thenCompose(applied -> {
             if (applied == null) {
                 if (readThrough == null || loadsLeft == 0) {
                     return CompletableFuture.failedFuture(
@@ -794,7 +807,7 @@ public final class RedisLikeStore implements LikeStore {
         private RedisLikeStore connect() {
             if (clusterClient != null) {
                 var connection = clusterClient.connect();
-                return new RedisLikeStore(this, connection, connection.async(), null);
+                return new RedisLikeStore(this, connection, connection.async(), null, false);
             }
             RedisClient target = client;
             AutoCloseable owned = null;
@@ -808,7 +821,7 @@ public final class RedisLikeStore implements LikeStore {
             }
             try {
                 var connection = target.connect();
-                return new RedisLikeStore(this, connection, connection.async(), owned);
+                return new RedisLikeStore(this, connection, connection.async(), owned, true);
             } catch (RuntimeException e) {
                 if (owned != null) {
                     target.shutdown();
