@@ -43,6 +43,26 @@ final class Bench {
             return value;
         }
 
+        /**
+         * A new database {@code name} with the like tables, behind a pool of {@code poolSize}; the caller closes the
+         * pool and drops the database.
+         */
+        com.zaxxer.hikari.HikariDataSource freshDatabase(String name, int poolSize) {
+            com.zaxxer.hikari.HikariConfig config = new com.zaxxer.hikari.HikariConfig();
+            config.setJdbcUrl(jdbcUrl);
+            config.setUsername(jdbcUser);
+            config.setPassword(jdbcPassword);
+            config.setMaximumPoolSize(2);
+            try (com.zaxxer.hikari.HikariDataSource admin = new com.zaxxer.hikari.HikariDataSource(config)) {
+                org.jdbi.v3.core.Jdbi.create(admin).useHandle(h -> h.execute("CREATE DATABASE " + name));
+            }
+            config.setJdbcUrl(jdbcUrl.substring(0, jdbcUrl.lastIndexOf('/') + 1) + name);
+            config.setMaximumPoolSize(poolSize);
+            com.zaxxer.hikari.HikariDataSource pool = new com.zaxxer.hikari.HikariDataSource(config);
+            dev.likes.jdbc.JdbiLikeStore.createSchema(org.jdbi.v3.core.Jdbi.create(pool));
+            return pool;
+        }
+
         int redisPort() {
             return java.net.URI.create(redisUri).getPort();
         }

@@ -24,7 +24,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * Runs the benchmark suite and writes its results: {@code like-bench/target/bench/results-MODE.json} always; for
+ * Runs the benchmark suite and writes its results (it empties the test Redis after each section: run it only against
+ * the servers of {@code scripts/services.sh}): {@code like-bench/target/bench/results-MODE.json} always; for
  * quick and full runs also the charts under {@code docs/bench/} and the generated part of {@code BENCHMARKS.md}
  * (between its markers; the hand-written analysis around them stays). Started by {@code scripts/bench.sh}.
  */
@@ -60,6 +61,7 @@ public final class BenchSuite {
             Bench.Result result = section.run(env);
             results.add(result);
             print(result);
+            emptyRedis(env);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         Map<String, Object> doc = new LinkedHashMap<>();
@@ -78,6 +80,17 @@ public final class BenchSuite {
                     java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             writeMarkdown(root.resolve("BENCHMARKS.md"), doc, results);
             System.out.println("BENCHMARKS.md and docs/bench/ updated");
+        }
+    }
+
+    /** Empties the test Redis between sections (the suite's own server): each section starts on a small keyspace. */
+    private static void emptyRedis(Bench.Env env) {
+        RedisClient client = RedisClient.create(env.redisUri());
+        try (StatefulRedisConnection<String, String> c = client.connect()) {
+            c.sync().flushall();
+            c.sync().bgrewriteaof();
+        } finally {
+            client.shutdown();
         }
     }
 

@@ -1,10 +1,8 @@
 package dev.likes.bench;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.likes.core.ContentRef;
 import dev.likes.core.LikeResult;
-import dev.likes.jdbc.JdbiLikeStore;
 import dev.likes.pipeline.LikePipeline;
 import io.lettuce.core.RedisURI;
 import java.util.ArrayList;
@@ -98,20 +96,9 @@ final class BurstBench implements Bench.Section {
     static Burst burst(Bench.Env env, int users, int rate) throws Exception {
         String run = Long.toString(System.nanoTime(), 36);
         String database = "like_burst_" + run;
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(env.jdbcUrl());
-        config.setUsername(env.jdbcUser());
-        config.setPassword(env.jdbcPassword());
-        config.setMaximumPoolSize(2);
-        try (HikariDataSource admin = new HikariDataSource(config)) {
-            Jdbi.create(admin).useHandle(h -> h.execute("CREATE DATABASE " + database));
-        }
-        config.setJdbcUrl(env.jdbcUrl().substring(0, env.jdbcUrl().lastIndexOf('/') + 1) + database);
-        config.setMaximumPoolSize(12);
         ContentRef post = ContentRef.of("post", 1);
-        try (HikariDataSource pool = new HikariDataSource(config)) {
+        try (HikariDataSource pool = env.freshDatabase(database, 12)) {
             Jdbi jdbi = Jdbi.create(pool);
-            JdbiLikeStore.createSchema(jdbi);
             Burst result;
             try (LikePipeline pipeline = LikePipeline.builder()
                     .redis(RedisURI.create(env.redisUri()))

@@ -6,9 +6,7 @@ import dev.likes.core.FeedState;
 import dev.likes.core.InMemoryLikeStore;
 import dev.likes.core.LikeService;
 import dev.likes.redis.RedisLikeStore;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
-import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -96,14 +94,6 @@ final class FeedBench implements Bench.Section {
                 String.format("%.1f%%", hitRatio * 100), hitRatio >= 0.8, "");
         report.charts.add(Charts.percentiles(env.chartDir(), "feed-latency.png", "Feed page (100 contents) latency",
                 runs).getFileName().toString());
-        RedisClient client = RedisClient.create(env.redisUri());
-        try (StatefulRedisConnection<String, String> c = client.connect()) {
-            for (String key : c.sync().keys(prefix + ":*")) {
-                c.sync().unlink(key);
-            }
-        } finally {
-            client.shutdown();
-        }
         return report.done((System.nanoTime() - t0) / 1e9);
     }
 

@@ -13,7 +13,6 @@ import io.lettuce.core.api.async.RedisAsyncCommands;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -97,12 +96,6 @@ final class HotPathBench implements Bench.Section {
             // the ceiling: redis-benchmark, the bare script by EVALSHA, 50 connections
             double[] rbPlain = redisBenchmark(env, sha, likes, 1, run + "a");
             double[] rbPipelined = redisBenchmark(env, sha, likes, 16, run + "b");
-            for (String pattern : List.of("bh" + run + ":*", "bp" + run + ":*", "bn" + run + ":*", "rb" + run + "*")) {
-                for (String key : connection.sync().keys(pattern)) {
-                    connection.sync().unlink(key);
-                }
-            }
-
             Bench.Table table = Bench.Table.of("contender", "likes/s", "p50 (us)", "p99 (us)", "p99.9 (us)", "notes");
             table.row("**ours**, one hot post (LikeService → RedisLikeStore, outbox, request IDs)", oursHot.rate(),
                     oursHot.p(50), oursHot.p(99), oursHot.p(99.9), "closed loop, 4,096 in flight, 1 connection");

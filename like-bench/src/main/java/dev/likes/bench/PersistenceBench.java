@@ -1,6 +1,5 @@
 package dev.likes.bench;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.likes.core.ContentRef;
 import dev.likes.core.LikeAction;
@@ -33,21 +32,11 @@ final class PersistenceBench implements Bench.Section {
         long t0 = System.nanoTime();
         int events = env.mode().pick(10_000, 200_000, 500_000);
         String database = "like_bench_" + Long.toString(System.currentTimeMillis(), 36);
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(env.jdbcUrl());
-        config.setUsername(env.jdbcUser());
-        config.setPassword(env.jdbcPassword());
-        config.setMaximumPoolSize(2);
-        try (HikariDataSource admin = new HikariDataSource(config)) {
-            Jdbi.create(admin).useHandle(h -> h.execute("CREATE DATABASE " + database));
-        }
-        config.setJdbcUrl(env.jdbcUrl().substring(0, env.jdbcUrl().lastIndexOf('/') + 1) + database);
         Bench.Report report = new Bench.Report(id(), "Persistence: events into MySQL");
         report.method = String.format("%,d like events by distinct users, half on one hot post, half over 10,000"
                 + " others; MariaDB 10.11 on the same machine; one connection, one thread each.", events);
-        try (HikariDataSource pool = new HikariDataSource(config)) {
+        try (HikariDataSource pool = env.freshDatabase(database, 2)) {
             Jdbi jdbi = Jdbi.create(pool);
-            JdbiLikeStore.createSchema(jdbi);
             jdbi.useHandle(h -> h.execute("CREATE TABLE raw_records LIKE like_records"));
             List<LikeEvent> stream = events(events);
 

@@ -1,6 +1,5 @@
 package dev.likes.pipeline;
 
-import dev.likes.core.EventPublisher;
 import dev.likes.core.LikeService;
 import dev.likes.jdbc.JdbiLikeStore;
 import dev.likes.jdbc.JdbiShard;
@@ -623,10 +622,5 @@ public final class LikePipeline implements AutoCloseable {
                 throw e;
             }
         }
-    }
-
-    /** The publisher type the pipeline relays to, for host code that wants to publish other events alongside. */
-    EventPublisher publisher() {
-        return publisher;
     }
 }

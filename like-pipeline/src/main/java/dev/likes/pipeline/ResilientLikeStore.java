@@ -150,23 +150,37 @@ final class ResilientLikeStore implements LikeStore {
     }
 
     private CompletableFuture<LikeResult> applyToRedis(LikeMutation mutation) {
+        return protect(() -> redis.apply(mutation), () -> degrade(mutation));
+    }
+
+    /**
+     * Calls Redis through the breaker: an open breaker or a {@link LikeStoreException} (Redis unreachable or slow)
+     * goes to {@code fallback}; any other failure (bad input) is the caller's and does not count against Redis.
+     */
+    private <T> CompletableFuture<T> protect(Supplier<CompletionStage<T>> call, Supplier<CompletionStage<T>> fallback) {
         if (!breaker.tryAcquirePermission()) {
-            return degrade(mutation);
+            return fallback.get().toCompletableFuture();
         }
         long start = System.nanoTime();
-        return redis.apply(mutation).toCompletableFuture().handle((result, failure) -> {
+        CompletableFuture<T> first;
+        try {
+            first = call.get().toCompletableFuture();
+        } catch (RuntimeException e) {
+            first = CompletableFuture.failedFuture(e);
+        }
+        return first.handle((value, failure) -> {
             long took = System.nanoTime() - start;
             if (failure == null) {
                 breaker.onSuccess(took, TimeUnit.NANOSECONDS);
-                return CompletableFuture.completedFuture(result);
+                return CompletableFuture.completedFuture(value);
             }
             Throwable cause = unwrap(failure);
             if (cause instanceof LikeStoreException) {
                 breaker.onError(took, TimeUnit.NANOSECONDS, cause);
-                return degrade(mutation);
+                return fallback.get().toCompletableFuture();
             }
-            breaker.releasePermission(); // bad input is not Redis' failure
-            return CompletableFuture.<LikeResult>failedFuture(cause);
+            breaker.releasePermission();
+            return CompletableFuture.<T>failedFuture(cause);
         }).thenCompose(Function.identity());
     }
 
@@ -322,32 +336,10 @@ final class ResilientLikeStore implements LikeStore {
     // ---- reads: Redis behind the breaker, else the local cache and the durable store ----
 
     private <T> CompletableFuture<T> read(Supplier<CompletionStage<T>> fromRedis, Supplier<CompletionStage<T>> fallback) {
-        if (!breaker.tryAcquirePermission()) {
+        return protect(fromRedis, () -> {
             metrics.fallbackRead();
-            return fallback.get().toCompletableFuture();
-        }
-        long start = System.nanoTime();
-        CompletableFuture<T> first;
-        try {
-            first = fromRedis.get().toCompletableFuture();
-        } catch (RuntimeException e) {
-            first = CompletableFuture.failedFuture(e);
-        }
-        return first.handle((value, failure) -> {
-            long took = System.nanoTime() - start;
-            if (failure == null) {
-                breaker.onSuccess(took, TimeUnit.NANOSECONDS);
-                return CompletableFuture.completedFuture(value);
-            }
-            Throwable cause = unwrap(failure);
-            if (cause instanceof LikeStoreException) {
-                breaker.onError(took, TimeUnit.NANOSECONDS, cause);
-                metrics.fallbackRead();
-                return fallback.get().toCompletableFuture();
-            }
-            breaker.releasePermission();
-            return CompletableFuture.<T>failedFuture(cause);
-        }).thenCompose(Function.identity());
+            return fallback.get();
+        });
     }
 
     @Override

@@ -5,7 +5,6 @@ import dev.likes.core.ContentRef;
 import dev.likes.core.LikeResult;
 import dev.likes.core.LikeService;
 import dev.likes.pipeline.LikePipeline;
-import io.lettuce.core.RedisURI;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,15 +31,9 @@ public final class PipelineDemo {
         String run = Long.toString(System.currentTimeMillis(), 36);
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         try (HikariDataSource pool = Servers.database("like_demo");
-                LikePipeline pipeline = LikePipeline.builder()
-                        .redis(RedisURI.create(Servers.env("LIKE_TEST_REDIS_URI")))
-                        .kafka(Servers.env("LIKE_TEST_KAFKA_BOOTSTRAP"))
-                        .mysql(Jdbi.create(pool))
-                        .topic("likes-demo")
-                        .createTopic(12, (short) 1)
+                LikePipeline pipeline = Servers.pipeline(pool, "demo" + run)
                         .noRateLimit()
                         .meterRegistry(meters)
-                        .configureRedis(r -> r.keyPrefix("demo" + run))
                         .build()) {
             LikeService service = pipeline.service();
             ContentRef post = ContentRef.of("post", Math.abs(run.hashCode()) + 1L);

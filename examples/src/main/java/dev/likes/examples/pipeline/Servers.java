@@ -3,6 +3,8 @@ package dev.likes.examples.pipeline;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.likes.jdbc.JdbiLikeStore;
+import dev.likes.pipeline.LikePipeline;
+import io.lettuce.core.RedisURI;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -28,6 +30,24 @@ public final class Servers {
                     + " eval \"$(scripts/services.sh env)\" after scripts/services.sh start");
         }
         return value;
+    }
+
+    /**
+     * A pipeline builder over the servers the environment names: database {@code like_demo} (through {@code pool}),
+     * topic {@code likes-demo} (created if absent) and the given Redis key prefix.
+     *
+     * @param pool the database pool, from {@link #database(String)}
+     * @param keyPrefix the Redis key prefix
+     * @return the builder, for more settings
+     */
+    public static LikePipeline.Builder pipeline(HikariDataSource pool, String keyPrefix) {
+        return LikePipeline.builder()
+                .redis(RedisURI.create(env("LIKE_TEST_REDIS_URI")))
+                .kafka(env("LIKE_TEST_KAFKA_BOOTSTRAP"))
+                .mysql(Jdbi.create(pool))
+                .topic("likes-demo")
+                .createTopic(12, (short) 1)
+                .configureRedis(r -> r.keyPrefix(keyPrefix));
     }
 
     /**

@@ -4,9 +4,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.likes.core.LikeService;
 import dev.likes.examples.pipeline.Servers;
 import dev.likes.pipeline.LikePipeline;
-import io.lettuce.core.RedisURI;
 import java.util.concurrent.CountDownLatch;
-import org.jdbi.v3.core.Jdbi;
 
 /**
  * Starts the demo web app and prints its address: on the in-memory store by default, or with {@code --full} on the
@@ -42,14 +40,7 @@ public final class WebDemo {
             return;
         }
         try (HikariDataSource pool = Servers.database("like_demo");
-                LikePipeline pipeline = LikePipeline.builder()
-                        .redis(RedisURI.create(Servers.env("LIKE_TEST_REDIS_URI")))
-                        .kafka(Servers.env("LIKE_TEST_KAFKA_BOOTSTRAP"))
-                        .mysql(Jdbi.create(pool))
-                        .topic("likes-demo")
-                        .createTopic(12, (short) 1)
-                        .configureRedis(r -> r.keyPrefix("webdemo"))
-                        .build();
+                LikePipeline pipeline = Servers.pipeline(pool, "webdemo").build();
                 LikeWebServer server = LikeWebServer.start(pipeline.service(), port)) {
             System.out.println("like demo (Redis -> Kafka -> MySQL) at " + server.url() + "  (Ctrl-C stops it)");
             stop.await();
