@@ -121,23 +121,20 @@ final class ResilientLikeStore implements LikeStore {
 
     /** The rate limit: refused with a clear exception, or let through (also when Redis cannot be asked). */
     private CompletableFuture<Void> admit(LikeMutation mutation) {
-        if (limiter == null || !breaker.tryAcquirePermission()) {
+        if (limiter == null) {
             return CompletableFuture.completedFuture(null);
         }
-        long start = System.nanoTime();
-        return limiter.acquire(mutation.userId()).toCompletableFuture().handle((wait, failure) -> {
-            if (failure != null) {
-                breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, unwrap(failure));
-                return null; // fail open: a dead Redis must not stop likes; the degraded backlog bound still holds
-            }
-            breaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-            if (!wait.isZero()) {
-                metrics.rejected(LikeRejectedException.Reason.RATE_LIMITED);
-                throw new CompletionException(new LikeRejectedException(LikeRejectedException.Reason.RATE_LIMITED, wait,
-                        "user " + mutation.userId() + " is over their rate limit; retry after " + wait.toMillis() + " ms"));
-            }
-            return null;
-        });
+        // fail open: a dead Redis must not stop likes; the degraded backlog bound still holds
+        return protect(() -> limiter.acquire(mutation.userId()), () -> CompletableFuture.completedFuture(Duration.ZERO))
+                .thenApply(wait -> {
+                    if (!wait.isZero()) {
+                        metrics.rejected(LikeRejectedException.Reason.RATE_LIMITED);
+                        throw new CompletionException(new LikeRejectedException(LikeRejectedException.Reason.RATE_LIMITED,
+                                wait, "user " + mutation.userId() + " is over their rate limit; retry after "
+                                        + wait.toMillis() + " ms"));
+                    }
+                    return null;
+                });
     }
 
     /** Replays the content's degraded changes first, if it has any, then applies this one. */
