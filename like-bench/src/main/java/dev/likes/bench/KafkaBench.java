@@ -44,7 +44,8 @@ final class KafkaBench implements Bench.Section {
             LikeTopics.createIfAbsent(admin, topic, 4, (short) 1, Duration.ofHours(1));
         }
         int recordBytes = LikeEventCodec.encode(event(1)).length;
-        double raw = producerPerformance(env, events, recordBytes);
+        String perfTopic = "perf-" + System.currentTimeMillis();
+        double raw = producerPerformance(env, perfTopic, events, recordBytes);
 
         long start = System.nanoTime();
         try (KafkaEventPublisher publisher = KafkaEventPublisher.builder(bootstrap).topic(topic).build()) {
@@ -77,6 +78,7 @@ final class KafkaBench implements Bench.Section {
             }
         }
         double consumeRate = events / ((System.nanoTime() - consumeStart) / 1e9);
+        env.deleteTopics(topic, perfTopic);
         Bench.Report report = new Bench.Report(id(), "Kafka: publish and consume");
         report.method = String.format("%,d events of %d bytes (our JSON); acks=all, idempotent, lz4, linger 5 ms,"
                 + " 64 KiB batches for both producers; the consumer hands batches to a sink that does nothing.",
@@ -92,10 +94,10 @@ final class KafkaBench implements Bench.Section {
     }
 
     /** Kafka's own producer benchmark, run from the broker's jars; returns its records/s. */
-    private static double producerPerformance(Bench.Env env, int events, int size) throws Exception {
+    private static double producerPerformance(Bench.Env env, String topic, int events, int size) throws Exception {
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process p = new ProcessBuilder(javaBin, "-cp", env.kafkaLib() + "/*", "org.apache.kafka.tools.ProducerPerformance",
-                "--topic", "perf-" + System.currentTimeMillis(), "--num-records", Integer.toString(events),
+                "--topic", topic, "--num-records", Integer.toString(events),
                 "--record-size", Integer.toString(size), "--throughput", "-1", "--producer-props",
                 "bootstrap.servers=" + env.kafka(), "acks=all", "enable.idempotence=true", "linger.ms=5",
                 "batch.size=65536", "compression.type=lz4")

@@ -127,6 +127,8 @@ class KafkaFaultsIT {
         try (KafkaEventPublisher publisher = KafkaEventPublisher.builder(TestServices.kafkaBootstrap())
                 .topic(topic)
                 .producerProperty("delivery.timeout.ms", 90_000)
+                // a restarted broker may take longer than the default 10 s to serve metadata (log recovery)
+                .producerProperty("max.block.ms", 90_000)
                 .build()) {
             for (LikeEvent event : history.subList(0, 200)) {
                 acks.add(publisher.publish(event).toCompletableFuture());
