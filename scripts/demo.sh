@@ -2,7 +2,7 @@
 # The demo: a web app with a feed of posts and like buttons (optimistic, offline queue in localStorage), served on
 # http://127.0.0.1:PORT/ over the in-memory store, so it needs nothing else. Prints the address; Ctrl-C stops it.
 # With --full it runs on the whole pipeline instead: starts Redis, MariaDB and Kafka (scripts/services.sh) and wires
-# Redis (outbox) -> Kafka -> MySQL.
+# Redis (outbox) -> Kafka -> MySQL. The servers keep running afterwards: scripts/services.sh stop stops them.
 # Usage: scripts/demo.sh [--port N] [--full]        (default port 8080)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
