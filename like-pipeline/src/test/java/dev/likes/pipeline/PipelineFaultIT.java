@@ -53,19 +53,30 @@ class PipelineFaultIT {
         TimeUnit.MILLISECONDS.sleep(d.toMillis());
     }
 
+    /**
+     * Runs the load, kills {@code server} (SIGKILL) after 2 s, checks {@code duringOutage} while it is down, starts it
+     * again after {@code outage}, and stops the load {@code after} later.
+     */
+    private Load killUnderLoad(LikePipeline p, long seed, Server server, Duration outage, Duration after,
+            Runnable duringOutage) throws InterruptedException {
+        Load load = load(p, seed);
+        sleep(Duration.ofSeconds(2));
+        TestServices.kill(server);
+        try {
+            sleep(outage);
+            duringOutage.run();
+        } finally {
+            TestServices.start(server);
+        }
+        sleep(after);
+        load.stop();
+        return load;
+    }
+
     @Test
     void redisKilledAndRestartedUnderLoad() throws Exception {
         try (LikePipeline p = h.pipeline().build()) {
-            Load load = load(p, 1);
-            sleep(Duration.ofSeconds(2));
-            TestServices.kill(Server.REDIS);
-            try {
-                sleep(Duration.ofSeconds(4));
-            } finally {
-                TestServices.start(Server.REDIS);
-            }
-            sleep(Duration.ofSeconds(4));
-            load.stop();
+            Load load = killUnderLoad(p, 1, Server.REDIS, Duration.ofSeconds(4), Duration.ofSeconds(4), () -> {});
             assertThat(load.count(LikeResult.Status.ACCEPTED)).as("likes were accepted in degraded mode").isPositive();
             Invariants.assertConverged("redis killed 4 s under load", h, p, load, CONVERGE);
         }
@@ -74,18 +85,9 @@ class PipelineFaultIT {
     @Test
     void kafkaKilledAndRestartedUnderLoad() throws Exception {
         try (LikePipeline p = h.pipeline().build()) {
-            Load load = load(p, 2);
-            sleep(Duration.ofSeconds(2));
-            TestServices.kill(Server.KAFKA);
-            try {
-                sleep(Duration.ofSeconds(5));
-                assertThat(p.redisStore().outboxBacklog().toCompletableFuture().join())
-                        .as("changes wait in the outbox while Kafka is down").isPositive();
-            } finally {
-                TestServices.start(Server.KAFKA);
-            }
-            sleep(Duration.ofSeconds(3));
-            load.stop();
+            Load load = killUnderLoad(p, 2, Server.KAFKA, Duration.ofSeconds(5), Duration.ofSeconds(3),
+                    () -> assertThat(p.redisStore().outboxBacklog().toCompletableFuture().join())
+                            .as("changes wait in the outbox while Kafka is down").isPositive());
             Invariants.assertConverged("kafka killed ~5 s under load", h, p, load, CONVERGE);
         }
     }
@@ -93,16 +95,7 @@ class PipelineFaultIT {
     @Test
     void mariadbKilledAndRestartedUnderLoad() throws Exception {
         try (LikePipeline p = h.pipeline().build()) {
-            Load load = load(p, 3);
-            sleep(Duration.ofSeconds(2));
-            TestServices.kill(Server.MARIADB);
-            try {
-                sleep(Duration.ofSeconds(5));
-            } finally {
-                TestServices.start(Server.MARIADB);
-            }
-            sleep(Duration.ofSeconds(3));
-            load.stop();
+            Load load = killUnderLoad(p, 3, Server.MARIADB, Duration.ofSeconds(5), Duration.ofSeconds(3), () -> {});
             Invariants.assertConverged("mariadb killed 5 s under load", h, p, load, CONVERGE);
         }
     }

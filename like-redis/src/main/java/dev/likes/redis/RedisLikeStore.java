@@ -530,15 +530,6 @@ public final class RedisLikeStore implements LikeStore {
         });
     }
 
-    /**
-     * Whether this store is a cache in front of a backing store (rather than the source of truth).
-     *
-     * @return {@code true} with a backing store
-     */
-    public boolean hasBackingStore() {
-        return durable != null;
-    }
-
     Redis redis() {
         return redis;
     }
