@@ -63,16 +63,6 @@ final class Bench {
             return pool;
         }
 
-        /** Deletes topics the suite created, so the test broker does not keep their data (and recover it on restart). */
-        void deleteTopics(String... topics) {
-            try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(java.util.Map.of(
-                    org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka))) {
-                admin.deleteTopics(java.util.List.of(topics)).all().get(1, java.util.concurrent.TimeUnit.MINUTES);
-            } catch (Exception e) {
-                System.err.println("could not delete topics " + java.util.List.of(topics) + ": " + e);
-            }
-        }
-
         int redisPort() {
             return java.net.URI.create(redisUri).getPort();
         }

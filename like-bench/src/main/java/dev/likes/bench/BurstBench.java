@@ -114,7 +114,6 @@ final class BurstBench implements Bench.Section {
                 result = drive(pipeline, jdbi, post, users, rate);
             }
             jdbi.useHandle(h -> h.execute("DROP DATABASE " + database));
-            env.deleteTopics("likes-burst-" + run);
             return result;
         }
     }

@@ -78,7 +78,6 @@ final class KafkaBench implements Bench.Section {
             }
         }
         double consumeRate = events / ((System.nanoTime() - consumeStart) / 1e9);
-        env.deleteTopics(topic, perfTopic);
         Bench.Report report = new Bench.Report(id(), "Kafka: publish and consume");
         report.method = String.format("%,d events of %d bytes (our JSON); acks=all, idempotent, lz4, linger 5 ms,"
                 + " 64 KiB batches for both producers; the consumer hands batches to a sink that does nothing.",

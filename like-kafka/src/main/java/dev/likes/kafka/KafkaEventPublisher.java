@@ -161,7 +161,10 @@ public final class KafkaEventPublisher implements EventPublisher {
         }
     }
 
-    /** Sends what was accepted, waits for the acknowledgements (up to 30 s), and closes what this publisher opened. */
+    /**
+     * Sends what was accepted, waits for the acknowledgements (at most about a minute in all: the sender thread, then
+     * the producer), and closes what this publisher opened.
+     */
     @Override
     public void close() {
         closing = true;
@@ -171,9 +174,18 @@ public final class KafkaEventPublisher implements EventPublisher {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        producer.flush();
         if (ownsProducer) {
-            producer.close(Duration.ofSeconds(30));
+            producer.close(Duration.ofSeconds(30)); // sends what is buffered, waiting at most this long
+            return;
+        }
+        // a producer the host owns stays open; flush it, but never wait longer than close promises
+        Thread flusher = new Thread(producer::flush, "like-kafka-publisher-flush");
+        flusher.setDaemon(true);
+        flusher.start();
+        try {
+            flusher.join(TimeUnit.SECONDS.toMillis(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
