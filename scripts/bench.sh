@@ -18,5 +18,5 @@ redis-cli -u "$LIKE_TEST_REDIS_URI" FLUSHALL >/dev/null
 redis-cli -u "$LIKE_TEST_REDIS_URI" BGREWRITEAOF >/dev/null   # and a small append-only file, quick to reload
 export LIKE_KAFKA_LIB="${LIKE_SERVICES_DIR:-$LIKE_ROOT/.build/services}/kafka/lib"
 cp=$(runtime_classpath like-bench)
-java -Xmx3g -cp "$cp" -Dlike.root="$LIKE_ROOT" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+java -Xmx3g ${LIKE_BENCH_JAVA_OPTS:-} -cp "$cp" -Dlike.root="$LIKE_ROOT" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
   dev.likes.bench.BenchSuite "$@"

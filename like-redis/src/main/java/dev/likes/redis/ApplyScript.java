@@ -37,57 +37,68 @@ final class ApplyScript {
         this.requestIdTtlMillis = Long.toString(requestIdTtlMillis);
     }
 
-    /** One mutation's result, and its outbox entry id ({@code ""} when none was written). */
-    record Applied(LikeResult result, String outboxEntry) {}
+    /**
+     * A batch's results, one per mutation in order, and the id of the outbox entry that holds the batch's applied
+     * changes ({@code ""} when none was written).
+     */
+    record Applied(List<LikeResult> results, String outboxEntry) {}
 
-    /** Applies the batch; completes with one result per mutation, in order, or with null if the content is not loaded. */
-    CompletableFuture<List<Applied>> run(ContentRef content, List<LikeMutation> batch) {
-        String[] scriptKeys = new String[4 + 2 * batch.size()];
-        scriptKeys[0] = keys.meta(content);
+    /**
+     * Applies the batch; completes with its results, or with null if the content is not loaded.
+     *
+     * @param indexSelf whether the script adds the content to the outbox index itself when it creates the content's
+     *     outbox stream (one Redis node); false when the caller registered it (a cluster)
+     */
+    CompletableFuture<Applied> run(ContentRef content, List<LikeMutation> batch, boolean indexSelf) {
+        String meta = keys.meta(content);
+        String[] scriptKeys = new String[5 + 2 * batch.size()];
+        scriptKeys[0] = meta;
         scriptKeys[1] = keys.bucketSet(content);
         scriptKeys[2] = keys.likers(content);
         scriptKeys[3] = keys.outbox(content);
-        String[] args = new String[6 + 9 * batch.size()];
+        scriptKeys[4] = indexSelf ? keys.outboxIndex() : meta;
+        String[] args = new String[7 + 7 * batch.size()];
         args[0] = truthFlag;
         args[1] = indexFlag;
         args[2] = hotTtlMillis;
         args[3] = requestIdTtlMillis;
         args[4] = keys.bucketPrefix(content);
         args[5] = outboxFlag;
+        args[6] = indexSelf ? content.toString() : "";
+        StringBuilder event = new StringBuilder(96);
         for (int i = 0; i < batch.size(); i++) {
             LikeMutation m = batch.get(i);
             String bucket = keys.bucket(content, m.userId());
-            scriptKeys[4 + 2 * i] = bucket;
+            scriptKeys[5 + 2 * i] = bucket;
             // without a request ID the slot is filled with a key of the same hash slot that the script leaves alone
-            scriptKeys[5 + 2 * i] = m.requestId() == null ? bucket : keys.request(content, m.userId(), m.requestId());
-            int a = 6 + 9 * i;
-            args[a] = m.action() == LikeAction.LIKE ? "1" : "0";
+            scriptKeys[6 + 2 * i] = m.requestId() == null ? bucket : keys.request(content, m.userId(), m.requestId());
+            int a = 7 + 7 * i;
+            String action = m.action() == LikeAction.LIKE ? "1" : "0";
+            args[a] = action;
             args[a + 1] = Keys.field(m.userId());
             args[a + 2] = Long.toString(Keys.bucketId(m.userId()));
             args[a + 3] = Long.toString(m.at().getEpochSecond());
             args[a + 4] = m.requestId() == null ? "0" : "1";
             args[a + 5] = Keys.pad(m.userId(), 20);
-            args[a + 6] = m.eventId();
-            args[a + 7] = m.requestId() == null ? "" : m.requestId();
-            args[a + 8] = Long.toString(m.at().toEpochMilli());
+            args[a + 6] = OutboxEvents.fixedPart(event, m);
         }
         return redis.<List<Object>>script(script, scriptKeys, args).thenApply(reply -> {
-            if (reply.size() == 1 && ((Long) reply.get(0)) == -1) {
-                return null;
+            if (reply.size() == 1 && reply.get(0) instanceof Long) {
+                return null; // {-1}: not loaded
             }
-            List<Applied> results = new ArrayList<>(batch.size());
+            List<LikeResult> results = new ArrayList<>(batch.size());
             for (int i = 0; i < batch.size(); i++) {
-                long status = (Long) reply.get(5 * i);
-                results.add(new Applied(new LikeResult(
+                int at = 1 + 4 * i;
+                long status = (Long) reply.get(at);
+                results.add(new LikeResult(
                         status == 1
                                 ? LikeResult.Status.APPLIED
                                 : status == 2 ? LikeResult.Status.UNCHANGED : LikeResult.Status.DUPLICATE_REQUEST,
-                        (Long) reply.get(5 * i + 1) == 1,
-                        (Long) reply.get(5 * i + 2),
-                        (Long) reply.get(5 * i + 3)),
-                        String.valueOf(reply.get(5 * i + 4))));
+                        (Long) reply.get(at + 1) == 1,
+                        (Long) reply.get(at + 2),
+                        (Long) reply.get(at + 3)));
             }
-            return results;
+            return new Applied(results, String.valueOf(reply.get(0)));
         });
     }
 }

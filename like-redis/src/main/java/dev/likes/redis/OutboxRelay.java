@@ -27,17 +27,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Relays the outbox to the event log. The apply script writes every applied change to its content's outbox stream in
- * the same atomic step as the change; this class publishes the entries and removes each one only after the publisher
- * acknowledged it, so an acknowledged like is never lost between Redis and the event log, whatever process dies.
+ * Relays the outbox to the event log. The apply script writes the changes of each batch it applies to its content's
+ * outbox stream, as one entry, in the same atomic step as the changes; this class publishes the entry's events and
+ * removes the entry only after the publisher acknowledged every one of them, so an acknowledged like is never lost
+ * between Redis and the event log, whatever process dies.
  *
- * <p>Two paths. The fast one: as soon as the script returns, the event (already in memory) is published, and on the
- * broker's acknowledgement its entry is removed (acknowledgements are batched per content). The sweeper: every
- * {@code sweepInterval}, it visits the contents of the outbox index (a sorted set every writer adds its content to,
- * with the time, before its apply script runs; never a scan of the keyspace) registered more than {@code grace} ago,
- * publishes their entries older than that, and drops a content from the index once its outbox is empty. That covers
- * entries whose fast path failed (the broker was down) or whose process died. Either path may publish an
- * entry the other also published, or that a dead process published without removing it: consumers apply events
+ * <p>Two paths. The fast one: as soon as the script returns, the events (already in memory) are published, and once
+ * all of an entry's are acknowledged, the entry is removed (removals are batched per content). The sweeper: every
+ * {@code sweepInterval}, it visits the contents of the outbox index (a sorted set of contents with a time; never a scan
+ * of the keyspace) indexed more than {@code grace} ago, publishes their entries older than that, and drops a content
+ * from the index once its outbox is empty. On one Redis node the apply script indexes a content in the step that
+ * creates its outbox stream, and the stream is deleted once empty, so a stream that exists is always indexed; on a
+ * cluster, where the index lives on another node, each writer registers the content before its script runs. The
+ * sweeper covers entries whose fast path failed (the broker was down) or whose process died. Either path may publish
+ * an event the other also published, or that a dead process published without removing it: consumers apply events
  * idempotently by version, so a duplicate changes nothing.
  *
  * <p>Memory is bounded: beyond {@code maxInFlight} events in the fast path, entries are left to the sweeper. Thread-safe.
@@ -53,10 +56,13 @@ final class OutboxRelay implements AutoCloseable {
     private final EventPublisher publisher;
     private final Duration grace;
     private final int maxInFlight;
+    private final boolean oneNode;
     private final Redis.Script ack = Redis.Script.load("outbox-ack", ScriptOutputType.INTEGER);
+    private final Redis.Script ackMany = Redis.Script.load("outbox-ack-many", ScriptOutputType.INTEGER);
     private final Redis.Script register = Redis.Script.load("outbox-register", ScriptOutputType.INTEGER);
     private final Redis.Script due = Redis.Script.load("outbox-due", ScriptOutputType.MULTI);
     private final Redis.Script forget = Redis.Script.load("outbox-forget", ScriptOutputType.INTEGER);
+    private final Redis.Script count = Redis.Script.load("outbox-count", ScriptOutputType.INTEGER);
     private final ScheduledExecutorService sweeper;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final Queue<Ack> acks = new ConcurrentLinkedQueue<>();
@@ -69,8 +75,12 @@ final class OutboxRelay implements AutoCloseable {
     private final LongAdder skipped = new LongAdder();
     private volatile boolean closed;
 
+    /**
+     * @param oneNode whether Redis is one node (not a cluster): removals of several contents then go in one call
+     */
     OutboxRelay(Redis redis, Keys keys, EventPublisher publisher, Duration sweepInterval, Duration grace,
-            int maxInFlight) {
+            int maxInFlight, boolean oneNode) {
+        this.oneNode = oneNode;
         this.redis = redis;
         this.keys = keys;
         this.publisher = publisher;
@@ -85,30 +95,41 @@ final class OutboxRelay implements AutoCloseable {
         sweeper.scheduleWithFixedDelay(this::sweepQuietly, 0, period, TimeUnit.MILLISECONDS);
     }
 
-    /** The fast path: publishes an event whose entry the script just wrote. Never blocks. */
-    void relay(ContentRef content, String entryId, LikeEvent event) {
-        if (closed || inFlight.incrementAndGet() > maxInFlight) {
-            inFlight.decrementAndGet();
-            skipped.increment();
-            return; // the sweeper publishes it
+    /**
+     * The fast path: publishes the events of the entry the script just wrote, and removes the entry once every one of
+     * them is acknowledged. Never blocks.
+     */
+    void relay(ContentRef content, String entryId, List<LikeEvent> events) {
+        int n = events.size();
+        if (closed || inFlight.addAndGet(n) > maxInFlight) {
+            inFlight.addAndGet(-n);
+            skipped.add(n);
+            return; // the sweeper publishes them
         }
-        CompletableFuture<Void> sent;
-        try {
-            sent = publisher.publish(event).toCompletableFuture();
-        } catch (RuntimeException e) {
-            sent = CompletableFuture.failedFuture(e);
-        }
-        sent.whenComplete((ok, failure) -> {
-            inFlight.decrementAndGet();
-            if (failure != null) {
-                failures.increment();
-                log.debug("event {} not relayed now, the sweeper will retry: {}", event.eventId(), failure.toString());
-                return;
+        AtomicInteger pending = new AtomicInteger(n);
+        AtomicBoolean failed = new AtomicBoolean();
+        for (LikeEvent event : events) {
+            CompletableFuture<Void> sent;
+            try {
+                sent = publisher.publish(event).toCompletableFuture();
+            } catch (RuntimeException e) {
+                sent = CompletableFuture.failedFuture(e);
             }
-            published.increment();
-            acks.add(new Ack(content, entryId));
-            flushAcks();
-        });
+            sent.whenComplete((ok, failure) -> {
+                inFlight.decrementAndGet();
+                if (failure != null) {
+                    failures.increment();
+                    failed.set(true);
+                    log.debug("event {} not relayed now, the sweeper will retry: {}", event.eventId(), failure.toString());
+                } else {
+                    published.increment();
+                }
+                if (pending.decrementAndGet() == 0 && !failed.get()) {
+                    acks.add(new Ack(content, entryId));
+                    flushAcks();
+                }
+            });
+        }
     }
 
     /** Removes acknowledged entries, one script call per content, one round of calls at a time. */
@@ -131,7 +152,11 @@ final class OutboxRelay implements AutoCloseable {
             return;
         }
         List<CompletableFuture<Long>> calls = new ArrayList<>(byContent.size());
-        byContent.forEach((content, ids) -> calls.add(remove(content, ids)));
+        if (oneNode && byContent.size() > 1) {
+            calls.add(removeMany(byContent));
+        } else {
+            byContent.forEach((content, ids) -> calls.add(remove(content, ids)));
+        }
         CompletableFuture.allOf(calls.toArray(new CompletableFuture<?>[0])).whenComplete((ok, failure) -> {
             if (failure != null) {
                 log.debug("outbox entries not removed now, the sweeper will see them again: {}", failure.toString());
@@ -141,6 +166,21 @@ final class OutboxRelay implements AutoCloseable {
                 flushAcks();
             }
         });
+    }
+
+    /** Removes entries of several contents in one call: on one Redis node only. */
+    private CompletableFuture<Long> removeMany(Map<ContentRef, List<String>> byContent) {
+        String[] streams = new String[byContent.size()];
+        List<String> args = new ArrayList<>();
+        List<String> ids = new ArrayList<>();
+        int i = 0;
+        for (Map.Entry<ContentRef, List<String>> e : byContent.entrySet()) {
+            streams[i++] = keys.outbox(e.getKey());
+            args.add(Integer.toString(e.getValue().size()));
+            ids.addAll(e.getValue());
+        }
+        args.addAll(ids);
+        return redis.script(ackMany, streams, args.toArray(new String[0]));
     }
 
     private CompletableFuture<Long> remove(ContentRef content, List<String> ids) {
@@ -189,7 +229,7 @@ final class OutboxRelay implements AutoCloseable {
     private CompletableFuture<Long> sweepDue() {
         return redis.<List<Object>>script(due, new String[] {keys.outboxIndex()}, Long.toString(grace.toMillis()),
                 Integer.toString(SWEEP_CONTENTS)).thenCompose(reply -> {
-                    long cutoff = Long.parseLong(String.valueOf(reply.get(0)));
+                    String cutoff = String.valueOf(reply.get(0));
                     CompletableFuture<Long> chain = CompletableFuture.completedFuture(0L);
                     for (Object member : reply.subList(1, reply.size())) {
                         String text = String.valueOf(member);
@@ -208,14 +248,14 @@ final class OutboxRelay implements AutoCloseable {
                 });
     }
 
-    private CompletableFuture<Long> forgetIfEmpty(ContentRef content, long cutoff) {
+    private CompletableFuture<Long> forgetIfEmpty(ContentRef content, String cutoff) {
         String key = keys.outbox(content);
         return redis.call("XLEN outbox", c -> c.xlen(key))
                 .thenCompose(n -> n == 0 ? forget(content.toString(), cutoff) : CompletableFuture.completedFuture(0L));
     }
 
-    private CompletableFuture<Long> forget(String member, long cutoff) {
-        return redis.script(forget, new String[] {keys.outboxIndex()}, member, Long.toString(cutoff));
+    private CompletableFuture<Long> forget(String member, String cutoff) {
+        return redis.script(forget, new String[] {keys.outboxIndex()}, member, cutoff);
     }
 
     /** Registers a content in the outbox index before its apply script runs; see {@code outbox-register.lua}. */
@@ -223,27 +263,34 @@ final class OutboxRelay implements AutoCloseable {
         return redis.script(register, new String[] {keys.outboxIndex()}, content.toString());
     }
 
-    /** Relays one content's entries older than {@code before} (ms), a batch at a time. */
-    private CompletableFuture<Long> drain(ContentRef content, long before) {
+    /** Relays one content's entries older than {@code cutoff} (ms), a batch at a time. */
+    private CompletableFuture<Long> drain(ContentRef content, String cutoff) {
         String key = keys.outbox(content);
-        Range<String> range = Range.create("-", Long.toString(before));
+        Range<String> range = Range.create("-", Long.toString((long) Double.parseDouble(cutoff)));
         return redis.call("XRANGE outbox", c -> c.xrange(key, range, Limit.from(SWEEP_BATCH))).thenCompose(entries -> {
             if (entries.isEmpty() || closed) {
                 return CompletableFuture.completedFuture(0L);
             }
             List<String> ids = new ArrayList<>(entries.size());
             List<CompletableFuture<Void>> sends = new ArrayList<>(entries.size());
+            long[] events = {0};
             for (StreamMessage<String, String> entry : entries) {
-                LikeEvent event = decode(content, entry.getBody());
-                if (event == null) {
+                List<LikeEvent> decoded = OutboxEvents.decode(content, entry.getBody());
+                if (decoded == null) {
                     log.warn("outbox entry {} of {} is malformed and is removed: {}", entry.getId(), key, entry.getBody());
                     ids.add(entry.getId());
                     continue;
                 }
                 String id = entry.getId();
-                sends.add(publisher.publish(event).toCompletableFuture().thenRun(() -> {
+                CompletableFuture<?>[] published = new CompletableFuture<?>[decoded.size()];
+                for (int i = 0; i < published.length; i++) {
+                    published[i] = publisher.publish(decoded.get(i)).toCompletableFuture();
+                }
+                int count = decoded.size();
+                sends.add(CompletableFuture.allOf(published).thenRun(() -> {
                     synchronized (ids) {
                         ids.add(id);
+                        events[0] += count;
                     }
                 }));
             }
@@ -251,44 +298,29 @@ final class OutboxRelay implements AutoCloseable {
                     .handle((ok, failure) -> failure)
                     .thenCompose(failure -> {
                         List<String> done;
+                        long relayed;
                         synchronized (ids) {
                             done = new ArrayList<>(ids);
+                            relayed = events[0];
                         }
                         CompletableFuture<Long> removed = done.isEmpty()
                                 ? CompletableFuture.completedFuture(0L)
                                 : remove(content, done);
                         return removed.thenCompose(n -> {
-                            swept.add(done.size());
+                            swept.add(relayed);
                             if (failure != null) {
                                 failures.increment();
                                 return CompletableFuture.failedFuture(failure);
                             }
                             return entries.size() < SWEEP_BATCH
-                                    ? CompletableFuture.completedFuture((long) done.size())
-                                    : drain(content, before).thenApply(m -> m + done.size());
+                                    ? CompletableFuture.completedFuture(relayed)
+                                    : drain(content, cutoff).thenApply(m -> m + relayed);
                         });
                     });
         });
     }
 
-    private static LikeEvent decode(ContentRef content, Map<String, String> body) {
-        try {
-            String requestId = body.get("r");
-            return new LikeEvent(
-                    body.get("e"),
-                    requestId == null || requestId.isEmpty() ? null : requestId,
-                    Long.parseLong(body.get("u")),
-                    content,
-                    "1".equals(body.get("a")) ? LikeAction.LIKE : LikeAction.UNLIKE,
-                    Instant.ofEpochMilli(Long.parseLong(body.get("t"))),
-                    Long.parseLong(body.get("v")),
-                    Long.parseLong(body.get("n")));
-        } catch (RuntimeException e) {
-            return null;
-        }
-    }
-
-    /** Counts the entries in the outbox streams of every indexed content: the backlog not yet acknowledged. */
+    /** Counts the events in the outbox streams of every indexed content: the backlog not yet acknowledged. */
     CompletableFuture<Long> backlog() {
         String index = keys.outboxIndex();
         return redis.call("ZRANGE outbox index", c -> c.zrange(index, 0, -1)).thenCompose(members -> {
@@ -296,7 +328,7 @@ final class OutboxRelay implements AutoCloseable {
             for (String member : members) {
                 try {
                     String key = keys.outbox(ContentRef.parse(member));
-                    lengths.add(redis.call("XLEN outbox", c -> c.xlen(key)));
+                    lengths.add(redis.script(count, new String[] {key}));
                 } catch (IllegalArgumentException e) {
                     // not a content: the sweeper removes it
                 }

@@ -6,6 +6,8 @@ import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.netty.util.Timeout;
+import io.netty.util.Timer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -27,10 +29,16 @@ final class Redis {
 
     private final RedisClusterAsyncCommands<String, String> commands;
     private final long timeoutMillis;
+    private final Timer timer;
 
-    Redis(RedisClusterAsyncCommands<String, String> commands, Duration timeout) {
+    /**
+     * @param timer the client's timer (a hashed wheel: scheduling and cancelling are lock-free, unlike
+     *     {@code CompletableFuture.orTimeout}'s shared scheduled executor, which every call would contend on)
+     */
+    Redis(RedisClusterAsyncCommands<String, String> commands, Duration timeout, Timer timer) {
         this.commands = commands;
         this.timeoutMillis = timeout.toMillis();
+        this.timer = timer;
     }
 
     /** Runs a command with the store's timeout and failure translation. */
@@ -41,12 +49,28 @@ final class Redis {
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(translate(what, e));
         }
-        return future.orTimeout(timeoutMillis, TimeUnit.MILLISECONDS).handle((value, failure) -> {
+        if (future.isDone()) {
+            return future.handle((value, failure) -> settle(what, value, failure));
+        }
+        CompletableFuture<T> bounded = new CompletableFuture<>();
+        Timeout timeout = timer.newTimeout(
+                t -> bounded.completeExceptionally(new TimeoutException()), timeoutMillis, TimeUnit.MILLISECONDS);
+        future.whenComplete((value, failure) -> {
+            timeout.cancel();
             if (failure != null) {
-                throw new CompletionException(translate(what, failure));
+                bounded.completeExceptionally(failure);
+            } else {
+                bounded.complete(value);
             }
-            return value;
         });
+        return bounded.handle((value, failure) -> settle(what, value, failure));
+    }
+
+    private <T> T settle(String what, T value, Throwable failure) {
+        if (failure != null) {
+            throw new CompletionException(translate(what, failure));
+        }
+        return value;
     }
 
     /** Runs a script by its SHA; after {@code NOSCRIPT} (a restarted or failed-over Redis) sends it whole once. */

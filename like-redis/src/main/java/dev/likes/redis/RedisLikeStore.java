@@ -2,6 +2,7 @@ package dev.likes.redis;
 
 import dev.likes.core.ContentRef;
 import dev.likes.core.EventPublisher;
+import dev.likes.core.FeedState;
 import dev.likes.core.LikeEvent;
 import dev.likes.core.LikeMutation;
 import dev.likes.core.LikeResult;
@@ -73,8 +74,8 @@ public final class RedisLikeStore implements LikeStore {
     public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(1);
     /** How long one read-through load may take: 30 seconds. */
     public static final Duration DEFAULT_LOAD_TIMEOUT = Duration.ofSeconds(30);
-    /** The most mutations one script call applies: 64. */
-    public static final int DEFAULT_MAX_BATCH_SIZE = 64;
+    /** The most mutations one script call applies: 256. */
+    public static final int DEFAULT_MAX_BATCH_SIZE = 256;
 
     /** How often the outbox sweeper looks for entries the fast path did not relay: 5 seconds. */
     public static final Duration DEFAULT_OUTBOX_SWEEP_INTERVAL = Duration.ofSeconds(5);
@@ -96,16 +97,18 @@ public final class RedisLikeStore implements LikeStore {
     private final Predicate<ContentRef> contentFilter;
     private final OutboxRelay relay;
     private final Redis.Script evict = Redis.Script.load("evict", ScriptOutputType.INTEGER);
+    private final Redis.Script feed = Redis.Script.load("feed", ScriptOutputType.MULTI);
     private final StatefulConnection<String, String> connection;
     private final AutoCloseable ownedClient;
     private final boolean oneConnection;
 
     private RedisLikeStore(Builder b, StatefulConnection<String, String> connection,
-            RedisClusterAsyncCommands<String, String> commands, AutoCloseable ownedClient, boolean oneConnection) {
+            RedisClusterAsyncCommands<String, String> commands, AutoCloseable ownedClient, boolean oneConnection,
+            io.netty.util.Timer timer) {
         this.connection = connection;
         this.oneConnection = oneConnection;
         this.ownedClient = ownedClient;
-        this.redis = new Redis(commands, b.commandTimeout);
+        this.redis = new Redis(commands, b.commandTimeout, timer);
         this.keys = new Keys(b.keyPrefix);
         this.durable = b.durable;
         this.readThrough = durable == null
@@ -115,7 +118,7 @@ public final class RedisLikeStore implements LikeStore {
                 b.requestIdTtl.toMillis(), b.outbox != null);
         this.relay = b.outbox == null
                 ? null
-                : new OutboxRelay(redis, keys, b.outbox, b.sweepInterval, b.grace, b.outboxMaxInFlight);
+                : new OutboxRelay(redis, keys, b.outbox, b.sweepInterval, b.grace, b.outboxMaxInFlight, oneConnection);
         this.localCounts = new LocalCounts(b.localCacheTtl, b.localCacheSize);
         this.listings = new Listings(redis, keys);
         this.contentFilter = b.contentFilter;
@@ -173,16 +176,13 @@ public final class RedisLikeStore implements LikeStore {
 
     private CompletableFuture<List<CompletionStage<LikeResult>>> applyBatch(
             ContentRef content, List<LikeMutation> batch, int loadsLeft) {
-        CompletableFuture<List<ApplyScript.Applied>> run;
-        if (relay == null) {
-            run = applyScript.run(content, batch);
-        } else if (oneConnection) {
-            // one connection to one server executes in order: the registration is in before the script runs
-            CompletableFuture<Long> registered = relay.register(content);
-            run = applyScript.run(content, batch).thenCombine(registered, (applied, r) -> applied);
+        CompletableFuture<ApplyScript.Applied> run;
+        if (relay == null || oneConnection) {
+            // on one node the script indexes the content's outbox itself, in the same atomic step
+            run = applyScript.run(content, batch, relay != null);
         } else {
-            // on a cluster the index lives on another node: wait for it before writing the outbox
-            run = relay.register(content).thenCompose(registered -> applyScript.run(content, batch));
+            // on a cluster the index lives on another node: register first, and wait for it before writing the outbox
+            run = relay.register(content).thenCompose(registered -> applyScript.run(content, batch, false));
         }
         return run.thenCompose(applied -> {
             if (applied == null) {
@@ -193,16 +193,19 @@ public final class RedisLikeStore implements LikeStore {
                 return readThrough.loadState(content).thenCompose(loaded -> applyBatch(content, batch, loadsLeft - 1));
             }
             List<CompletionStage<LikeResult>> results = new ArrayList<>(batch.size());
+            List<LikeEvent> events = relay != null && !applied.outboxEntry().isEmpty() ? new ArrayList<>() : null;
             for (int i = 0; i < batch.size(); i++) {
-                LikeResult result = applied.get(i).result();
+                LikeResult result = applied.results().get(i);
                 localCounts.remember(content, result.count(), result.version());
-                String entry = applied.get(i).outboxEntry();
-                if (relay != null && result.changed() && !entry.isEmpty()) {
-                    relay.relay(content, entry, LikeEvent.of(batch.get(i), result));
+                if (events != null && result.changed()) {
+                    events.add(LikeEvent.of(batch.get(i), result));
                 }
                 results.add(result.changed() && readThrough == null
                         ? listings.recordForUser(batch.get(i), result)
                         : CompletableFuture.completedFuture(result));
+            }
+            if (events != null) {
+                relay.relay(content, applied.outboxEntry(), events);
             }
             return CompletableFuture.completedFuture(results);
         });
@@ -347,6 +350,83 @@ public final class RedisLikeStore implements LikeStore {
             return durable.likedAmong(userId, notLoaded).thenApply(more -> {
                 liked.addAll(more);
                 return liked;
+            });
+        });
+    }
+
+    /**
+     * {@inheritDoc} On one Redis node the whole page is one script call: the liked flags of every content and the
+     * counts the local cache does not hold. On a cluster, where a page's contents live on several nodes, it is the
+     * default's reads.
+     */
+    @Override
+    public CompletionStage<FeedState> feed(long userId, Set<ContentRef> contents) {
+        if (!oneConnection) {
+            return LikeStore.super.feed(userId, contents);
+        }
+        Map<ContentRef, Long> counts = new HashMap<>(contents.size() * 2);
+        List<ContentRef> asked = new ArrayList<>(contents.size());
+        String[] scriptKeys = new String[2 * contents.size()];
+        String[] args = new String[1 + 2 * contents.size()];
+        args[0] = readThrough != null ? "1" : "0";
+        String field = Keys.field(userId);
+        for (ContentRef content : contents) {
+            if (!known(content)) {
+                counts.put(content, 0L);
+                continue;
+            }
+            Long cached = localCounts.get(content);
+            if (cached != null) {
+                counts.put(content, cached);
+            }
+            int i = asked.size();
+            scriptKeys[2 * i] = keys.meta(content);
+            scriptKeys[2 * i + 1] = keys.bucket(content, userId);
+            args[1 + 2 * i] = cached == null ? "1" : "0";
+            args[2 + 2 * i] = field;
+            asked.add(content);
+        }
+        if (asked.isEmpty()) {
+            return CompletableFuture.completedFuture(new FeedState(counts, Set.of(), false));
+        }
+        int n = asked.size();
+        String[] k = n == contents.size() ? scriptKeys : java.util.Arrays.copyOf(scriptKeys, 2 * n);
+        String[] a = n == contents.size() ? args : java.util.Arrays.copyOf(args, 1 + 2 * n);
+        return redis.<List<Object>>script(feed, k, a).thenCompose(reply -> {
+            Set<ContentRef> liked = new HashSet<>();
+            Set<ContentRef> notLoaded = new HashSet<>();
+            Set<ContentRef> noCount = new HashSet<>();
+            for (int i = 0; i < n; i++) {
+                ContentRef content = asked.get(i);
+                long flag = (Long) reply.get(3 * i);
+                if (flag == 1) {
+                    liked.add(content);
+                } else if (flag == -1) {
+                    notLoaded.add(content);
+                }
+                if (!counts.containsKey(content)) {
+                    long count = (Long) reply.get(3 * i + 1);
+                    if (count >= 0) {
+                        counts.put(content, count);
+                        localCounts.remember(content, count, (Long) reply.get(3 * i + 2));
+                    } else if (readThrough == null) {
+                        counts.put(content, 0L);
+                    } else {
+                        noCount.add(content);
+                    }
+                }
+            }
+            CompletableFuture<Map<ContentRef, Long>> loadedCounts = noCount.isEmpty()
+                    ? CompletableFuture.completedFuture(Map.of())
+                    : readThrough.loadCounts(noCount).toCompletableFuture();
+            CompletableFuture<Set<ContentRef>> moreLiked = notLoaded.isEmpty()
+                    ? CompletableFuture.completedFuture(Set.of())
+                    : durable.likedAmong(userId, notLoaded).toCompletableFuture();
+            return loadedCounts.thenCombine(moreLiked, (loaded, more) -> {
+                loaded.forEach((content, count) -> localCounts.remember(content, count, 0));
+                counts.putAll(loaded);
+                liked.addAll(more);
+                return new FeedState(counts, liked, false);
             });
         });
     }
@@ -798,7 +878,8 @@ public final class RedisLikeStore implements LikeStore {
         private RedisLikeStore connect() {
             if (clusterClient != null) {
                 var connection = clusterClient.connect();
-                return new RedisLikeStore(this, connection, connection.async(), null, false);
+                return new RedisLikeStore(this, connection, connection.async(), null, false,
+                        clusterClient.getResources().timer());
             }
             RedisClient target = client;
             AutoCloseable owned = null;
@@ -812,7 +893,8 @@ public final class RedisLikeStore implements LikeStore {
             }
             try {
                 var connection = target.connect();
-                return new RedisLikeStore(this, connection, connection.async(), owned, true);
+                return new RedisLikeStore(this, connection, connection.async(), owned, true,
+                        target.getResources().timer());
             } catch (RuntimeException e) {
                 if (owned != null) {
                     target.shutdown();

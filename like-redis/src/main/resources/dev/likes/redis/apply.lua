@@ -1,21 +1,26 @@
--- Applies a batch of likes and unlikes to ONE content, atomically and in order. All keys share the content's hash tag.
+-- Applies a batch of likes and unlikes to ONE content, atomically and in order. All keys share the content's hash tag,
+-- except the outbox index (KEYS[5]), which is used only on a single Redis node.
 -- KEYS[1]  meta hash: n = count, v = version, s = '1' when the state is loaded, x = expiry time (ms)
 -- KEYS[2]  bucket set: ids of the content's status buckets (kept only when keys expire)
 -- KEYS[3]  likers index: sorted set of 'tttttttttt:uuuuuuuuuuuuuuuuuuuu' (like time s, user id), lexicographic
--- KEYS[4]  outbox stream: one entry per applied change, written only when ARGV[6] is '1'
--- KEYS[3+2i], KEYS[4+2i] for operation i = 1..n: its status bucket (hash: user id mod 128 -> like time s), its
+-- KEYS[4]  outbox stream: one entry per batch that applied a change, written only when ARGV[6] is '1'
+-- KEYS[5]  outbox index (a sorted set of contents), or any key of the content when ARGV[7] is ''
+-- KEYS[4+2i], KEYS[5+2i] for operation i = 1..n: its status bucket (hash: user id mod 128 -> like time s), its
 --          request-ID key
 -- ARGV[1]  '1' when Redis is the source of truth (a missing meta is an empty content); '0': a miss must be loaded
 -- ARGV[2]  '1' to keep the likers index
 -- ARGV[3]  hot TTL in ms, 0 for keys that never expire
 -- ARGV[4]  request-ID TTL in ms
 -- ARGV[5]  bucket key prefix, to reach every bucket when the expiry moves
--- ARGV[6]  '1' to write each applied change to the outbox stream
--- ARGV[7+9(i-1)..]: action ('1' like, '0' unlike), bucket field, bucket id, like time (s), '1' if the operation has
---          a request ID, user id padded to 20 digits, event id, request id ('' for none), time (ms)
--- Returns {-1} when the content is not loaded (nothing changed), else five values per operation:
--- status (1 applied, 2 unchanged, 3 duplicate request), liked (1/0), count and version after the operation, and the
--- outbox entry id ('' when nothing was written to the outbox).
+-- ARGV[6]  '1' to write the applied changes to the outbox stream
+-- ARGV[7]  the content ('type:id') to add to the outbox index when its outbox stream is created, or '' when the
+--          caller registered it itself (Redis Cluster, where the index lives on another node)
+-- ARGV[8+7(i-1)..]: action ('1' like, '0' unlike), bucket field, bucket id, like time (s), '1' if the operation has a
+--          request ID, user id padded to 20 digits, and the event's fixed part 'action timeMs userId requestId eventId'
+-- Returns {-1} when the content is not loaded (nothing changed). Otherwise the outbox entry id ('' when nothing was
+-- written), then four values per operation: status (1 applied, 2 unchanged, 3 duplicate request), liked (1/0), and
+-- the count and version after the operation. The outbox entry has one field per applied change, numbered from 1, whose
+-- value is 'version count ' followed by the event's fixed part.
 local meta = KEYS[1]
 local loaded = redis.call('HGET', meta, 's')
 if not loaded then
@@ -32,18 +37,18 @@ local index = ARGV[2] == '1'
 local hot = tonumber(ARGV[3])
 local changed = false
 local newBuckets = {}
-local out = {}
+local out = {''}
 local outbox = ARGV[6] == '1'
-local ops = (#ARGV - 6) / 9
+local events = {}
+local ops = (#ARGV - 7) / 7
 for i = 1, ops do
-  local a = 7 + (i - 1) * 9
+  local a = 8 + (i - 1) * 7
   local like = ARGV[a] == '1'
   local field = ARGV[a + 1]
-  local bucket = KEYS[3 + 2 * i]
+  local bucket = KEYS[4 + 2 * i]
   local prev = redis.call('HGET', bucket, field)
   local status
-  local entry = ''
-  if ARGV[a + 4] == '1' and not redis.call('SET', KEYS[4 + 2 * i], '1', 'NX', 'PX', ARGV[4]) then
+  if ARGV[a + 4] == '1' and not redis.call('SET', KEYS[5 + 2 * i], '1', 'NX', 'PX', ARGV[4]) then
     status = 3
   elseif (prev ~= false) == like then
     status = 2
@@ -70,8 +75,8 @@ for i = 1, ops do
     changed = true
     status = 1
     if outbox then
-      entry = redis.call('XADD', KEYS[4], '*', 'e', ARGV[a + 6], 'u', user, 'a', ARGV[a], 't', ARGV[a + 8],
-        'v', string.format('%.0f', v), 'n', string.format('%.0f', n), 'r', ARGV[a + 7])
+      events[#events + 1] = tostring(#events / 2 + 1)
+      events[#events + 1] = string.format('%.0f %.0f ', v, n) .. ARGV[a + 6]
     end
   end
   local liked = like
@@ -80,7 +85,14 @@ for i = 1, ops do
   out[#out + 1] = liked and 1 or 0
   out[#out + 1] = n
   out[#out + 1] = v
-  out[#out + 1] = entry
+end
+if #events > 0 then
+  if ARGV[7] ~= '' and redis.call('EXISTS', KEYS[4]) == 0 then
+    -- a new outbox stream: index it in the same step, so the sweeper can never miss it; while the stream exists
+    -- (it is deleted once empty) its content stays indexed
+    redis.call('ZADD', KEYS[5], string.format('%.3f', nowUs / 1000), ARGV[7])
+  end
+  out[1] = redis.call('XADD', KEYS[4], '*', unpack(events))
 end
 if changed then
   redis.call('HSET', meta, 'n', string.format('%.0f', n), 'v', string.format('%.0f', v))

@@ -140,7 +140,7 @@ class RedisHotPathIT {
 
             assertThat(service.count(POST)).isEqualTo(2_001);
             assertThat(inFlight).allMatch(f -> f.join().changed());
-            // 2,000 likes in flight together: batches of up to 64 per call, not one call each
+            // 2,000 likes in flight together: batches of many likes per call, not one call each
             assertThat(calls).isLessThan(2_000 / 4);
         }
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.likes.core.ContentRef;
+import dev.likes.core.FeedState;
 import dev.likes.core.LikeAction;
 import dev.likes.core.LikeEvent;
 import dev.likes.core.LikeResult;
@@ -372,6 +373,31 @@ public abstract class LikeStoreCompatibilityKit {
             assertThat(service.likedAmong(1, List.of(POST, OTHER_POST, COMMENT, ContentRef.of("post", 404))))
                     .containsExactlyInAnyOrder(POST, COMMENT);
             assertThat(service.likedAmong(3, List.of(POST, OTHER_POST))).isEmpty();
+        }
+
+        @Test
+        @DisplayName("a feed page: every content's count and the user's liked flags, in one call")
+        void feed() {
+            service.like(1, POST);
+            service.like(2, POST);
+            service.like(1, COMMENT);
+            service.like(2, OTHER_POST);
+            service.like(1, OTHER_POST);
+            service.unlike(1, OTHER_POST);
+            ContentRef never = ContentRef.of("post", 404);
+            service.count(POST); // a count that a local cache may now hold, next to ones it does not
+
+            FeedState page = service.feed(1, List.of(POST, OTHER_POST, COMMENT, never));
+            assertThat(page.counts()).containsOnly(
+                    Map.entry(POST, 2L), Map.entry(OTHER_POST, 1L), Map.entry(COMMENT, 1L), Map.entry(never, 0L));
+            assertThat(page.liked()).containsExactlyInAnyOrder(POST, COMMENT);
+            assertThat(page.possiblyStale()).isFalse();
+            assertThat(service.feed(3, List.of(POST, never)).liked()).isEmpty();
+
+            service.like(3, never);
+            FeedState after = service.feed(3, List.of(POST, never));
+            assertThat(after.counts()).containsOnly(Map.entry(POST, 2L), Map.entry(never, 1L));
+            assertThat(after.liked()).containsExactly(never);
         }
 
         @Test
