@@ -50,6 +50,7 @@ final class HotPathBench implements Bench.Section {
                 + " start.", likes, openSeconds);
         RedisClient client = RedisClient.create(env.redisUri());
         Map<String, Latency.Run> curves = new LinkedHashMap<>();
+        Map<String, double[]> cpus = new LinkedHashMap<>();
         try (StatefulRedisConnection<String, String> connection = client.connect()) {
             RedisAsyncCommands<String, String> redis = connection.async();
             String sha = connection.sync().scriptLoad(BARE_SCRIPT);
@@ -66,11 +67,17 @@ final class HotPathBench implements Bench.Section {
                     LikeService service = LikeService.builder(store).build()) {
                 ContentRef hot = ContentRef.of("post", 1);
                 service.like(likes * 4L, hot); // loads the post once
+                Cpu cpu = new Cpu(connection);
                 oursHot = Latency.closed(likes, 4_096, i -> service.async().like(1 + i, hot, "r" + i));
+                cpus.put("hot", cpu.perCall(oursHot.completed()));
+                cpu = new Cpu(connection);
                 oursSpread = Latency.closed(likes, 4_096,
                         i -> service.async().like(1 + i, ContentRef.of("post", 2 + i % 10_000), "s" + i));
+                cpus.put("spread", cpu.perCall(oursSpread.completed()));
                 long base = likes * 2L;
+                cpu = new Cpu(connection);
                 open = Latency.open(10_000, openSeconds, i -> service.async().like(base + i, hot, "o" + i));
+                cpus.put("open", cpu.perCall(open.completed()));
                 if (service.count(hot) != likes + 1L + open.completed()) {
                     throw new IllegalStateException("our count is wrong: " + service.count(hot));
                 }
@@ -84,13 +91,17 @@ final class HotPathBench implements Bench.Section {
                     LikeService service = LikeService.builder(store).build()) {
                 ContentRef hot = ContentRef.of("post", 1);
                 service.like(likes * 4L, hot);
+                Cpu cpu = new Cpu(connection);
                 bare = Latency.closed(likes, 4_096, i -> service.async().like(1 + i, hot));
+                cpus.put("bare", cpu.perCall(bare.completed()));
             }
             // the plain loop: one EVALSHA of the bare script per like
             String plainHash = "bp" + run + ":{p}:likers";
             String plainCount = "bp" + run + ":{p}:count";
+            Cpu plainCpu = new Cpu(connection);
             Latency.Run plain = Latency.closed(likes, 256, i -> redis.evalsha(sha, ScriptOutputType.INTEGER,
                     new String[] {plainHash, plainCount}, Long.toString(1 + i), "1764345603"));
+            cpus.put("plain", plainCpu.perCall(plain.completed()));
             // naive: check, then write, then count: three round trips; each user clicks twice, racing itself
             String naiveHash = "bn" + run + ":{p}:likers";
             String naiveCount = "bn" + run + ":{p}:count";
@@ -105,25 +116,34 @@ final class HotPathBench implements Bench.Section {
             long naiveStored = connection.sync().hlen(naiveHash);
 
             // the ceiling: redis-benchmark, the bare script by EVALSHA, 50 connections
+            Cpu rbCpu = new Cpu(connection);
             double[] rbPlain = redisBenchmark(env, sha, likes, 1, run + "a");
+            cpus.put("rb", rbCpu.perCall(likes));
+            rbCpu = new Cpu(connection);
             double[] rbPipelined = redisBenchmark(env, sha, likes, 16, run + "b");
-            Bench.Table table = Bench.Table.of("contender", "likes/s", "p50 (us)", "p99 (us)", "p99.9 (us)", "notes");
+            cpus.put("rbp", rbCpu.perCall(likes));
+            Bench.Table table = Bench.Table.of("contender", "likes/s", "p50 (us)", "p99 (us)", "p99.9 (us)",
+                    "Redis CPU (us/like)", "JVM CPU (us/like)", "notes");
             table.row("**ours**, one hot post (LikeService → RedisLikeStore, outbox, request IDs)", oursHot.rate(),
-                    oursHot.p(50), oursHot.p(99), oursHot.p(99.9), "closed loop, 4,096 in flight, 1 connection");
+                    oursHot.p(50), oursHot.p(99), oursHot.p(99.9), cpus.get("hot")[0], cpus.get("hot")[1],
+                    "closed loop, 4,096 in flight, 1 connection");
             table.row("ours without outbox and request IDs, one hot post", bare.rate(), bare.p(50), bare.p(99),
-                    bare.p(99.9), "what the outbox and request-ID dedup cost");
+                    bare.p(99.9), cpus.get("bare")[0], cpus.get("bare")[1], "what the outbox and request-ID dedup cost");
             table.row("ours, spread over 10,000 posts", oursSpread.rate(), oursSpread.p(50), oursSpread.p(99),
-                    oursSpread.p(99.9), "closed loop, 4,096 in flight, 1 connection");
+                    oursSpread.p(99.9), cpus.get("spread")[0], cpus.get("spread")[1],
+                    "closed loop, 4,096 in flight, 1 connection");
             table.row("redis-benchmark EVALSHA bare script, no pipelining", rbPlain[0], rbPlain[1] * 1000, "", "",
-                    "50 connections (p50 from redis-benchmark)");
+                    cpus.get("rb")[0], "", "50 connections (p50 from redis-benchmark)");
             table.row("redis-benchmark EVALSHA bare script, pipeline 16", rbPipelined[0], rbPipelined[1] * 1000, "", "",
-                    "50 connections (p50 from redis-benchmark)");
+                    cpus.get("rbp")[0], "", "50 connections (p50 from redis-benchmark)");
             table.row("plain Lettuce loop, one EVALSHA per like", plain.rate(), plain.p(50), plain.p(99), plain.p(99.9),
-                    "256 in flight, 1 connection");
-            table.row("naive HEXISTS → HSET → INCR", naive.rate(), naive.p(50), naive.p(99), naive.p(99.9),
+                    cpus.get("plain")[0], cpus.get("plain")[1], "256 in flight, 1 connection");
+            table.row("naive HEXISTS → HSET → INCR", naive.rate(), naive.p(50), naive.p(99), naive.p(99.9), "", "",
                     String.format("count %,d for %,d users: error %+,d", naiveCounted, naiveUsers, naiveCounted - naiveUsers));
             table.row("**ours, open loop at 10,000/s offered**", open.rate(), open.p(50), open.p(99), open.p(99.9),
-                    "latency from the scheduled start");
+                    cpus.get("open")[0], cpus.get("open")[1], "latency from the scheduled start");
+            cpus.forEach((name, us) -> report.metric("cpu_us_per_like_" + name,
+                    Map.of("redis", us[0], "jvm", us[1])));
             report.tables.add(table);
 
             report.metric("ours_hot", oursHot.summary()).metric("ours_spread", oursSpread.summary())
@@ -153,6 +173,44 @@ final class HotPathBench implements Bench.Section {
             client.shutdown();
         }
         return report.done((System.nanoTime() - t0) / 1e9);
+    }
+
+    /**
+     * CPU time per call since construction, of the Redis server ({@code INFO cpu}: user + system) and of this JVM:
+     * where a like's cost goes, measured in the run itself.
+     */
+    static final class Cpu {
+        private final StatefulRedisConnection<String, String> connection;
+        private final double redis0;
+        private final long jvm0;
+
+        Cpu(StatefulRedisConnection<String, String> connection) {
+            this.connection = connection;
+            this.redis0 = redisSeconds(connection);
+            this.jvm0 = jvmNanos();
+        }
+
+        /** {Redis us per call, JVM us per call}. */
+        double[] perCall(long calls) {
+            double redis = (redisSeconds(connection) - redis0) * 1e6 / Math.max(1, calls);
+            double jvm = (jvmNanos() - jvm0) / 1e3 / Math.max(1, calls);
+            return new double[] {Math.round(redis * 10) / 10.0, Math.round(jvm * 10) / 10.0};
+        }
+
+        private static double redisSeconds(StatefulRedisConnection<String, String> connection) {
+            double seconds = 0;
+            for (String line : connection.sync().info("cpu").split("\r?\n")) {
+                if (line.startsWith("used_cpu_sys:") || line.startsWith("used_cpu_user:")) {
+                    seconds += Double.parseDouble(line.substring(line.indexOf(':') + 1).trim());
+                }
+            }
+            return seconds;
+        }
+
+        private static long jvmNanos() {
+            return ((com.sun.management.OperatingSystemMXBean)
+                    java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+        }
     }
 
     /** Runs redis-benchmark on the bare script; returns {requests/s, p50 ms (NaN if not printed)}. */
