@@ -6,9 +6,12 @@ import dev.likes.core.LikeEvent;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -35,10 +38,22 @@ final class EventApplier {
         for (int from = 0; from < keys.size(); from += CHUNK) {
             readRows(handle, "like_records", keys.subList(from, Math.min(keys.size(), from + CHUNK)), rows);
         }
-        // keys not in the hot table may be old likes the archiver moved: their state and version count too
-        List<Key> absent = new ArrayList<>();
+        // keys not in the hot table may be old likes the archiver moved: their state and version count too. Only
+        // contents with archived likes can have such keys, and a new post (a burst's) has none: ask per content first.
+        List<Key> notInHotTable = new ArrayList<>();
         keys.forEach(k -> {
             if (!rows.containsKey(k)) {
+                notInHotTable.add(k);
+            }
+        });
+        Set<ContentRef> archivedContents = new HashSet<>();
+        List<ContentRef> asked = new ArrayList<>(new LinkedHashSet<>(notInHotTable.stream().map(Key::content).toList()));
+        for (int from = 0; from < asked.size(); from += CHUNK) {
+            readArchivedContents(handle, asked.subList(from, Math.min(asked.size(), from + CHUNK)), archivedContents);
+        }
+        List<Key> absent = new ArrayList<>();
+        notInHotTable.forEach(k -> {
+            if (archivedContents.contains(k.content())) {
                 absent.add(k);
             }
         });
@@ -81,10 +96,28 @@ final class EventApplier {
         }
     }
 
+    /**
+     * Adds to {@code into} those of {@code contents} with at least one archived like. A plain (consistent) read, and
+     * the transaction's first: its snapshot is taken after the locking read of the hot table, so it sees every move
+     * the archiver committed of a key that read did not find (a move of one of our keys still in the hot table waits
+     * for our locks).
+     */
+    private static void readArchivedContents(Handle handle, List<ContentRef> contents, Set<ContentRef> into) {
+        StringBuilder sql = new StringBuilder("SELECT DISTINCT content_id, content_type FROM like_records_archive"
+                + " FORCE INDEX (idx_content) WHERE (content_id, content_type) IN (");
+        placeholders(sql, contents.size(), "(?, ?)");
+        var query = handle.createQuery(sql.append(')').toString());
+        int i = 0;
+        for (ContentRef content : contents) {
+            query.bind(i++, content.id()).bind(i++, content.type());
+        }
+        query.map((rs, ctx) -> into.add(ContentRef.of(rs.getString(2), rs.getLong(1)))).list();
+    }
+
     /** Reads and locks the rows of {@code keys} in {@code table}, one of our two constant table names. */
     private static void readRows(Handle handle, String table, List<Key> keys, Map<Key, Row> into) {
-        // with hundreds of keys the optimizer estimates from statistics and may pick idx_content, which for a hot
-        // post means reading all its rows: the unique key is always the right one here
+        // with hundreds of keys the optimizer estimates from statistics and may pick a content index, which for a
+        // hot post means reading all its rows: the unique key is always the right one here
         StringBuilder sql = new StringBuilder("SELECT user_id, content_id, content_type, is_canceled, version FROM ")
                 .append(table)
                 .append(" FORCE INDEX (uk_user_content) WHERE (user_id, content_id, content_type) IN (");

@@ -65,7 +65,8 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
     public static final int DEFAULT_THREADS = 16;
 
     private static final int DEADLOCK_RETRIES = 5;
-    private static final String[] SCHEMA = {"V1__like_tables.sql", "V2__like_records_archive.sql"};
+    private static final String[] SCHEMA =
+            {"V1__like_tables.sql", "V2__like_records_archive.sql", "V3__write_path_indexes.sql"};
 
     private final List<JdbiShard> shards;
     private final Executor executor;

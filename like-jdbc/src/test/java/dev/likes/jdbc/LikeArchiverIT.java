@@ -109,6 +109,35 @@ class LikeArchiverIT {
                 sink.apply(List.of(newer)).toCompletableFuture().get(1, TimeUnit.MINUTES);
                 assertThat(service.count(other)).isEqualTo(otherCount - 1);
                 assertThat(service.hasLiked(another[0], other)).isFalse();
+
+                // one batch: a stale and a newer event for archived likes of two contents, and likes of a new
+                // content with no archived likes (looked up per content first, so its keys skip the archive)
+                List<long[]> two = db.withHandle(h -> h.createQuery("SELECT user_id, content_id, version"
+                                + " FROM like_records_archive WHERE is_canceled = 0 ORDER BY content_id LIMIT 50")
+                        .map((rs, ctx) -> new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)})
+                        .list());
+                long[] first = two.get(0);
+                long[] second = two.stream().filter(r -> r[1] != first[1]).findFirst().orElseThrow();
+                ContentRef firstContent = ContentRef.of("post", first[1]);
+                ContentRef secondContent = ContentRef.of("post", second[1]);
+                ContentRef fresh = ContentRef.of("post", 9_999_999);
+                long firstCount = service.count(firstContent);
+                long secondCount = service.count(secondContent);
+                sink.apply(List.of(
+                        new LikeEvent("b1", null, first[0], firstContent, LikeAction.UNLIKE, clock.instant(),
+                                first[2] - 1, 0),
+                        new LikeEvent("b2", null, second[0], secondContent, LikeAction.UNLIKE, clock.instant(),
+                                second[2] + 1, 0),
+                        new LikeEvent("b3", null, 1, fresh, LikeAction.LIKE, clock.instant(), 5, 1),
+                        new LikeEvent("b4", null, 2, fresh, LikeAction.LIKE, clock.instant(), 6, 2)))
+                        .toCompletableFuture().get(1, TimeUnit.MINUTES);
+                assertThat(service.count(firstContent)).as("stale event for an archived like").isEqualTo(firstCount);
+                assertThat(service.hasLiked(first[0], firstContent)).isTrue();
+                assertThat(service.count(secondContent)).isEqualTo(secondCount - 1);
+                assertThat(service.hasLiked(second[0], secondContent)).isFalse();
+                assertThat(count(db, "like_records_archive WHERE user_id = " + second[0] + " AND content_id = "
+                        + second[1])).as("the revived like left the archive").isZero();
+                assertThat(service.count(fresh)).isEqualTo(2);
             }
         }
     }

@@ -53,8 +53,13 @@ final class Redis {
             return future.handle((value, failure) -> settle(what, value, failure));
         }
         CompletableFuture<T> bounded = new CompletableFuture<>();
-        Timeout timeout = timer.newTimeout(
-                t -> bounded.completeExceptionally(new TimeoutException()), timeoutMillis, TimeUnit.MILLISECONDS);
+        Timeout timeout;
+        try {
+            timeout = timer.newTimeout(
+                    t -> bounded.completeExceptionally(new TimeoutException()), timeoutMillis, TimeUnit.MILLISECONDS);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(translate(what, e)); // the client was shut down: its timer stopped
+        }
         future.whenComplete((value, failure) -> {
             timeout.cancel();
             if (failure != null) {
