@@ -152,7 +152,7 @@ final class OutboxRelay implements AutoCloseable {
             return;
         }
         List<CompletableFuture<Long>> calls = new ArrayList<>(byContent.size());
-        if (oneNode && byContent.size() > 1) {
+        if (oneNode) {
             calls.add(removeMany(byContent));
         } else {
             byContent.forEach((content, ids) -> calls.add(remove(content, ids)));
@@ -168,19 +168,28 @@ final class OutboxRelay implements AutoCloseable {
         });
     }
 
-    /** Removes entries of several contents in one call: on one Redis node only. */
+    /**
+     * Removes entries of several contents in one call, and drops a content whose stream it empties from the outbox
+     * index: on one Redis node only, where the apply script indexes a content when it creates the stream.
+     */
     private CompletableFuture<Long> removeMany(Map<ContentRef, List<String>> byContent) {
-        String[] streams = new String[byContent.size()];
-        List<String> args = new ArrayList<>();
+        String[] scriptKeys = new String[1 + byContent.size()];
+        scriptKeys[0] = keys.outboxIndex();
+        List<String> counts = new ArrayList<>(byContent.size());
+        List<String> members = new ArrayList<>(byContent.size());
         List<String> ids = new ArrayList<>();
-        int i = 0;
+        int i = 1;
         for (Map.Entry<ContentRef, List<String>> e : byContent.entrySet()) {
-            streams[i++] = keys.outbox(e.getKey());
-            args.add(Integer.toString(e.getValue().size()));
+            scriptKeys[i++] = keys.outbox(e.getKey());
+            counts.add(Integer.toString(e.getValue().size()));
+            members.add(e.getKey().toString());
             ids.addAll(e.getValue());
         }
+        List<String> args = new ArrayList<>(counts.size() * 2 + ids.size());
+        args.addAll(counts);
+        args.addAll(members);
         args.addAll(ids);
-        return redis.script(ackMany, streams, args.toArray(new String[0]));
+        return redis.script(ackMany, scriptKeys, args.toArray(new String[0]));
     }
 
     private CompletableFuture<Long> remove(ContentRef content, List<String> ids) {

@@ -1,15 +1,22 @@
--- outbox-ack.lua for several contents in one call (one Redis node only: the streams live in several hash slots).
--- KEYS     the outbox streams
--- ARGV[i]  for i = 1..#KEYS: how many entry ids of stream i follow; then the ids, stream by stream
+-- outbox-ack.lua for several contents in one call, on one Redis node (the streams live in several hash slots), where
+-- the apply script indexes a content in the step that creates its outbox stream: a stream deleted here because it is
+-- empty leaves the outbox index in the same step, so the index holds only contents with entries, and the sweeper
+-- never has to visit the rest.
+-- KEYS[1]  the outbox index; KEYS[1+i] for i = 1..n: the outbox streams
+-- ARGV[i]  for i = 1..n: how many entry ids of stream i follow; ARGV[n+i]: the content of stream i ('type:id');
+--          then the ids, stream by stream
 -- Returns how many entries were removed.
+local n = #KEYS - 1
 local removed = 0
-local at = #KEYS + 1
-for i = 1, #KEYS do
-  local n = tonumber(ARGV[i])
-  removed = removed + redis.call('XDEL', KEYS[i], unpack(ARGV, at, at + n - 1))
-  at = at + n
-  if redis.call('XLEN', KEYS[i]) == 0 then
-    redis.call('DEL', KEYS[i])
+local at = 2 * n + 1
+for i = 1, n do
+  local count = tonumber(ARGV[i])
+  local stream = KEYS[1 + i]
+  removed = removed + redis.call('XDEL', stream, unpack(ARGV, at, at + count - 1))
+  at = at + count
+  if redis.call('XLEN', stream) == 0 then
+    redis.call('DEL', stream)
+    redis.call('ZREM', KEYS[1], ARGV[n + i])
   end
 end
 return removed

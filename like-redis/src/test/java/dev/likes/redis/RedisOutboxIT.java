@@ -65,6 +65,8 @@ class RedisOutboxIT {
             assertThat(recorded.events()).hasSize(301);
             assertThat(recorded.events()).extracting(LikeEvent::eventId).doesNotHaveDuplicates();
             assertThat(admin.sync().keys(prefix + ":o:*")).as("empty outbox streams are deleted").isEmpty();
+            assertThat(admin.sync().zcard(prefix + ":ob"))
+                    .as("and leave the outbox index with them, long before a sweep (grace 10 s)").isZero();
             assertThat(store.outboxStats().published()).isEqualTo(301);
         }
     }
