@@ -37,8 +37,9 @@ import org.slf4j.LoggerFactory;
  * {@code sweepInterval}, it visits the contents of the outbox index (a sorted set of contents with a time; never a scan
  * of the keyspace) indexed more than {@code grace} ago, publishes their entries older than that, and drops a content
  * from the index once its outbox is empty. On one Redis node the apply script indexes a content in the step that
- * creates its outbox stream, and the stream is deleted once empty, so a stream that exists is always indexed; on a
- * cluster, where the index lives on another node, each writer registers the content before its script runs. The
+ * creates its outbox stream, and the removal that empties the stream deletes it and drops the content from the index
+ * in one step, so a stream that exists is always indexed and the index holds little else; on a cluster, where the
+ * index lives on another node, each writer registers the content before its script runs. The
  * sweeper covers entries whose fast path failed (the broker was down) or whose process died. Either path may publish
  * an event the other also published, or that a dead process published without removing it: consumers apply events
  * idempotently by version, so a duplicate changes nothing.
