@@ -4,7 +4,8 @@
 # ProducerPerformance, the plain Redis layout), and writes like-bench/target/bench/results-MODE.json; quick and full
 # also write the charts under docs/bench/ and the generated part of BENCHMARKS.md. Stops the servers it started.
 # Usage: scripts/bench.sh [smoke|quick|full] [section...]   (default quick; sections: micro memory hotpath feed
-#        persistence kafka burst). smoke: seconds, for CI (no thresholds); quick: < 10 min; full: < 45 min.
+#        persistence kafka burst; knobs runs only when named). smoke: seconds, for CI (no thresholds); quick: < 10 min;
+#        full: < 45 min.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 ensure_build_tools

@@ -126,6 +126,11 @@ final class Bench {
         String id();
 
         Result run(Env env) throws Exception;
+
+        /** Whether the section runs only when named on the command line, never as part of a whole mode. */
+        default boolean onRequestOnly() {
+            return false;
+        }
     }
 
     static String fmt(double value) {

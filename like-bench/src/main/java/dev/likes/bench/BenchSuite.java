@@ -39,7 +39,8 @@ public final class BenchSuite {
     /**
      * Runs the suite.
      *
-     * @param args {@code smoke|quick|full [section...]} (sections: micro memory hotpath feed persistence kafka burst)
+     * @param args {@code smoke|quick|full [section...]} (sections: micro memory hotpath feed persistence kafka burst;
+     *     and, only when named, knobs)
      * @throws Exception if a section fails
      */
     public static void main(String[] args) throws Exception {
@@ -49,12 +50,12 @@ public final class BenchSuite {
         Path charts = mode == Bench.Mode.SMOKE ? target.resolve("charts") : root.resolve("docs/bench");
         Bench.Env env = Bench.Env.fromEnvironment(mode, target, charts);
         List<Bench.Section> all = List.of(new MicroBench(), new MemoryBench(), new HotPathBench(), new FeedBench(),
-                new PersistenceBench(), new KafkaBench(), new BurstBench());
+                new PersistenceBench(), new KafkaBench(), new BurstBench(), new KnobsBench());
         List<String> only = args.length > 1 ? List.of(args).subList(1, args.length) : List.of();
         List<Bench.Result> results = new ArrayList<>();
         long start = System.nanoTime();
         for (Bench.Section section : all) {
-            if (!only.isEmpty() && !only.contains(section.id())) {
+            if (only.isEmpty() ? section.onRequestOnly() : !only.contains(section.id())) {
                 continue;
             }
             System.out.printf("== %s (%s) ...%n", section.id(), mode.id());
