@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +46,7 @@ final class EventApplier {
             }
         });
         Set<ContentRef> archivedContents = new HashSet<>();
-        List<ContentRef> asked = new ArrayList<>(new LinkedHashSet<>(notInHotTable.stream().map(Key::content).toList()));
+        List<ContentRef> asked = notInHotTable.stream().map(Key::content).distinct().toList();
         for (int from = 0; from < asked.size(); from += CHUNK) {
             readArchivedContents(handle, asked.subList(from, Math.min(asked.size(), from + CHUNK)), archivedContents);
         }

@@ -73,8 +73,7 @@ final class ApplyScript {
             // without a request ID the slot is filled with a key of the same hash slot that the script leaves alone
             scriptKeys[6 + 2 * i] = m.requestId() == null ? bucket : keys.request(content, m.userId(), m.requestId());
             int a = 7 + 7 * i;
-            String action = m.action() == LikeAction.LIKE ? "1" : "0";
-            args[a] = action;
+            args[a] = m.action() == LikeAction.LIKE ? "1" : "0";
             args[a + 1] = Keys.field(m.userId());
             args[a + 2] = Long.toString(Keys.bucketId(m.userId()));
             args[a + 3] = Long.toString(m.at().getEpochSecond());

@@ -133,7 +133,10 @@ final class OutboxRelay implements AutoCloseable {
         }
     }
 
-    /** Removes acknowledged entries, one script call per content, one round of calls at a time. */
+    /**
+     * Removes acknowledged entries, one round of calls at a time: one call for all contents on one Redis node, one
+     * call per content on a cluster.
+     */
     private void flushAcks() {
         if (!acking.compareAndSet(false, true)) {
             return;

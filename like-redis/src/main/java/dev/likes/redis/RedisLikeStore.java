@@ -317,11 +317,18 @@ public final class RedisLikeStore implements LikeStore {
             if (missing.isEmpty()) {
                 return CompletableFuture.completedFuture(counts);
             }
-            return readThrough.loadCounts(missing).thenApply(loaded -> {
-                loaded.forEach((content, n) -> localCounts.remember(content, n, 0));
+            return loadCounts(missing).thenApply(loaded -> {
                 counts.putAll(loaded);
                 return counts;
             });
+        });
+    }
+
+    /** Loads counts Redis does not hold from the backing store (cache mode), and remembers them locally. */
+    private CompletableFuture<Map<ContentRef, Long>> loadCounts(Set<ContentRef> missing) {
+        return readThrough.loadCounts(missing).thenApply(loaded -> {
+            loaded.forEach((content, n) -> localCounts.remember(content, n, 0));
+            return loaded;
         });
     }
 
@@ -418,12 +425,11 @@ public final class RedisLikeStore implements LikeStore {
             }
             CompletableFuture<Map<ContentRef, Long>> loadedCounts = noCount.isEmpty()
                     ? CompletableFuture.completedFuture(Map.of())
-                    : readThrough.loadCounts(noCount).toCompletableFuture();
+                    : loadCounts(noCount);
             CompletableFuture<Set<ContentRef>> moreLiked = notLoaded.isEmpty()
                     ? CompletableFuture.completedFuture(Set.of())
                     : durable.likedAmong(userId, notLoaded).toCompletableFuture();
             return loadedCounts.thenCombine(moreLiked, (loaded, more) -> {
-                loaded.forEach((content, count) -> localCounts.remember(content, count, 0));
                 counts.putAll(loaded);
                 liked.addAll(more);
                 return new FeedState(counts, liked, false);
