@@ -6,7 +6,9 @@ import dev.likes.core.LikeMutation;
 import dev.likes.core.LikeResult;
 import io.lettuce.core.ScriptOutputType;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /** The call of {@code apply.lua}: encodes a batch of one content's mutations and decodes the per-mutation results. */
@@ -50,14 +52,19 @@ final class ApplyScript {
      *     outbox stream (one Redis node); false when the caller registered it (a cluster)
      */
     CompletableFuture<Applied> run(ContentRef content, List<LikeMutation> batch, boolean indexSelf) {
-        String meta = keys.meta(content);
-        String[] scriptKeys = new String[5 + 2 * batch.size()];
-        scriptKeys[0] = meta;
+        // the distinct status buckets the batch touches, in order of first use
+        Map<Long, Integer> buckets = new LinkedHashMap<>();
+        for (LikeMutation m : batch) {
+            buckets.putIfAbsent(Keys.bucketId(m.userId()), buckets.size() + 1);
+        }
+        String[] scriptKeys = new String[6 + buckets.size()];
+        scriptKeys[0] = keys.meta(content);
         scriptKeys[1] = keys.bucketSet(content);
         scriptKeys[2] = keys.likers(content);
         scriptKeys[3] = keys.outbox(content);
-        scriptKeys[4] = indexSelf ? keys.outboxIndex() : meta;
-        String[] args = new String[7 + 7 * batch.size()];
+        scriptKeys[4] = indexSelf ? keys.outboxIndex() : scriptKeys[0];
+        scriptKeys[5] = keys.requests(content);
+        String[] args = new String[8 + buckets.size() + 7 * batch.size()];
         args[0] = truthFlag;
         args[1] = indexFlag;
         args[2] = hotTtlMillis;
@@ -65,37 +72,51 @@ final class ApplyScript {
         args[4] = keys.bucketPrefix(content);
         args[5] = outboxFlag;
         args[6] = indexSelf ? content.toString() : "";
+        args[7] = Integer.toString(buckets.size());
+        String bucketPrefix = args[4];
+        buckets.forEach((bucketId, j) -> {
+            scriptKeys[5 + j] = bucketPrefix + bucketId;
+            args[7 + j] = Long.toString(bucketId);
+        });
         StringBuilder event = new StringBuilder(96);
-        for (int i = 0; i < batch.size(); i++) {
-            LikeMutation m = batch.get(i);
-            String bucket = keys.bucket(content, m.userId());
-            scriptKeys[5 + 2 * i] = bucket;
-            // without a request ID the slot is filled with a key of the same hash slot that the script leaves alone
-            scriptKeys[6 + 2 * i] = m.requestId() == null ? bucket : keys.request(content, m.userId(), m.requestId());
-            int a = 7 + 7 * i;
+        int a = 8 + buckets.size();
+        for (LikeMutation m : batch) {
             args[a] = m.action() == LikeAction.LIKE ? "1" : "0";
-            args[a + 1] = Keys.field(m.userId());
-            args[a + 2] = Long.toString(Keys.bucketId(m.userId()));
+            args[a + 1] = Integer.toString(buckets.get(Keys.bucketId(m.userId())));
+            args[a + 2] = Keys.field(m.userId());
             args[a + 3] = Long.toString(m.at().getEpochSecond());
-            args[a + 4] = m.requestId() == null ? "0" : "1";
+            args[a + 4] = m.requestId() == null ? "" : Keys.requestMember(m.userId(), m.requestId());
             args[a + 5] = Keys.pad(m.userId(), 20);
             args[a + 6] = OutboxEvents.fixedPart(event, m);
+            a += 7;
         }
         return redis.<List<Object>>script(script, scriptKeys, args).thenApply(reply -> {
             if (reply.size() == 1 && reply.get(0) instanceof Long) {
                 return null; // {-1}: not loaded
             }
+            // the script returns the count and version before the batch and its first applied version; each
+            // applied change moves the count by one and the version (after the first) by one
+            long count = (Long) reply.get(1);
+            long version = (Long) reply.get(2);
+            long firstVersion = (Long) reply.get(3);
+            boolean first = true;
             List<LikeResult> results = new ArrayList<>(batch.size());
             for (int i = 0; i < batch.size(); i++) {
-                int at = 1 + 4 * i;
-                long status = (Long) reply.get(at);
+                long code = (Long) reply.get(4 + i);
+                long status = code >> 1;
+                boolean liked = (code & 1) == 1;
+                if (status == 1) {
+                    count += liked ? 1 : -1;
+                    version = first ? firstVersion : version + 1;
+                    first = false;
+                }
                 results.add(new LikeResult(
                         status == 1
                                 ? LikeResult.Status.APPLIED
                                 : status == 2 ? LikeResult.Status.UNCHANGED : LikeResult.Status.DUPLICATE_REQUEST,
-                        (Long) reply.get(at + 1) == 1,
-                        (Long) reply.get(at + 2),
-                        (Long) reply.get(at + 3)));
+                        liked,
+                        count,
+                        version));
             }
             return new Applied(results, String.valueOf(reply.get(0)));
         });

@@ -11,7 +11,7 @@ import dev.likes.core.ContentRef;
  * P:s:{post:1}:B        hash   the status bucket B = userId / 128: field userId % 128 -> like time (s)
  * P:b:{post:1}          set    bucket ids (only when keys expire)
  * P:l:{post:1}          zset   likers index, members "tttttttttt:uuuuuuuuuuuuuuuuuuuu" (only without a backing store)
- * P:r:{post:1}:U:REQ    string request ID seen, with a TTL
+ * P:r:{post:1}          zset   request IDs seen, members "userId:requestId" scored by when they may be forgotten (ms)
  * P:lock:{post:1}       string load lock of the read-through
  * P:o:{post:1}          stream the outbox: applied changes not yet acknowledged by the event log (only with an outbox)
  * P:ob                  zset   the outbox index: 'type:id' -> time (ms) of its latest write (only with an outbox)
@@ -97,8 +97,13 @@ final class Keys {
         return bucketPrefix(content) + bucketId(userId);
     }
 
-    String request(ContentRef content, long userId, String requestId) {
-        return prefix + ":r:" + tag(content) + ':' + userId + ':' + requestId;
+    String requests(ContentRef content) {
+        return prefix + ":r:" + tag(content);
+    }
+
+    /** The member of {@link #requests} for one user's request ID. */
+    static String requestMember(long userId, String requestId) {
+        return Long.toString(userId) + ':' + requestId;
     }
 
     String userLikes(long userId) {

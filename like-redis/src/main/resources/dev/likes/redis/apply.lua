@@ -1,12 +1,15 @@
 -- Applies a batch of likes and unlikes to ONE content, atomically and in order. All keys share the content's hash tag,
 -- except the outbox index (KEYS[5]), which is used only on a single Redis node.
+-- The batch is decided in memory and written with a few commands per batch rather than per operation: one HMGET per
+-- status bucket and one ZMSCORE of the request IDs read everything it needs; its net changes go out in one HSET and one
+-- HDEL per bucket, one ZADD of new request IDs, one XADD of its events and one HSET of the meta hash.
 -- KEYS[1]  meta hash: n = count, v = version, s = '1' when the state is loaded, x = expiry time (ms)
 -- KEYS[2]  bucket set: ids of the content's status buckets (kept only when keys expire)
 -- KEYS[3]  likers index: sorted set of 'tttttttttt:uuuuuuuuuuuuuuuuuuuu' (like time s, user id), lexicographic
 -- KEYS[4]  outbox stream: one entry per batch that applied a change, written only when ARGV[6] is '1'
 -- KEYS[5]  outbox index (a sorted set of contents), or any key of the content when ARGV[7] is ''
--- KEYS[4+2i], KEYS[5+2i] for operation i = 1..n: its status bucket (hash: user id mod 128 -> like time s), its
---          request-ID key
+-- KEYS[6]  request IDs: sorted set of 'userId:requestId' scored by the time (ms) the ID may be forgotten
+-- KEYS[6+j] for j = 1..B: the status buckets the batch touches (hash: user id mod 128 -> like time s)
 -- ARGV[1]  '1' when Redis is the source of truth (a missing meta is an empty content); '0': a miss must be loaded
 -- ARGV[2]  '1' to keep the likers index
 -- ARGV[3]  hot TTL in ms, 0 for keys that never expire
@@ -15,76 +18,170 @@
 -- ARGV[6]  '1' to write the applied changes to the outbox stream
 -- ARGV[7]  the content ('type:id') to add to the outbox index when its outbox stream is created, or '' when the
 --          caller registered it itself (Redis Cluster, where the index lives on another node)
--- ARGV[8+7(i-1)..]: action ('1' like, '0' unlike), bucket field, bucket id, like time (s), '1' if the operation has a
---          request ID, user id padded to 20 digits, and the event's fixed part 'action timeMs userId requestId eventId'
+-- ARGV[8]  B, the number of status buckets; ARGV[8+j] is the id of bucket j
+-- ARGV[9+B+7(i-1)..] for operation i: action ('1' like, '0' unlike), its bucket j, bucket field, like time (s),
+--          request-ID member ('userId:requestId', '' without one), user id padded to 20 digits, and the event's fixed
+--          part 'action timeMs userId requestId eventId'
 -- Returns {-1} when the content is not loaded (nothing changed). Otherwise the outbox entry id ('' when nothing was
--- written), then four values per operation: status (1 applied, 2 unchanged, 3 duplicate request), liked (1/0), and
--- the count and version after the operation. The outbox entry has one field per applied change, numbered from 1, whose
--- value is 'version count ' followed by the event's fixed part.
+-- written), the count and version before the batch, the version of its first applied change (0 when none; each later
+-- one is the previous plus 1), then one value per operation: 2 * status + liked, where status is 1 applied, 2
+-- unchanged, 3 duplicate request, and liked is 1 or 0. An applied like adds 1 to the count, an applied unlike takes 1.
+-- The outbox entry has a field 'h' = 'firstVersion countBefore' and one field per applied change, numbered from 1,
+-- whose value is the event's fixed part; the versions and counts follow from the header as for the reply.
 local meta = KEYS[1]
-local loaded = redis.call('HGET', meta, 's')
-if not loaded then
+local m = redis.call('HMGET', meta, 's', 'n', 'v', 'x')
+if not m[1] then
   if ARGV[1] ~= '1' then return {-1} end
   redis.call('HSET', meta, 'n', '0', 'v', '0', 's', '1')
-elseif loaded ~= '1' then
+  m = {'1', '0', '0', m[4]}
+elseif m[1] ~= '1' then
   return {-1}
 end
-local n = tonumber(redis.call('HGET', meta, 'n'))
-local v = tonumber(redis.call('HGET', meta, 'v'))
+local n = tonumber(m[2])
+local v = tonumber(m[3])
 local t = redis.call('TIME')
 local nowUs = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local nowMs = math.floor(nowUs / 1000)
 local index = ARGV[2] == '1'
 local hot = tonumber(ARGV[3])
-local changed = false
-local newBuckets = {}
-local out = {''}
 local outbox = ARGV[6] == '1'
-local events = {}
-local ops = (#ARGV - 7) / 7
+local buckets = tonumber(ARGV[8])
+local first = 9 + buckets
+local ops = (#ARGV - first + 1) / 7
+
+-- read what the batch touches: its fields, one HMGET per bucket, and its request IDs, one ZMSCORE
+local fields, state, stored = {}, {}, {}
+for j = 1, buckets do
+  fields[j], state[j] = {}, {}
+end
+local members = {}
 for i = 1, ops do
-  local a = 8 + (i - 1) * 7
+  local a = first + (i - 1) * 7
+  local j = tonumber(ARGV[a + 1])
+  local field = ARGV[a + 2]
+  if state[j][field] == nil then
+    state[j][field] = false
+    fields[j][#fields[j] + 1] = field
+  end
+  if ARGV[a + 4] ~= '' then members[#members + 1] = ARGV[a + 4] end
+end
+for j = 1, buckets do
+  local values = redis.call('HMGET', KEYS[6 + j], unpack(fields[j]))
+  local was = {}
+  for k, field in ipairs(fields[j]) do
+    state[j][field] = values[k]
+    was[field] = values[k]
+  end
+  stored[j] = was
+end
+local seen = {}
+if #members > 0 then
+  local expiries = redis.call('ZMSCORE', KEYS[6], unpack(members))
+  for k, member in ipairs(members) do
+    if expiries[k] and tonumber(expiries[k]) > nowMs then seen[member] = true end
+  end
+end
+
+-- decide each operation in order against the state as the earlier ones left it
+local forgetAt = string.format('%.0f', nowMs + tonumber(ARGV[4]))
+local newMembers = {}
+local likers, likerOrder = {}, {}
+local function liker(member, present)
+  if likers[member] == nil then likerOrder[#likerOrder + 1] = member end
+  likers[member] = present
+end
+local changed = false
+local events = {}
+local out = {'', n, v, 0}
+for i = 1, ops do
+  local a = first + (i - 1) * 7
   local like = ARGV[a] == '1'
-  local field = ARGV[a + 1]
-  local bucket = KEYS[4 + 2 * i]
-  local prev = redis.call('HGET', bucket, field)
+  local s = state[tonumber(ARGV[a + 1])]
+  local field = ARGV[a + 2]
+  local member = ARGV[a + 4]
+  local prev = s[field]
   local status
-  if ARGV[a + 4] == '1' and not redis.call('SET', KEYS[5 + 2 * i], '1', 'NX', 'PX', ARGV[4]) then
+  if member ~= '' and seen[member] then
     status = 3
-  elseif (prev ~= false) == like then
-    status = 2
   else
-    local user = ARGV[a + 5]
-    if like then
-      local ts = ARGV[a + 3]
-      if redis.call('HSET', bucket, field, ts) == 1 and hot > 0 and redis.call('HLEN', bucket) == 1 then
-        redis.call('SADD', KEYS[2], ARGV[a + 2])
-        newBuckets[#newBuckets + 1] = bucket
-      end
-      if index then
-        redis.call('ZADD', KEYS[3], 0, string.rep('0', 10 - #ts) .. ts .. ':' .. user)
-      end
-      n = n + 1
-    else
-      redis.call('HDEL', bucket, field)
-      if index then
-        redis.call('ZREM', KEYS[3], string.rep('0', 10 - #prev) .. prev .. ':' .. user)
-      end
-      n = n - 1
+    if member ~= '' then
+      seen[member] = true
+      newMembers[#newMembers + 1] = forgetAt
+      newMembers[#newMembers + 1] = member
     end
-    v = math.max(v + 1, nowUs)
-    changed = true
-    status = 1
-    if outbox then
-      events[#events + 1] = tostring(#events / 2 + 1)
-      events[#events + 1] = string.format('%.0f %.0f ', v, n) .. ARGV[a + 6]
+    if (prev ~= false) == like then
+      status = 2
+    else
+      local user = ARGV[a + 5]
+      if like then
+        local ts = ARGV[a + 3]
+        s[field] = ts
+        if index then liker(string.rep('0', 10 - #ts) .. ts .. ':' .. user, true) end
+        n = n + 1
+      else
+        s[field] = false
+        if index then liker(string.rep('0', 10 - #prev) .. prev .. ':' .. user, false) end
+        n = n - 1
+      end
+      v = math.max(v + 1, nowUs)
+      if not changed then out[4] = v end
+      changed = true
+      status = 1
+      if outbox then
+        events[#events + 1] = tostring(#events / 2 + 1)
+        events[#events + 1] = ARGV[a + 6]
+      end
     end
   end
-  local liked = like
-  if status == 3 then liked = prev ~= false end
-  out[#out + 1] = status
-  out[#out + 1] = liked and 1 or 0
-  out[#out + 1] = n
-  out[#out + 1] = v
+  out[#out + 1] = 2 * status + (s[field] ~= false and 1 or 0)
+end
+
+-- write the net changes
+if #newMembers > 0 then
+  redis.call('ZADD', KEYS[6], unpack(newMembers))
+  redis.call('ZREMRANGEBYSCORE', KEYS[6], '-inf', nowMs)
+  redis.call('PEXPIREAT', KEYS[6], forgetAt)
+end
+local newBuckets = {}
+for j = 1, buckets do
+  local set, del = {}, {}
+  for _, field in ipairs(fields[j]) do
+    local now, was = state[j][field], stored[j][field]
+    if now ~= was then
+      if now then
+        set[#set + 1] = field
+        set[#set + 1] = now
+      else
+        del[#del + 1] = field
+      end
+    end
+  end
+  -- set before deleting, so a bucket that keeps a like keeps its expiry; one that was empty is new
+  if #set > 0 then
+    local added = redis.call('HSET', KEYS[6 + j], unpack(set))
+    if hot > 0 and added > 0 and redis.call('HLEN', KEYS[6 + j]) == added then
+      newBuckets[#newBuckets + 1] = j
+    end
+  end
+  if #del > 0 then redis.call('HDEL', KEYS[6 + j], unpack(del)) end
+end
+if #newBuckets > 0 then
+  local ids = {}
+  for k, j in ipairs(newBuckets) do ids[k] = ARGV[8 + j] end
+  redis.call('SADD', KEYS[2], unpack(ids))
+end
+if #likerOrder > 0 then
+  local add, remove = {}, {}
+  for _, member in ipairs(likerOrder) do
+    if likers[member] then
+      add[#add + 1] = 0
+      add[#add + 1] = member
+    else
+      remove[#remove + 1] = member
+    end
+  end
+  if #remove > 0 then redis.call('ZREM', KEYS[3], unpack(remove)) end
+  if #add > 0 then redis.call('ZADD', KEYS[3], unpack(add)) end
 end
 if #events > 0 then
   if ARGV[7] ~= '' and redis.call('EXISTS', KEYS[4]) == 0 then
@@ -92,13 +189,12 @@ if #events > 0 then
     -- (it is deleted once empty) its content stays indexed
     redis.call('ZADD', KEYS[5], string.format('%.3f', nowUs / 1000), ARGV[7])
   end
-  out[1] = redis.call('XADD', KEYS[4], '*', unpack(events))
+  out[1] = redis.call('XADD', KEYS[4], '*', 'h', string.format('%.0f %.0f', out[4], out[2]), unpack(events))
 end
 if changed then
   redis.call('HSET', meta, 'n', string.format('%.0f', n), 'v', string.format('%.0f', v))
   if hot > 0 then
-    local nowMs = math.floor(nowUs / 1000)
-    local x = tonumber(redis.call('HGET', meta, 'x') or '0')
+    local x = tonumber(m[4] or '0')
     if x - nowMs < hot / 2 then
       x = nowMs + hot
       redis.call('HSET', meta, 'x', string.format('%.0f', x))
@@ -107,9 +203,9 @@ if changed then
       for _, b in ipairs(redis.call('SMEMBERS', KEYS[2])) do
         redis.call('PEXPIREAT', ARGV[5] .. b, x)
       end
-    else
-      for _, bucket in ipairs(newBuckets) do
-        redis.call('PEXPIREAT', bucket, x)
+    elseif #newBuckets > 0 then
+      for _, j in ipairs(newBuckets) do
+        redis.call('PEXPIREAT', KEYS[6 + j], x)
       end
       redis.call('PEXPIREAT', KEYS[2], x)
     end

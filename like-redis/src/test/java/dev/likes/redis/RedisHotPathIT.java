@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.likes.core.ContentRef;
+import dev.likes.core.InMemoryLikeStore;
+import dev.likes.core.LikeAction;
+import dev.likes.core.LikeEvent;
+import dev.likes.core.LikeMutation;
 import dev.likes.core.LikeResult;
 import dev.likes.core.LikeService;
 import dev.likes.core.LikeStoreException;
@@ -14,8 +18,10 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,6 +31,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -142,6 +149,97 @@ class RedisHotPathIT {
             assertThat(inFlight).allMatch(f -> f.join().changed());
             // 2,000 likes in flight together: batches of many likes per call, not one call each
             assertThat(calls).isLessThan(2_000 / 4);
+        }
+    }
+
+    /**
+     * A script call decides its batch in memory and writes only the net changes: every result and every event must
+     * still be what applying the mutations one by one gives. Few users in three buckets, toggling, and request IDs
+     * reused within and across batches make the batches' operations interfere.
+     */
+    @Test
+    void batchesDecideEveryMutationInOrderAsOneByOne() {
+        Random random = new Random(20261128);
+        long[] users = {1, 2, 3, 127, 128, 129, 300, 301};
+        Instant at = Instant.ofEpochMilli(System.currentTimeMillis()); // events carry milliseconds
+        List<LikeMutation> mutations = new ArrayList<>();
+        for (int i = 0; i < 3_000; i++) {
+            long user = users[random.nextInt(users.length)];
+            String requestId = random.nextInt(3) == 0 ? "q" + random.nextInt(40) : null;
+            mutations.add(new LikeMutation("e" + i, user, POST, random.nextBoolean() ? LikeAction.LIKE : LikeAction.UNLIKE,
+                    requestId, at));
+        }
+        InMemoryLikeStore model = InMemoryLikeStore.create();
+        RedisOutboxIT.Switchable publisher = new RedisOutboxIT.Switchable();
+        publisher.failing.set(true); // entries stay in the outbox until the sweep below
+        try (RedisLikeStore store = RedisLikeStore.builder(SharedClients.redis())
+                .keyPrefix(prefix)
+                .outbox(publisher)
+                .outboxSweep(Duration.ofHours(1), Duration.ZERO)
+                .build()) {
+            List<CompletableFuture<LikeResult>> inFlight = new ArrayList<>();
+            for (LikeMutation m : mutations) {
+                inFlight.add(store.apply(m).toCompletableFuture());
+            }
+            List<LikeEvent> expectedEvents = new ArrayList<>();
+            for (int i = 0; i < mutations.size(); i++) {
+                LikeResult expected = model.apply(mutations.get(i)).toCompletableFuture().join();
+                LikeResult actual = inFlight.get(i).join();
+                assertThat(List.of(actual.status(), actual.liked(), actual.count()))
+                        .as("mutation %d: %s", i, mutations.get(i))
+                        .isEqualTo(List.of(expected.status(), expected.liked(), expected.count()));
+                if (actual.changed()) {
+                    expectedEvents.add(new LikeEvent(mutations.get(i).eventId(), mutations.get(i).requestId(),
+                            mutations.get(i).userId(), POST, mutations.get(i).action(), at, actual.version(),
+                            actual.count()));
+                }
+            }
+            assertThat(admin.sync().xlen(prefix + ":o:{post:1}")).as("outbox entries: batches that changed something")
+                    .isBetween(2L, 3_000L / 4);
+            for (long user : users) {
+                assertThat(store.hasLiked(user, POST).toCompletableFuture().join()).as("user %d", user)
+                        .isEqualTo(model.hasLiked(user, POST).toCompletableFuture().join());
+            }
+            // the outbox entries decode to the same events, with the versions and counts the results gave
+            publisher.failing.set(false);
+            store.sweepOutbox().toCompletableFuture().join();
+            assertThat(publisher.accepted).containsExactlyElementsOf(expectedEvents);
+        }
+    }
+
+    /** Request IDs are kept for their TTL in one sorted set per content, which forgets them afterwards. */
+    @Test
+    void requestIdsAreForgottenAfterTheirTtl() {
+        try (RedisLikeStore store = RedisLikeStore.builder(SharedClients.redis())
+                        .keyPrefix(prefix)
+                        .requestIdTtl(Duration.ofSeconds(1))
+                        .build();
+                LikeService service = LikeService.builder(store).build()) {
+            assertThat(service.like(1, POST, "click").status()).isEqualTo(LikeResult.Status.APPLIED);
+            assertThat(service.unlike(1, POST, "click").status()).isEqualTo(LikeResult.Status.DUPLICATE_REQUEST);
+            String requests = prefix + ":r:{post:1}";
+            assertThat(admin.sync().zcard(requests)).isEqualTo(1);
+            assertThat(admin.sync().pttl(requests)).isBetween(1L, 1_000L);
+
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> admin.sync().exists(requests) == 0);
+            assertThat(service.unlike(1, POST, "click").status()).as("forgotten").isEqualTo(LikeResult.Status.APPLIED);
+            // a member past its time counts as forgotten even while newer members keep the set alive
+            service.like(2, POST, "a");
+            sleep(600);
+            service.like(3, POST, "b"); // keeps the set alive 1 s longer; "a" has 400 ms left
+            sleep(500);
+            assertThat(service.unlike(2, POST, "a").status()).isEqualTo(LikeResult.Status.APPLIED);
+            assertThat(service.unlike(3, POST, "b").status()).isEqualTo(LikeResult.Status.DUPLICATE_REQUEST);
+            assertThat(admin.sync().zrange(requests, 0, -1)).containsExactlyInAnyOrder("3:b", "2:a");
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
         }
     }
 

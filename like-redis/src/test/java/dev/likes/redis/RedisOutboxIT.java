@@ -7,12 +7,14 @@ import static org.awaitility.Awaitility.await;
 import dev.likes.core.ContentRef;
 import dev.likes.core.EventPublisher;
 import dev.likes.core.InMemoryLikeStore;
+import dev.likes.core.LikeAction;
 import dev.likes.core.LikeEvent;
 import dev.likes.core.LikeService;
 import dev.likes.core.RecordingEventPublisher;
 import dev.likes.testsupport.TestServices;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -152,9 +154,12 @@ class RedisOutboxIT {
         }
     }
 
-    /** Entries of the earlier one-event-per-entry format (written before an upgrade) are still relayed. */
+    /**
+     * Entries of the earlier formats (written before an upgrade) are still relayed: one event per entry in named
+     * fields, and one field per change whose value starts with its version and count.
+     */
     @Test
-    void theSweeperRelaysEntriesOfTheEarlierFormat() {
+    void theSweeperRelaysEntriesOfTheEarlierFormats() {
         RecordingEventPublisher recorded = new RecordingEventPublisher();
         String stream = prefix + ":o:{video:8}";
         Map<String, String> old = new java.util.LinkedHashMap<>();
@@ -166,16 +171,36 @@ class RedisOutboxIT {
         old.put("n", "1");
         old.put("r", "click-1");
         admin.sync().xadd(stream, old);
+        Map<String, String> versioned = new java.util.LinkedHashMap<>();
+        versioned.put("1", "1764345603123460 2 1 1764345603124 43  evt-old-2");
+        versioned.put("2", "1764345603123461 1 0 1764345603125 42 click-2 evt-old-3");
+        admin.sync().xadd(stream, versioned);
         admin.sync().zadd(prefix + ":ob", 1, "video:8");
         try (RedisLikeStore store = store(recorded).outboxSweep(Duration.ofHours(1), Duration.ZERO).build()) {
             store.sweepOutbox().toCompletableFuture().join(); // or the sweep the store starts with relayed it first
-            assertThat(store.outboxStats().swept()).isEqualTo(1);
-            assertThat(recorded.events()).singleElement().satisfies(e -> {
+            assertThat(store.outboxStats().swept()).isEqualTo(3);
+            assertThat(recorded.events()).hasSize(3);
+            assertThat(recorded.events().get(0)).satisfies(e -> {
                 assertThat(e.eventId()).isEqualTo("evt-old-1");
                 assertThat(e.userId()).isEqualTo(42);
                 assertThat(e.content()).isEqualTo(VIDEO);
                 assertThat(e.requestId()).isEqualTo("click-1");
                 assertThat(e.version()).isEqualTo(1764345603123456L);
+            });
+            assertThat(recorded.events().get(1)).satisfies(e -> {
+                assertThat(e.eventId()).isEqualTo("evt-old-2");
+                assertThat(e.userId()).isEqualTo(43);
+                assertThat(e.requestId()).isNull();
+                assertThat(e.action()).isEqualTo(LikeAction.LIKE);
+                assertThat(e.version()).isEqualTo(1764345603123460L);
+                assertThat(e.count()).isEqualTo(2);
+            });
+            assertThat(recorded.events().get(2)).satisfies(e -> {
+                assertThat(e.eventId()).isEqualTo("evt-old-3");
+                assertThat(e.action()).isEqualTo(LikeAction.UNLIKE);
+                assertThat(e.occurredAt()).isEqualTo(Instant.ofEpochMilli(1764345603125L));
+                assertThat(e.version()).isEqualTo(1764345603123461L);
+                assertThat(e.count()).isEqualTo(1);
             });
             assertThat(admin.sync().exists(stream)).isZero();
         }
