@@ -10,13 +10,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Group commit: concurrent mutations of one content are coalesced into one script call that applies them in arrival
  * order and returns each its own result. A lane sends at once when nothing of its content is in flight, so a lone
- * call waits for nobody; what arrives meanwhile goes out, up to the batch limit, when the call in flight returns.
- * Thread-safe and lock-free; it never blocks a thread.
+ * call waits for nobody; what arrives meanwhile goes out, up to the batch limit, when the call in flight returns. When
+ * a full batch is waiting meanwhile, it goes out at once as a second call in flight (never a third): Redis runs the
+ * two one after the other on the same connection, so the order holds, and it works on the second while the first's
+ * reply travels back. Thread-safe and lock-free; it never blocks a thread.
  */
 final class GroupCommit {
 
@@ -37,7 +39,7 @@ final class GroupCommit {
     CompletionStage<LikeResult> submit(LikeMutation mutation) {
         Pending pending = new Pending(mutation);
         Lane lane = lanes.computeIfAbsent(mutation.content(), Lane::new);
-        lane.queue.add(pending);
+        lane.add(pending);
         lane.flush();
         return pending.result;
     }
@@ -45,30 +47,50 @@ final class GroupCommit {
     private final class Lane {
         final ContentRef content;
         final Queue<Pending> queue = new ConcurrentLinkedQueue<>();
-        final AtomicBoolean sending = new AtomicBoolean();
+        /** Mutations queued and not yet taken into a batch. */
+        final AtomicInteger queued = new AtomicInteger();
+        /** Batches sent whose call has not returned: at most two, the second only under a backlog. */
+        final AtomicInteger inFlight = new AtomicInteger();
 
         Lane(ContentRef content) {
             this.content = content;
         }
 
+        void add(Pending pending) {
+            queue.add(pending);
+            queued.incrementAndGet();
+        }
+
         void flush() {
-            while (sending.compareAndSet(false, true)) {
+            while (true) {
+                int sending = inFlight.get();
+                // a second call goes out while one is in flight only when a full batch waits: Redis then works on
+                // it while the first call's reply travels back, and light load keeps one call and larger batches
+                if (sending >= 2 || (sending == 1 && queued.get() < maxBatch)) {
+                    return;
+                }
+                if (!inFlight.compareAndSet(sending, sending + 1)) {
+                    continue;
+                }
                 List<Pending> batch = new ArrayList<>(Math.min(maxBatch, 16));
                 Pending next;
                 while (batch.size() < maxBatch && (next = queue.poll()) != null) {
                     batch.add(next);
                 }
+                queued.addAndGet(-batch.size());
                 if (!batch.isEmpty()) {
                     send(batch);
-                    return;
+                    continue;
                 }
-                sending.set(false);
-                if (queue.isEmpty()) {
+                if (inFlight.decrementAndGet() == 0 && queue.isEmpty()) {
                     // idle: let the map forget this lane; a submit racing with this still flushes it itself
                     lanes.remove(content, this);
                     if (queue.isEmpty()) {
                         return;
                     }
+                }
+                if (queue.isEmpty()) {
+                    return;
                 }
             }
         }
@@ -83,7 +105,7 @@ final class GroupCommit {
                 applied = CompletableFuture.failedFuture(e);
             }
             applied.whenComplete((results, failure) -> {
-                sending.set(false);
+                inFlight.decrementAndGet();
                 flush();
                 for (int i = 0; i < batch.size(); i++) {
                     CompletableFuture<LikeResult> target = batch.get(i).result;
