@@ -19,6 +19,7 @@ final class ApplyScript {
     private final Redis.Script script = Redis.Script.load("apply", ScriptOutputType.MULTI);
     private final String truthFlag;
     private final String indexFlag;
+    private final boolean index;
     private final String hotTtlMillis;
     private final String requestIdTtlMillis;
     private final String outboxFlag;
@@ -35,6 +36,7 @@ final class ApplyScript {
         this.keys = keys;
         this.truthFlag = sourceOfTruth ? "1" : "0";
         this.indexFlag = sourceOfTruth ? "1" : "0";
+        this.index = sourceOfTruth;
         this.hotTtlMillis = Long.toString(hotTtlMillis);
         this.requestIdTtlMillis = Long.toString(requestIdTtlMillis);
     }
@@ -86,7 +88,7 @@ final class ApplyScript {
             args[a + 2] = Keys.field(m.userId());
             args[a + 3] = Long.toString(m.at().getEpochSecond());
             args[a + 4] = m.requestId() == null ? "" : Keys.requestMember(m.userId(), m.requestId());
-            args[a + 5] = Keys.pad(m.userId(), 20);
+            args[a + 5] = index ? Keys.pad(m.userId(), 20) : ""; // only the likers index needs it
             args[a + 6] = OutboxEvents.fixedPart(event, m);
             a += 7;
         }

@@ -20,8 +20,8 @@
 --          caller registered it itself (Redis Cluster, where the index lives on another node)
 -- ARGV[8]  B, the number of status buckets; ARGV[8+j] is the id of bucket j
 -- ARGV[9+B+7(i-1)..] for operation i: action ('1' like, '0' unlike), its bucket j, bucket field, like time (s),
---          request-ID member ('userId:requestId', '' without one), user id padded to 20 digits, and the event's fixed
---          part 'action timeMs userId requestId eventId'
+--          request-ID member ('userId:requestId', '' without one), user id padded to 20 digits ('' without the likers
+--          index), and the event's fixed part 'action timeMs userId requestId eventId'
 -- Returns {-1} when the content is not loaded (nothing changed). Otherwise the outbox entry id ('' when nothing was
 -- written), the count and version before the batch, the version of its first applied change (0 when none; each later
 -- one is the previous plus 1), then one value per operation: 2 * status + liked, where status is 1 applied, 2
