@@ -2,8 +2,10 @@
 -- except the outbox index (KEYS[5]), which is used only on a single Redis node.
 -- The batch is decided in memory and written with a few commands per batch rather than per operation: one HMGET per
 -- status bucket and one ZMSCORE of the request IDs read everything it needs; its net changes go out in one HSET and one
--- HDEL per bucket, one ZADD of new request IDs, one XADD of its events and one HSET of the meta hash.
--- KEYS[1]  meta hash: n = count, v = version, s = '1' when the state is loaded, x = expiry time (ms)
+-- HDEL per bucket, one ZADD of new request IDs, one XADD of its events and one HSET of the meta hash. The meta hash
+-- also says when the request-ID set's expiry must move and when it is next trimmed, so most calls skip both.
+-- KEYS[1]  meta hash: n = count, v = version, s = '1' when the state is loaded, x = expiry time (ms), r = expiry time
+--          of the request-ID set (ms), t = when that set is next trimmed of forgotten IDs (ms)
 -- KEYS[2]  bucket set: ids of the content's status buckets (kept only when keys expire)
 -- KEYS[3]  likers index: sorted set of 'tttttttttt:uuuuuuuuuuuuuuuuuuuu' (like time s, user id), lexicographic
 -- KEYS[4]  outbox stream: one entry per batch that applied a change, written only when ARGV[6] is '1'
@@ -29,11 +31,11 @@
 -- The outbox entry has a field 'h' = 'firstVersion countBefore' and one field per applied change, numbered from 1,
 -- whose value is the event's fixed part; the versions and counts follow from the header as for the reply.
 local meta = KEYS[1]
-local m = redis.call('HMGET', meta, 's', 'n', 'v', 'x')
+local m = redis.call('HMGET', meta, 's', 'n', 'v', 'x', 'r', 't')
 if not m[1] then
   if ARGV[1] ~= '1' then return {-1} end
   redis.call('HSET', meta, 'n', '0', 'v', '0', 's', '1')
-  m = {'1', '0', '0', m[4]}
+  m = {'1', '0', '0', m[4], m[5], m[6]}
 elseif m[1] ~= '1' then
   return {-1}
 end
@@ -137,10 +139,23 @@ for i = 1, ops do
 end
 
 -- write the net changes
+local metaFields = {}
 if #newMembers > 0 then
   redis.call('ZADD', KEYS[6], unpack(newMembers))
-  redis.call('ZREMRANGEBYSCORE', KEYS[6], '-inf', nowMs)
-  redis.call('PEXPIREAT', KEYS[6], forgetAt)
+  local ttl = tonumber(ARGV[4])
+  if tonumber(m[5] or '0') - nowMs < ttl then
+    -- the set must outlive its newest member; it is given half a TTL more, so that most writes skip this step
+    local r = string.format('%.0f', nowMs + ttl + math.floor(ttl / 2))
+    redis.call('PEXPIREAT', KEYS[6], r)
+    metaFields[#metaFields + 1] = 'r'
+    metaFields[#metaFields + 1] = r
+  end
+  if tonumber(m[6] or '0') <= nowMs then
+    -- forgotten IDs are dropped every eighth of a TTL, not on every write (until then the score check skips them)
+    redis.call('ZREMRANGEBYSCORE', KEYS[6], '-inf', nowMs)
+    metaFields[#metaFields + 1] = 't'
+    metaFields[#metaFields + 1] = string.format('%.0f', nowMs + math.max(1, math.floor(ttl / 8)))
+  end
 end
 local newBuckets = {}
 for j = 1, buckets do
@@ -192,12 +207,16 @@ if #events > 0 then
   out[1] = redis.call('XADD', KEYS[4], '*', 'h', string.format('%.0f %.0f', out[4], out[2]), unpack(events))
 end
 if changed then
-  redis.call('HSET', meta, 'n', string.format('%.0f', n), 'v', string.format('%.0f', v))
+  metaFields[#metaFields + 1] = 'n'
+  metaFields[#metaFields + 1] = string.format('%.0f', n)
+  metaFields[#metaFields + 1] = 'v'
+  metaFields[#metaFields + 1] = string.format('%.0f', v)
   if hot > 0 then
     local x = tonumber(m[4] or '0')
     if x - nowMs < hot / 2 then
       x = nowMs + hot
-      redis.call('HSET', meta, 'x', string.format('%.0f', x))
+      metaFields[#metaFields + 1] = 'x'
+      metaFields[#metaFields + 1] = string.format('%.0f', x)
       redis.call('PEXPIREAT', meta, x)
       redis.call('PEXPIREAT', KEYS[2], x)
       for _, b in ipairs(redis.call('SMEMBERS', KEYS[2])) do
@@ -210,5 +229,8 @@ if changed then
       redis.call('PEXPIREAT', KEYS[2], x)
     end
   end
+end
+if #metaFields > 0 then
+  redis.call('HSET', meta, unpack(metaFields))
 end
 return out

@@ -219,7 +219,7 @@ class RedisHotPathIT {
             assertThat(service.unlike(1, POST, "click").status()).isEqualTo(LikeResult.Status.DUPLICATE_REQUEST);
             String requests = prefix + ":r:{post:1}";
             assertThat(admin.sync().zcard(requests)).isEqualTo(1);
-            assertThat(admin.sync().pttl(requests)).isBetween(1L, 1_000L);
+            assertThat(admin.sync().pttl(requests)).isBetween(1L, 1_500L);
 
             Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> admin.sync().exists(requests) == 0);
             assertThat(service.unlike(1, POST, "click").status()).as("forgotten").isEqualTo(LikeResult.Status.APPLIED);
