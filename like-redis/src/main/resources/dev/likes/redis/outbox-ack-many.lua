@@ -9,14 +9,28 @@
 local n = #KEYS - 1
 local removed = 0
 local at = 2 * n + 1
+-- emptied streams are deleted, and leave the index, together at the end (in chunks: Lua unpacks at most a few
+-- thousand values at once)
+local gone, members = {}, {}
+local function drop()
+  if #gone > 0 then
+    redis.call('DEL', unpack(gone))
+    redis.call('ZREM', KEYS[1], unpack(members))
+    gone, members = {}, {}
+  end
+end
 for i = 1, n do
   local count = tonumber(ARGV[i])
   local stream = KEYS[1 + i]
-  removed = removed + redis.call('XDEL', stream, unpack(ARGV, at, at + count - 1))
+  for from = at, at + count - 1, 1000 do
+    removed = removed + redis.call('XDEL', stream, unpack(ARGV, from, math.min(from + 999, at + count - 1)))
+  end
   at = at + count
   if redis.call('XLEN', stream) == 0 then
-    redis.call('DEL', stream)
-    redis.call('ZREM', KEYS[1], ARGV[n + i])
+    gone[#gone + 1] = stream
+    members[#members + 1] = ARGV[n + i]
+    if #gone == 1000 then drop() end
   end
 end
+drop()
 return removed

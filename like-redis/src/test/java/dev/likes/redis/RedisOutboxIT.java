@@ -206,6 +206,47 @@ class RedisOutboxIT {
         }
     }
 
+    /** An acknowledgement of more entries than Lua unpacks at once (about 8,000) still removes them all. */
+    @Test
+    void acknowledgementsOfThousandsOfEntriesOfOneStreamGoInOneCall() throws Exception {
+        String index = prefix + ":ob";
+        for (String script : List.of("outbox-ack-many", "outbox-ack")) {
+            String stream = prefix + ":o:{post:" + script.length() + "}";
+            String content = "post:" + script.length();
+            List<String> ids = new ArrayList<>();
+            var async = admin.async();
+            List<CompletableFuture<String>> added = new ArrayList<>();
+            for (int i = 0; i < 9_000; i++) {
+                added.add(async.xadd(stream, Map.of("h", "1 0", "1", "1 1 " + i + "  e" + i)).toCompletableFuture());
+            }
+            for (CompletableFuture<String> id : added) {
+                ids.add(id.get(30, TimeUnit.SECONDS));
+            }
+            admin.sync().zadd(index, 1, content);
+            String lua;
+            try (var in = RedisLikeStore.class.getResourceAsStream(script + ".lua")) {
+                lua = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            }
+            List<String> args = new ArrayList<>();
+            String[] scriptKeys;
+            if (script.equals("outbox-ack-many")) {
+                scriptKeys = new String[] {index, stream};
+                args.add(Integer.toString(ids.size()));
+                args.add(content);
+            } else {
+                scriptKeys = new String[] {stream};
+            }
+            args.addAll(ids);
+            Long removed = admin.sync().eval(lua, io.lettuce.core.ScriptOutputType.INTEGER, scriptKeys,
+                    args.toArray(new String[0]));
+            assertThat(removed).as(script).isEqualTo(9_000);
+            assertThat(admin.sync().exists(stream)).as(script).isZero();
+            if (script.equals("outbox-ack-many")) {
+                assertThat(admin.sync().zscore(index, content)).isNull();
+            }
+        }
+    }
+
     @Test
     void evictIsRefusedWhileTheOutboxHoldsChangesAndReloadsFromTheBackingStoreAfter() {
         InMemoryLikeStore durable = InMemoryLikeStore.create();
