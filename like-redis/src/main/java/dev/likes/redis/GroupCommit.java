@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -18,7 +19,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * call waits for nobody; what arrives meanwhile goes out, up to the batch limit, when the call in flight returns. When
  * a full batch is waiting meanwhile, it goes out at once as a second call in flight (never a third): Redis runs the
  * two one after the other on the same connection, so the order holds, and it works on the second while the first's
- * reply travels back. Thread-safe and lock-free; it never blocks a thread.
+ * reply travels back. One thread at a time takes batches and sends them, so they go out in the order they were
+ * taken, and an idle lane leaves the map only with nothing pending, so a later mutation never overtakes an earlier
+ * one of the same thread. Thread-safe and lock-free; it never blocks a thread.
  */
 final class GroupCommit {
 
@@ -39,29 +42,68 @@ final class GroupCommit {
     CompletionStage<LikeResult> submit(LikeMutation mutation) {
         Pending pending = new Pending(mutation);
         Lane lane = lanes.computeIfAbsent(mutation.content(), Lane::new);
-        lane.add(pending);
+        while (!lane.add(pending)) {
+            lanes.remove(mutation.content(), lane); // retired: its remover may not have got there yet
+            lane = lanes.computeIfAbsent(mutation.content(), Lane::new);
+        }
         lane.flush();
         return pending.result;
     }
 
+    private static final int RETIRED = -1;
+
     private final class Lane {
         final ContentRef content;
         final Queue<Pending> queue = new ConcurrentLinkedQueue<>();
-        /** Mutations queued and not yet taken into a batch. */
+        /**
+         * Mutations added and not yet taken into a batch, or {@link #RETIRED} once the lane, idle, left the map: a
+         * lane retires only with nothing pending, so a later mutation that goes to a new lane cannot overtake one.
+         */
         final AtomicInteger queued = new AtomicInteger();
-        /** Batches sent whose call has not returned: at most two, the second only under a backlog. */
+        /** Calls sent that have not returned: at most two, the second only when a full batch waits. */
         final AtomicInteger inFlight = new AtomicInteger();
+        /** Held by the one thread that takes batches and sends them, so they go out in the order they were taken. */
+        final AtomicBoolean dispatching = new AtomicBoolean();
 
         Lane(ContentRef content) {
             this.content = content;
         }
 
-        void add(Pending pending) {
-            queue.add(pending);
-            queued.incrementAndGet();
+        /** Adds the mutation; false if the lane has retired. */
+        boolean add(Pending pending) {
+            while (true) {
+                int n = queued.get();
+                if (n == RETIRED) {
+                    return false;
+                }
+                if (queued.compareAndSet(n, n + 1)) {
+                    queue.add(pending);
+                    return true;
+                }
+            }
         }
 
         void flush() {
+            do {
+                if (!dispatching.compareAndSet(false, true)) {
+                    return; // the thread dispatching looks again after it lets go
+                }
+                try {
+                    dispatch();
+                } finally {
+                    dispatching.set(false);
+                }
+            } while (ready());
+        }
+
+        /** Whether a call may go out now: nothing in flight, or one and a full batch waiting. */
+        private boolean ready() {
+            int n = queued.get();
+            int sending = inFlight.get();
+            return n > 0 && (sending == 0 || (sending == 1 && n >= maxBatch));
+        }
+
+        private void dispatch() {
             while (true) {
                 int sending = inFlight.get();
                 // a second call goes out while one is in flight only when a full batch waits: Redis then works on
@@ -69,29 +111,20 @@ final class GroupCommit {
                 if (sending >= 2 || (sending == 1 && queued.get() < maxBatch)) {
                     return;
                 }
-                if (!inFlight.compareAndSet(sending, sending + 1)) {
-                    continue;
-                }
                 List<Pending> batch = new ArrayList<>(Math.min(maxBatch, 16));
                 Pending next;
                 while (batch.size() < maxBatch && (next = queue.poll()) != null) {
                     batch.add(next);
                 }
-                queued.addAndGet(-batch.size());
-                if (!batch.isEmpty()) {
-                    send(batch);
-                    continue;
-                }
-                if (inFlight.decrementAndGet() == 0 && queue.isEmpty()) {
-                    // idle: let the map forget this lane; a submit racing with this still flushes it itself
-                    lanes.remove(content, this);
-                    if (queue.isEmpty()) {
-                        return;
+                if (batch.isEmpty()) {
+                    if (sending == 0 && queued.compareAndSet(0, RETIRED)) {
+                        lanes.remove(content, this); // idle: let the map forget this lane
                     }
-                }
-                if (queue.isEmpty()) {
                     return;
                 }
+                queued.addAndGet(-batch.size());
+                inFlight.incrementAndGet();
+                send(batch);
             }
         }
 
