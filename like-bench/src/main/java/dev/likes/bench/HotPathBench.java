@@ -15,7 +15,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -100,22 +102,13 @@ final class HotPathBench implements Bench.Section {
                 cpus.put("bare", cpu.perCall(bare.completed()));
             }
             // the plain loop: one EVALSHA of the bare script per like
-            String plainHash = "bp" + run + ":{p}:likers";
-            String plainCount = "bp" + run + ":{p}:count";
-            String warmHash = "bw" + run + ":{p}:likers";
-            String warmCount = "bw" + run + ":{p}:count";
-            Latency.closed(warmUp, 256, i -> redis.evalsha(sha, ScriptOutputType.INTEGER,
-                    new String[] {warmHash, warmCount}, Long.toString(1 + i), "1764345603"));
+            Latency.closed(warmUp, 256, bareLike(redis, sha, "bw" + run));
             Cpu plainCpu = new Cpu(connection);
-            Latency.Run plain = Latency.closed(likes, 256, i -> redis.evalsha(sha, ScriptOutputType.INTEGER,
-                    new String[] {plainHash, plainCount}, Long.toString(1 + i), "1764345603"));
+            Latency.Run plain = Latency.closed(likes, 256, bareLike(redis, sha, "bp" + run));
             cpus.put("plain", plainCpu.perCall(plain.completed()));
             // the same bare script at our open loop's offered rate: what this machine gives one EVALSHA per like
-            String openHash = "bo" + run + ":{p}:likers";
-            String openCount = "bo" + run + ":{p}:count";
             Cpu plainOpenCpu = new Cpu(connection);
-            Latency.Run plainOpen = Latency.open(10_000, openSeconds, i -> redis.evalsha(sha, ScriptOutputType.INTEGER,
-                    new String[] {openHash, openCount}, Long.toString(1 + i), "1764345603"));
+            Latency.Run plainOpen = Latency.open(10_000, openSeconds, bareLike(redis, sha, "bo" + run));
             cpus.put("plain_open", plainOpenCpu.perCall(plainOpen.completed()));
             // naive: check, then write, then count: three round trips; each user clicks twice, racing itself
             String naiveHash = "bn" + run + ":{p}:likers";
@@ -194,6 +187,13 @@ final class HotPathBench implements Bench.Section {
             client.shutdown();
         }
         return report.done((System.nanoTime() - t0) / 1e9);
+    }
+
+    /** Like i of the plain loop: one EVALSHA of the bare script, on its own post under {@code prefix}. */
+    private static LongFunction<CompletionStage<?>> bareLike(RedisAsyncCommands<String, String> redis, String sha,
+            String prefix) {
+        String[] post = {prefix + ":{p}:likers", prefix + ":{p}:count"};
+        return i -> redis.evalsha(sha, ScriptOutputType.INTEGER, post, Long.toString(1 + i), "1764345603");
     }
 
     /**

@@ -56,8 +56,10 @@ final class ApplyScript {
     CompletableFuture<Applied> run(ContentRef content, List<LikeMutation> batch, boolean indexSelf) {
         // the distinct status buckets the batch touches, in order of first use
         Map<Long, Integer> buckets = new LinkedHashMap<>();
-        for (LikeMutation m : batch) {
-            buckets.putIfAbsent(Keys.bucketId(m.userId()), buckets.size() + 1);
+        String[] bucketOf = new String[batch.size()];
+        for (int i = 0; i < batch.size(); i++) {
+            Integer j = buckets.putIfAbsent(Keys.bucketId(batch.get(i).userId()), buckets.size() + 1);
+            bucketOf[i] = Integer.toString(j == null ? buckets.size() : j);
         }
         String[] scriptKeys = new String[6 + buckets.size()];
         scriptKeys[0] = keys.meta(content);
@@ -82,9 +84,10 @@ final class ApplyScript {
         });
         StringBuilder event = new StringBuilder(96);
         int a = 8 + buckets.size();
-        for (LikeMutation m : batch) {
+        for (int i = 0; i < batch.size(); i++) {
+            LikeMutation m = batch.get(i);
             args[a] = m.action() == LikeAction.LIKE ? "1" : "0";
-            args[a + 1] = Integer.toString(buckets.get(Keys.bucketId(m.userId())));
+            args[a + 1] = bucketOf[i];
             args[a + 2] = Keys.field(m.userId());
             args[a + 3] = Long.toString(m.at().getEpochSecond());
             args[a + 4] = m.requestId() == null ? "" : Keys.requestMember(m.userId(), m.requestId());

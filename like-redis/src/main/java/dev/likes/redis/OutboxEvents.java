@@ -99,14 +99,8 @@ final class OutboxEvents {
 
     private static LikeEvent decodeSingle(ContentRef content, Map<String, String> body) {
         String requestId = body.get("r");
-        return new LikeEvent(
-                body.get("e"),
-                requestId == null || requestId.isEmpty() ? null : requestId,
-                Long.parseLong(body.get("u")),
-                content,
-                "1".equals(body.get("a")) ? LikeAction.LIKE : LikeAction.UNLIKE,
-                Instant.ofEpochMilli(Long.parseLong(body.get("t"))),
-                Long.parseLong(body.get("v")),
+        return event(content, "1".equals(body.get("a")), body.get("t"), body.get("u"),
+                requestId == null ? "" : requestId, body.get("e"), Long.parseLong(body.get("v")),
                 Long.parseLong(body.get("n")));
     }
 }
