@@ -12,10 +12,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.ToIntFunction;
 
 /**
- * Group commit: concurrent mutations of one content are coalesced into one script call that applies them in arrival
- * order and returns each its own result. A lane sends at once when nothing of its content is in flight, so a lone
+ * Group commit: concurrent mutations of the contents of one shard are coalesced into one script call that applies them
+ * in arrival order and returns each its own result. A lane (one per shard) sends at once when nothing of its shard is
+ * in flight, so a lone
  * call waits for nobody; what arrives meanwhile goes out, up to the batch limit, when the call in flight returns. When
  * a full batch is waiting meanwhile, it goes out at once as a second call in flight (never a third): Redis runs the
  * two one after the other on the same connection, so the order holds, and it works on the second while the first's
@@ -25,26 +27,29 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class GroupCommit {
 
-    /** Applies one batch of one content; the outer stage completes when the lane may send again. */
+    /** Applies one batch of one shard; the outer stage completes when the lane may send again. */
     interface Applier {
-        CompletionStage<List<CompletionStage<LikeResult>>> apply(ContentRef content, List<LikeMutation> batch);
+        CompletionStage<List<CompletionStage<LikeResult>>> apply(int shard, List<LikeMutation> batch);
     }
 
     private final int maxBatch;
+    private final ToIntFunction<ContentRef> shardOf;
     private final Applier applier;
-    private final ConcurrentHashMap<ContentRef, Lane> lanes = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Integer, Lane> lanes = new ConcurrentHashMap<>();
 
-    GroupCommit(int maxBatch, Applier applier) {
+    GroupCommit(int maxBatch, ToIntFunction<ContentRef> shardOf, Applier applier) {
         this.maxBatch = maxBatch;
+        this.shardOf = shardOf;
         this.applier = applier;
     }
 
     CompletionStage<LikeResult> submit(LikeMutation mutation) {
         Pending pending = new Pending(mutation);
-        Lane lane = lanes.computeIfAbsent(mutation.content(), Lane::new);
+        Integer shard = shardOf.applyAsInt(mutation.content());
+        Lane lane = lanes.computeIfAbsent(shard, Lane::new);
         while (!lane.add(pending)) {
-            lanes.remove(mutation.content(), lane); // retired: its remover may not have got there yet
-            lane = lanes.computeIfAbsent(mutation.content(), Lane::new);
+            lanes.remove(shard, lane); // retired: its remover may not have got there yet
+            lane = lanes.computeIfAbsent(shard, Lane::new);
         }
         lane.flush();
         return pending.result;
@@ -53,7 +58,7 @@ final class GroupCommit {
     private static final int RETIRED = -1;
 
     private final class Lane {
-        final ContentRef content;
+        final int shard;
         final Queue<Pending> queue = new ConcurrentLinkedQueue<>();
         /**
          * Mutations added and not yet taken into a batch, or {@link #RETIRED} once the lane, idle, left the map: a
@@ -65,8 +70,8 @@ final class GroupCommit {
         /** Held by the one thread that takes batches and sends them, so they go out in the order they were taken. */
         final AtomicBoolean dispatching = new AtomicBoolean();
 
-        Lane(ContentRef content) {
-            this.content = content;
+        Lane(int shard) {
+            this.shard = shard;
         }
 
         /** Adds the mutation; false if the lane has retired. */
@@ -118,7 +123,7 @@ final class GroupCommit {
                 }
                 if (batch.isEmpty()) {
                     if (sending == 0 && queued.compareAndSet(0, RETIRED)) {
-                        lanes.remove(content, this); // idle: let the map forget this lane
+                        lanes.remove(shard, this); // idle: let the map forget this lane
                     }
                     return;
                 }
@@ -133,7 +138,7 @@ final class GroupCommit {
             batch.forEach(p -> mutations.add(p.mutation));
             CompletionStage<List<CompletionStage<LikeResult>>> applied;
             try {
-                applied = applier.apply(content, mutations);
+                applied = applier.apply(shard, mutations);
             } catch (RuntimeException e) {
                 applied = CompletableFuture.failedFuture(e);
             }

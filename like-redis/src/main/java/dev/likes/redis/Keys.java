@@ -3,127 +3,165 @@ package dev.likes.redis;
 import dev.likes.core.ContentRef;
 
 /**
- * The key layout. Every key of one content carries the content's hash tag, {@code {type:id}}, so a content lives in
- * one cluster slot and one script can change all of it; every key of one user's index carries {@code {u:id}}.
+ * The key layout. Contents are spread over a fixed number of shards; every key of a content, and the shard's own keys
+ * (its outbox stream and its request IDs), carry the shard's hash tag {@code {s:N}}, so a shard lives in one cluster
+ * slot and one script call can apply a batch of likes of many contents of that shard.
  *
  * <pre>
- * P:m:{post:1}          hash   n = count, v = version, s = '1' loaded / '0' count only, x = expiry (ms)
- * P:s:{post:1}:B        hash   the status bucket B = userId / 128: field userId % 128 -> like time (s)
- * P:b:{post:1}          set    bucket ids (only when keys expire)
- * P:l:{post:1}          zset   likers index, members "tttttttttt:uuuuuuuuuuuuuuuuuuuu" (only without a backing store)
- * P:r:{post:1}          zset   request IDs seen, members "userId:requestId" scored by when they may be forgotten (ms)
- * P:lock:{post:1}       string load lock of the read-through
- * P:o:{post:1}          stream the outbox: applied changes not yet acknowledged by the event log (only with an outbox)
- * P:ob                  zset   the outbox index: 'type:id' -> time (ms) of its latest write (only with an outbox)
- * P:u:{u:42}            zset   the user's likes, members "tttttttttt!type!iiiiiiiiiiiiiiiiiiii" (only without a backing store)
- * P:rl:{u:42}          hash   the user's rate-limit token bucket (k tokens, t last refill ms), expiring
- * P:uv:{u:42}           hash   'type:id' -> 'version|member' of the user's last change per content
+ * P:c:{s:N}:post:1        hash   the content: meta fields (letters) and its status bucket 0 (user id -> like time)
+ *                                s = '1' loaded / '0' count only, n = count, v = version, b = time base (s),
+ *                                g = generation, l + p = the linear-hashing level and split pointer of its buckets,
+ *                                x = expiry (ms), y + c = the expiry being moved to its buckets and the next bucket
+ * P:b:{s:N}:post:1:G:A    hash   status bucket A (1 .. 2^l + p - 1) of generation G: user id -> like time - b (s)
+ * P:l:{s:N}:post:1        zset   likers index, members "tttttttttt:uuuuuuuuuuuuuuuuuuuu" (only without a backing store)
+ * P:lock:{s:N}:post:1     string load lock of the read-through
+ * P:o:{s:N}               stream the shard's outbox: applied changes not yet acknowledged by the event log
+ * P:ol:{s:N}              string the shard's sweep lease (one process sweeps a shard at a time)
+ * P:r:{s:N}               zset   the shard's request IDs, members "type:id:userId:requestId" scored by when they may
+ *                                be forgotten (ms)
+ * P:u:{s:M}:42            zset   user 42's likes, members "tttttttttt!type!iiiiiiiiiiiiiiiiiiii" (only without a
+ *                                backing store); M is the user's shard
+ * P:uv:{s:M}:42           hash   'type:id' -> 'version|member' of the user's last change per content (Redis Cluster)
+ * P:rl:{u:42}             hash   the user's rate-limit token bucket (k tokens, t last refill ms), expiring
  * </pre>
  *
- * Nothing from a request reaches a key unvalidated: types, ids and request IDs are checked by the core types.
+ * <p>A user's bucket is picked by {@link #addressHash(long)}, a hash of the user id that the scripts compute the same
+ * way, so buckets stay near 40 users whatever the ids look like (dense, random 63-bit, snowflake). Nothing from a
+ * request reaches a key unvalidated: types, ids and request IDs are checked by the core types.
  */
 final class Keys {
 
-    /** Users per status bucket; at most Redis' default {@code hash-max-listpack-entries} (128), so buckets stay compact. */
-    static final int BUCKET_SIZE = 128;
+    /* The address hash: a linear map modulo a prime below 2^24 of the user id's decimal halves (the last nine digits
+       and the rest). Every product stays below 2^48, so Lua's doubles compute it exactly, the same as Java's longs. */
+    static final long HASH_PRIME = 16_777_213L;
+    private static final long HA = 9_576_883L;
+    private static final long HB = 5_382_577L;
+    private static final long HD = 12_582_917L;
+    private static final long HE = 3_141_592L;
+
+    /**
+     * Users per status bucket on average: a content's buckets split (linear hashing, one bucket at a time) when it has
+     * more likers than this many per bucket, so that even the fullest bucket stays under Redis' default
+     * {@code hash-max-listpack-entries} (128) and keeps the compact listpack encoding. {@code apply.lua} has its twin.
+     */
+    static final int BUCKET_LOAD = 40;
 
     private final String prefix;
+    private final int shards;
 
-    Keys(String prefix) {
+    Keys(String prefix, int shards) {
         this.prefix = prefix;
+        this.shards = shards;
     }
 
-    static String tag(ContentRef content) {
-        return "{" + content.type() + ':' + content.id() + '}';
+    int shards() {
+        return shards;
     }
 
-    String meta(ContentRef content) {
-        return prefix + ":m:" + tag(content);
+    /** The shard of a content: a stable hash of its type and id, the same in every process and version. */
+    int shard(ContentRef content) {
+        return Math.floorMod(mix(content.id() * 31 + content.type().hashCode()), shards);
     }
 
-    String bucketSet(ContentRef content) {
-        return prefix + ":b:" + tag(content);
+    /** The shard of a user's index keys. */
+    int userShard(long userId) {
+        return Math.floorMod(mix(userId), shards);
+    }
+
+    private static long mix(long z) {
+        z = (z ^ (z >>> 33)) * 0xff51afd7ed558ccdL;
+        z = (z ^ (z >>> 33)) * 0xc4ceb9fe1a85ec53L;
+        return z ^ (z >>> 33);
+    }
+
+    /** The hash of a user id that picks its status bucket, in 0 .. {@link #HASH_PRIME}; see {@code apply.lua}. */
+    static long addressHash(long userId) {
+        long lo = userId % 1_000_000_000L;
+        long hi = userId / 1_000_000_000L;
+        long h = ((lo % HASH_PRIME) * HA + (hi % HASH_PRIME) * HB) % HASH_PRIME;
+        return (h * HD + HE) % HASH_PRIME;
+    }
+
+    /** The bucket address of a hash under linear hashing at {@code level} with split pointer {@code split}. */
+    static long address(long hash, int level, long split) {
+        long a = hash & ((1L << level) - 1);
+        return a < split ? hash & ((1L << (level + 1)) - 1) : a;
+    }
+
+    static String shardTag(int shard) {
+        return "{s:" + shard + '}';
+    }
+
+    String main(ContentRef content) {
+        return prefix + ":c:" + shardTag(shard(content)) + ':' + content;
+    }
+
+    /** The prefix of the content's bucket keys; "generation:address" completes it. */
+    String bucketPrefix(ContentRef content) {
+        return prefix + ":b:" + shardTag(shard(content)) + ':' + content + ':';
+    }
+
+    String bucket(ContentRef content, String generation, long address) {
+        return address == 0 ? main(content) : bucketPrefix(content) + generation + ':' + address;
     }
 
     String likers(ContentRef content) {
-        return prefix + ":l:" + tag(content);
+        return prefix + ":l:" + shardTag(shard(content)) + ':' + content;
     }
 
-    String outbox(ContentRef content) {
-        return prefix + ":o:" + tag(content);
+    String lock(ContentRef content) {
+        return prefix + ":lock:" + shardTag(shard(content)) + ':' + content;
     }
 
-    String outboxIndex() {
-        return prefix + ":ob";
+    String outbox(int shard) {
+        return prefix + ":o:" + shardTag(shard);
     }
 
-    /** The pattern that SCAN matches every meta key with. */
-    String metaPattern() {
-        return prefix + ":m:{*}";
+    String sweepLease(int shard) {
+        return prefix + ":ol:" + shardTag(shard);
     }
 
-    /** The content a meta key belongs to, or null. */
-    ContentRef metaContent(String key) {
-        return contentOf(key, ":m:{");
+    String requests(int shard) {
+        return prefix + ":r:" + shardTag(shard);
     }
 
-    private ContentRef contentOf(String key, String kind) {
-        String head = prefix + kind;
-        if (!key.startsWith(head) || !key.endsWith("}")) {
+    /** The member of {@link #requests} for one user's request ID on one content. */
+    static String requestMember(ContentRef content, long userId, String requestId) {
+        return content.toString() + ':' + userId + ':' + requestId;
+    }
+
+    /** The pattern that SCAN matches every content's main hash with. */
+    String mainPattern() {
+        return prefix + ":c:{s:*}:*";
+    }
+
+    /** The content a main key belongs to, or null. */
+    ContentRef mainContent(String key) {
+        String head = prefix + ":c:{s:";
+        if (!key.startsWith(head)) {
             return null;
         }
-        String tag = key.substring(head.length(), key.length() - 1);
-        int colon = tag.lastIndexOf(':');
-        if (colon <= 0) {
+        int close = key.indexOf("}:", head.length());
+        if (close < 0) {
             return null;
         }
         try {
-            return ContentRef.of(tag.substring(0, colon), Long.parseLong(tag.substring(colon + 1)));
+            return ContentRef.parse(key.substring(close + 2));
         } catch (IllegalArgumentException e) {
             return null;
         }
     }
 
-    String lock(ContentRef content) {
-        return prefix + ":lock:" + tag(content);
-    }
-
-    /** The prefix of the content's bucket keys; a bucket id completes it. */
-    String bucketPrefix(ContentRef content) {
-        return prefix + ":s:" + tag(content) + ':';
-    }
-
-    String bucket(ContentRef content, long userId) {
-        return bucketPrefix(content) + bucketId(userId);
-    }
-
-    String requests(ContentRef content) {
-        return prefix + ":r:" + tag(content);
-    }
-
-    /** The member of {@link #requests} for one user's request ID. */
-    static String requestMember(long userId, String requestId) {
-        return Long.toString(userId) + ':' + requestId;
-    }
-
     String userLikes(long userId) {
-        return prefix + ":u:{u:" + userId + '}';
+        return prefix + ":u:" + shardTag(userShard(userId)) + ':' + userId;
+    }
+
+    String userVersions(long userId) {
+        return prefix + ":uv:" + shardTag(userShard(userId)) + ':' + userId;
     }
 
     String rateLimit(long userId) {
         return prefix + ":rl:{u:" + userId + '}';
-    }
-
-    String userVersions(long userId) {
-        return prefix + ":uv:{u:" + userId + '}';
-    }
-
-    static long bucketId(long userId) {
-        return userId / BUCKET_SIZE;
-    }
-
-    static String field(long userId) {
-        return Long.toString(userId % BUCKET_SIZE);
     }
 
     static String pad(long value, int width) {
@@ -136,11 +174,16 @@ final class Keys {
         return pad(epochSecond, 10) + ':' + pad(userId, 20);
     }
 
+    /** The part of a user-index member after the time: {@code !type!id}, the id padded to 20 digits. */
+    static String userLikeSuffix(ContentRef content) {
+        return "!" + content.type() + '!' + pad(content.id(), 20);
+    }
+
     /**
      * A user-index member: time, type, id. '!' sorts below every character a type may hold, so byte order is the
      * order of (time, type, id) as {@code UserLike.NEWEST_FIRST} compares them.
      */
     static String userLikeMember(long epochSecond, ContentRef content) {
-        return pad(epochSecond, 10) + '!' + content.type() + '!' + pad(content.id(), 20);
+        return pad(epochSecond, 10) + userLikeSuffix(content);
     }
 }

@@ -11,14 +11,17 @@ import io.lettuce.core.Range;
 import io.lettuce.core.ScriptOutputType;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
  * The newest-first listings Redis keeps when it is the source of truth: per content, a sorted set of likers whose
  * members sort as (time, user), kept by the like script itself; per user, a sorted set of likes whose members sort as
- * (time, type, id), kept by {@code user-index.lua} right after the content's script, order-safely by version. Pages
+ * (time, type, id), kept by the like script too on one Redis node, and on a cluster by {@code user-index.lua} right
+ * after the content's script, order-safely by version. Pages
  * are {@code ZREVRANGEBYLEX} reads that start strictly after the last item of the page before.
  */
 final class Listings {
@@ -87,16 +90,33 @@ final class Listings {
                 });
     }
 
-    /** Records an applied change in the acting user's index; completes with {@code result} once recorded. */
-    CompletionStage<LikeResult> recordForUser(LikeMutation m, LikeResult result) {
-        String member = Keys.userLikeMember(m.at().getEpochSecond(), m.content());
-        return redis.<Long>script(
-                        userIndexScript,
-                        new String[] {keys.userLikes(m.userId()), keys.userVersions(m.userId())},
-                        m.content().toString(),
-                        Long.toString(result.version()),
-                        m.action() == LikeAction.LIKE ? "1" : "0",
-                        member)
-                .thenApply(ignored -> result);
+    /**
+     * Records applied changes in the acting users' indexes, one call per user shard (Redis Cluster, where the apply
+     * script cannot reach them); completes once all are recorded.
+     */
+    CompletableFuture<Void> recordForUsers(List<LikeMutation> mutations, List<LikeResult> results) {
+        Map<Integer, List<Integer>> byShard = new HashMap<>();
+        for (int k = 0; k < mutations.size(); k++) {
+            LikeResult result = results.get(k);
+            if (result != null && result.changed()) {
+                byShard.computeIfAbsent(keys.userShard(mutations.get(k).userId()), s -> new ArrayList<>()).add(k);
+            }
+        }
+        List<CompletableFuture<Long>> calls = new ArrayList<>(byShard.size());
+        for (List<Integer> changes : byShard.values()) {
+            String[] scriptKeys = new String[2 * changes.size()];
+            String[] args = new String[4 * changes.size()];
+            for (int j = 0; j < changes.size(); j++) {
+                LikeMutation m = mutations.get(changes.get(j));
+                scriptKeys[2 * j] = keys.userLikes(m.userId());
+                scriptKeys[2 * j + 1] = keys.userVersions(m.userId());
+                args[4 * j] = m.content().toString();
+                args[4 * j + 1] = Long.toString(results.get(changes.get(j)).version());
+                args[4 * j + 2] = m.action() == LikeAction.LIKE ? "1" : "0";
+                args[4 * j + 3] = Keys.userLikeMember(m.at().getEpochSecond(), m.content());
+            }
+            calls.add(redis.script(userIndexScript, scriptKeys, args));
+        }
+        return CompletableFuture.allOf(calls.toArray(new CompletableFuture<?>[0]));
     }
 }

@@ -1,20 +1,18 @@
 package dev.likes.redis;
 
-import dev.likes.core.ContentRef;
 import dev.likes.core.EventPublisher;
-import dev.likes.core.LikeAction;
 import dev.likes.core.LikeEvent;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.StreamMessage;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
@@ -27,22 +25,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Relays the outbox to the event log. The apply script writes the changes of each batch it applies to its content's
- * outbox stream, as one entry, in the same atomic step as the changes; this class publishes the entry's events and
- * removes the entry only after the publisher acknowledged every one of them, so an acknowledged like is never lost
- * between Redis and the event log, whatever process dies.
+ * Relays the outbox to the event log. The apply script writes the changes of each call to its shard's outbox stream,
+ * as one entry, in the same atomic step as the changes; this class publishes the entry's events and removes the entry
+ * only after the publisher acknowledged every one of them, so an acknowledged like is never lost between Redis and
+ * the event log, whatever process dies.
  *
  * <p>Two paths. The fast one: as soon as the script returns, the events (already in memory) are published, and once
- * all of an entry's are acknowledged, the entry is removed (removals are batched per content). The sweeper: every
- * {@code sweepInterval}, it visits the contents of the outbox index (a sorted set of contents with a time; never a scan
- * of the keyspace) indexed more than {@code grace} ago, publishes their entries older than that, and drops a content
- * from the index once its outbox is empty. On one Redis node the apply script indexes a content in the step that
- * creates its outbox stream, and the removal that empties the stream deletes it and drops the content from the index
- * in one step, so a stream that exists is always indexed and the index holds little else; on a cluster, where the
- * index lives on another node, each writer registers the content before its script runs. The
- * sweeper covers entries whose fast path failed (the broker was down) or whose process died. Either path may publish
- * an event the other also published, or that a dead process published without removing it: consumers apply events
- * idempotently by version, so a duplicate changes nothing.
+ * all of an entry's are acknowledged, the entry is removed (removals are batched: one call for every shard on one
+ * Redis node, one call per shard on a cluster). The sweeper: every {@code sweepInterval}, it visits each shard's
+ * stream, publishes its entries older than {@code grace}, and removes them once acknowledged. A shard is swept by one
+ * process at a time, under a lease in Redis renewed page by page, so several processes share the sweeping without each
+ * republishing the same backlog. The sweeper covers entries whose fast path failed (the broker was down) or whose
+ * process died. Either path may publish an event the other also published, or that a dead process published without
+ * removing it: consumers apply events idempotently by version, so a duplicate changes nothing.
  *
  * <p>Memory is bounded: beyond {@code maxInFlight} events in the fast path, entries are left to the sweeper. Thread-safe.
  */
@@ -50,20 +45,17 @@ final class OutboxRelay implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
     private static final int SWEEP_BATCH = 1_000;
-    private static final int SWEEP_CONTENTS = 10_000;
+    private static final long LEASE_MILLIS = 30_000;
 
     private final Redis redis;
     private final Keys keys;
     private final EventPublisher publisher;
     private final Duration grace;
     private final int maxInFlight;
-    private final boolean oneNode;
+    private final boolean singleNode;
+    private final String token = UUID.randomUUID().toString();
     private final Redis.Script ack = Redis.Script.load("outbox-ack", ScriptOutputType.INTEGER);
-    private final Redis.Script ackMany = Redis.Script.load("outbox-ack-many", ScriptOutputType.INTEGER);
-    private final Redis.Script register = Redis.Script.load("outbox-register", ScriptOutputType.INTEGER);
-    private final Redis.Script due = Redis.Script.load("outbox-due", ScriptOutputType.MULTI);
-    private final Redis.Script forget = Redis.Script.load("outbox-forget", ScriptOutputType.INTEGER);
-    private final Redis.Script count = Redis.Script.load("outbox-count", ScriptOutputType.INTEGER);
+    private final Redis.Script lease = Redis.Script.load("lease", ScriptOutputType.INTEGER);
     private final ScheduledExecutorService sweeper;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final Queue<Ack> acks = new ConcurrentLinkedQueue<>();
@@ -77,11 +69,11 @@ final class OutboxRelay implements AutoCloseable {
     private volatile boolean closed;
 
     /**
-     * @param oneNode whether Redis is one node (not a cluster): removals of several contents then go in one call
+     * @param singleNode whether Redis is one node (not a cluster): removals of several shards then go in one call
      */
     OutboxRelay(Redis redis, Keys keys, EventPublisher publisher, Duration sweepInterval, Duration grace,
-            int maxInFlight, boolean oneNode) {
-        this.oneNode = oneNode;
+            int maxInFlight, boolean singleNode) {
+        this.singleNode = singleNode;
         this.redis = redis;
         this.keys = keys;
         this.publisher = publisher;
@@ -100,7 +92,7 @@ final class OutboxRelay implements AutoCloseable {
      * The fast path: publishes the events of the entry the script just wrote, and removes the entry once every one of
      * them is acknowledged. Never blocks.
      */
-    void relay(ContentRef content, String entryId, List<LikeEvent> events) {
+    void relay(int shard, String entryId, List<LikeEvent> events) {
         int n = events.size();
         if (closed || inFlight.addAndGet(n) > maxInFlight) {
             inFlight.addAndGet(-n);
@@ -126,40 +118,37 @@ final class OutboxRelay implements AutoCloseable {
                     published.increment();
                 }
                 if (pending.decrementAndGet() == 0 && !failed.get()) {
-                    acks.add(new Ack(content, entryId));
+                    acks.add(new Ack(shard, entryId));
                     flushAcks();
                 }
             });
         }
     }
 
-    /**
-     * Removes acknowledged entries, one round of calls at a time: one call for all contents on one Redis node, one
-     * call per content on a cluster.
-     */
+    /** Removes acknowledged entries, one round of calls at a time. */
     private void flushAcks() {
         if (!acking.compareAndSet(false, true)) {
             return;
         }
-        Map<ContentRef, List<String>> byContent = new HashMap<>();
+        Map<Integer, List<String>> byShard = new TreeMap<>();
         Ack next;
         int n = 0;
         while (n < 10_000 && (next = acks.poll()) != null) {
-            byContent.computeIfAbsent(next.content, c -> new ArrayList<>()).add(next.entryId);
+            byShard.computeIfAbsent(next.shard, c -> new ArrayList<>()).add(next.entryId);
             n++;
         }
-        if (byContent.isEmpty()) {
+        if (byShard.isEmpty()) {
             acking.set(false);
             if (!acks.isEmpty()) {
                 flushAcks();
             }
             return;
         }
-        List<CompletableFuture<Long>> calls = new ArrayList<>(byContent.size());
-        if (oneNode) {
-            calls.add(removeMany(byContent));
+        List<CompletableFuture<Long>> calls = new ArrayList<>(byShard.size());
+        if (singleNode) {
+            calls.add(remove(byShard));
         } else {
-            byContent.forEach((content, ids) -> calls.add(remove(content, ids)));
+            byShard.forEach((shard, ids) -> calls.add(remove(Map.of(shard, ids))));
         }
         CompletableFuture.allOf(calls.toArray(new CompletableFuture<?>[0])).whenComplete((ok, failure) -> {
             if (failure != null) {
@@ -172,32 +161,17 @@ final class OutboxRelay implements AutoCloseable {
         });
     }
 
-    /**
-     * Removes entries of several contents in one call, and drops a content whose stream it empties from the outbox
-     * index: on one Redis node only, where the apply script indexes a content when it creates the stream.
-     */
-    private CompletableFuture<Long> removeMany(Map<ContentRef, List<String>> byContent) {
-        String[] scriptKeys = new String[1 + byContent.size()];
-        scriptKeys[0] = keys.outboxIndex();
-        List<String> counts = new ArrayList<>(byContent.size());
-        List<String> members = new ArrayList<>(byContent.size());
-        List<String> ids = new ArrayList<>();
-        int i = 1;
-        for (Map.Entry<ContentRef, List<String>> e : byContent.entrySet()) {
+    /** Removes entries of the shards' streams in one call (of one shard on a cluster). */
+    private CompletableFuture<Long> remove(Map<Integer, List<String>> byShard) {
+        String[] scriptKeys = new String[byShard.size()];
+        List<String> args = new ArrayList<>();
+        int i = 0;
+        for (Map.Entry<Integer, List<String>> e : byShard.entrySet()) {
             scriptKeys[i++] = keys.outbox(e.getKey());
-            counts.add(Integer.toString(e.getValue().size()));
-            members.add(e.getKey().toString());
-            ids.addAll(e.getValue());
+            args.add(Integer.toString(e.getValue().size()));
         }
-        List<String> args = new ArrayList<>(counts.size() * 2 + ids.size());
-        args.addAll(counts);
-        args.addAll(members);
-        args.addAll(ids);
-        return redis.script(ackMany, scriptKeys, args.toArray(new String[0]));
-    }
-
-    private CompletableFuture<Long> remove(ContentRef content, List<String> ids) {
-        return redis.script(ack, new String[] {keys.outbox(content)}, ids.toArray(new String[0]));
+        byShard.values().forEach(args::addAll);
+        return redis.script(ack, scriptKeys, args.toArray(new String[0]));
     }
 
     private void sweepQuietly() {
@@ -222,13 +196,14 @@ final class OutboxRelay implements AutoCloseable {
     }
 
     /**
-     * Publishes every outbox entry older than the grace period and removes what the publisher acknowledged. Sweeps
-     * run one after another: a sweep asked for while one runs starts when it ends.
+     * Publishes every outbox entry older than the grace period, in each shard whose lease this process gets, and
+     * removes what the publisher acknowledged. Sweeps run one after another: a sweep asked for while one runs starts
+     * when it ends.
      *
-     * @return a stage completed with the number of entries relayed
+     * @return a stage completed with the number of events relayed
      */
     synchronized CompletableFuture<Long> sweep() {
-        CompletableFuture<Long> next = lastSweep.handle((n, failure) -> null).thenCompose(ignored -> sweepDue())
+        CompletableFuture<Long> next = lastSweep.handle((n, failure) -> null).thenCompose(ignored -> sweepAll())
                 .whenComplete((n, failure) -> {
                     if (n != null && n > 0) {
                         log.info("outbox sweep relayed {} events", n);
@@ -238,48 +213,45 @@ final class OutboxRelay implements AutoCloseable {
         return next;
     }
 
-    /** One pass over the indexed contents registered before the cutoff (at most {@link #SWEEP_CONTENTS}). */
-    private CompletableFuture<Long> sweepDue() {
-        return redis.<List<Object>>script(due, new String[] {keys.outboxIndex()}, Long.toString(grace.toMillis()),
-                Integer.toString(SWEEP_CONTENTS)).thenCompose(reply -> {
-                    String cutoff = String.valueOf(reply.get(0));
-                    CompletableFuture<Long> chain = CompletableFuture.completedFuture(0L);
-                    for (Object member : reply.subList(1, reply.size())) {
-                        String text = String.valueOf(member);
-                        ContentRef content;
-                        try {
-                            content = ContentRef.parse(text);
-                        } catch (IllegalArgumentException e) {
-                            log.warn("outbox index member {} is not a content; removed", text);
-                            chain = chain.thenCompose(n -> forget(text, cutoff).thenApply(x -> n));
-                            continue;
-                        }
-                        chain = chain.thenCompose(n -> drain(content, cutoff).thenCompose(m -> forgetIfEmpty(content, cutoff)
-                                .thenApply(x -> n + m)));
-                    }
-                    return chain;
-                });
+    private CompletableFuture<Long> sweepAll() {
+        return redis.call("TIME", c -> c.time()).thenCompose(time -> {
+            long nowMillis = Long.parseLong(time.get(0)) * 1000 + Long.parseLong(time.get(1)) / 1000;
+            String cutoff = Long.toString(nowMillis - grace.toMillis());
+            CompletableFuture<Long> chain = CompletableFuture.completedFuture(0L);
+            for (int shard = 0; shard < keys.shards(); shard++) {
+                int s = shard;
+                chain = chain.thenCompose(n -> sweepShard(s, cutoff).thenApply(m -> n + m));
+            }
+            return chain;
+        });
     }
 
-    private CompletableFuture<Long> forgetIfEmpty(ContentRef content, String cutoff) {
-        String key = keys.outbox(content);
-        return redis.call("XLEN outbox", c -> c.xlen(key))
-                .thenCompose(n -> n == 0 ? forget(content.toString(), cutoff) : CompletableFuture.completedFuture(0L));
+    /** Sweeps one shard if this process gets its lease; releases the lease after, also when the sweep failed. */
+    private CompletableFuture<Long> sweepShard(int shard, String cutoff) {
+        if (closed) {
+            return CompletableFuture.completedFuture(0L);
+        }
+        return takeLease(shard).thenCompose(held -> {
+            if (!held) {
+                return CompletableFuture.completedFuture(0L);
+            }
+            CompletableFuture<Long> drained = drain(shard, cutoff);
+            return drained.handle((n, failure) -> failure)
+                    .thenCompose(failure -> redis.<Long>script(lease, new String[] {keys.sweepLease(shard)}, token, "0")
+                            .handle((released, ignored) -> failure))
+                    .thenCompose(failure -> failure != null ? CompletableFuture.<Long>failedFuture(failure) : drained);
+        });
     }
 
-    private CompletableFuture<Long> forget(String member, String cutoff) {
-        return redis.script(forget, new String[] {keys.outboxIndex()}, member, cutoff);
+    private CompletableFuture<Boolean> takeLease(int shard) {
+        return redis.<Long>script(lease, new String[] {keys.sweepLease(shard)}, token, Long.toString(LEASE_MILLIS))
+                .thenApply(held -> held == 1);
     }
 
-    /** Registers a content in the outbox index before its apply script runs; see {@code outbox-register.lua}. */
-    CompletableFuture<Long> register(ContentRef content) {
-        return redis.script(register, new String[] {keys.outboxIndex()}, content.toString());
-    }
-
-    /** Relays one content's entries older than {@code cutoff} (ms), a batch at a time. */
-    private CompletableFuture<Long> drain(ContentRef content, String cutoff) {
-        String key = keys.outbox(content);
-        Range<String> range = Range.create("-", Long.toString((long) Double.parseDouble(cutoff)));
+    /** Relays one shard's entries up to {@code cutoff} (ms), a page at a time, renewing the lease before each page. */
+    private CompletableFuture<Long> drain(int shard, String cutoff) {
+        String key = keys.outbox(shard);
+        Range<String> range = Range.create("-", cutoff);
         return redis.call("XRANGE outbox", c -> c.xrange(key, range, Limit.from(SWEEP_BATCH))).thenCompose(entries -> {
             if (entries.isEmpty() || closed) {
                 return CompletableFuture.completedFuture(0L);
@@ -288,7 +260,7 @@ final class OutboxRelay implements AutoCloseable {
             List<CompletableFuture<Void>> sends = new ArrayList<>(entries.size());
             long[] events = {0};
             for (StreamMessage<String, String> entry : entries) {
-                List<LikeEvent> decoded = OutboxEvents.decode(content, entry.getBody());
+                List<LikeEvent> decoded = OutboxEvents.decode(entry.getBody());
                 if (decoded == null) {
                     log.warn("outbox entry {} of {} is malformed and is removed: {}", entry.getId(), key, entry.getBody());
                     ids.add(entry.getId());
@@ -318,41 +290,47 @@ final class OutboxRelay implements AutoCloseable {
                         }
                         CompletableFuture<Long> removed = done.isEmpty()
                                 ? CompletableFuture.completedFuture(0L)
-                                : remove(content, done);
+                                : remove(Map.of(shard, done));
                         return removed.thenCompose(n -> {
                             swept.add(relayed);
                             if (failure != null) {
                                 failures.increment();
                                 return CompletableFuture.failedFuture(failure);
                             }
-                            return entries.size() < SWEEP_BATCH
-                                    ? CompletableFuture.completedFuture(relayed)
-                                    : drain(content, cutoff).thenApply(m -> m + relayed);
+                            if (entries.size() < SWEEP_BATCH) {
+                                return CompletableFuture.completedFuture(relayed);
+                            }
+                            return takeLease(shard).thenCompose(held -> held
+                                    ? drain(shard, cutoff).thenApply(m -> m + relayed)
+                                    : CompletableFuture.completedFuture(relayed));
                         });
                     });
         });
     }
 
-    /** Counts the events in the outbox streams of every indexed content: the backlog not yet acknowledged. */
+    /** Counts the events in every shard's outbox stream, a page of entries per call: the backlog not yet acknowledged. */
     CompletableFuture<Long> backlog() {
-        String index = keys.outboxIndex();
-        return redis.call("ZRANGE outbox index", c -> c.zrange(index, 0, -1)).thenCompose(members -> {
-            List<CompletableFuture<Long>> lengths = new ArrayList<>();
-            for (String member : members) {
-                try {
-                    String key = keys.outbox(ContentRef.parse(member));
-                    lengths.add(redis.script(count, new String[] {key}));
-                } catch (IllegalArgumentException e) {
-                    // not a content: the sweeper removes it
-                }
+        CompletableFuture<Long> chain = CompletableFuture.completedFuture(0L);
+        for (int shard = 0; shard < keys.shards(); shard++) {
+            String key = keys.outbox(shard);
+            chain = chain.thenCompose(n -> count(key, "-").thenApply(m -> n + m));
+        }
+        return chain;
+    }
+
+    private CompletableFuture<Long> count(String key, String from) {
+        Range<String> range = Range.create(from, "+");
+        return redis.call("XRANGE outbox", c -> c.xrange(key, range, Limit.from(SWEEP_BATCH))).thenCompose(entries -> {
+            long n = 0;
+            for (StreamMessage<String, String> entry : entries) {
+                n += OutboxEvents.size(entry.getBody());
             }
-            return CompletableFuture.allOf(lengths.toArray(new CompletableFuture<?>[0])).thenApply(ok -> {
-                long n = 0;
-                for (CompletableFuture<Long> length : lengths) {
-                    n += length.join();
-                }
-                return n;
-            });
+            if (entries.size() < SWEEP_BATCH) {
+                return CompletableFuture.completedFuture(n);
+            }
+            long counted = n;
+            String last = entries.get(entries.size() - 1).getId();
+            return count(key, "(" + last).thenApply(m -> m + counted);
         });
     }
 
@@ -401,5 +379,5 @@ final class OutboxRelay implements AutoCloseable {
         close(Duration.ofSeconds(5));
     }
 
-    private record Ack(ContentRef content, String entryId) {}
+    private record Ack(int shard, String entryId) {}
 }

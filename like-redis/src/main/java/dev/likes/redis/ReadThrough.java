@@ -67,7 +67,7 @@ final class ReadThrough {
     /** Caches the content's count alone and returns it. */
     CompletableFuture<Long> loadCount(ContentRef content) {
         // a caller that missed just before an earlier load finished starts a new flight: it looks again first
-        return singleFlight(countLoads, content, () -> redis.call("HGET meta", c -> c.hget(keys.meta(content), "n"))
+        return singleFlight(countLoads, content, () -> redis.call("HGET meta", c -> c.hget(keys.main(content), "n"))
                 .thenCompose(cached -> {
                     if (cached != null) {
                         return CompletableFuture.completedFuture(Long.parseLong(cached));
@@ -75,7 +75,7 @@ final class ReadThrough {
                     loads.increment();
                     return durable.count(content).toCompletableFuture().thenCompose(n -> redis.<Long>script(
                                     countOnly,
-                                    new String[] {keys.meta(content)},
+                                    new String[] {keys.main(content)},
                                     Long.toString(n),
                                     Long.toString(n == 0 ? emptyTtlMillis : coldTtlMillis))
                             .thenApply(written -> n));
@@ -89,7 +89,7 @@ final class ReadThrough {
             List<CompletableFuture<Long>> writes = new ArrayList<>(counts.size());
             counts.forEach((content, n) -> writes.add(redis.script(
                     countOnly,
-                    new String[] {keys.meta(content)},
+                    new String[] {keys.main(content)},
                     Long.toString(n),
                     Long.toString(n == 0 ? emptyTtlMillis : coldTtlMillis))));
             return CompletableFuture.allOf(writes.toArray(new CompletableFuture<?>[0])).thenApply(done -> counts);
@@ -125,10 +125,9 @@ final class ReadThrough {
         String token = UUID.randomUUID().toString();
         return redis.<Long>script(
                         begin,
-                        new String[] {keys.meta(content), keys.bucketSet(content), keys.lock(content)},
+                        new String[] {keys.main(content), keys.lock(content)},
                         token,
-                        Long.toString(loadTimeoutMillis),
-                        keys.bucketPrefix(content))
+                        Long.toString(loadTimeoutMillis))
                 .thenCompose(started -> {
                     if (started == 0) {
                         return CompletableFuture.completedFuture(null); // loaded meanwhile
@@ -137,49 +136,78 @@ final class ReadThrough {
                         return awaitOtherLoader(content, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(loadTimeoutMillis));
                     }
                     loads.increment();
-                    long expireAt = System.currentTimeMillis() + coldTtlMillis;
-                    return copy(content, token, expireAt, null, 0);
+                    // the buckets are sized for the count the durable store has now; later likes split them further
+                    return durable.count(content).toCompletableFuture().thenCompose(expected -> {
+                        long now = System.currentTimeMillis();
+                        Layout layout = new Layout(content, Long.toString(started), now / 1000, expected,
+                                now + coldTtlMillis, token);
+                        return copy(layout, null, 0);
+                    });
                 });
     }
 
-    /** Copies the durable store's likers page by page, then publishes the meta hash that makes the content visible. */
-    private CompletableFuture<Void> copy(ContentRef content, String token, long expireAt, Liker after, long copied) {
+    /** Where a load writes: the generation, the time base and the buckets' linear-hashing level and split pointer. */
+    private static final class Layout {
+        final ContentRef content;
+        final String generation;
+        final long base;
+        final int level;
+        final long split;
+        final long expireAt;
+        final String token;
+
+        Layout(ContentRef content, String generation, long base, long expectedLikers, long expireAt, String token) {
+            this.content = content;
+            this.generation = generation;
+            this.base = base;
+            this.expireAt = expireAt;
+            this.token = token;
+            long buckets = Math.max(1, (expectedLikers + Keys.BUCKET_LOAD - 1) / Keys.BUCKET_LOAD);
+            this.level = 63 - Long.numberOfLeadingZeros(buckets);
+            this.split = buckets - (1L << level);
+        }
+    }
+
+    /** Copies the durable store's likers page by page, then publishes the meta fields that make the content visible. */
+    private CompletableFuture<Void> copy(Layout layout, Liker after, long copied) {
+        ContentRef content = layout.content;
         return durable.likers(content, after, CHUNK).toCompletableFuture().thenCompose(page -> {
             if (page.isEmpty()) {
-                return finish(content, token, expireAt, copied);
+                return finish(layout, copied);
             }
-            List<String> args = new ArrayList<>(4 + page.size() * 3);
-            args.add(token);
-            args.add(Long.toString(expireAt));
-            args.add(keys.bucketPrefix(content));
+            List<String> args = new ArrayList<>(3 + page.size() * 3);
+            args.add(layout.token);
+            args.add(Long.toString(layout.expireAt));
             args.add(Long.toString(loadTimeoutMillis));
             for (Liker liker : page) {
-                args.add(Long.toString(Keys.bucketId(liker.userId())));
-                args.add(Keys.field(liker.userId()));
-                args.add(Long.toString(liker.likedAt().getEpochSecond()));
+                long address = Keys.address(Keys.addressHash(liker.userId()), layout.level, layout.split);
+                args.add(keys.bucket(content, layout.generation, address));
+                args.add(Long.toString(liker.userId()));
+                args.add(Long.toString(liker.likedAt().getEpochSecond() - layout.base));
             }
             long total = copied + page.size();
-            return redis.<Long>script(
-                            chunk,
-                            new String[] {keys.bucketSet(content), keys.lock(content)},
-                            args.toArray(new String[0]))
+            return redis.<Long>script(chunk, new String[] {keys.lock(content)}, args.toArray(new String[0]))
                     .thenCompose(done -> lockHeld(done, content))
                     .thenCompose(ignored -> page.size() < CHUNK
-                            ? finish(content, token, expireAt, total)
-                            : copy(content, token, expireAt, page.get(page.size() - 1), total));
+                            ? finish(layout, total)
+                            : copy(layout, page.get(page.size() - 1), total));
         });
     }
 
-    private CompletableFuture<Void> finish(ContentRef content, String token, long expireAt, long count) {
-        long expiry = count == 0 ? System.currentTimeMillis() + emptyTtlMillis : expireAt;
+    private CompletableFuture<Void> finish(Layout layout, long count) {
+        long expiry = count == 0 ? System.currentTimeMillis() + emptyTtlMillis : layout.expireAt;
         return redis.<Long>script(
                         finish,
-                        new String[] {keys.meta(content), keys.lock(content)},
-                        token,
+                        new String[] {keys.main(layout.content), keys.lock(layout.content)},
+                        layout.token,
                         Long.toString(count),
                         "0",
-                        Long.toString(expiry))
-                .thenCompose(done -> lockHeld(done, content));
+                        Long.toString(expiry),
+                        layout.generation,
+                        Long.toString(layout.base),
+                        Integer.toString(layout.level),
+                        Long.toString(layout.split))
+                .thenCompose(done -> lockHeld(done, layout.content));
     }
 
     private static CompletableFuture<Void> lockHeld(Long done, ContentRef content) {
@@ -192,7 +220,7 @@ final class ReadThrough {
     private CompletableFuture<Void> awaitOtherLoader(ContentRef content, long deadline) {
         Executor later = CompletableFuture.delayedExecutor(POLL_MILLIS, TimeUnit.MILLISECONDS);
         return CompletableFuture.supplyAsync(() -> null, later)
-                .thenCompose(x -> redis.call("HGET meta", c -> c.hget(keys.meta(content), "s")))
+                .thenCompose(x -> redis.call("HGET meta", c -> c.hget(keys.main(content), "s")))
                 .thenCompose(s -> {
                     if ("1".equals(s)) {
                         return CompletableFuture.completedFuture(null);

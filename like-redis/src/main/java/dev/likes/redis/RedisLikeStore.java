@@ -19,13 +19,17 @@ import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
 /**
@@ -33,23 +37,26 @@ import java.util.function.Predicate;
  *
  * <p><b>Atomicity.</b> Every like and unlike is applied by one Lua script that reads the user's state, checks the
  * request ID, changes the state, the count and the version and returns them, as one step: there is no check-then-act
- * across round trips. Concurrent calls for one content are group-committed: coalesced into one script call (up to
- * {@link Builder#maxBatchSize(int)}) that applies them in arrival order and returns each its own result. Scripts run
- * by {@code EVALSHA}; after {@code NOSCRIPT} (a restarted or failed-over Redis) a script is sent whole once. All keys
- * of a content share its hash tag (see the key layout in the README), so this works on a cluster unchanged.
+ * across round trips. Contents are spread over {@link Builder#shards(int) shards}, and concurrent calls for the
+ * contents of one shard are group-committed: coalesced into one script call (up to {@link Builder#maxBatchSize(int)})
+ * that applies them in arrival order, content by content, and returns each its own result; a lone like waits for
+ * nobody. Scripts run by {@code EVALSHA}; after {@code NOSCRIPT} (a restarted or failed-over Redis) a script is sent
+ * whole once. All keys of a shard share its hash tag (see the key layout in the README), so this works on a cluster
+ * unchanged.
  *
  * <p><b>Two modes.</b> Without a backing store, Redis is the source of truth: keys never expire and Redis also keeps
- * the newest-first listings (a likers index per content, a likes index per user; the user index is updated right
- * after the content's script, order-safely by version). With {@link Builder#backingStore(LikeStore)}, Redis is a
- * cache of the durable store: a content's keys expire together (hot content after {@link Builder#hotTtl}, refreshed
- * on write; content loaded for reading after {@link Builder#coldTtl}); a content Redis does not hold is loaded from
- * the durable store once per miss, however many callers miss together (a count alone for reads of counts); contents
- * nobody likes are cached empty for {@link Builder#emptyTtl}; and listings are the durable store's. The durable store
- * is kept up to date by the events (Kafka and a consumer), not by this store.
+ * the newest-first listings (a likers index per content, a likes index per user, both written by the like script on
+ * one node; on a cluster the user index is written right after, one call per user shard, order-safely by version).
+ * With {@link Builder#backingStore(LikeStore)}, Redis is a cache of the backing store: a content's keys expire (hot
+ * content after {@link Builder#hotTtl}, refreshed on write; content loaded for reading after
+ * {@link Builder#coldTtl}); a content Redis does not hold is loaded from the backing store once per miss, however many
+ * callers miss together (a count alone for reads of counts); contents nobody likes are cached empty for
+ * {@link Builder#emptyTtl}; and listings are the backing store's. The backing store is kept up to date by the events
+ * (Kafka and a consumer), not by this store.
  *
- * <p><b>Memory.</b> A content's likers live in hashes of at most 128 users ({@code userId / 128} picks the hash,
- * {@code userId % 128} the field, the like time in seconds the value), which Redis keeps in its compact listpack
- * encoding; like times are kept to the second.
+ * <p><b>Memory.</b> A content's likers live in hashes of about 40 users (a hash of the user id picks the hash, so any
+ * id distribution fills them evenly; they split one at a time as likers come), which Redis keeps in its compact
+ * listpack encoding; the field is the user id, the value the like time in seconds after the content's time base.
  *
  * <p><b>Failures.</b> Every call fails with a {@link LikeStoreException} within {@link Builder#commandTimeout}
  * when Redis is unreachable or slow; after a timeout the outcome is unknown, and a retry with the same request ID is
@@ -62,6 +69,8 @@ public final class RedisLikeStore implements LikeStore {
 
     /** Key prefix unless configured. */
     public static final String DEFAULT_KEY_PREFIX = "like";
+    /** How many shards contents are spread over: 16. */
+    public static final int DEFAULT_SHARDS = 16;
     /** How long written contents stay in Redis after their last write, with a backing store: 24 hours. */
     public static final Duration DEFAULT_HOT_TTL = Duration.ofHours(24);
     /** How long contents loaded for reading stay, with a backing store: 1 hour. */
@@ -70,6 +79,8 @@ public final class RedisLikeStore implements LikeStore {
     public static final Duration DEFAULT_EMPTY_TTL = Duration.ofMinutes(1);
     /** How long request IDs are remembered: 24 hours. */
     public static final Duration DEFAULT_REQUEST_ID_TTL = Duration.ofHours(24);
+    /** The most request IDs one shard remembers: 1,000,000. */
+    public static final long DEFAULT_MAX_REQUEST_IDS = 1_000_000;
     /** How long a Redis call may take before it fails: 1 second. */
     public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(1);
     /** How long one read-through load may take: 30 seconds. */
@@ -88,41 +99,45 @@ public final class RedisLikeStore implements LikeStore {
 
     private final Redis redis;
     private final Keys keys;
-    private final LikeStore durable;
+    private final LikeStore backingStore;
     private final ReadThrough readThrough;
     private final GroupCommit groupCommit;
     private final ApplyScript applyScript;
+    private final ReadScript readScript;
     private final LocalCounts localCounts;
     private final Listings listings;
     private final Predicate<ContentRef> contentFilter;
     private final OutboxRelay relay;
     private final Redis.Script evict = Redis.Script.load("evict", ScriptOutputType.INTEGER);
-    private final Redis.Script feed = Redis.Script.load("feed", ScriptOutputType.MULTI);
     private final StatefulConnection<String, String> connection;
     private final AutoCloseable ownedClient;
-    private final boolean oneConnection;
+    private final boolean singleNode;
+    /** Contents being loaded after a batch found them missing: later mutations of them wait in order behind it. */
+    private final ConcurrentHashMap<ContentRef, CompletableFuture<Void>> reloading = new ConcurrentHashMap<>();
 
     private RedisLikeStore(Builder b, StatefulConnection<String, String> connection,
-            RedisClusterAsyncCommands<String, String> commands, AutoCloseable ownedClient, boolean oneConnection,
+            RedisClusterAsyncCommands<String, String> commands, AutoCloseable ownedClient, boolean singleNode,
             io.netty.util.Timer timer) {
         this.connection = connection;
-        this.oneConnection = oneConnection;
+        this.singleNode = singleNode;
         this.ownedClient = ownedClient;
         this.redis = new Redis(commands, b.commandTimeout, timer);
-        this.keys = new Keys(b.keyPrefix);
-        this.durable = b.durable;
-        this.readThrough = durable == null
+        this.keys = new Keys(b.keyPrefix, b.shards);
+        this.backingStore = b.backingStore;
+        boolean truth = backingStore == null;
+        this.readThrough = truth
                 ? null
-                : new ReadThrough(redis, keys, durable, b.coldTtl, b.emptyTtl, b.loadTimeout);
-        this.applyScript = new ApplyScript(redis, keys, durable == null, durable == null ? 0 : b.hotTtl.toMillis(),
-                b.requestIdTtl.toMillis(), b.outbox != null);
+                : new ReadThrough(redis, keys, backingStore, b.coldTtl, b.emptyTtl, b.loadTimeout);
+        this.applyScript = new ApplyScript(redis, keys, truth, truth && singleNode, truth ? 0 : b.hotTtl.toMillis(),
+                b.requestIdTtl.toMillis(), b.outbox != null, b.maxRequestIds);
+        this.readScript = new ReadScript(redis, keys, !truth, singleNode);
         this.relay = b.outbox == null
                 ? null
-                : new OutboxRelay(redis, keys, b.outbox, b.sweepInterval, b.grace, b.outboxMaxInFlight, oneConnection);
+                : new OutboxRelay(redis, keys, b.outbox, b.sweepInterval, b.grace, b.outboxMaxInFlight, singleNode);
         this.localCounts = new LocalCounts(b.localCacheTtl, b.localCacheSize);
         this.listings = new Listings(redis, keys);
         this.contentFilter = b.contentFilter;
-        this.groupCommit = new GroupCommit(b.maxBatchSize, this::applyBatch);
+        this.groupCommit = new GroupCommit(b.maxBatchSize, keys::shard, this::applyBatch);
     }
 
     /**
@@ -167,48 +182,133 @@ public final class RedisLikeStore implements LikeStore {
             return CompletableFuture.failedFuture(new IllegalArgumentException(
                     "content " + mutation.content() + " is unknown: the content filter rejected it"));
         }
-        return groupCommit.submit(mutation);
-    }
-
-    private CompletionStage<List<CompletionStage<LikeResult>>> applyBatch(ContentRef content, List<LikeMutation> batch) {
-        return applyBatch(content, batch, MAX_LOAD_RETRIES);
-    }
-
-    private CompletableFuture<List<CompletionStage<LikeResult>>> applyBatch(
-            ContentRef content, List<LikeMutation> batch, int loadsLeft) {
-        CompletableFuture<ApplyScript.Applied> run;
-        if (relay == null || oneConnection) {
-            // on one node the script indexes the content's outbox itself, in the same atomic step
-            run = applyScript.run(content, batch, relay != null);
-        } else {
-            // on a cluster the index lives on another node: register first, and wait for it before writing the outbox
-            run = relay.register(content).thenCompose(registered -> applyScript.run(content, batch, false));
+        if (reloading.isEmpty() || !reloading.containsKey(mutation.content())) {
+            return groupCommit.submit(mutation);
         }
-        return run.thenCompose(applied -> {
-            if (applied == null) {
-                if (readThrough == null || loadsLeft == 0) {
-                    return CompletableFuture.failedFuture(
-                            new LikeStoreException("content " + content + " could not be loaded into Redis", null));
-                }
-                return readThrough.loadState(content).thenCompose(loaded -> applyBatch(content, batch, loadsLeft - 1));
+        // the content is being loaded, with earlier mutations waiting to be applied after it: this one goes after them
+        CompletableFuture<LikeResult> result = new CompletableFuture<>();
+        boolean[] direct = {false};
+        reloading.compute(mutation.content(), (content, tail) -> {
+            if (tail == null) {
+                direct[0] = true;
+                return null;
             }
-            List<CompletionStage<LikeResult>> results = new ArrayList<>(batch.size());
-            List<LikeEvent> events = relay != null && !applied.outboxEntry().isEmpty() ? new ArrayList<>() : null;
-            for (int i = 0; i < batch.size(); i++) {
-                LikeResult result = applied.results().get(i);
-                localCounts.remember(content, result.count(), result.version());
-                if (events != null && result.changed()) {
-                    events.add(LikeEvent.of(batch.get(i), result));
-                }
-                results.add(result.changed() && readThrough == null
-                        ? listings.recordForUser(batch.get(i), result)
-                        : CompletableFuture.completedFuture(result));
-            }
-            if (events != null) {
-                relay.relay(content, applied.outboxEntry(), events);
-            }
-            return CompletableFuture.completedFuture(results);
+            return gate(content, tail.thenRun(() -> forward(groupCommit.submit(mutation), result)));
         });
+        if (direct[0]) {
+            forward(groupCommit.submit(mutation), result);
+        }
+        return result;
+    }
+
+    /** Removes the gate from the map once it has passed, unless a later mutation extended it. */
+    private CompletableFuture<Void> gate(ContentRef content, CompletableFuture<Void> gate) {
+        gate.whenComplete((ok, failure) -> reloading.remove(content, gate));
+        return gate;
+    }
+
+    private static <T> void forward(CompletionStage<T> from, CompletableFuture<T> to) {
+        from.whenComplete((value, failure) -> {
+            if (failure != null) {
+                to.completeExceptionally(failure);
+            } else {
+                to.complete(value);
+            }
+        });
+    }
+
+    /** One lane's call: applies a batch of one shard; the mutations of contents not loaded wait for their load. */
+    private CompletionStage<List<CompletionStage<LikeResult>>> applyBatch(int shard, List<LikeMutation> batch) {
+        return applyScript.run(shard, batch).thenCompose(applied -> settle(shard, batch, applied).thenApply(results -> {
+            List<CompletionStage<LikeResult>> out = new ArrayList<>(batch.size());
+            Map<ContentRef, List<Integer>> missing = null;
+            for (int k = 0; k < batch.size(); k++) {
+                if (results.get(k) != null) {
+                    out.add(CompletableFuture.completedFuture(results.get(k)));
+                } else {
+                    out.add(null);
+                    if (missing == null) {
+                        missing = new LinkedHashMap<>();
+                    }
+                    missing.computeIfAbsent(batch.get(k).content(), c -> new ArrayList<>()).add(k);
+                }
+            }
+            if (missing != null) {
+                missing.forEach((content, indexes) -> {
+                    List<LikeMutation> ops = new ArrayList<>(indexes.size());
+                    indexes.forEach(k -> ops.add(batch.get(k)));
+                    List<CompletableFuture<LikeResult>> targets = reload(shard, content, ops);
+                    for (int j = 0; j < indexes.size(); j++) {
+                        out.set(indexes.get(j), targets.get(j));
+                    }
+                });
+            }
+            return out;
+        }));
+    }
+
+    /**
+     * Loads a content a batch found missing, then applies its mutations, in order after any earlier reload of it;
+     * mutations of it that arrive meanwhile wait behind (see {@link #apply}).
+     */
+    private List<CompletableFuture<LikeResult>> reload(int shard, ContentRef content, List<LikeMutation> ops) {
+        List<CompletableFuture<LikeResult>> targets = new ArrayList<>(ops.size());
+        ops.forEach(m -> targets.add(new CompletableFuture<>()));
+        reloading.compute(content, (c, tail) -> {
+            CompletableFuture<Void> start = tail == null ? CompletableFuture.completedFuture(null) : tail;
+            return gate(c, start.thenCompose(x -> loadAndApply(shard, content, ops, MAX_LOAD_RETRIES))
+                    .handle((results, failure) -> {
+                        for (int j = 0; j < targets.size(); j++) {
+                            if (failure != null) {
+                                targets.get(j).completeExceptionally(Redis.unwrap(failure));
+                            } else {
+                                targets.get(j).complete(results.get(j));
+                            }
+                        }
+                        return null;
+                    }));
+        });
+        return targets;
+    }
+
+    private CompletableFuture<List<LikeResult>> loadAndApply(int shard, ContentRef content, List<LikeMutation> ops,
+            int loadsLeft) {
+        if (readThrough == null || loadsLeft == 0) {
+            return CompletableFuture.failedFuture(
+                    new LikeStoreException("content " + content + " could not be loaded into Redis", null));
+        }
+        return readThrough.loadState(content)
+                .thenCompose(loaded -> applyScript.run(shard, ops))
+                .thenCompose(applied -> settle(shard, ops, applied))
+                .thenCompose(results -> results.get(0) == null
+                        ? loadAndApply(shard, content, ops, loadsLeft - 1)
+                        : CompletableFuture.completedFuture(results));
+    }
+
+    /**
+     * What follows a script call: the local counts learn the new counts, the outbox relay gets the call's events, and
+     * on a cluster in truth mode the users' indexes are written. Results of contents not loaded stay null.
+     */
+    private CompletableFuture<List<LikeResult>> settle(int shard, List<LikeMutation> batch, ApplyScript.Applied applied) {
+        List<LikeResult> results = applied.results();
+        List<LikeEvent> events = relay != null && !applied.outboxEntry().isEmpty() ? new ArrayList<>() : null;
+        for (int k = 0; k < batch.size(); k++) {
+            LikeResult result = results.get(k);
+            if (result == null) {
+                continue;
+            }
+            localCounts.remember(batch.get(k).content(), result.count(), result.version());
+            if (events != null && result.changed()) {
+                events.add(LikeEvent.of(batch.get(k), result));
+            }
+        }
+        if (events != null) {
+            relay.relay(shard, applied.outboxEntry(), events);
+        }
+        if (readThrough == null && !singleNode) {
+            return listings.recordForUsers(batch, results).thenApply(done -> results);
+        }
+        return CompletableFuture.completedFuture(results);
     }
 
     /**
@@ -217,7 +317,7 @@ public final class RedisLikeStore implements LikeStore {
      */
     @Override
     public CompletionStage<List<Liker>> likers(ContentRef content, Liker after, int limit) {
-        return durable != null ? durable.likers(content, after, limit) : listings.likers(content, after, limit);
+        return backingStore != null ? backingStore.likers(content, after, limit) : listings.likers(content, after, limit);
     }
 
     /**
@@ -226,8 +326,8 @@ public final class RedisLikeStore implements LikeStore {
      */
     @Override
     public CompletionStage<List<UserLike>> likesOf(long userId, String contentType, UserLike after, int limit) {
-        return durable != null
-                ? durable.likesOf(userId, contentType, after, limit)
+        return backingStore != null
+                ? backingStore.likesOf(userId, contentType, after, limit)
                 : listings.likesOf(userId, contentType, after, limit);
     }
 
@@ -246,19 +346,13 @@ public final class RedisLikeStore implements LikeStore {
                     .thenCompose(loaded -> readLiked(userId, content))
                     .thenCompose(again -> again != null
                             ? CompletableFuture.completedFuture(again)
-                            : durable.hasLiked(userId, content));
+                            : backingStore.hasLiked(userId, content));
         });
     }
 
     /** True or false, or null when (with a backing store) the content's state is not in Redis. */
     private CompletableFuture<Boolean> readLiked(long userId, ContentRef content) {
-        CompletableFuture<String> value =
-                redis.call("HGET status", c -> c.hget(keys.bucket(content, userId), Keys.field(userId)));
-        if (readThrough == null) {
-            return value.thenApply(v -> v != null);
-        }
-        CompletableFuture<String> loaded = redis.call("HGET meta", c -> c.hget(keys.meta(content), "s"));
-        return value.thenCombine(loaded, (v, s) -> "1".equals(s) ? Boolean.valueOf(v != null) : null);
+        return readScript.read(userId, List.of(content), List.of(Boolean.FALSE)).thenApply(reads -> reads.get(0).liked());
     }
 
     @Override
@@ -280,7 +374,7 @@ public final class RedisLikeStore implements LikeStore {
 
     /** The count in Redis (remembered locally), or null when Redis does not hold it. */
     private CompletableFuture<Long> readCount(ContentRef content) {
-        return redis.call("HMGET meta", c -> c.hmget(keys.meta(content), "n", "v")).thenApply(values -> {
+        return redis.call("HMGET meta", c -> c.hmget(keys.main(content), "n", "v")).thenApply(values -> {
             String n = value(values.get(0));
             if (n == null) {
                 return null;
@@ -334,88 +428,53 @@ public final class RedisLikeStore implements LikeStore {
 
     @Override
     public CompletionStage<Set<ContentRef>> likedAmong(long userId, Set<ContentRef> contents) {
-        Map<ContentRef, CompletableFuture<Boolean>> reads = new HashMap<>();
-        for (ContentRef content : contents) {
-            if (known(content)) {
-                reads.put(content, readLiked(userId, content));
-            }
-        }
-        return CompletableFuture.allOf(reads.values().toArray(new CompletableFuture<?>[0])).thenCompose(done -> {
-            Set<ContentRef> liked = new HashSet<>();
-            Set<ContentRef> notLoaded = new HashSet<>();
-            reads.forEach((content, read) -> {
-                Boolean value = read.join();
-                if (value == null) {
-                    notLoaded.add(content);
-                } else if (value) {
-                    liked.add(content);
-                }
-            });
-            if (notLoaded.isEmpty()) {
-                return CompletableFuture.completedFuture(liked);
-            }
-            return durable.likedAmong(userId, notLoaded).thenApply(more -> {
-                liked.addAll(more);
-                return liked;
-            });
-        });
+        return feed(userId, contents, false).thenApply(FeedState::liked);
     }
 
     /**
-     * {@inheritDoc} On one Redis node the whole page is one script call: the liked flags of every content and the
-     * counts the local cache does not hold. On a cluster, where a page's contents live on several nodes, it is the
-     * default's reads.
+     * {@inheritDoc} The whole page is one script call on one Redis node (one per shard on a cluster): the liked flags
+     * of every content and the counts the local cache does not hold.
      */
     @Override
     public CompletionStage<FeedState> feed(long userId, Set<ContentRef> contents) {
-        if (!oneConnection) {
-            return LikeStore.super.feed(userId, contents);
-        }
+        return feed(userId, contents, true);
+    }
+
+    private CompletableFuture<FeedState> feed(long userId, Set<ContentRef> contents, boolean withCounts) {
         Map<ContentRef, Long> counts = new HashMap<>(contents.size() * 2);
         List<ContentRef> asked = new ArrayList<>(contents.size());
-        String[] scriptKeys = new String[2 * contents.size()];
-        String[] args = new String[1 + 2 * contents.size()];
-        args[0] = readThrough != null ? "1" : "0";
-        String field = Keys.field(userId);
+        List<Boolean> wantCount = new ArrayList<>(contents.size());
         for (ContentRef content : contents) {
             if (!known(content)) {
                 counts.put(content, 0L);
                 continue;
             }
-            Long cached = localCounts.get(content);
+            Long cached = withCounts ? localCounts.get(content) : null;
             if (cached != null) {
                 counts.put(content, cached);
             }
-            int i = asked.size();
-            scriptKeys[2 * i] = keys.meta(content);
-            scriptKeys[2 * i + 1] = keys.bucket(content, userId);
-            args[1 + 2 * i] = cached == null ? "1" : "0";
-            args[2 + 2 * i] = field;
             asked.add(content);
+            wantCount.add(withCounts && cached == null);
         }
         if (asked.isEmpty()) {
             return CompletableFuture.completedFuture(new FeedState(counts, Set.of(), false));
         }
-        int n = asked.size();
-        String[] k = n == contents.size() ? scriptKeys : java.util.Arrays.copyOf(scriptKeys, 2 * n);
-        String[] a = n == contents.size() ? args : java.util.Arrays.copyOf(args, 1 + 2 * n);
-        return redis.<List<Object>>script(feed, k, a).thenCompose(reply -> {
+        return readScript.read(userId, asked, wantCount).thenCompose(reads -> {
             Set<ContentRef> liked = new HashSet<>();
             Set<ContentRef> notLoaded = new HashSet<>();
             Set<ContentRef> noCount = new HashSet<>();
-            for (int i = 0; i < n; i++) {
+            for (int i = 0; i < asked.size(); i++) {
                 ContentRef content = asked.get(i);
-                long flag = (Long) reply.get(3 * i);
-                if (flag == 1) {
-                    liked.add(content);
-                } else if (flag == -1) {
+                ReadScript.Read read = reads.get(i);
+                if (read.liked() == null) {
                     notLoaded.add(content);
+                } else if (read.liked()) {
+                    liked.add(content);
                 }
-                if (!counts.containsKey(content)) {
-                    long count = (Long) reply.get(3 * i + 1);
-                    if (count >= 0) {
-                        counts.put(content, count);
-                        localCounts.remember(content, count, (Long) reply.get(3 * i + 2));
+                if (withCounts && !counts.containsKey(content)) {
+                    if (read.count() != null) {
+                        counts.put(content, read.count());
+                        localCounts.remember(content, read.count(), read.version());
                     } else if (readThrough == null) {
                         counts.put(content, 0L);
                     } else {
@@ -428,11 +487,11 @@ public final class RedisLikeStore implements LikeStore {
                     : loadCounts(noCount);
             CompletableFuture<Set<ContentRef>> moreLiked = notLoaded.isEmpty()
                     ? CompletableFuture.completedFuture(Set.of())
-                    : durable.likedAmong(userId, notLoaded).toCompletableFuture();
+                    : backingStore.likedAmong(userId, notLoaded).toCompletableFuture();
             return loadedCounts.thenCombine(moreLiked, (loaded, more) -> {
                 counts.putAll(loaded);
                 liked.addAll(more);
-                return new FeedState(counts, liked, false);
+                return new FeedState(withCounts ? counts : Map.of(), liked, false);
             });
         });
     }
@@ -462,9 +521,9 @@ public final class RedisLikeStore implements LikeStore {
      * @param content the content
      * @return the cached count, empty without a local cache or when it holds none
      */
-    public java.util.OptionalLong localCount(ContentRef content) {
+    public OptionalLong localCount(ContentRef content) {
         Long n = localCounts.peek(content);
-        return n == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(n);
+        return n == null ? OptionalLong.empty() : OptionalLong.of(n);
     }
 
     /**
@@ -477,8 +536,8 @@ public final class RedisLikeStore implements LikeStore {
     }
 
     /**
-     * Counts the changes written to the outbox that the event log has not acknowledged yet, over all contents (a
-     * SCAN of the outbox keys: for monitoring and tests, not for every request).
+     * Counts the changes written to the outbox that the event log has not acknowledged yet, over all shards (reads
+     * every shard's stream a page at a time: for monitoring and tests, not for every request).
      *
      * @return the backlog, 0 without an outbox
      */
@@ -487,8 +546,8 @@ public final class RedisLikeStore implements LikeStore {
     }
 
     /**
-     * Relays now every outbox entry older than the grace period, as the sweeper does periodically; if a sweep is
-     * running, this one starts when it ends.
+     * Relays now every outbox entry older than the grace period, in each shard whose sweep lease this store gets, as
+     * the sweeper does periodically; if a sweep is running, this one starts when it ends.
      *
      * @return the number of events relayed
      * @throws IllegalStateException if the store has no outbox
@@ -525,21 +584,21 @@ public final class RedisLikeStore implements LikeStore {
 
     /**
      * Drops a content's cached state, so that the next access loads it again from the backing store: the repair of a
-     * content whose cached state drifted from the durable one (see the reconciler). Refused while the content's outbox
-     * still holds changes the durable store may lack.
+     * content whose cached state drifted from the durable one (see the reconciler). Refused while its shard's outbox
+     * still holds changes the backing store may lack. One step whatever the content's size: its status buckets are
+     * left to expire by themselves (at most {@link Builder#hotTtl} later) and a new load writes new ones.
      *
      * @param content the content
-     * @return {@code true} if evicted, {@code false} if its outbox is not empty
+     * @return {@code true} if evicted, {@code false} if its shard's outbox is not empty
      * @throws IllegalStateException without a backing store: there Redis holds the only copy
      */
     public CompletionStage<Boolean> evict(ContentRef content) {
-        if (durable == null) {
+        if (backingStore == null) {
             throw new IllegalStateException("evict needs a backing store: without one, Redis holds the only copy");
         }
         localCounts.forget(content);
-        return redis.<Long>script(evict,
-                new String[] {keys.meta(content), keys.bucketSet(content), keys.outbox(content)},
-                keys.bucketPrefix(content)).thenApply(n -> {
+        return redis.<Long>script(evict, new String[] {keys.main(content), keys.outbox(keys.shard(content))})
+                .thenApply(n -> {
                     localCounts.forget(content);
                     return n == 1;
                 });
@@ -552,67 +611,69 @@ public final class RedisLikeStore implements LikeStore {
      * @param content the content
      * @return the count, empty when Redis does not hold the content
      */
-    public CompletionStage<java.util.OptionalLong> cachedCount(ContentRef content) {
-        return redis.call("HGET meta", c -> c.hget(keys.meta(content), "n"))
-                .thenApply(n -> n == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(Long.parseLong(n)));
+    public CompletionStage<OptionalLong> cachedCount(ContentRef content) {
+        return redis.call("HGET meta", c -> c.hget(keys.main(content), "n"))
+                .thenApply(n -> n == null ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(n)));
     }
 
     /**
-     * The users Redis holds as liking a content, read bucket by bucket (cache mode, where a content's buckets are
-     * listed): what a deep reconciliation compares.
+     * The users Redis holds as liking a content, read bucket by bucket: what a deep reconciliation compares.
      *
      * @param content the content
      * @return the users, or null when Redis does not hold the content's state (at most its count)
      * @throws IllegalStateException without a backing store
      */
     public CompletionStage<Set<Long>> cachedLikers(ContentRef content) {
-        if (durable == null) {
-            throw new IllegalStateException("cachedLikers needs a backing store (the bucket list is kept only then)");
+        if (backingStore == null) {
+            throw new IllegalStateException("cachedLikers needs a backing store (it compares Redis with it)");
         }
-        return redis.call("HGET meta", c -> c.hget(keys.meta(content), "s")).thenCompose(loaded -> "1".equals(loaded)
-                ? likersInBuckets(content)
-                : CompletableFuture.completedFuture(null));
-    }
-
-    private CompletableFuture<Set<Long>> likersInBuckets(ContentRef content) {
-        return redis.call("SMEMBERS buckets", c -> c.smembers(keys.bucketSet(content))).thenCompose(buckets -> {
-            List<CompletableFuture<Set<Long>>> reads = new ArrayList<>();
-            for (String bucket : buckets) {
-                long base = Long.parseLong(bucket) * Keys.BUCKET_SIZE;
-                reads.add(redis.call("HKEYS bucket", c -> c.hkeys(keys.bucketPrefix(content) + bucket)).thenApply(fields -> {
-                    Set<Long> users = new HashSet<>();
-                    fields.forEach(f -> users.add(base + Long.parseLong(f)));
-                    return users;
-                }));
+        return redis.call("HMGET meta", c -> c.hmget(keys.main(content), "s", "g", "l", "p")).thenCompose(meta -> {
+            if (!"1".equals(value(meta.get(0)))) {
+                return CompletableFuture.completedFuture(null);
+            }
+            String generation = value(meta.get(1)) == null ? "0" : value(meta.get(1));
+            int level = value(meta.get(2)) == null ? 0 : Integer.parseInt(value(meta.get(2)));
+            long split = value(meta.get(3)) == null ? 0 : Long.parseLong(value(meta.get(3)));
+            long buckets = (1L << level) + split;
+            List<CompletableFuture<List<String>>> reads = new ArrayList<>();
+            for (long a = 0; a < buckets; a++) {
+                String key = keys.bucket(content, generation, a);
+                reads.add(redis.call("HKEYS bucket", c -> c.hkeys(key)));
             }
             return CompletableFuture.allOf(reads.toArray(new CompletableFuture<?>[0])).thenApply(ok -> {
                 Set<Long> all = new HashSet<>();
-                reads.forEach(r -> all.addAll(r.join()));
-                return all;
+                for (CompletableFuture<List<String>> read : reads) {
+                    for (String field : read.join()) {
+                        if (!field.isEmpty() && Character.isDigit(field.charAt(0))) {
+                            all.add(Long.parseLong(field));
+                        }
+                    }
+                }
+                return Collections.unmodifiableSet(all);
             });
         });
     }
 
     /**
-     * Every content Redis holds state or a count of, by a SCAN of its meta keys: what a reconciliation walks. For
+     * Every content Redis holds state or a count of, by a SCAN of its main hashes: what a reconciliation walks. For
      * operations, not for requests.
      *
      * @return the contents
      */
     public CompletionStage<Set<ContentRef>> cachedContents() {
-        return scanMetas(io.lettuce.core.ScanCursor.INITIAL, new HashSet<>());
+        return scanMains(io.lettuce.core.ScanCursor.INITIAL, new HashSet<>());
     }
 
-    private CompletableFuture<Set<ContentRef>> scanMetas(io.lettuce.core.ScanCursor cursor, Set<ContentRef> into) {
-        io.lettuce.core.ScanArgs args = io.lettuce.core.ScanArgs.Builder.matches(keys.metaPattern()).limit(1_000);
+    private CompletableFuture<Set<ContentRef>> scanMains(io.lettuce.core.ScanCursor cursor, Set<ContentRef> into) {
+        io.lettuce.core.ScanArgs args = io.lettuce.core.ScanArgs.Builder.matches(keys.mainPattern()).limit(1_000);
         return redis.call("SCAN meta", c -> c.scan(cursor, args)).thenCompose(page -> {
             for (String key : page.getKeys()) {
-                ContentRef content = keys.metaContent(key);
+                ContentRef content = keys.mainContent(key);
                 if (content != null) {
                     into.add(content);
                 }
             }
-            return page.isFinished() ? CompletableFuture.completedFuture(into) : scanMetas(page, into);
+            return page.isFinished() ? CompletableFuture.completedFuture(into) : scanMains(page, into);
         });
     }
 
@@ -658,7 +719,9 @@ public final class RedisLikeStore implements LikeStore {
         private final RedisClusterClient clusterClient;
         private RedisURI uri;
         private String keyPrefix = DEFAULT_KEY_PREFIX;
-        private LikeStore durable;
+        private int shards = DEFAULT_SHARDS;
+        private long maxRequestIds = DEFAULT_MAX_REQUEST_IDS;
+        private LikeStore backingStore;
         private Duration hotTtl = DEFAULT_HOT_TTL;
         private Duration coldTtl = DEFAULT_COLD_TTL;
         private Duration emptyTtl = DEFAULT_EMPTY_TTL;
@@ -692,6 +755,37 @@ public final class RedisLikeStore implements LikeStore {
         }
 
         /**
+         * How many shards the contents are spread over. A shard is the unit of group commit (one script call applies
+         * likes of many contents of one shard), of the outbox (one stream per shard) and of the request IDs; on a
+         * cluster the shards' hash tags spread them over the nodes, so use several per node. Part of the key layout:
+         * every process sharing the key prefix must use the same number, and changing it later hides the data written
+         * before. Default {@value #DEFAULT_SHARDS}.
+         *
+         * @param shards 1 to 16,384
+         * @return this builder
+         */
+        public Builder shards(int shards) {
+            this.shards = Args.between("shards", shards, 1, 16_384);
+            return this;
+        }
+
+        /**
+         * The most request IDs one shard remembers: beyond it the oldest are forgotten before their TTL, so that
+         * memory stays bounded whatever the request rate (a shard's IDs cost about 120 B each). Default
+         * {@value #DEFAULT_MAX_REQUEST_IDS}.
+         *
+         * @param max at least 1,000
+         * @return this builder
+         */
+        public Builder maxRequestIds(long max) {
+            if (max < 1_000) {
+                throw new IllegalArgumentException("maxRequestIds must be at least 1000, but was " + max);
+            }
+            this.maxRequestIds = max;
+            return this;
+        }
+
+        /**
          * The durable store behind Redis (the JDBC store, or any {@link LikeStore}). With it, Redis is a cache: keys
          * expire, misses are loaded from it, listings are its. Without it, Redis is the source of truth.
          *
@@ -699,7 +793,7 @@ public final class RedisLikeStore implements LikeStore {
          * @return this builder
          */
         public Builder backingStore(LikeStore store) {
-            this.durable = Args.notNull("backingStore", store);
+            this.backingStore = Args.notNull("backingStore", store);
             return this;
         }
 
@@ -775,7 +869,7 @@ public final class RedisLikeStore implements LikeStore {
         }
 
         /**
-         * The most mutations of one content that one script call applies. Default {@link #DEFAULT_MAX_BATCH_SIZE}.
+         * The most mutations of one shard that one script call applies. Default {@link #DEFAULT_MAX_BATCH_SIZE}.
          *
          * @param size 1 (no group commit) to 1,000
          * @return this builder
@@ -866,7 +960,7 @@ public final class RedisLikeStore implements LikeStore {
          *     order
          */
         public RedisLikeStore build() {
-            if (expirySet && durable == null) {
+            if (expirySet && backingStore == null) {
                 throw new IllegalStateException("hotTtl, coldTtl and emptyTtl need backingStore(...): keys that expire"
                         + " with no durable store to reload them from would lose likes");
             }

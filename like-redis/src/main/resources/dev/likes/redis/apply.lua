@@ -1,236 +1,399 @@
--- Applies a batch of likes and unlikes to ONE content, atomically and in order. All keys share the content's hash tag,
--- except the outbox index (KEYS[5]), which is used only on a single Redis node.
--- The batch is decided in memory and written with a few commands per batch rather than per operation: one HMGET per
--- status bucket and one ZMSCORE of the request IDs read everything it needs; its net changes go out in one HSET and one
--- HDEL per bucket, one ZADD of new request IDs, one XADD of its events and one HSET of the meta hash. The meta hash
--- also says when the request-ID set's expiry must move and when it is next trimmed, so most calls skip both.
--- KEYS[1]  meta hash: n = count, v = version, s = '1' when the state is loaded, x = expiry time (ms), r = expiry time
---          of the request-ID set (ms), t = when that set is next trimmed of forgotten IDs (ms)
--- KEYS[2]  bucket set: ids of the content's status buckets (kept only when keys expire)
--- KEYS[3]  likers index: sorted set of 'tttttttttt:uuuuuuuuuuuuuuuuuuuu' (like time s, user id), lexicographic
--- KEYS[4]  outbox stream: one entry per batch that applied a change, written only when ARGV[6] is '1'
--- KEYS[5]  outbox index (a sorted set of contents), or any key of the content when ARGV[7] is ''
--- KEYS[6]  request IDs: sorted set of 'userId:requestId' scored by the time (ms) the ID may be forgotten
--- KEYS[6+j] for j = 1..B: the status buckets the batch touches (hash: user id mod 128 -> like time s)
--- ARGV[1]  '1' when Redis is the source of truth (a missing meta is an empty content); '0': a miss must be loaded
--- ARGV[2]  '1' to keep the likers index
--- ARGV[3]  hot TTL in ms, 0 for keys that never expire
--- ARGV[4]  request-ID TTL in ms
--- ARGV[5]  bucket key prefix, to reach every bucket when the expiry moves
--- ARGV[6]  '1' to write the applied changes to the outbox stream
--- ARGV[7]  the content ('type:id') to add to the outbox index when its outbox stream is created, or '' when the
---          caller registered it itself (Redis Cluster, where the index lives on another node)
--- ARGV[8]  B, the number of status buckets; ARGV[8+j] is the id of bucket j
--- ARGV[9+B+7(i-1)..] for operation i: action ('1' like, '0' unlike), its bucket j, bucket field, like time (s),
---          request-ID member ('userId:requestId', '' without one), user id padded to 20 digits ('' without the likers
---          index), and the event's fixed part 'action timeMs userId requestId eventId'
--- Returns {-1} when the content is not loaded (nothing changed). Otherwise the outbox entry id ('' when nothing was
--- written), the count and version before the batch, the version of its first applied change (0 when none; each later
--- one is the previous plus 1), then one value per operation: 2 * status + liked, where status is 1 applied, 2
--- unchanged, 3 duplicate request, and liked is 1 or 0. An applied like adds 1 to the count, an applied unlike takes 1.
--- The outbox entry has a field 'h' = 'firstVersion countBefore' and one field per applied change, numbered from 1,
--- whose value is the event's fixed part; the versions and counts follow from the header as for the reply.
-local meta = KEYS[1]
-local m = redis.call('HMGET', meta, 's', 'n', 'v', 'x', 'r', 't')
-if not m[1] then
-  if ARGV[1] ~= '1' then return {-1} end
-  redis.call('HSET', meta, 'n', '0', 'v', '0', 's', '1')
-  m = {'1', '0', '0', m[4], m[5], m[6]}
-elseif m[1] ~= '1' then
-  return {-1}
-end
-local n = tonumber(m[2])
-local v = tonumber(m[3])
-local t = redis.call('TIME')
-local nowUs = tonumber(t[1]) * 1000000 + tonumber(t[2])
-local nowMs = math.floor(nowUs / 1000)
-local index = ARGV[2] == '1'
-local hot = tonumber(ARGV[3])
-local outbox = ARGV[6] == '1'
-local buckets = tonumber(ARGV[8])
-local first = 9 + buckets
-local ops = (#ARGV - first + 1) / 7
+-- Applies a batch of likes and unlikes of the contents of ONE shard, atomically and in order. Every key it declares
+-- or builds carries the shard's hash tag, except the users' likes indexes, which it writes only on one Redis node.
+-- The batch is decided in memory and written with a few commands per content rather than per operation: one HMGET of
+-- each content's main hash (its meta fields and status bucket 0), one HMGET per other bucket touched, one ZMSCORE of the
+-- request IDs; then one HSET (and HDEL) per bucket, one ZADD of new request IDs and one XADD of the call's events.
+-- Work per call is bounded: buckets split a few at a time, expiry moves to a content's buckets a few at a time, and the
+-- request IDs are trimmed a bounded number at a time.
+-- KEYS[1]  the shard's request IDs: sorted set of 'type:id:userId:requestId' scored by when the ID may be forgotten (ms)
+-- KEYS[2]  the shard's outbox stream: one entry per call that applied a change (only when ARGV[4] is '1')
+-- KEYS[2+i] for content i = 1..C: its main hash (meta fields, named by letters, and bucket 0: user id -> time - b)
+-- ARGV[1]  '1' when Redis is the source of truth (a missing content is empty); '0': a missing content must be loaded
+-- ARGV[2]  hot TTL in ms, 0 for keys that never expire
+-- ARGV[3]  request-ID TTL in ms
+-- ARGV[4]  '1' to write the applied changes to the outbox stream
+-- ARGV[5]  the most request IDs the shard keeps
+-- ARGV[6]  '1' to keep the users' likes indexes in this call (one Redis node, source of truth)
+-- ARGV[7]  C, the number of contents
+-- ARGV[8+4(i-1)..] for content i: its bucket key prefix, its 'type:id', its likers index key ('' without one), and
+--          the suffix '!type!iiiiiiiiiiiiiiiiiiii' of its members in the users' likes indexes ('' without them)
+-- then for operation k, 8 values: action ('1' like, '0' unlike), its content i, the user id, the user's address hash,
+--          the time (s), the request-ID member ('' without one), the event's fixed part ('' without an outbox), and
+--          the user's likes index key ('' without one)
+-- Returns the outbox entry id ('' when none was written); then per content its count and version before the call and
+-- the version of its first applied change (0 when none; each later one is the previous plus 1); then one value per
+-- operation: 2 * status + liked, where status is 0 not loaded (nothing changed), 1 applied, 2 unchanged, 3 duplicate
+-- request, and liked is 1 or 0. An applied like adds 1 to its content's count, an applied unlike takes 1.
+-- The outbox entry has one field per content with changes, its 'type:id' -> 'firstVersion countBefore', then one field
+-- per applied change, numbered from 1, whose value is the event's fixed part 'type:id action timeMs userId requestId
+-- eventId'; versions and counts follow from the content's field as for the reply.
+local truth = ARGV[1] == '1'
+local hot = tonumber(ARGV[2])
+local ridTtl = tonumber(ARGV[3])
+local outbox = ARGV[4] == '1'
+local ridCap = tonumber(ARGV[5])
+local userIndex = ARGV[6] == '1'
+local C = tonumber(ARGV[7])
+local first = 8 + 4 * C
+local ops = (#ARGV - first + 1) / 8
+-- buckets hold about ALPHA users on average and split at most MAXSPLIT per content per call; expiry moves to STEP
+-- buckets per call
+local ALPHA, MAXSPLIT, STEP = 40, 8, 64
+local P, HA, HB, HD, HE = 16777213, 9576883, 5382577, 12582917, 3141592
 
--- read what the batch touches: its fields, one HMGET per bucket, and its request IDs, one ZMSCORE
-local fields, state, stored = {}, {}, {}
-for j = 1, buckets do
-  fields[j], state[j] = {}, {}
+local t = redis.call('TIME')
+local nowS = tonumber(t[1])
+local nowUs = nowS * 1000000 + tonumber(t[2])
+local nowMs = math.floor(nowUs / 1000)
+
+-- the address hash of a user id given as decimal digits (Keys.addressHash)
+local function addressHash(u)
+  local len = #u
+  local lo, hi = tonumber(u), 0
+  if len > 9 then
+    lo = tonumber(string.sub(u, len - 8))
+    hi = tonumber(string.sub(u, 1, len - 9))
+  end
+  local h = ((lo % P) * HA + (hi % P) * HB) % P
+  return (h * HD + HE) % P
 end
+
+local function address(h, c)
+  local a = h % c.pow
+  if a < c.p then a = h % (2 * c.pow) end
+  return a
+end
+
+local function bucketKey(c, a)
+  if a == 0 then return c.key end
+  return c.prefix .. c.g .. ':' .. a
+end
+
+local function pad(s, width)
+  return string.rep('0', width - #s) .. s
+end
+
+-- read each content's meta fields and, speculatively, the fields of its users in bucket 0
+local cs = {}
+for i = 1, C do
+  local at = 8 + 4 * (i - 1)
+  cs[i] = {key = KEYS[2 + i], prefix = ARGV[at], ref = ARGV[at + 1], likers = ARGV[at + 2], suffix = ARGV[at + 3],
+           fields = {}, listed = {}, buckets = {}}
+end
+for k = 1, ops do
+  local a = first + 8 * (k - 1)
+  local c = cs[tonumber(ARGV[a + 1])]
+  local f = ARGV[a + 2]
+  if not c.listed[f] then
+    c.listed[f] = true
+    c.fields[#c.fields + 1] = f
+  end
+end
+local META = 10
+for i = 1, C do
+  local c = cs[i]
+  local m = redis.call('HMGET', c.key, 's', 'n', 'v', 'x', 'g', 'b', 'l', 'p', 'c', 'y', unpack(c.fields))
+  if not m[1] and truth then
+    c.ok, c.new = true, true
+    m[2], m[3], m[5], m[6], m[7], m[8] = '0', '0', '0', tostring(nowS), '0', '0'
+  else
+    c.ok = m[1] == '1'
+  end
+  if c.ok then
+    c.n = tonumber(m[2])
+    c.v = tonumber(m[3])
+    c.n0, c.v0, c.firstV = c.n, c.v, 0
+    c.x = tonumber(m[4] or '0')
+    c.g = m[5] or '0'
+    c.base = tonumber(m[6] or tostring(nowS))
+    c.level = tonumber(m[7] or '0')
+    c.p = tonumber(m[8] or '0')
+    c.cursor = m[9] and tonumber(m[9])
+    c.y = m[10] and tonumber(m[10])
+    c.pow = 2 ^ c.level
+    local b0 = {vals = {}, was = {}, fields = c.fields}
+    for j, f in ipairs(c.fields) do
+      b0.vals[f] = m[META + j] or false
+      b0.was[f] = b0.vals[f]
+    end
+    c.b0 = b0
+    c.buckets[0] = b0
+  end
+end
+
+-- the buckets other than 0 that the batch touches: one HMGET each
+local addr = {}
+local toRead = {}
+for k = 1, ops do
+  local a = first + 8 * (k - 1)
+  local c = cs[tonumber(ARGV[a + 1])]
+  if c.ok then
+    local b = address(tonumber(ARGV[a + 3]), c)
+    addr[k] = b
+    if b ~= 0 then
+      local bk = c.buckets[b]
+      if not bk then
+        bk = {vals = {}, was = {}, fields = {}, listed = {}}
+        c.buckets[b] = bk
+        toRead[#toRead + 1] = {c, b}
+      end
+      local f = ARGV[a + 2]
+      if not bk.listed[f] then
+        bk.listed[f] = true
+        bk.fields[#bk.fields + 1] = f
+      end
+    end
+  end
+end
+for _, r in ipairs(toRead) do
+  local c, b = r[1], r[2]
+  local bk = c.buckets[b]
+  local values = redis.call('HMGET', bucketKey(c, b), unpack(bk.fields))
+  for j, f in ipairs(bk.fields) do
+    bk.vals[f] = values[j] or false
+    bk.was[f] = bk.vals[f]
+  end
+end
+
+-- the request IDs seen, one ZMSCORE
 local members = {}
-for i = 1, ops do
-  local a = first + (i - 1) * 7
-  local j = tonumber(ARGV[a + 1])
-  local field = ARGV[a + 2]
-  if state[j][field] == nil then
-    state[j][field] = false
-    fields[j][#fields[j] + 1] = field
-  end
-  if ARGV[a + 4] ~= '' then members[#members + 1] = ARGV[a + 4] end
-end
-for j = 1, buckets do
-  local values = redis.call('HMGET', KEYS[6 + j], unpack(fields[j]))
-  local was = {}
-  for k, field in ipairs(fields[j]) do
-    state[j][field] = values[k]
-    was[field] = values[k]
-  end
-  stored[j] = was
+for k = 1, ops do
+  local m = ARGV[first + 8 * (k - 1) + 5]
+  if m ~= '' then members[#members + 1] = m end
 end
 local seen = {}
 if #members > 0 then
-  local expiries = redis.call('ZMSCORE', KEYS[6], unpack(members))
-  for k, member in ipairs(members) do
-    if expiries[k] and tonumber(expiries[k]) > nowMs then seen[member] = true end
+  local expiries = redis.call('ZMSCORE', KEYS[1], unpack(members))
+  for j, m in ipairs(members) do
+    if expiries[j] and tonumber(expiries[j]) > nowMs then seen[m] = true end
   end
 end
 
--- decide each operation in order against the state as the earlier ones left it
-local forgetAt = string.format('%.0f', nowMs + tonumber(ARGV[4]))
+-- decide each operation in order against the state the earlier ones left
+local forgetAt = string.format('%.0f', nowMs + ridTtl)
 local newMembers = {}
-local likers, likerOrder = {}, {}
-local function liker(member, present)
-  if likers[member] == nil then likerOrder[#likerOrder + 1] = member end
-  likers[member] = present
-end
-local changed = false
-local events = {}
-local out = {'', n, v, 0}
-for i = 1, ops do
-  local a = first + (i - 1) * 7
+local headers, events = {}, {}
+local codes = {}
+local userAdds, userRems = {}, {}
+for k = 1, ops do
+  local a = first + 8 * (k - 1)
+  local c = cs[tonumber(ARGV[a + 1])]
   local like = ARGV[a] == '1'
-  local s = state[tonumber(ARGV[a + 1])]
-  local field = ARGV[a + 2]
-  local member = ARGV[a + 4]
-  local prev = s[field]
-  local status
-  if member ~= '' and seen[member] then
-    status = 3
-  else
-    if member ~= '' then
-      seen[member] = true
-      newMembers[#newMembers + 1] = forgetAt
-      newMembers[#newMembers + 1] = member
-    end
-    if (prev ~= false) == like then
-      status = 2
+  local member = ARGV[a + 5]
+  local status, liked = 0, 0
+  if c.ok then
+    local bk = c.buckets[addr[k]]
+    local f = ARGV[a + 2]
+    local prev = bk.vals[f]
+    if member ~= '' and seen[member] then
+      status = 3
     else
-      local user = ARGV[a + 5]
-      if like then
-        local ts = ARGV[a + 3]
-        s[field] = ts
-        if index then liker(string.rep('0', 10 - #ts) .. ts .. ':' .. user, true) end
-        n = n + 1
-      else
-        s[field] = false
-        if index then liker(string.rep('0', 10 - #prev) .. prev .. ':' .. user, false) end
-        n = n - 1
+      if member ~= '' then
+        seen[member] = true
+        newMembers[#newMembers + 1] = forgetAt
+        newMembers[#newMembers + 1] = member
       end
-      v = math.max(v + 1, nowUs)
-      if not changed then out[4] = v end
-      changed = true
-      status = 1
-      if outbox then
-        events[#events + 1] = tostring(#events / 2 + 1)
-        events[#events + 1] = ARGV[a + 6]
+      if (prev ~= false) == like then
+        status = 2
+      else
+        local ts = tonumber(ARGV[a + 4])
+        local time = ts
+        if like then
+          bk.vals[f] = tostring(ts - c.base)
+          c.n = c.n + 1
+        else
+          bk.vals[f] = false
+          time = c.base + tonumber(prev)
+          c.n = c.n - 1
+        end
+        if c.likers ~= '' then
+          if not c.likerOps then c.likerOps = {order = {}, present = {}} end
+          local lm = pad(tostring(time), 10) .. ':' .. pad(f, 20)
+          if c.likerOps.present[lm] == nil then c.likerOps.order[#c.likerOps.order + 1] = lm end
+          c.likerOps.present[lm] = like
+        end
+        if userIndex then
+          local um = pad(tostring(time), 10) .. c.suffix
+          local list = like and userAdds or userRems
+          list[#list + 1] = {ARGV[a + 7], um}
+        end
+        c.v = math.max(c.v + 1, nowUs)
+        if c.firstV == 0 then
+          c.firstV = c.v
+          if outbox then
+            headers[#headers + 1] = c.ref
+            headers[#headers + 1] = string.format('%.0f %.0f', c.v, c.n0)
+          end
+        end
+        c.changed = true
+        status = 1
+        if outbox then
+          events[#events + 1] = tostring(#events / 2 + 1)
+          events[#events + 1] = ARGV[a + 6]
+        end
       end
     end
+    if bk.vals[f] ~= false then liked = 1 end
   end
-  out[#out + 1] = 2 * status + (s[field] ~= false and 1 or 0)
+  codes[k] = 2 * status + liked
 end
 
 -- write the net changes
-local metaFields = {}
-if #newMembers > 0 then
-  redis.call('ZADD', KEYS[6], unpack(newMembers))
-  local ttl = tonumber(ARGV[4])
-  if tonumber(m[5] or '0') - nowMs < ttl then
-    -- the set must outlive its newest member; it is given half a TTL more, so that most writes skip this step
-    local r = string.format('%.0f', nowMs + ttl + math.floor(ttl / 2))
-    redis.call('PEXPIREAT', KEYS[6], r)
-    metaFields[#metaFields + 1] = 'r'
-    metaFields[#metaFields + 1] = r
-  end
-  if tonumber(m[6] or '0') <= nowMs then
-    -- forgotten IDs are dropped every eighth of a TTL, not on every write (until then the score check skips them)
-    redis.call('ZREMRANGEBYSCORE', KEYS[6], '-inf', nowMs)
-    metaFields[#metaFields + 1] = 't'
-    metaFields[#metaFields + 1] = string.format('%.0f', nowMs + math.max(1, math.floor(ttl / 8)))
-  end
-end
-local newBuckets = {}
-for j = 1, buckets do
-  local set, del = {}, {}
-  for _, field in ipairs(fields[j]) do
-    local now, was = state[j][field], stored[j][field]
+local function writeBucket(c, b, bk, extraSet, extraDel)
+  local set, del = extraSet or {}, extraDel or {}
+  for _, f in ipairs(bk.fields) do
+    local now, was = bk.vals[f], bk.was[f]
     if now ~= was then
       if now then
-        set[#set + 1] = field
+        set[#set + 1] = f
         set[#set + 1] = now
       else
-        del[#del + 1] = field
+        del[#del + 1] = f
       end
     end
   end
-  -- set before deleting, so a bucket that keeps a like keeps its expiry; one that was empty is new
-  if #set > 0 then
-    local added = redis.call('HSET', KEYS[6 + j], unpack(set))
-    if hot > 0 and added > 0 and redis.call('HLEN', KEYS[6 + j]) == added then
-      newBuckets[#newBuckets + 1] = j
+  local key = bucketKey(c, b)
+  if #set > 0 then redis.call('HSET', key, unpack(set)) end
+  if #del > 0 then redis.call('HDEL', key, unpack(del)) end
+  if b ~= 0 and hot > 0 and #set > 0 then
+    -- the bucket may be new (or emptied and gone): it expires with its content
+    redis.call('PEXPIREAT', key, string.format('%.0f', c.y or c.x))
+  end
+end
+
+-- splits bucket c.p into c.p and c.p + 2^level (linear hashing): at most ~128 fields move
+local function split(c)
+  local from = c.p
+  local to = from + c.pow
+  local src = bucketKey(c, from)
+  local dst = bucketKey(c, to)
+  local all = redis.call('HGETALL', src)
+  local move, gone = {}, {}
+  for j = 1, #all, 2 do
+    local f = all[j]
+    if string.byte(f, 1) <= 57 and addressHash(f) % (2 * c.pow) == to then
+      move[#move + 1] = f
+      move[#move + 1] = all[j + 1]
+      gone[#gone + 1] = f
     end
   end
-  if #del > 0 then redis.call('HDEL', KEYS[6 + j], unpack(del)) end
+  if #move > 0 then
+    redis.call('HSET', dst, unpack(move))
+    redis.call('HDEL', src, unpack(gone))
+    if hot > 0 then redis.call('PEXPIREAT', dst, string.format('%.0f', c.y or c.x)) end
+  end
+  c.p = c.p + 1
+  if c.p == c.pow then
+    c.level = c.level + 1
+    c.pow = c.pow * 2
+    c.p = 0
+  end
 end
-if #newBuckets > 0 then
-  local ids = {}
-  for k, j in ipairs(newBuckets) do ids[k] = ARGV[8 + j] end
-  redis.call('SADD', KEYS[2], unpack(ids))
-end
-if #likerOrder > 0 then
-  local add, remove = {}, {}
-  for _, member in ipairs(likerOrder) do
-    if likers[member] then
-      add[#add + 1] = 0
-      add[#add + 1] = member
-    else
-      remove[#remove + 1] = member
+
+for i = 1, C do
+  local c = cs[i]
+  if c.ok and c.changed then
+    local meta = {'n', string.format('%.0f', c.n), 'v', string.format('%.0f', c.v)}
+    if c.new then
+      meta[#meta + 1] = 's'
+      meta[#meta + 1] = '1'
+      meta[#meta + 1] = 'b'
+      meta[#meta + 1] = tostring(c.base)
+    end
+    local metaDel = {}
+    local moveMain = false
+    if hot > 0 then
+      -- expiry: the main hash (and with it the content) never outlives a bucket. When less than half the hot TTL is
+      -- left, the new expiry y goes to the buckets STEP at a time, from bucket c, and then to the main hash.
+      if not c.cursor and c.x - nowMs < hot / 2 then
+        c.y = nowMs + hot
+        c.cursor = 1
+      end
+      if c.cursor then
+        local buckets = c.pow + c.p
+        local last = math.min(c.cursor + STEP - 1, buckets - 1)
+        for b = c.cursor, last do
+          redis.call('PEXPIREAT', bucketKey(c, b), string.format('%.0f', c.y))
+        end
+        c.cursor = last + 1
+        if c.cursor >= buckets then
+          c.x, c.cursor, c.y = c.y, nil, nil
+          moveMain = true
+          meta[#meta + 1] = 'x'
+          meta[#meta + 1] = string.format('%.0f', c.x)
+          metaDel[#metaDel + 1] = 'c'
+          metaDel[#metaDel + 1] = 'y'
+        else
+          meta[#meta + 1] = 'c'
+          meta[#meta + 1] = tostring(c.cursor)
+          meta[#meta + 1] = 'y'
+          meta[#meta + 1] = string.format('%.0f', c.y)
+        end
+      end
+    end
+    for b, bk in pairs(c.buckets) do
+      if b == 0 then
+        writeBucket(c, 0, bk, meta, metaDel)
+      else
+        writeBucket(c, b, bk)
+      end
+    end
+    if moveMain then
+      redis.call('PEXPIREAT', c.key, string.format('%.0f', c.x))
+    end
+    local splits = 0
+    while c.n > ALPHA * (c.pow + c.p) and splits < MAXSPLIT do
+      split(c)
+      splits = splits + 1
+    end
+    if splits > 0 then
+      redis.call('HSET', c.key, 'l', tostring(c.level), 'p', tostring(c.p))
+    end
+    if c.likerOps then
+      local add, rem = {}, {}
+      for _, lm in ipairs(c.likerOps.order) do
+        if c.likerOps.present[lm] then
+          add[#add + 1] = 0
+          add[#add + 1] = lm
+        else
+          rem[#rem + 1] = lm
+        end
+      end
+      if #rem > 0 then redis.call('ZREM', c.likers, unpack(rem)) end
+      if #add > 0 then redis.call('ZADD', c.likers, unpack(add)) end
     end
   end
-  if #remove > 0 then redis.call('ZREM', KEYS[3], unpack(remove)) end
-  if #add > 0 then redis.call('ZADD', KEYS[3], unpack(add)) end
 end
+for _, r in ipairs(userRems) do redis.call('ZREM', r[1], r[2]) end
+for _, r in ipairs(userAdds) do redis.call('ZADD', r[1], 0, r[2]) end
+
+-- request IDs: the new ones, then a bounded trim of the forgotten and of those beyond the cap
+if #newMembers > 0 then
+  redis.call('ZADD', KEYS[1], unpack(newMembers))
+  local bound = #newMembers + 16
+  local old = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', nowMs, 'LIMIT', 0, bound)
+  if #old > 0 then redis.call('ZREM', KEYS[1], unpack(old)) end
+  local over = redis.call('ZCARD', KEYS[1]) - ridCap
+  if over > 0 then redis.call('ZREMRANGEBYRANK', KEYS[1], 0, math.min(over, bound) - 1) end
+  if ridTtl > 0 then redis.call('PEXPIREAT', KEYS[1], string.format('%.0f', nowMs + ridTtl)) end
+end
+
+local out = {''}
 if #events > 0 then
-  if ARGV[7] ~= '' and redis.call('EXISTS', KEYS[4]) == 0 then
-    -- a new outbox stream: index it in the same step, so the sweeper can never miss it; while the stream exists
-    -- (it is deleted once empty) its content stays indexed
-    redis.call('ZADD', KEYS[5], string.format('%.3f', nowUs / 1000), ARGV[7])
-  end
-  out[1] = redis.call('XADD', KEYS[4], '*', 'h', string.format('%.0f %.0f', out[4], out[2]), unpack(events))
+  for _, e in ipairs(events) do headers[#headers + 1] = e end
+  out[1] = redis.call('XADD', KEYS[2], '*', unpack(headers))
 end
-if changed then
-  metaFields[#metaFields + 1] = 'n'
-  metaFields[#metaFields + 1] = string.format('%.0f', n)
-  metaFields[#metaFields + 1] = 'v'
-  metaFields[#metaFields + 1] = string.format('%.0f', v)
-  if hot > 0 then
-    local x = tonumber(m[4] or '0')
-    if x - nowMs < hot / 2 then
-      x = nowMs + hot
-      metaFields[#metaFields + 1] = 'x'
-      metaFields[#metaFields + 1] = string.format('%.0f', x)
-      redis.call('PEXPIREAT', meta, x)
-      redis.call('PEXPIREAT', KEYS[2], x)
-      for _, b in ipairs(redis.call('SMEMBERS', KEYS[2])) do
-        redis.call('PEXPIREAT', ARGV[5] .. b, x)
-      end
-    elseif #newBuckets > 0 then
-      for _, j in ipairs(newBuckets) do
-        redis.call('PEXPIREAT', KEYS[6 + j], x)
-      end
-      redis.call('PEXPIREAT', KEYS[2], x)
-    end
+for i = 1, C do
+  local c = cs[i]
+  if c.ok then
+    out[#out + 1] = c.n0
+    out[#out + 1] = c.v0
+    out[#out + 1] = c.firstV
+  else
+    out[#out + 1] = 0
+    out[#out + 1] = 0
+    out[#out + 1] = 0
   end
 end
-if #metaFields > 0 then
-  redis.call('HSET', meta, unpack(metaFields))
-end
+for k = 1, ops do out[#out + 1] = codes[k] end
 return out

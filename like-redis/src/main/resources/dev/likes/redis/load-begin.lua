@@ -1,10 +1,10 @@
--- Starts loading a content from the durable store: takes the load lock and clears what a failed load left.
--- KEYS[1] meta, KEYS[2] bucket set, KEYS[3] load lock; ARGV[1] lock token, ARGV[2] lock TTL ms, ARGV[3] bucket prefix
--- Returns 0 if the content is loaded already, -1 if another loader holds the lock, 1 if the caller may load.
+-- Starts loading a content from the durable store: takes the load lock, drops what a count-only cache or a failed
+-- load left in the main hash, and picks the generation of the buckets the load writes (a failed load's buckets are
+-- of another generation and expire by themselves).
+-- KEYS[1] main hash, KEYS[2] load lock; ARGV[1] lock token, ARGV[2] lock TTL ms
+-- Returns 0 if the content is loaded already, -1 if another loader holds the lock, else the generation (> 0).
 if redis.call('HGET', KEYS[1], 's') == '1' then return 0 end
-if not redis.call('SET', KEYS[3], ARGV[1], 'NX', 'PX', ARGV[2]) then return -1 end
-for _, b in ipairs(redis.call('SMEMBERS', KEYS[2])) do
-  redis.call('DEL', ARGV[3] .. b)
-end
-redis.call('DEL', KEYS[2])
-return 1
+if not redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then return -1 end
+redis.call('DEL', KEYS[1])
+local t = redis.call('TIME')
+return tonumber(t[1]) * 1000000 + tonumber(t[2])

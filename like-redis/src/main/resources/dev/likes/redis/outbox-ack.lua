@@ -1,13 +1,15 @@
--- Removes relayed entries from one content's outbox stream, and the stream itself once it is empty, atomically: an
--- entry the apply script adds meanwhile is never deleted with the stream.
--- KEYS[1]  the outbox stream
--- ARGV     the entry ids the event log acknowledged
+-- Removes relayed entries from shards' outbox streams (on Redis Cluster, of one shard per call).
+-- KEYS     the outbox streams
+-- ARGV[i]  for i = 1..#KEYS: how many entry ids of stream i follow; then the ids, stream by stream
 -- Returns how many entries were removed.
+local n = #KEYS
 local removed = 0
-for from = 1, #ARGV, 1000 do -- Lua unpacks at most a few thousand values at once
-  removed = removed + redis.call('XDEL', KEYS[1], unpack(ARGV, from, math.min(from + 999, #ARGV)))
-end
-if redis.call('XLEN', KEYS[1]) == 0 then
-  redis.call('DEL', KEYS[1])
+local at = n + 1
+for i = 1, n do
+  local count = tonumber(ARGV[i])
+  for from = at, at + count - 1, 1000 do -- Lua unpacks at most a few thousand values at once
+    removed = removed + redis.call('XDEL', KEYS[i], unpack(ARGV, from, math.min(from + 999, at + count - 1)))
+  end
+  at = at + count
 end
 return removed

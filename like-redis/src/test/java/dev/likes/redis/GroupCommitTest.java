@@ -31,7 +31,7 @@ class GroupCommitTest {
         final AtomicInteger maxInFlight = new AtomicInteger();
 
         @Override
-        public CompletionStage<List<CompletionStage<LikeResult>>> apply(ContentRef content, List<LikeMutation> batch) {
+        public CompletionStage<List<CompletionStage<LikeResult>>> apply(int shard, List<LikeMutation> batch) {
             Thread.yield(); // as encoding a real call takes a while: a batch taken by another thread may go first
             maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
             Call call = new Call(batch);
@@ -75,7 +75,7 @@ class GroupCommitTest {
     @Test
     void aLoneCallGoesAtOnceAndWhatArrivesMeanwhileWaitsForItsReturn() {
         Calls applier = new Calls();
-        GroupCommit commit = new GroupCommit(4, applier);
+        GroupCommit commit = new GroupCommit(4, content -> 0, applier);
         CompletableFuture<LikeResult> first = commit.submit(like(1)).toCompletableFuture();
         Call call = applier.take();
         assertThat(users(call)).containsExactly(1L);
@@ -91,7 +91,7 @@ class GroupCommitTest {
     @Test
     void aFullBatchWaitingGoesOutAsASecondCallButNeverAThird() {
         Calls applier = new Calls();
-        GroupCommit commit = new GroupCommit(4, applier);
+        GroupCommit commit = new GroupCommit(4, content -> 0, applier);
         commit.submit(like(1));
         Call first = applier.take();
         for (long user = 2; user <= 13; user++) {
@@ -127,7 +127,7 @@ class GroupCommitTest {
 
     private void concurrentRound() throws Exception {
         Calls applier = new Calls();
-        GroupCommit commit = new GroupCommit(8, applier);
+        GroupCommit commit = new GroupCommit(8, content -> 0, applier);
         int threads = 4;
         int perThread = 5_000;
         ExecutorService pool = Executors.newFixedThreadPool(threads + 1);

@@ -154,26 +154,37 @@ class RedisHotPathIT {
 
     /**
      * A script call decides its batch in memory and writes only the net changes: every result and every event must
-     * still be what applying the mutations one by one gives. Few users in three buckets, toggling, and request IDs
-     * reused within and across batches make the batches' operations interfere.
+     * still be what applying the mutations one by one gives. Few users in a few buckets, toggling, and request IDs
+     * reused within and across batches make the batches' operations interfere; the contents span several shards and
+     * share shards, so batches hold mutations of several contents, and two shards force one content's buckets to split.
      */
     @Test
     void batchesDecideEveryMutationInOrderAsOneByOne() {
         Random random = new Random(20261128);
-        long[] users = {1, 2, 3, 127, 128, 129, 300, 301};
+        long[] users = {1, 2, 3, 127, 128, 129, 300, 301, 4_611_686_018_427_387_904L, 9_223_372_036_854_775_807L};
+        List<ContentRef> contents = List.of(POST, ContentRef.of("post", 2), ContentRef.of("comment", 3),
+                ContentRef.of("post", 4), ContentRef.of("video", 9_000_000_000_000_000_000L));
+        ContentRef big = ContentRef.of("post", 5);
         Instant at = Instant.ofEpochMilli(System.currentTimeMillis()); // events carry milliseconds
         List<LikeMutation> mutations = new ArrayList<>();
-        for (int i = 0; i < 3_000; i++) {
+        for (int i = 0; i < 4_000; i++) {
+            if (i % 4 == 0) {
+                // a content with many likers, whose buckets split while the others toggle
+                mutations.add(new LikeMutation("b" + i, 10_000 + random.nextInt(300), big,
+                        random.nextInt(5) == 0 ? LikeAction.UNLIKE : LikeAction.LIKE, null, at));
+                continue;
+            }
             long user = users[random.nextInt(users.length)];
             String requestId = random.nextInt(3) == 0 ? "q" + random.nextInt(40) : null;
-            mutations.add(new LikeMutation("e" + i, user, POST, random.nextBoolean() ? LikeAction.LIKE : LikeAction.UNLIKE,
-                    requestId, at));
+            mutations.add(new LikeMutation("e" + i, user, contents.get(random.nextInt(contents.size())),
+                    random.nextBoolean() ? LikeAction.LIKE : LikeAction.UNLIKE, requestId, at));
         }
         InMemoryLikeStore model = InMemoryLikeStore.create();
         RedisOutboxIT.Switchable publisher = new RedisOutboxIT.Switchable();
         publisher.failing.set(true); // entries stay in the outbox until the sweep below
         try (RedisLikeStore store = RedisLikeStore.builder(SharedClients.redis())
                 .keyPrefix(prefix)
+                .shards(2)
                 .outbox(publisher)
                 .outboxSweep(Duration.ofHours(1), Duration.ZERO)
                 .build()) {
@@ -181,29 +192,39 @@ class RedisHotPathIT {
             for (LikeMutation m : mutations) {
                 inFlight.add(store.apply(m).toCompletableFuture());
             }
-            List<LikeEvent> expectedEvents = new ArrayList<>();
+            java.util.Map<ContentRef, List<LikeEvent>> expectedEvents = new java.util.HashMap<>();
             for (int i = 0; i < mutations.size(); i++) {
-                LikeResult expected = model.apply(mutations.get(i)).toCompletableFuture().join();
+                LikeMutation m = mutations.get(i);
+                LikeResult expected = model.apply(m).toCompletableFuture().join();
                 LikeResult actual = inFlight.get(i).join();
                 assertThat(List.of(actual.status(), actual.liked(), actual.count()))
-                        .as("mutation %d: %s", i, mutations.get(i))
+                        .as("mutation %d: %s", i, m)
                         .isEqualTo(List.of(expected.status(), expected.liked(), expected.count()));
                 if (actual.changed()) {
-                    expectedEvents.add(new LikeEvent(mutations.get(i).eventId(), mutations.get(i).requestId(),
-                            mutations.get(i).userId(), POST, mutations.get(i).action(), at, actual.version(),
-                            actual.count()));
+                    expectedEvents.computeIfAbsent(m.content(), c -> new ArrayList<>()).add(new LikeEvent(m.eventId(),
+                            m.requestId(), m.userId(), m.content(), m.action(), at, actual.version(), actual.count()));
                 }
             }
-            assertThat(admin.sync().xlen(prefix + ":o:{post:1}")).as("outbox entries: batches that changed something")
-                    .isBetween(2L, 3_000L / 4);
-            for (long user : users) {
-                assertThat(store.hasLiked(user, POST).toCompletableFuture().join()).as("user %d", user)
-                        .isEqualTo(model.hasLiked(user, POST).toCompletableFuture().join());
+            long entries = admin.sync().xlen(store.keys().outbox(0)) + admin.sync().xlen(store.keys().outbox(1));
+            assertThat(entries).as("outbox entries: calls that changed something").isBetween(2L, 4_000L / 4);
+            for (ContentRef content : contents) {
+                for (long user : users) {
+                    assertThat(store.hasLiked(user, content).toCompletableFuture().join()).as("user %d", user)
+                            .isEqualTo(model.hasLiked(user, content).toCompletableFuture().join());
+                }
+            }
+            assertThat(admin.sync().hget(store.keys().main(big), "l")).as("the big content's buckets split")
+                    .isNotNull();
+            for (long user = 10_000; user < 10_300; user++) {
+                assertThat(store.hasLiked(user, big).toCompletableFuture().join()).as("user %d", user)
+                        .isEqualTo(model.hasLiked(user, big).toCompletableFuture().join());
             }
             // the outbox entries decode to the same events, with the versions and counts the results gave
             publisher.failing.set(false);
             store.sweepOutbox().toCompletableFuture().join();
-            assertThat(publisher.accepted).containsExactlyElementsOf(expectedEvents);
+            java.util.Map<ContentRef, List<LikeEvent>> relayed = new java.util.HashMap<>();
+            publisher.accepted.forEach(e -> relayed.computeIfAbsent(e.content(), c -> new ArrayList<>()).add(e));
+            assertThat(relayed).isEqualTo(expectedEvents);
         }
     }
 
@@ -217,7 +238,7 @@ class RedisHotPathIT {
                 LikeService service = LikeService.builder(store).build()) {
             assertThat(service.like(1, POST, "click").status()).isEqualTo(LikeResult.Status.APPLIED);
             assertThat(service.unlike(1, POST, "click").status()).isEqualTo(LikeResult.Status.DUPLICATE_REQUEST);
-            String requests = prefix + ":r:{post:1}";
+            String requests = store.keys().requests(store.keys().shard(POST));
             assertThat(admin.sync().zcard(requests)).isEqualTo(1);
             assertThat(admin.sync().pttl(requests)).isBetween(1L, 1_500L);
 
@@ -230,7 +251,7 @@ class RedisHotPathIT {
             sleep(500);
             assertThat(service.unlike(2, POST, "a").status()).isEqualTo(LikeResult.Status.APPLIED);
             assertThat(service.unlike(3, POST, "b").status()).isEqualTo(LikeResult.Status.DUPLICATE_REQUEST);
-            assertThat(admin.sync().zrange(requests, 0, -1)).containsExactlyInAnyOrder("3:b", "2:a");
+            assertThat(admin.sync().zrange(requests, 0, -1)).containsExactlyInAnyOrder("post:1:3:b", "post:1:2:a");
         }
     }
 
@@ -247,16 +268,62 @@ class RedisHotPathIT {
     void statusLivesInSmallListpackHashesWithSecondTimes() {
         try (RedisLikeStore store = RedisLikeStore.builder(SharedClients.redis()).keyPrefix(prefix).build();
                 LikeService service = LikeService.builder(store).build()) {
-            for (long user = 0 + 128; user < 256 + 128; user++) {
+            for (long user = 128; user < 256 + 128; user++) {
                 service.like(user, POST);
             }
             RedisCommands<String, String> redis = admin.sync();
-            String bucket = prefix + ":s:{post:1}:1";
-            assertThat(redis.hlen(bucket)).isEqualTo(128);
-            assertThat(redis.objectEncoding(bucket)).isEqualTo("listpack");
-            assertThat(redis.hget(bucket, "5")).matches("\\d{10}");
-            assertThat(redis.hget(prefix + ":m:{post:1}", "n")).isEqualTo("256");
-            assertThat(redis.ttl(bucket)).isEqualTo(-1); // Redis is the source of truth here: nothing expires
+            List<String> buckets = new ArrayList<>(redis.keys(store.keys().bucketPrefix(POST) + "*"));
+            buckets.add(store.keys().main(POST));
+            assertThat(buckets).as("256 likers in buckets of about 40").hasSizeBetween(256 / 64, 256 / 20);
+            long fields = 0;
+            for (String bucket : buckets) {
+                assertThat(redis.objectEncoding(bucket)).isEqualTo("listpack");
+                fields += redis.hkeys(bucket).stream().filter(f -> Character.isDigit(f.charAt(0))).count();
+                assertThat(redis.ttl(bucket)).isEqualTo(-1); // Redis is the source of truth here: nothing expires
+            }
+            assertThat(fields).isEqualTo(256);
+            assertThat(redis.hget(store.keys().main(POST), "n")).isEqualTo("256");
+            // the like time is kept to the second, after the content's time base
+            assertThat(Long.parseLong(redis.hget(store.keys().main(POST), "b"))).isCloseTo(
+                    System.currentTimeMillis() / 1000, org.assertj.core.data.Offset.offset(60L));
+        }
+    }
+
+    /**
+     * Random 63-bit user ids (what large feeds use) fill the same compact buckets as dense ones: a hash of the id picks
+     * the bucket, and buckets split one at a time as likers come, so none outgrows the listpack encoding.
+     */
+    @Test
+    void randomSixtyThreeBitIdsStayInCompactBuckets() {
+        Random random = new Random(63);
+        try (RedisLikeStore store = RedisLikeStore.builder(SharedClients.redis())
+                        .keyPrefix(prefix)
+                        .backingStore(InMemoryLikeStore.create())
+                        .build();
+                LikeService service = LikeService.builder(store).build()) {
+            List<Long> users = new ArrayList<>();
+            List<CompletableFuture<LikeResult>> likes = new ArrayList<>();
+            for (int i = 0; i < 20_000; i++) {
+                long user = 1 + (random.nextLong() >>> 1) % (Long.MAX_VALUE - 1);
+                users.add(user);
+                likes.add(service.async().like(user, POST).toCompletableFuture());
+            }
+            CompletableFuture.allOf(likes.toArray(new CompletableFuture<?>[0])).join();
+            assertThat(service.count(POST)).isEqualTo(20_000);
+            RedisCommands<String, String> redis = admin.sync();
+            List<String> buckets = new ArrayList<>(redis.keys(store.keys().bucketPrefix(POST) + "*"));
+            buckets.add(store.keys().main(POST));
+            assertThat(buckets).hasSizeBetween(20_000 / 60, 20_000 / 30);
+            for (String bucket : buckets) {
+                assertThat(redis.objectEncoding(bucket)).as(bucket).isEqualTo("listpack");
+                assertThat(redis.hlen(bucket)).as(bucket).isLessThanOrEqualTo(128);
+            }
+            assertThat(store.cachedLikers(POST).toCompletableFuture().join()).containsExactlyInAnyOrderElementsOf(users);
+            for (int i = 0; i < users.size(); i += 97) {
+                assertThat(service.hasLiked(users.get(i), POST)).isTrue();
+                assertThat(service.unlike(users.get(i), POST).changed()).isTrue();
+                assertThat(service.hasLiked(users.get(i), POST)).isFalse();
+            }
         }
     }
 

@@ -7,14 +7,12 @@ import static org.awaitility.Awaitility.await;
 import dev.likes.core.ContentRef;
 import dev.likes.core.EventPublisher;
 import dev.likes.core.InMemoryLikeStore;
-import dev.likes.core.LikeAction;
 import dev.likes.core.LikeEvent;
 import dev.likes.core.LikeService;
 import dev.likes.core.RecordingEventPublisher;
 import dev.likes.testsupport.TestServices;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -66,9 +64,10 @@ class RedisOutboxIT {
             await().atMost(Duration.ofSeconds(20)).until(() -> store.outboxBacklog().toCompletableFuture().join() == 0);
             assertThat(recorded.events()).hasSize(301);
             assertThat(recorded.events()).extracting(LikeEvent::eventId).doesNotHaveDuplicates();
-            assertThat(admin.sync().keys(prefix + ":o:*")).as("empty outbox streams are deleted").isEmpty();
-            assertThat(admin.sync().zcard(prefix + ":ob"))
-                    .as("and leave the outbox index with them, long before a sweep (grace 10 s)").isZero();
+            assertThat(admin.sync().keys(prefix + ":o:*").stream().mapToLong(admin.sync()::xlen).sum())
+                    .as("acknowledged entries are removed long before a sweep (grace 10 s)").isZero();
+            assertThat(admin.sync().keys(prefix + ":o:*")).as("at most one outbox stream per shard")
+                    .hasSizeLessThanOrEqualTo(RedisLikeStore.DEFAULT_SHARDS);
             assertThat(store.outboxStats().published()).isEqualTo(301);
         }
     }
@@ -118,8 +117,6 @@ class RedisOutboxIT {
             assertThat(recorded.events()).extracting(LikeEvent::userId).containsExactlyInAnyOrderElementsOf(acknowledged);
             assertInVersionOrder(recorded.events());
             assertThat(survivor.outboxStats().swept()).isEqualTo(1_500);
-            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(admin.sync().zcard(prefix + ":ob"))
-                    .as("the sweeper drops drained contents from the outbox index").isZero());
         } finally {
             deadService.close();
             hanging.release();
@@ -141,110 +138,49 @@ class RedisOutboxIT {
             CompletableFuture.allOf(likes.toArray(new CompletableFuture<?>[0])).join();
             await().atMost(Duration.ofSeconds(10)).until(() -> store.outboxStats().failures() >= 1_000);
 
-            long entries = admin.sync().xlen(prefix + ":o:{post:7}");
+            String stream = store.keys().outbox(store.keys().shard(POST));
+            long entries = admin.sync().xlen(stream);
             assertThat(entries).as("entries for 1,000 concurrent likes").isLessThan(1_000 / 4);
-            assertThat(admin.sync().zscore(prefix + ":ob", "post:7")).as("indexed with the stream").isNotNull();
             assertThat(store.outboxBacklog().toCompletableFuture().join()).isEqualTo(1_000);
 
             publisher.failing.set(false);
             assertThat(store.sweepOutbox().toCompletableFuture().join()).isEqualTo(1_000);
             assertThat(publisher.accepted).extracting(LikeEvent::userId).hasSize(1_000).doesNotHaveDuplicates();
             assertInVersionOrder(new ArrayList<>(publisher.accepted));
-            assertThat(admin.sync().exists(prefix + ":o:{post:7}")).isZero();
-        }
-    }
-
-    /**
-     * Entries of the earlier formats (written before an upgrade) are still relayed: one event per entry in named
-     * fields, and one field per change whose value starts with its version and count.
-     */
-    @Test
-    void theSweeperRelaysEntriesOfTheEarlierFormats() {
-        RecordingEventPublisher recorded = new RecordingEventPublisher();
-        String stream = prefix + ":o:{video:8}";
-        Map<String, String> old = new java.util.LinkedHashMap<>();
-        old.put("e", "evt-old-1");
-        old.put("u", "42");
-        old.put("a", "1");
-        old.put("t", "1764345603123");
-        old.put("v", "1764345603123456");
-        old.put("n", "1");
-        old.put("r", "click-1");
-        admin.sync().xadd(stream, old);
-        Map<String, String> versioned = new java.util.LinkedHashMap<>();
-        versioned.put("1", "1764345603123460 2 1 1764345603124 43  evt-old-2");
-        versioned.put("2", "1764345603123461 1 0 1764345603125 42 click-2 evt-old-3");
-        admin.sync().xadd(stream, versioned);
-        admin.sync().zadd(prefix + ":ob", 1, "video:8");
-        try (RedisLikeStore store = store(recorded).outboxSweep(Duration.ofHours(1), Duration.ZERO).build()) {
-            store.sweepOutbox().toCompletableFuture().join(); // or the sweep the store starts with relayed it first
-            assertThat(store.outboxStats().swept()).isEqualTo(3);
-            assertThat(recorded.events()).hasSize(3);
-            assertThat(recorded.events().get(0)).satisfies(e -> {
-                assertThat(e.eventId()).isEqualTo("evt-old-1");
-                assertThat(e.userId()).isEqualTo(42);
-                assertThat(e.content()).isEqualTo(VIDEO);
-                assertThat(e.requestId()).isEqualTo("click-1");
-                assertThat(e.version()).isEqualTo(1764345603123456L);
-            });
-            assertThat(recorded.events().get(1)).satisfies(e -> {
-                assertThat(e.eventId()).isEqualTo("evt-old-2");
-                assertThat(e.userId()).isEqualTo(43);
-                assertThat(e.requestId()).isNull();
-                assertThat(e.action()).isEqualTo(LikeAction.LIKE);
-                assertThat(e.version()).isEqualTo(1764345603123460L);
-                assertThat(e.count()).isEqualTo(2);
-            });
-            assertThat(recorded.events().get(2)).satisfies(e -> {
-                assertThat(e.eventId()).isEqualTo("evt-old-3");
-                assertThat(e.action()).isEqualTo(LikeAction.UNLIKE);
-                assertThat(e.occurredAt()).isEqualTo(Instant.ofEpochMilli(1764345603125L));
-                assertThat(e.version()).isEqualTo(1764345603123461L);
-                assertThat(e.count()).isEqualTo(1);
-            });
-            assertThat(admin.sync().exists(stream)).isZero();
+            assertThat(admin.sync().xlen(stream)).isZero();
         }
     }
 
     /** An acknowledgement of more entries than Lua unpacks at once (about 8,000) still removes them all. */
     @Test
     void acknowledgementsOfThousandsOfEntriesOfOneStreamGoInOneCall() throws Exception {
-        String index = prefix + ":ob";
-        for (String script : List.of("outbox-ack-many", "outbox-ack")) {
-            String stream = prefix + ":o:{post:" + script.length() + "}";
-            String content = "post:" + script.length();
-            List<String> ids = new ArrayList<>();
-            var async = admin.async();
-            List<CompletableFuture<String>> added = new ArrayList<>();
-            for (int i = 0; i < 9_000; i++) {
-                added.add(async.xadd(stream, Map.of("h", "1 0", "1", "1 1 " + i + "  e" + i)).toCompletableFuture());
-            }
-            for (CompletableFuture<String> id : added) {
-                ids.add(id.get(30, TimeUnit.SECONDS));
-            }
-            admin.sync().zadd(index, 1, content);
-            String lua;
-            try (var in = RedisLikeStore.class.getResourceAsStream(script + ".lua")) {
-                lua = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-            }
-            List<String> args = new ArrayList<>();
-            String[] scriptKeys;
-            if (script.equals("outbox-ack-many")) {
-                scriptKeys = new String[] {index, stream};
-                args.add(Integer.toString(ids.size()));
-                args.add(content);
-            } else {
-                scriptKeys = new String[] {stream};
-            }
-            args.addAll(ids);
-            Long removed = admin.sync().eval(lua, io.lettuce.core.ScriptOutputType.INTEGER, scriptKeys,
-                    args.toArray(new String[0]));
-            assertThat(removed).as(script).isEqualTo(9_000);
-            assertThat(admin.sync().exists(stream)).as(script).isZero();
-            if (script.equals("outbox-ack-many")) {
-                assertThat(admin.sync().zscore(index, content)).isNull();
-            }
+        String first = prefix + ":o:{s:1}";
+        String second = prefix + ":o:{s:2}";
+        List<String> firstIds = new ArrayList<>();
+        List<String> secondIds = new ArrayList<>();
+        var async = admin.async();
+        List<CompletableFuture<String>> added = new ArrayList<>();
+        for (int i = 0; i < 9_000; i++) {
+            added.add(async.xadd(i % 3 == 0 ? second : first, Map.of("post:1", "1 0", "1", "post:1 1 1 " + i + "  e" + i))
+                    .toCompletableFuture());
         }
+        for (int i = 0; i < added.size(); i++) {
+            (i % 3 == 0 ? secondIds : firstIds).add(added.get(i).get(30, TimeUnit.SECONDS));
+        }
+        String lua;
+        try (var in = RedisLikeStore.class.getResourceAsStream("outbox-ack.lua")) {
+            lua = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        List<String> args = new ArrayList<>();
+        args.add(Integer.toString(firstIds.size()));
+        args.add(Integer.toString(secondIds.size()));
+        args.addAll(firstIds);
+        args.addAll(secondIds);
+        Long removed = admin.sync().eval(lua, io.lettuce.core.ScriptOutputType.INTEGER, new String[] {first, second},
+                args.toArray(new String[0]));
+        assertThat(removed).isEqualTo(9_000);
+        assertThat(admin.sync().xlen(first)).isZero();
+        assertThat(admin.sync().xlen(second)).isZero();
     }
 
     @Test
