@@ -69,7 +69,7 @@ final class ReadThrough {
         // a caller that missed just before an earlier load finished starts a new flight: it looks again first
         return singleFlight(countLoads, content, () -> redis.call("HGET meta", c -> c.hget(keys.main(content), "n"))
                 .thenCompose(cached -> {
-                    if (cached != null) {
+                    if (cached != null && !cached.isEmpty()) {
                         return CompletableFuture.completedFuture(Long.parseLong(cached));
                     }
                     loads.increment();
@@ -173,7 +173,7 @@ final class ReadThrough {
         ContentRef content = layout.content;
         return durable.likers(content, after, CHUNK).toCompletableFuture().thenCompose(page -> {
             if (page.isEmpty()) {
-                return finish(layout, copied);
+                return placeholders(layout, 1, copied);
             }
             List<String> args = new ArrayList<>(3 + page.size() * 3);
             args.add(layout.token);
@@ -189,9 +189,33 @@ final class ReadThrough {
             return redis.<Long>script(chunk, new String[] {keys.lock(content)}, args.toArray(new String[0]))
                     .thenCompose(done -> lockHeld(done, content))
                     .thenCompose(ignored -> page.size() < CHUNK
-                            ? finish(layout, total)
+                            ? placeholders(layout, 1, total)
                             : copy(layout, page.get(page.size() - 1), total));
         });
+    }
+
+    /**
+     * Writes the field '~' into every bucket but 0, from {@code from} on, a chunk at a time: every bucket then exists
+     * with its expiry, also one no liker hashes to yet (the apply script writes its users with HSETNX).
+     */
+    private CompletableFuture<Void> placeholders(Layout layout, long from, long count) {
+        long buckets = (1L << layout.level) + layout.split;
+        if (from >= buckets) {
+            return finish(layout, count);
+        }
+        long to = Math.min(buckets, from + CHUNK);
+        List<String> args = new ArrayList<>(3 + 3 * (int) (to - from));
+        args.add(layout.token);
+        args.add(Long.toString(layout.expireAt));
+        args.add(Long.toString(loadTimeoutMillis));
+        for (long a = from; a < to; a++) {
+            args.add(keys.bucket(layout.content, layout.generation, a));
+            args.add("~");
+            args.add("");
+        }
+        return redis.<Long>script(chunk, new String[] {keys.lock(layout.content)}, args.toArray(new String[0]))
+                .thenCompose(done -> lockHeld(done, layout.content))
+                .thenCompose(ignored -> placeholders(layout, to, count));
     }
 
     private CompletableFuture<Void> finish(Layout layout, long count) {

@@ -377,7 +377,7 @@ public final class RedisLikeStore implements LikeStore {
         return redis.call("HMGET meta", c -> c.hmget(keys.main(content), "n", "v")).thenApply(values -> {
             String n = value(values.get(0));
             if (n == null) {
-                return null;
+                return null; // not held, or being loaded
             }
             String v = value(values.get(1));
             long count = Long.parseLong(n);
@@ -613,7 +613,7 @@ public final class RedisLikeStore implements LikeStore {
      */
     public CompletionStage<OptionalLong> cachedCount(ContentRef content) {
         return redis.call("HGET meta", c -> c.hget(keys.main(content), "n"))
-                .thenApply(n -> n == null ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(n)));
+                .thenApply(n -> n == null || n.isEmpty() ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(n)));
     }
 
     /**
@@ -689,8 +689,9 @@ public final class RedisLikeStore implements LikeStore {
         return contentFilter == null || contentFilter.test(content);
     }
 
+    /** The value, or null when absent or empty (a meta field not set yet). */
     private static String value(KeyValue<String, String> kv) {
-        return kv.hasValue() ? kv.getValue() : null;
+        return kv.hasValue() && !kv.getValue().isEmpty() ? kv.getValue() : null;
     }
 
     /** Closes the connection this store opened, and the client if the store created it. */

@@ -1,8 +1,9 @@
 -- Applies a batch of likes and unlikes of the contents of ONE shard, atomically and in order. Every key it declares
 -- or builds carries the shard's hash tag, except the users' likes indexes, which it writes only on one Redis node.
--- The batch is decided in memory and written with a few commands per content rather than per operation: one HMGET of
--- each content's main hash (its meta fields and status bucket 0), one HMGET per other bucket touched, one ZMSCORE of the
--- request IDs; then one HSET (and HDEL) per bucket, one ZADD of new request IDs and one XADD of the call's events.
+-- A content's meta fields and status bucket 0 live in its main hash, read with one HMGET and written with one HSET per
+-- call: a content with few likers (most of a feed's) costs two commands per call, whatever its number of operations.
+-- An operation in another bucket (a content with many likers) is one HSETNX or HDEL. The request IDs are read with
+-- one ZMSCORE and written with one ZADD per call, and the call's events go out in one XADD.
 -- Work per call is bounded: buckets split a few at a time, expiry moves to a content's buckets a few at a time, and the
 -- request IDs are trimmed a bounded number at a time.
 -- KEYS[1]  the shard's request IDs: sorted set of 'type:id:userId:requestId' scored by when the ID may be forgotten (ms)
@@ -15,6 +16,9 @@
 -- ARGV[5]  the most request IDs the shard keeps
 -- ARGV[6]  '1' to keep the users' likes indexes in this call (one Redis node, source of truth)
 -- ARGV[7]  C, the number of contents
+-- A main hash holds s = '1' (loaded; '0' count only, 'L' loading), n count, v version, x expiry (ms), g generation of
+-- the buckets, b time base (s), l + p level and split pointer (linear hashing), c + y the bucket the expiry y moves to
+-- next ('' when none), in this order, then the users of bucket 0: user id -> like time - b (s).
 -- ARGV[8+4(i-1)..] for content i: its bucket key prefix, its 'type:id', its likers index key ('' without one), and
 --          the suffix '!type!iiiiiiiiiiiiiiiiiiii' of its members in the users' likes indexes ('' without them)
 -- then for operation k, 8 values: action ('1' like, '0' unlike), its content i, the user id, the user's address hash,
@@ -73,85 +77,94 @@ local function pad(s, width)
   return string.rep('0', width - #s) .. s
 end
 
--- read each content's meta fields and, speculatively, the fields of its users in bucket 0
+-- read each content's meta fields and, for a content with few operations in the batch, its users' fields in bucket
+-- 0 in the same command (a content with many is likely to have many buckets: its fields are read once its layout is
+-- known). The meta fields come first in the main hash, so they are found at once.
 local cs = {}
 for i = 1, C do
   local at = 8 + 4 * (i - 1)
   cs[i] = {key = KEYS[2 + i], prefix = ARGV[at], ref = ARGV[at + 1], likers = ARGV[at + 2], suffix = ARGV[at + 3],
-           fields = {}, listed = {}, buckets = {}}
+           fields = {}, listed = {}, ops = 0}
 end
 for k = 1, ops do
   local a = first + 8 * (k - 1)
   local c = cs[tonumber(ARGV[a + 1])]
+  c.ops = c.ops + 1
   local f = ARGV[a + 2]
   if not c.listed[f] then
     c.listed[f] = true
     c.fields[#c.fields + 1] = f
   end
 end
+local function num(value, default)
+  if not value or value == '' then return default end
+  return tonumber(value)
+end
 local META = 10
 for i = 1, C do
   local c = cs[i]
-  local m = redis.call('HMGET', c.key, 's', 'n', 'v', 'x', 'g', 'b', 'l', 'p', 'c', 'y', unpack(c.fields))
+  local early = c.ops <= 4
+  local m
+  if early then
+    m = redis.call('HMGET', c.key, 's', 'n', 'v', 'x', 'g', 'b', 'l', 'p', 'c', 'y', unpack(c.fields))
+  else
+    m = redis.call('HMGET', c.key, 's', 'n', 'v', 'x', 'g', 'b', 'l', 'p', 'c', 'y')
+  end
   if not m[1] and truth then
     c.ok, c.new = true, true
-    m[2], m[3], m[5], m[6], m[7], m[8] = '0', '0', '0', tostring(nowS), '0', '0'
   else
     c.ok = m[1] == '1'
   end
   if c.ok then
-    c.n = tonumber(m[2])
-    c.v = tonumber(m[3])
+    c.n = num(m[2], 0)
+    c.v = num(m[3], 0)
     c.n0, c.v0, c.firstV = c.n, c.v, 0
-    c.x = tonumber(m[4] or '0')
-    c.g = m[5] or '0'
-    c.base = tonumber(m[6] or tostring(nowS))
-    c.level = tonumber(m[7] or '0')
-    c.p = tonumber(m[8] or '0')
-    c.cursor = m[9] and tonumber(m[9])
-    c.y = m[10] and tonumber(m[10])
+    c.x = num(m[4], 0)
+    c.g = (m[5] and m[5] ~= '') and m[5] or '0'
+    c.base = num(m[6], nowS)
+    c.level = num(m[7], 0)
+    c.p = num(m[8], 0)
+    c.cursor = num(m[9], nil)
+    c.y = num(m[10], nil)
     c.pow = 2 ^ c.level
-    local b0 = {vals = {}, was = {}, fields = c.fields}
-    for j, f in ipairs(c.fields) do
-      b0.vals[f] = m[META + j] or false
-      b0.was[f] = b0.vals[f]
+    c.b0 = {vals = {}, was = {}, fields = {}}
+    if early then
+      for j, f in ipairs(c.fields) do
+        c.b0.vals[f] = m[META + j] or false
+        c.b0.was[f] = c.b0.vals[f]
+      end
+      c.b0.fields = c.fields
     end
-    c.b0 = b0
-    c.buckets[0] = b0
   end
 end
 
--- the buckets other than 0 that the batch touches: one HMGET each
+-- each operation's bucket; the fields in bucket 0 of contents read without them, one HMGET per content
 local addr = {}
-local toRead = {}
+local late = {}
 for k = 1, ops do
   local a = first + 8 * (k - 1)
   local c = cs[tonumber(ARGV[a + 1])]
   if c.ok then
     local b = address(tonumber(ARGV[a + 3]), c)
     addr[k] = b
-    if b ~= 0 then
-      local bk = c.buckets[b]
-      if not bk then
-        bk = {vals = {}, was = {}, fields = {}, listed = {}}
-        c.buckets[b] = bk
-        toRead[#toRead + 1] = {c, b}
-      end
+    if b == 0 and c.ops > 4 then
       local f = ARGV[a + 2]
-      if not bk.listed[f] then
-        bk.listed[f] = true
-        bk.fields[#bk.fields + 1] = f
+      if c.b0.vals[f] == nil then
+        c.b0.vals[f] = false
+        c.b0.fields[#c.b0.fields + 1] = f
+        if not late[c] then
+          late[c] = true
+          late[#late + 1] = c
+        end
       end
     end
   end
 end
-for _, r in ipairs(toRead) do
-  local c, b = r[1], r[2]
-  local bk = c.buckets[b]
-  local values = redis.call('HMGET', bucketKey(c, b), unpack(bk.fields))
-  for j, f in ipairs(bk.fields) do
-    bk.vals[f] = values[j] or false
-    bk.was[f] = bk.vals[f]
+for _, c in ipairs(late) do
+  local values = redis.call('HMGET', c.key, unpack(c.b0.fields))
+  for j, f in ipairs(c.b0.fields) do
+    c.b0.vals[f] = values[j] or false
+    c.b0.was[f] = c.b0.vals[f]
   end
 end
 
@@ -182,30 +195,57 @@ for k = 1, ops do
   local member = ARGV[a + 5]
   local status, liked = 0, 0
   if c.ok then
-    local bk = c.buckets[addr[k]]
+    local b = addr[k]
     local f = ARGV[a + 2]
-    local prev = bk.vals[f]
     if member ~= '' and seen[member] then
       status = 3
+      if b == 0 then
+        liked = c.b0.vals[f] ~= false and 1 or 0
+      else
+        liked = redis.call('HEXISTS', bucketKey(c, b), f)
+      end
     else
       if member ~= '' then
         seen[member] = true
         newMembers[#newMembers + 1] = forgetAt
         newMembers[#newMembers + 1] = member
       end
-      if (prev ~= false) == like then
+      local ts = tonumber(ARGV[a + 4])
+      local time = ts
+      local applied
+      if b == 0 then
+        -- bucket 0 is decided in memory and written once at the end
+        local prev = c.b0.vals[f]
+        applied = (prev ~= false) ~= like
+        if applied then
+          if like then
+            c.b0.vals[f] = tostring(ts - c.base)
+          else
+            c.b0.vals[f] = false
+            time = c.base + tonumber(prev)
+          end
+        end
+      elseif like then
+        -- any other bucket is changed at once, one command per operation
+        applied = redis.call('HSETNX', bucketKey(c, b), f, tostring(ts - c.base)) == 1
+      else
+        local key = bucketKey(c, b)
+        if c.likers ~= '' or userIndex then
+          local prev = redis.call('HGET', key, f)
+          applied = prev ~= false
+          if applied then
+            redis.call('HDEL', key, f)
+            time = c.base + tonumber(prev)
+          end
+        else
+          applied = redis.call('HDEL', key, f) == 1
+        end
+      end
+      liked = like and 1 or 0
+      if not applied then
         status = 2
       else
-        local ts = tonumber(ARGV[a + 4])
-        local time = ts
-        if like then
-          bk.vals[f] = tostring(ts - c.base)
-          c.n = c.n + 1
-        else
-          bk.vals[f] = false
-          time = c.base + tonumber(prev)
-          c.n = c.n - 1
-        end
+        c.n = c.n + (like and 1 or -1)
         if c.likers ~= '' then
           if not c.likerOps then c.likerOps = {order = {}, present = {}} end
           local lm = pad(tostring(time), 10) .. ':' .. pad(f, 20)
@@ -233,42 +273,20 @@ for k = 1, ops do
         end
       end
     end
-    if bk.vals[f] ~= false then liked = 1 end
   end
   codes[k] = 2 * status + liked
 end
 
 -- write the net changes
-local function writeBucket(c, b, bk, extraSet, extraDel)
-  local set, del = extraSet or {}, extraDel or {}
-  for _, f in ipairs(bk.fields) do
-    local now, was = bk.vals[f], bk.was[f]
-    if now ~= was then
-      if now then
-        set[#set + 1] = f
-        set[#set + 1] = now
-      else
-        del[#del + 1] = f
-      end
-    end
-  end
-  local key = bucketKey(c, b)
-  if #set > 0 then redis.call('HSET', key, unpack(set)) end
-  if #del > 0 then redis.call('HDEL', key, unpack(del)) end
-  if b ~= 0 and hot > 0 and #set > 0 then
-    -- the bucket may be new (or emptied and gone): it expires with its content
-    redis.call('PEXPIREAT', key, string.format('%.0f', c.y or c.x))
-  end
-end
-
--- splits bucket c.p into c.p and c.p + 2^level (linear hashing): at most ~128 fields move
+-- splits bucket c.p into c.p and c.p + 2^level (linear hashing): at most ~128 fields move. Every bucket but 0 holds
+-- the field '~' from its creation on, so it never disappears when its users leave and keeps its expiry.
 local function split(c)
   local from = c.p
   local to = from + c.pow
   local src = bucketKey(c, from)
   local dst = bucketKey(c, to)
   local all = redis.call('HGETALL', src)
-  local move, gone = {}, {}
+  local move, gone = {'~', ''}, {}
   for j = 1, #all, 2 do
     local f = all[j]
     if string.byte(f, 1) <= 57 and addressHash(f) % (2 * c.pow) == to then
@@ -277,11 +295,9 @@ local function split(c)
       gone[#gone + 1] = f
     end
   end
-  if #move > 0 then
-    redis.call('HSET', dst, unpack(move))
-    redis.call('HDEL', src, unpack(gone))
-    if hot > 0 then redis.call('PEXPIREAT', dst, string.format('%.0f', c.y or c.x)) end
-  end
+  redis.call('HSET', dst, unpack(move))
+  if #gone > 0 then redis.call('HDEL', src, unpack(gone)) end
+  if hot > 0 then redis.call('PEXPIREAT', dst, string.format('%.0f', c.y or c.x)) end
   c.p = c.p + 1
   if c.p == c.pow then
     c.level = c.level + 1
@@ -293,14 +309,12 @@ end
 for i = 1, C do
   local c = cs[i]
   if c.ok and c.changed then
-    local meta = {'n', string.format('%.0f', c.n), 'v', string.format('%.0f', c.v)}
+    -- the meta fields go first, so that a new main hash holds them at its head
+    local set = {'n', string.format('%.0f', c.n), 'v', string.format('%.0f', c.v)}
     if c.new then
-      meta[#meta + 1] = 's'
-      meta[#meta + 1] = '1'
-      meta[#meta + 1] = 'b'
-      meta[#meta + 1] = tostring(c.base)
+      set = {'s', '1', set[1], set[2], set[3], set[4], 'x', '0', 'g', '0', 'b', tostring(c.base), 'l', '0', 'p', '0',
+             'c', '', 'y', ''}
     end
-    local metaDel = {}
     local moveMain = false
     if hot > 0 then
       -- expiry: the main hash (and with it the content) never outlives a bucket. When less than half the hot TTL is
@@ -319,25 +333,34 @@ for i = 1, C do
         if c.cursor >= buckets then
           c.x, c.cursor, c.y = c.y, nil, nil
           moveMain = true
-          meta[#meta + 1] = 'x'
-          meta[#meta + 1] = string.format('%.0f', c.x)
-          metaDel[#metaDel + 1] = 'c'
-          metaDel[#metaDel + 1] = 'y'
+          set[#set + 1] = 'x'
+          set[#set + 1] = string.format('%.0f', c.x)
+          set[#set + 1] = 'c'
+          set[#set + 1] = ''
+          set[#set + 1] = 'y'
+          set[#set + 1] = ''
         else
-          meta[#meta + 1] = 'c'
-          meta[#meta + 1] = tostring(c.cursor)
-          meta[#meta + 1] = 'y'
-          meta[#meta + 1] = string.format('%.0f', c.y)
+          set[#set + 1] = 'c'
+          set[#set + 1] = tostring(c.cursor)
+          set[#set + 1] = 'y'
+          set[#set + 1] = string.format('%.0f', c.y)
         end
       end
     end
-    for b, bk in pairs(c.buckets) do
-      if b == 0 then
-        writeBucket(c, 0, bk, meta, metaDel)
-      else
-        writeBucket(c, b, bk)
+    local del = {}
+    for _, f in ipairs(c.b0.fields) do
+      local now, was = c.b0.vals[f], c.b0.was[f]
+      if now ~= was then
+        if now then
+          set[#set + 1] = f
+          set[#set + 1] = now
+        else
+          del[#del + 1] = f
+        end
       end
     end
+    redis.call('HSET', c.key, unpack(set))
+    if #del > 0 then redis.call('HDEL', c.key, unpack(del)) end
     if moveMain then
       redis.call('PEXPIREAT', c.key, string.format('%.0f', c.x))
     end

@@ -1,6 +1,7 @@
 -- Writes one chunk of a content's likers while the caller holds the load lock.
 -- KEYS[1] load lock; ARGV[1] lock token, ARGV[2] expiry time ms, ARGV[3] lock TTL ms,
--- then triples: bucket key, user id, like time - time base (s)
+-- then triples: bucket key, user id, like time - time base (s); or bucket key, '~', '' for the field every bucket
+-- but 0 holds
 -- Returns 1, or 0 if the lock was lost (nothing written).
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 local touched = {}

@@ -18,18 +18,18 @@ for i = 1, #KEYS do
   elseif not m[1] then
     out[#out + 1] = 0
   else
-    local pow = 2 ^ tonumber(m[5] or '0')
+    local pow = 2 ^ ((m[5] and m[5] ~= '') and tonumber(m[5]) or 0)
     local a = h % pow
-    if a < tonumber(m[6] or '0') then a = h % (2 * pow) end
+    if a < ((m[6] and m[6] ~= '') and tonumber(m[6]) or 0) then a = h % (2 * pow) end
     if a == 0 then
       out[#out + 1] = m[7] and 1 or 0
     else
-      out[#out + 1] = redis.call('HEXISTS', ARGV[2 + 2 * i] .. (m[4] or '0') .. ':' .. a, user)
+      out[#out + 1] = redis.call('HEXISTS', ARGV[2 + 2 * i] .. ((m[4] and m[4] ~= '') and m[4] or '0') .. ':' .. a, user)
     end
   end
-  if ARGV[3 + 2 * i] == '1' and m[2] then
+  if ARGV[3 + 2 * i] == '1' and m[2] and m[2] ~= '' then
     out[#out + 1] = tonumber(m[2])
-    out[#out + 1] = tonumber(m[3] or '0')
+    out[#out + 1] = (m[3] and m[3] ~= '') and tonumber(m[3]) or 0
   else
     out[#out + 1] = -1
     out[#out + 1] = 0
