@@ -266,7 +266,7 @@ final class HotPathBench implements Bench.Section {
             String tag) throws Exception {
         List<ContentRef> distinct = new ArrayList<>(w.distinctContents());
         long toucher = Long.MAX_VALUE - 1;
-        Latency.closed(distinct.size(), 4_096, i -> service.async().like(toucher, distinct.get((int) i)));
+        Latency.closed(distinct.size(), 256, i -> service.async().like(toucher, distinct.get((int) i)));
         Row row = measure(sync, name, "closed loop, 4,096 in flight, 1 connection", () -> Latency.closed(
                 w.users.length, 4_096, i -> service.async().like(w.users[(int) i], w.contents[(int) i], tag + i)));
         if (row.run.failed() > 0) {

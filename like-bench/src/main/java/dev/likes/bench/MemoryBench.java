@@ -8,19 +8,22 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.api.sync.RedisCommands;
-import java.util.ArrayList;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.List;
-import java.util.Locale;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Redis memory per like for one post with many likers, in our layout (status buckets of 128 users that Redis keeps as
- * compact listpacks, like time in seconds) against the plain layout (one hash, field = user id, value = like time in
- * ms), on the same server in the same run, from {@code INFO memory}.
+ * Redis memory per like for one post with many likers, in our layout (status buckets of about 40 users picked by a
+ * hash of the user id, which Redis keeps as compact listpacks; like time in seconds after the content's time base)
+ * against the plain layout (one hash, field = user id, value = like time in ms), with dense and with random 63-bit
+ * user ids, on the same server in the same run, from {@code INFO memory}. Like times are spread over 24 hours, as a
+ * hot post's day. Also: what a request ID costs, and the slowest script call while the expiry of a content of
+ * 1,000,000 random-id likers moves ({@code SLOWLOG}).
  */
 final class MemoryBench implements Bench.Section {
 
@@ -29,56 +32,156 @@ final class MemoryBench implements Bench.Section {
         return "memory";
     }
 
+    /** A clock that moves {@code step} per reading: likes spread over a day. */
+    private static final class Spread extends Clock {
+        private final java.util.concurrent.atomic.AtomicLong millis = new java.util.concurrent.atomic.AtomicLong(
+                System.currentTimeMillis() - Duration.ofHours(24).toMillis());
+        private final long step;
+
+        Spread(long step) {
+            this.step = step;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.ofEpochMilli(millis.addAndGet(step));
+        }
+    }
+
     @Override
     public Bench.Result run(Bench.Env env) throws Exception {
         long t0 = System.nanoTime();
         int likes = env.mode().pick(20_000, 1_000_000, 1_000_000);
+        int truthLikes = env.mode().pick(20_000, 300_000, 1_000_000);
         RedisClient client = RedisClient.create(env.redisUri());
         Bench.Report report = new Bench.Report(id(), "Memory: Redis bytes per like");
-        report.method = String.format("One post liked by %,d users through RedisLikeStore, then the same users in a"
+        report.method = String.format("One post liked by %,d users through RedisLikeStore (cache mode; Redis as the truth"
+                + " with its likers and users' indexes: %,d), like times spread over 24 hours; then the same users in a"
                 + " plain hash (field = user id, value = like time in ms); used_memory from INFO memory before and"
-                + " after each.", likes);
+                + " after each. Request IDs: %,d likes with one each, spread over 10,000 posts.", likes, truthLikes,
+                likes / 10);
         try (StatefulRedisConnection<String, String> admin = client.connect()) {
             RedisCommands<String, String> redis = admin.sync();
             String prefix = "membench" + System.nanoTime();
             ContentRef post = ContentRef.of("post", 1);
-
-            long before = usedMemory(redis);
-            try (RedisLikeStore store = RedisLikeStore.builder(client)
-                            .keyPrefix(prefix)
-                            .backingStore(InMemoryLikeStore.create())
-                            .build();
-                    LikeService service = LikeService.builder(store).build()) {
-                Latency.closed(likes, 4_096, i -> service.async().like(1 + i, post));
-                if (service.count(post) != likes) {
-                    throw new IllegalStateException("count " + service.count(post) + " != " + likes);
+            Bench.Table table = Bench.Table.of("layout", "user ids", "likes", "bytes per like", "vs plain");
+            double plainDense = plain(redis, admin, prefix + "pd", Workload.of(Workload.Users.DENSE,
+                    Workload.Contents.HOT, likes, 0));
+            Workload random = Workload.of(Workload.Users.RANDOM, Workload.Contents.HOT, likes, 7);
+            double plainRandom = plain(redis, admin, prefix + "pr", random);
+            table.row("plain: one hash, field = user id, value = time in ms (baseline)", "dense", likes, plainDense, "1.00x");
+            table.row("plain: the same", "random 63-bit", likes, plainRandom, "1.00x");
+            double[] ours = new double[4];
+            String[] names = {"dense", "random 63-bit", "dense", "random 63-bit"};
+            for (int k = 0; k < 4; k++) {
+                boolean truth = k >= 2;
+                int n = truth ? truthLikes : likes;
+                Workload w = k % 2 == 0 ? Workload.of(Workload.Users.DENSE, Workload.Contents.HOT, n, 0)
+                        : Workload.of(Workload.Users.RANDOM, Workload.Contents.HOT, n, 7);
+                RedisLikeStore.Builder builder = RedisLikeStore.builder(client).keyPrefix(prefix + "o" + k);
+                if (!truth) {
+                    builder.backingStore(InMemoryLikeStore.create());
                 }
+                long before = usedMemory(redis);
+                try (RedisLikeStore store = builder.build();
+                        LikeService service = LikeService.builder(store)
+                                .clock(new Spread(Duration.ofHours(24).toMillis() / n)).build()) {
+                    Latency.closed(n, 4_096, i -> service.async().like(w.users[(int) i], post));
+                    if (service.count(post) != n) {
+                        throw new IllegalStateException("count " + service.count(post) + " != " + n);
+                    }
+                    ours[k] = (double) (usedMemory(redis) - before) / n;
+                    if (k == 1) {
+                        long slowest = expiryMove(redis, prefix + "o" + k, service, post);
+                        report.metric("slowest_script_us_while_expiry_moves", slowest);
+                        report.target("slowest script call while the expiry of a content of " + n
+                                + " random-id likers moves (SLOWLOG)", "≤ 5,000 us",
+                                slowest < 0 ? "none over 1,000 us" : slowest + " us", slowest < 5_000, "");
+                    }
+                }
+                double plain = k % 2 == 0 ? plainDense : plainRandom;
+                table.row(truth ? "ours, Redis as the truth, with the likers and users' indexes"
+                        : "**ours**, cache mode: buckets of ~40 users, time in s", names[k], n, ours[k],
+                        Bench.ratio(plain / ours[k]) + " less");
             }
-            long ours = usedMemory(redis) - before;
-
-            String plainKey = prefix + ":plain:{post:1}";
-            long plainBefore = usedMemory(redis);
-            RedisAsyncCommands<String, String> async = admin.async();
-            long now = System.currentTimeMillis();
-            Latency.closed(likes, 4_096, i -> async.hset(plainKey, Long.toString(1 + i), Long.toString(now + i)));
-            long plain = usedMemory(redis) - plainBefore;
-            double oursPerLike = (double) ours / likes;
-            double plainPerLike = (double) plain / likes;
-            report.tables.add(Bench.Table.of("layout", "bytes", "bytes per like", "vs plain")
-                    .row("plain: one hash, field = user id, value = time in ms (baseline)", (double) plain, plainPerLike, "1.00x")
-                    .row("**ours**: 128-user listpack buckets, time in s", (double) ours, oursPerLike,
-                            Bench.ratio(plainPerLike / oursPerLike) + " less"));
-            report.metric("likes", likes).metric("ours_bytes_per_like", oursPerLike)
-                    .metric("plain_bytes_per_like", plainPerLike);
-            report.target("Redis bytes per like, 1M-like post, like time included",
-                    "≤ 12 B (6x under the 72 B plain layout the issue measured)",
-                    Bench.fmt(oursPerLike) + " B", oursPerLike <= 12, likes < 1_000_000 ? "measured at " + likes
-                            + " likes (the smoke scale)" : "");
-            report.metric("ratio_vs_plain_same_run", plainPerLike / oursPerLike);
+            double perRequestId = requestIds(redis, client, prefix + "r", likes / 10);
+            table.row("one request ID (shard sorted set, member type:id:user:requestId)", "random 63-bit",
+                    likes / 10, perRequestId, "");
+            report.tables.add(table);
+            report.metric("likes", likes).metric("ours_bytes_per_like", ours[0])
+                    .metric("ours_random_bytes_per_like", ours[1]).metric("truth_dense_bytes_per_like", ours[2])
+                    .metric("truth_random_bytes_per_like", ours[3]).metric("plain_bytes_per_like", plainDense)
+                    .metric("plain_random_bytes_per_like", plainRandom).metric("bytes_per_request_id", perRequestId);
+            String scale = likes < 1_000_000 ? "measured at " + likes + " likes (the smoke scale)" : "";
+            report.target("Redis bytes per like, 1M likers of one post, dense ids, cache mode", "≤ 12 B",
+                    Bench.fmt(ours[0]) + " B", ours[0] <= 12, scale);
+            report.target("Redis bytes per like, 1M likers of one post, random 63-bit ids, cache mode", "≤ 18 B",
+                    Bench.fmt(ours[1]) + " B", ours[1] <= 18, scale);
+            report.target("Redis bytes per like, Redis as the truth with its listings", "≤ 60 B",
+                    Bench.fmt(ours[2]) + " B dense, " + Bench.fmt(ours[3]) + " B random", Math.max(ours[2], ours[3]) <= 60,
+                    truthLikes < 1_000_000 ? "measured at " + truthLikes + " likes" : "");
+            report.metric("ratio_vs_plain_same_run", plainDense / ours[0]);
         } finally {
             client.shutdown();
         }
         return report.done((System.nanoTime() - t0) / 1e9);
+    }
+
+    /** Bytes per like of the plain layout: one hash, field = user id, value = like time in ms. */
+    private static double plain(RedisCommands<String, String> redis, StatefulRedisConnection<String, String> admin,
+            String key, Workload w) throws InterruptedException {
+        long before = usedMemory(redis);
+        RedisAsyncCommands<String, String> async = admin.async();
+        long now = System.currentTimeMillis();
+        Latency.closed(w.users.length, 4_096, i -> async.hset(key, Long.toString(w.users[(int) i]), Long.toString(now + i)));
+        return (double) (usedMemory(redis) - before) / w.users.length;
+    }
+
+    /**
+     * Makes the content's expiry move (as when less than half its hot TTL is left) and likes it a few times: the
+     * slowest script call meanwhile, in microseconds (SLOWLOG; -1 when none took a millisecond).
+     */
+    private static long expiryMove(RedisCommands<String, String> redis, String prefix, LikeService service,
+            ContentRef post) {
+        String main = redis.keys(prefix + ":c:{s:*}:" + post).get(0);
+        redis.configSet("slowlog-log-slower-than", "1000");
+        redis.slowlogReset();
+        redis.hset(main, "x", "1");
+        for (int i = 0; i < 600; i++) {
+            service.like(Long.MAX_VALUE - i, post);
+        }
+        long slowest = -1;
+        for (Object entry : redis.slowlogGet(1_000)) {
+            if (entry instanceof List<?> fields && fields.size() > 2 && fields.get(2) instanceof Long micros) {
+                slowest = Math.max(slowest, micros);
+            }
+        }
+        return slowest;
+    }
+
+    /** Bytes per request ID remembered: likes with one each, spread over 10,000 posts. */
+    private static double requestIds(RedisCommands<String, String> redis, RedisClient client, String prefix, int n)
+            throws InterruptedException {
+        Workload w = Workload.of(Workload.Users.RANDOM, Workload.Contents.SPREAD_10K, n, 11);
+        try (RedisLikeStore store = RedisLikeStore.builder(client).keyPrefix(prefix).build();
+                LikeService service = LikeService.builder(store).build()) {
+            Latency.closed(n, 4_096, i -> service.async().like(w.users[(int) i], w.contents[(int) i]));
+            long before = usedMemory(redis);
+            // repeated clicks: nothing changes but the request IDs remembered
+            Latency.closed(n, 4_096, i -> service.async().like(w.users[(int) i], w.contents[(int) i],
+                    "request-" + Long.toString(i, 36)));
+            return (double) (usedMemory(redis) - before) / n;
+        }
     }
 
     private static long usedMemory(RedisCommands<String, String> redis) {

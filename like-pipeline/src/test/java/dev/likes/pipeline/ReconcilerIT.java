@@ -53,9 +53,9 @@ class ReconcilerIT {
     void aWrongRedisCountOrStateIsReportedThenRepairedByReloadingFromMySql() {
         RedisClient client = RedisClient.create(TestServices.redisUri());
         try (LikePipeline p = withThreeLikes(); StatefulRedisConnection<String, String> admin = client.connect()) {
-            String meta = h.prefix + ":m:{post:21}";
-            String bucket = h.prefix + ":s:{post:21}:0";
-            admin.sync().hset(meta, "n", "42");
+            // a content with three likers is one hash: its meta fields and its one status bucket
+            String main = admin.sync().keys(h.prefix + ":c:{s:*}:post:21").get(0);
+            admin.sync().hset(main, "n", "42");
             LikeReconciler.Report counted = p.reconciler().reconcileCached(false);
             assertThat(counted.cacheDrifts()).singleElement().satisfies(d -> {
                 assertThat(d.redisCount()).isEqualTo(42);
@@ -68,8 +68,9 @@ class ReconcilerIT {
             assertThat(p.service().hasLiked(1, POST)).isTrue(); // loads the state, not only the count
 
             // same count, other users: only the deep comparison sees it
-            admin.sync().hdel(bucket, "1");
-            admin.sync().hset(bucket, "9", "1700000000");
+            main = admin.sync().keys(h.prefix + ":c:{s:*}:post:21").get(0);
+            admin.sync().hdel(main, "1");
+            admin.sync().hset(main, "9", "0");
             LikeReconciler.Report swapped = p.reconciler().reconcile(List.of(POST), true);
             assertThat(swapped.cacheDrifts()).singleElement().satisfies(d -> {
                 assertThat(d.redisCount()).isEqualTo(d.mysqlCount());

@@ -58,22 +58,21 @@ final class ApplyScript {
         String[] scriptKeys = new String[2 + c];
         scriptKeys[0] = keys.requests(shard);
         scriptKeys[1] = keys.outbox(shard);
-        String[] args = new String[7 + 4 * c + 8 * batch.size()];
+        String[] args = new String[8 + 4 * c + 7 * batch.size()];
         System.arraycopy(head, 0, args, 0, head.length);
         args[6] = Integer.toString(c);
+        args[7] = "1".equals(head[3]) ? OutboxEvents.lines(batch) : "";
         for (Map.Entry<ContentRef, Integer> e : contents.entrySet()) {
             ContentRef content = e.getKey();
             int i = e.getValue();
             scriptKeys[1 + i] = keys.main(content);
-            int a = 7 + 4 * (i - 1);
+            int a = 8 + 4 * (i - 1);
             args[a] = keys.bucketPrefix(content);
             args[a + 1] = content.toString();
             args[a + 2] = truth ? keys.likers(content) : "";
             args[a + 3] = userIndexInScript ? Keys.userLikeSuffix(content) : "";
         }
-        boolean outbox = "1".equals(head[3]);
-        StringBuilder event = new StringBuilder(112);
-        int a = 7 + 4 * c;
+        int a = 8 + 4 * c;
         for (int k = 0; k < batch.size(); k++) {
             LikeMutation m = batch.get(k);
             args[a] = m.action() == LikeAction.LIKE ? "1" : "0";
@@ -82,9 +81,8 @@ final class ApplyScript {
             args[a + 3] = Long.toString(Keys.addressHash(m.userId()));
             args[a + 4] = Long.toString(m.at().getEpochSecond());
             args[a + 5] = m.requestId() == null ? "" : Keys.requestMember(m.content(), m.userId(), m.requestId());
-            args[a + 6] = outbox ? OutboxEvents.fixedPart(event, m) : "";
-            args[a + 7] = userIndexInScript ? keys.userLikes(m.userId()) : "";
-            a += 8;
+            args[a + 6] = userIndexInScript ? keys.userLikes(m.userId()) : "";
+            a += 7;
         }
         return redis.<List<Object>>script(script, scriptKeys, args).thenApply(reply -> decode(batch, c, contentOf, reply));
     }

@@ -25,6 +25,8 @@ import java.util.function.Supplier;
 final class ReadThrough {
 
     private static final int CHUNK = 1_000;
+    /** The most loads that run at once. */
+    static final int MAX_LOADS = 64;
     private static final long POLL_MILLIS = 20;
 
     private final Redis redis;
@@ -40,6 +42,9 @@ final class ReadThrough {
     private final ConcurrentHashMap<ContentRef, CompletableFuture<Void>> fullLoads = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<ContentRef, CompletableFuture<Long>> countLoads = new ConcurrentHashMap<>();
     private final LongAdder loads = new LongAdder();
+    private final java.util.Queue<Runnable> waiting = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger wip = new java.util.concurrent.atomic.AtomicInteger();
 
     ReadThrough(Redis redis, Keys keys, LikeStore durable, Duration coldTtl, Duration emptyTtl, Duration loadTimeout) {
         this.redis = redis;
@@ -59,9 +64,54 @@ final class ReadThrough {
         return loads.sum();
     }
 
-    /** Loads the content's whole state (who likes it, the count) into Redis, once per miss. */
+    /**
+     * Loads the content's whole state (who likes it, the count) into Redis, once per miss. At most
+     * {@link #MAX_LOADS} loads run at once; more wait in line, so a storm of misses (a cold start) never floods Redis
+     * with load calls that would push every call past its timeout.
+     */
     CompletableFuture<Void> loadState(ContentRef content) {
-        return singleFlight(fullLoads, content, () -> startLoad(content));
+        return singleFlight(fullLoads, content, () -> admitted(() -> startLoad(content)));
+    }
+
+    /** Runs {@code load} when fewer than {@link #MAX_LOADS} run; otherwise when one ends. Never blocks. */
+    private CompletableFuture<Void> admitted(Supplier<CompletableFuture<Void>> load) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        waiting.add(() -> {
+            CompletableFuture<Void> started;
+            try {
+                started = load.get();
+            } catch (RuntimeException e) {
+                started = CompletableFuture.failedFuture(e);
+            }
+            started.whenComplete((ok, failure) -> {
+                running.decrementAndGet();
+                if (failure != null) {
+                    done.completeExceptionally(failure);
+                } else {
+                    done.complete(null);
+                }
+                startWaiting();
+            });
+        });
+        startWaiting();
+        return done;
+    }
+
+    /** Starts waiting loads while fewer than the limit run; one thread at a time, the others leave it the work. */
+    private void startWaiting() {
+        if (wip.getAndIncrement() != 0) {
+            return;
+        }
+        do {
+            while (running.get() < MAX_LOADS) {
+                Runnable next = waiting.poll();
+                if (next == null) {
+                    break;
+                }
+                running.incrementAndGet();
+                next.run();
+            }
+        } while (wip.decrementAndGet() != 0);
     }
 
     /** Caches the content's count alone and returns it. */

@@ -16,21 +16,21 @@
 -- ARGV[5]  the most request IDs the shard keeps
 -- ARGV[6]  '1' to keep the users' likes indexes in this call (one Redis node, source of truth)
 -- ARGV[7]  C, the number of contents
+-- ARGV[8]  the batch's events, one line per operation (OutboxEvents), '' without an outbox
 -- A main hash holds s = '1' (loaded; '0' count only, 'L' loading), n count, v version, x expiry (ms), g generation of
 -- the buckets, b time base (s), l + p level and split pointer (linear hashing), c + y the bucket the expiry y moves to
 -- next ('' when none), in this order, then the users of bucket 0: user id -> like time - b (s).
--- ARGV[8+4(i-1)..] for content i: its bucket key prefix, its 'type:id', its likers index key ('' without one), and
+-- ARGV[9+4(i-1)..] for content i: its bucket key prefix, its 'type:id', its likers index key ('' without one), and
 --          the suffix '!type!iiiiiiiiiiiiiiiiiiii' of its members in the users' likes indexes ('' without them)
--- then for operation k, 8 values: action ('1' like, '0' unlike), its content i, the user id, the user's address hash,
---          the time (s), the request-ID member ('' without one), the event's fixed part ('' without an outbox), and
---          the user's likes index key ('' without one)
+-- then for operation k, 7 values: action ('1' like, '0' unlike), its content i, the user id, the user's address hash,
+--          the time (s), the request-ID member ('' without one), and the user's likes index key ('' without one)
 -- Returns the outbox entry id ('' when none was written); then per content its count and version before the call and
 -- the version of its first applied change (0 when none; each later one is the previous plus 1); then one value per
 -- operation: 2 * status + liked, where status is 0 not loaded (nothing changed), 1 applied, 2 unchanged, 3 duplicate
 -- request, and liked is 1 or 0. An applied like adds 1 to its content's count, an applied unlike takes 1.
--- The outbox entry has one field per content with changes, its 'type:id' -> 'firstVersion countBefore', then one field
--- per applied change, numbered from 1, whose value is the event's fixed part 'type:id action timeMs userId requestId
--- eventId'; versions and counts follow from the content's field as for the reply.
+-- The outbox entry has three fields: 'h', one line 'type:id firstVersion countBefore' per content with changes; 'a',
+-- one character per operation, '1' when it applied a change; 'o', ARGV[8] as given. Versions and counts follow from
+-- 'h' as for the reply.
 local truth = ARGV[1] == '1'
 local hot = tonumber(ARGV[2])
 local ridTtl = tonumber(ARGV[3])
@@ -38,8 +38,8 @@ local outbox = ARGV[4] == '1'
 local ridCap = tonumber(ARGV[5])
 local userIndex = ARGV[6] == '1'
 local C = tonumber(ARGV[7])
-local first = 8 + 4 * C
-local ops = (#ARGV - first + 1) / 8
+local first = 9 + 4 * C
+local ops = (#ARGV - first + 1) / 7
 -- buckets hold about ALPHA users on average and split at most MAXSPLIT per content per call; expiry moves to STEP
 -- buckets per call
 local ALPHA, MAXSPLIT, STEP = 40, 8, 64
@@ -70,7 +70,7 @@ end
 
 local function bucketKey(c, a)
   if a == 0 then return c.key end
-  return c.prefix .. c.g .. ':' .. a
+  return c.bucketPrefix .. a
 end
 
 local function pad(s, width)
@@ -82,12 +82,12 @@ end
 -- known). The meta fields come first in the main hash, so they are found at once.
 local cs = {}
 for i = 1, C do
-  local at = 8 + 4 * (i - 1)
+  local at = 9 + 4 * (i - 1)
   cs[i] = {key = KEYS[2 + i], prefix = ARGV[at], ref = ARGV[at + 1], likers = ARGV[at + 2], suffix = ARGV[at + 3],
            fields = {}, listed = {}, ops = 0}
 end
 for k = 1, ops do
-  local a = first + 8 * (k - 1)
+  local a = first + 7 * (k - 1)
   local c = cs[tonumber(ARGV[a + 1])]
   c.ops = c.ops + 1
   local f = ARGV[a + 2]
@@ -127,6 +127,7 @@ for i = 1, C do
     c.cursor = num(m[9], nil)
     c.y = num(m[10], nil)
     c.pow = 2 ^ c.level
+    c.bucketPrefix = c.prefix .. c.g .. ':'
     c.b0 = {vals = {}, was = {}, fields = {}}
     if early then
       for j, f in ipairs(c.fields) do
@@ -142,7 +143,7 @@ end
 local addr = {}
 local late = {}
 for k = 1, ops do
-  local a = first + 8 * (k - 1)
+  local a = first + 7 * (k - 1)
   local c = cs[tonumber(ARGV[a + 1])]
   if c.ok then
     local b = address(tonumber(ARGV[a + 3]), c)
@@ -171,7 +172,7 @@ end
 -- the request IDs seen, one ZMSCORE
 local members = {}
 for k = 1, ops do
-  local m = ARGV[first + 8 * (k - 1) + 5]
+  local m = ARGV[first + 7 * (k - 1) + 5]
   if m ~= '' then members[#members + 1] = m end
 end
 local seen = {}
@@ -185,11 +186,11 @@ end
 -- decide each operation in order against the state the earlier ones left
 local forgetAt = string.format('%.0f', nowMs + ridTtl)
 local newMembers = {}
-local headers, events = {}, {}
+local headers, marks, changes = {}, {}, 0
 local codes = {}
 local userAdds, userRems = {}, {}
 for k = 1, ops do
-  local a = first + 8 * (k - 1)
+  local a = first + 7 * (k - 1)
   local c = cs[tonumber(ARGV[a + 1])]
   local like = ARGV[a] == '1'
   local member = ARGV[a + 5]
@@ -255,26 +256,21 @@ for k = 1, ops do
         if userIndex then
           local um = pad(tostring(time), 10) .. c.suffix
           local list = like and userAdds or userRems
-          list[#list + 1] = {ARGV[a + 7], um}
+          list[#list + 1] = {ARGV[a + 6], um}
         end
         c.v = math.max(c.v + 1, nowUs)
         if c.firstV == 0 then
           c.firstV = c.v
-          if outbox then
-            headers[#headers + 1] = c.ref
-            headers[#headers + 1] = string.format('%.0f %.0f', c.v, c.n0)
-          end
+          if outbox then headers[#headers + 1] = string.format('%s %.0f %.0f', c.ref, c.v, c.n0) end
         end
         c.changed = true
+        changes = changes + 1
         status = 1
-        if outbox then
-          events[#events + 1] = tostring(#events / 2 + 1)
-          events[#events + 1] = ARGV[a + 6]
-        end
       end
     end
   end
   codes[k] = 2 * status + liked
+  marks[k] = status == 1 and '1' or '0'
 end
 
 -- write the net changes
@@ -402,9 +398,8 @@ if #newMembers > 0 then
 end
 
 local out = {''}
-if #events > 0 then
-  for _, e in ipairs(events) do headers[#headers + 1] = e end
-  out[1] = redis.call('XADD', KEYS[2], '*', unpack(headers))
+if outbox and changes > 0 then
+  out[1] = redis.call('XADD', KEYS[2], '*', 'h', table.concat(headers, '\n'), 'a', table.concat(marks), 'o', ARGV[8])
 end
 for i = 1, C do
   local c = cs[i]

@@ -124,6 +124,56 @@ class RedisOutboxIT {
         }
     }
 
+    /**
+     * Three processes share the sweep of a backlog of 100,000 entries across the shards: every event is published at
+     * least once, and, since one process at a time sweeps a shard (its lease), none twice.
+     */
+    @Test
+    void threeProcessesShareTheSweepOfABacklogWithoutRepublishingIt() throws Exception {
+        int entries = 100_000;
+        Switchable down = new Switchable();
+        down.failing.set(true);
+        try (RedisLikeStore writer = store(down).maxBatchSize(1).outboxSweep(Duration.ofHours(1), Duration.ofHours(1))
+                .build()) {
+            List<CompletableFuture<?>> applied = new ArrayList<>();
+            for (int i = 0; i < entries; i++) {
+                applied.add(writer.apply(new dev.likes.core.LikeMutation("e" + i, 1 + i, ContentRef.of("post", 1 + i % 5_000),
+                        dev.likes.core.LikeAction.LIKE, null, java.time.Instant.now())).toCompletableFuture());
+                if (applied.size() == 1_000) {
+                    CompletableFuture.allOf(applied.toArray(new CompletableFuture<?>[0])).join();
+                    applied.clear();
+                }
+            }
+            CompletableFuture.allOf(applied.toArray(new CompletableFuture<?>[0])).join();
+            await().atMost(Duration.ofSeconds(30)).until(() -> writer.outboxStats().failures() >= entries);
+        }
+        List<io.lettuce.core.RedisClient> clients = new ArrayList<>();
+        List<RecordingEventPublisher> publishers = new ArrayList<>();
+        List<RedisLikeStore> relays = new ArrayList<>();
+        try {
+            for (int p = 0; p < 3; p++) {
+                io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(TestServices.redisUri());
+                clients.add(client);
+                RecordingEventPublisher publisher = new RecordingEventPublisher();
+                publishers.add(publisher);
+                relays.add(RedisLikeStore.builder(client).keyPrefix(prefix).outbox(publisher)
+                        .outboxSweep(Duration.ofMillis(20), Duration.ZERO).build());
+            }
+            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1))
+                    .until(() -> relays.get(0).outboxBacklog().toCompletableFuture().join() == 0);
+            Map<String, Integer> times = new HashMap<>();
+            publishers.forEach(p -> p.events().forEach(e -> times.merge(e.eventId(), 1, Integer::sum)));
+            long republished = times.values().stream().filter(n -> n > 1).count();
+            System.out.printf("three relays: %,d events, swept %s, republished %d%n", times.size(),
+                    relays.stream().map(r -> Long.toString(r.outboxStats().swept())).toList(), republished);
+            assertThat(times).as("every event published").hasSize(entries);
+            assertThat(republished).as("events published more than once").isZero();
+        } finally {
+            relays.forEach(RedisLikeStore::close);
+            clients.forEach(io.lettuce.core.RedisClient::shutdown);
+        }
+    }
+
     /** Group commit writes one outbox entry per script call, not one per like; the backlog still counts events. */
     @Test
     void concurrentLikesShareOneOutboxEntryPerBatchAndAPartlyFailedEntryStaysWhole() {
