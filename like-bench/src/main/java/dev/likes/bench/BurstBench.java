@@ -168,7 +168,7 @@ final class BurstBench implements Bench.Section {
                 "SELECT COUNT(*) FROM like_records WHERE is_canceled = 0").mapTo(Long.class).one());
         long count = jdbi.withHandle(h -> h.createQuery("SELECT COALESCE(MAX(like_count), 0) FROM like_counts")
                 .mapTo(Long.class).one());
-        long redisCount = pipeline.redisStore().cachedCount(post).toCompletableFuture().join().orElse(-1);
+        long redisCount = pipeline.redisStore().policy().cachedCount(post).toCompletableFuture().join().orElse(-1);
         List<double[]> persistedRate = new ArrayList<>();
         synchronized (persistedSeries) {
             persistedSeries.forEach(p -> persistedRate.add(new double[] {p[0], p[1]}));

@@ -79,12 +79,12 @@ final class FeedBench implements Bench.Section {
                             ContentRef.of("post", 1 + i % contents)));
                 }
                 read(service, cdf, 1); // warm-up
-                long hits = store.localCacheHits();
-                long misses = store.localCacheMisses();
+                long hits = store.policy().localCacheHits();
+                long misses = store.policy().localCacheMisses();
                 Latency.Run run = read(service, cdf, seconds);
                 double ratio = cache
-                        ? (double) (store.localCacheHits() - hits)
-                                / Math.max(1, (store.localCacheHits() - hits) + (store.localCacheMisses() - misses))
+                        ? (double) (store.policy().localCacheHits() - hits)
+                                / Math.max(1, (store.policy().localCacheHits() - hits) + (store.policy().localCacheMisses() - misses))
                         : 0;
                 String name = cache ? "local count cache on (5 s)" : "no local cache";
                 table.row(name, run.rate(), run.rate() * PAGE, run.p(50), run.p(99), run.p(99.9),

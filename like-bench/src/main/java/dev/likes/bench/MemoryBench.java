@@ -66,13 +66,14 @@ final class MemoryBench implements Bench.Section {
         RedisClient client = RedisClient.create(env.redisUri());
         Bench.Report report = new Bench.Report(id(), "Memory: Redis bytes per like");
         report.method = String.format("One post liked by %,d users through RedisLikeStore (cache mode; Redis as the truth"
-                + " with its likers and users' indexes: %,d), like times spread over 24 hours; then the same users in a"
+                + " with its likers and users' indexes: %,d), like times spread over 24 hours (and, for a comparison"
+                + " row, over 5 minutes); key prefix of 5 characters; then the same users in a"
                 + " plain hash (field = user id, value = like time in ms); used_memory from INFO memory before and"
                 + " after each. Request IDs: %,d likes with one each, spread over 10,000 posts.", likes, truthLikes,
                 likes / 10);
         try (StatefulRedisConnection<String, String> admin = client.connect()) {
             RedisCommands<String, String> redis = admin.sync();
-            String prefix = "membench" + System.nanoTime();
+            String prefix = "m" + Long.toString(System.nanoTime() % 1_000_000, 36); // as short as a real "like"
             ContentRef post = ContentRef.of("post", 1);
             Bench.Table table = Bench.Table.of("layout", "user ids", "likes", "bytes per like", "vs plain");
             double plainDense = plain(redis, admin, prefix + "pd", Workload.of(Workload.Users.DENSE,
@@ -81,10 +82,11 @@ final class MemoryBench implements Bench.Section {
             double plainRandom = plain(redis, admin, prefix + "pr", random);
             table.row("plain: one hash, field = user id, value = time in ms (baseline)", "dense", likes, plainDense, "1.00x");
             table.row("plain: the same", "random 63-bit", likes, plainRandom, "1.00x");
-            double[] ours = new double[4];
-            String[] names = {"dense", "random 63-bit", "dense", "random 63-bit"};
-            for (int k = 0; k < 4; k++) {
-                boolean truth = k >= 2;
+            double[] ours = new double[6];
+            String[] names = {"dense", "random 63-bit", "dense", "random 63-bit", "dense", "random 63-bit"};
+            for (int k = 0; k < 6; k++) {
+                boolean truth = k >= 4;
+                boolean burst = k == 2 || k == 3;
                 int n = truth ? truthLikes : likes;
                 Workload w = k % 2 == 0 ? Workload.of(Workload.Users.DENSE, Workload.Contents.HOT, n, 0)
                         : Workload.of(Workload.Users.RANDOM, Workload.Contents.HOT, n, 7);
@@ -95,7 +97,8 @@ final class MemoryBench implements Bench.Section {
                 long before = usedMemory(redis);
                 try (RedisLikeStore store = builder.build();
                         LikeService service = LikeService.builder(store)
-                                .clock(new Spread(Duration.ofHours(24).toMillis() / n)).build()) {
+                                .clock(new Spread((burst ? Duration.ofMinutes(5) : Duration.ofHours(24)).toMillis() / n))
+                                .build()) {
                     Latency.closed(n, 4_096, i -> service.async().like(w.users[(int) i], post));
                     if (service.count(post) != n) {
                         throw new IllegalStateException("count " + service.count(post) + " != " + n);
@@ -110,25 +113,29 @@ final class MemoryBench implements Bench.Section {
                     }
                 }
                 double plain = k % 2 == 0 ? plainDense : plainRandom;
-                table.row(truth ? "ours, Redis as the truth, with the likers and users' indexes"
-                        : "**ours**, cache mode: buckets of ~40 users, time in s", names[k], n, ours[k],
+                table.row(truth ? "ours, Redis as the truth, with the likers and users' indexes; likes over 24 h"
+                        : burst ? "ours, cache mode; likes over 5 minutes (the design's burst)"
+                        : "**ours**, cache mode: buckets of ~40 users, time in s; likes over 24 h", names[k], n, ours[k],
                         Bench.ratio(plain / ours[k]) + " less");
             }
             double perRequestId = requestIds(redis, client, prefix + "r", likes / 10);
-            table.row("one request ID (shard sorted set, member type:id:user:requestId)", "random 63-bit",
+            table.row("one request ID (shard epoch hash, field type:id:user:requestId)", "random 63-bit",
                     likes / 10, perRequestId, "");
             report.tables.add(table);
             report.metric("likes", likes).metric("ours_bytes_per_like", ours[0])
-                    .metric("ours_random_bytes_per_like", ours[1]).metric("truth_dense_bytes_per_like", ours[2])
-                    .metric("truth_random_bytes_per_like", ours[3]).metric("plain_bytes_per_like", plainDense)
+                    .metric("ours_random_bytes_per_like", ours[1]).metric("burst_dense_bytes_per_like", ours[2])
+                    .metric("burst_random_bytes_per_like", ours[3]).metric("truth_dense_bytes_per_like", ours[4])
+                    .metric("truth_random_bytes_per_like", ours[5]).metric("plain_bytes_per_like", plainDense)
                     .metric("plain_random_bytes_per_like", plainRandom).metric("bytes_per_request_id", perRequestId);
             String scale = likes < 1_000_000 ? "measured at " + likes + " likes (the smoke scale)" : "";
             report.target("Redis bytes per like, 1M likers of one post, dense ids, cache mode", "≤ 12 B",
-                    Bench.fmt(ours[0]) + " B", ours[0] <= 12, scale);
+                    Bench.fmt(ours[0]) + " B (likes over 24 h), " + Bench.fmt(ours[2]) + " B (over 5 minutes)",
+                    Math.max(ours[0], ours[2]) <= 12, scale);
             report.target("Redis bytes per like, 1M likers of one post, random 63-bit ids, cache mode", "≤ 18 B",
-                    Bench.fmt(ours[1]) + " B", ours[1] <= 18, scale);
+                    Bench.fmt(ours[1]) + " B (likes over 24 h), " + Bench.fmt(ours[3]) + " B (over 5 minutes)",
+                    Math.max(ours[1], ours[3]) <= 18, scale);
             report.target("Redis bytes per like, Redis as the truth with its listings", "≤ 60 B",
-                    Bench.fmt(ours[2]) + " B dense, " + Bench.fmt(ours[3]) + " B random", Math.max(ours[2], ours[3]) <= 60,
+                    Bench.fmt(ours[4]) + " B dense, " + Bench.fmt(ours[5]) + " B random", Math.max(ours[4], ours[5]) <= 60,
                     truthLikes < 1_000_000 ? "measured at " + truthLikes + " likes" : "");
             report.metric("ratio_vs_plain_same_run", plainDense / ours[0]);
         } finally {

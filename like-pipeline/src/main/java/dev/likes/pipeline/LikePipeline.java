@@ -166,7 +166,7 @@ public final class LikePipeline implements AutoCloseable {
 
     private void sampleBacklog() {
         try {
-            outboxBacklog.set(redis.outboxBacklog().toCompletableFuture().get(10, TimeUnit.SECONDS));
+            outboxBacklog.set(redis.policy().outboxBacklog().toCompletableFuture().get(10, TimeUnit.SECONDS));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
@@ -193,7 +193,7 @@ public final class LikePipeline implements AutoCloseable {
     }
 
     /**
-     * The Redis store (for its counters and operations such as {@link RedisLikeStore#sweepOutbox()}).
+     * The Redis store (its counters and operations are behind {@link RedisLikeStore#policy()}).
      *
      * @return the store
      */

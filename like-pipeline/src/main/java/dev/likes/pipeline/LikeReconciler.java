@@ -89,7 +89,7 @@ public final class LikeReconciler {
      * @return the report
      */
     public Report reconcileCached(boolean repair) {
-        return reconcile(redis.cachedContents().toCompletableFuture().join(), repair);
+        return reconcile(redis.policy().cachedContents().toCompletableFuture().join(), repair);
     }
 
     /**
@@ -122,7 +122,7 @@ public final class LikeReconciler {
     }
 
     private CacheDrift compare(ContentRef content, boolean repair) {
-        OptionalLong cached = redis.cachedCount(content).toCompletableFuture().join();
+        OptionalLong cached = redis.policy().cachedCount(content).toCompletableFuture().join();
         if (cached.isEmpty()) {
             return null; // Redis holds nothing of it: nothing can drift
         }
@@ -137,7 +137,7 @@ public final class LikeReconciler {
         }
         int differing = 0;
         if (cached.getAsLong() == mysql && mysql <= deepLimit) {
-            Set<Long> inRedis = redis.cachedLikers(content).toCompletableFuture().join();
+            Set<Long> inRedis = redis.policy().cachedLikers(content).toCompletableFuture().join();
             if (inRedis != null) {
                 Set<Long> inMysql = new HashSet<>();
                 for (Jdbi jdbi : primaries) {
@@ -157,7 +157,7 @@ public final class LikeReconciler {
         if (cached.getAsLong() == mysql && differing == 0) {
             return null;
         }
-        boolean evicted = repair && redis.evict(content).toCompletableFuture().join();
+        boolean evicted = repair && redis.policy().evict(content).toCompletableFuture().join();
         return new CacheDrift(content, cached.getAsLong(), mysql, differing, evicted);
     }
 }

@@ -89,17 +89,17 @@ final class MicrometerMetrics implements PipelineMetrics {
                     default -> 3;
                 })
                 .description("the Redis circuit breaker: 0 closed, 1 open, 2 half open, 3 other").register(registry);
-        FunctionCounter.builder("likes.local.cache.requests", redis, RedisLikeStore::localCacheHits).tag("result", "hit")
+        FunctionCounter.builder("likes.local.cache.requests", redis, r -> r.policy().localCacheHits()).tag("result", "hit")
                 .description("count reads asked of the local cache").register(registry);
-        FunctionCounter.builder("likes.local.cache.requests", redis, RedisLikeStore::localCacheMisses).tag("result", "miss")
+        FunctionCounter.builder("likes.local.cache.requests", redis, r -> r.policy().localCacheMisses()).tag("result", "miss")
                 .description("count reads asked of the local cache").register(registry);
-        FunctionCounter.builder("likes.outbox.relayed", redis, r -> r.outboxStats().published()).tag("path", "fast")
+        FunctionCounter.builder("likes.outbox.relayed", redis, r -> r.policy().outboxStats().published()).tag("path", "fast")
                 .description("events relayed from the outbox to the event log").register(registry);
-        FunctionCounter.builder("likes.outbox.relayed", redis, r -> r.outboxStats().swept()).tag("path", "sweeper")
+        FunctionCounter.builder("likes.outbox.relayed", redis, r -> r.policy().outboxStats().swept()).tag("path", "sweeper")
                 .description("events relayed from the outbox to the event log").register(registry);
-        FunctionCounter.builder("likes.outbox.failures", redis, r -> r.outboxStats().failures())
+        FunctionCounter.builder("likes.outbox.failures", redis, r -> r.policy().outboxStats().failures())
                 .description("outbox publishes that failed (the sweeper retries them)").register(registry);
-        Gauge.builder("likes.outbox.inflight", redis, r -> r.outboxStats().inFlight())
+        Gauge.builder("likes.outbox.inflight", redis, r -> r.policy().outboxStats().inFlight())
                 .description("events the outbox fast path is publishing").register(registry);
         Gauge.builder("likes.outbox.backlog", outboxBacklog, AtomicLong::get)
                 .description("outbox entries not yet acknowledged by the event log (sampled)").register(registry);

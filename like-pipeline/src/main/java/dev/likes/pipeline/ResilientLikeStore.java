@@ -191,7 +191,7 @@ final class ResilientLikeStore implements LikeStore {
                             + " changes already wait to be replayed into it; retry later"));
         }
         boolean liked = mutation.action() == LikeAction.LIKE;
-        long estimate = redis.localCount(mutation.content()).orElse(0L);
+        long estimate = redis.policy().localCount(mutation.content()).orElse(0L);
         long count = liked ? Math.max(1, estimate) : estimate;
         long version = nextVersion();
         LikeEvent event = new LikeEvent(mutation.eventId(), mutation.requestId(), mutation.userId(), mutation.content(),
@@ -347,7 +347,7 @@ final class ResilientLikeStore implements LikeStore {
     @Override
     public CompletionStage<Long> count(ContentRef content) {
         return read(() -> redis.count(content), () -> {
-            var local = redis.localCount(content);
+            var local = redis.policy().localCount(content);
             return local.isPresent() ? CompletableFuture.completedFuture(local.getAsLong()) : durable.count(content);
         });
     }
@@ -361,7 +361,7 @@ final class ResilientLikeStore implements LikeStore {
         Map<ContentRef, Long> counts = new HashMap<>();
         java.util.HashSet<ContentRef> missing = new java.util.HashSet<>();
         for (ContentRef content : contents) {
-            var local = redis.localCount(content);
+            var local = redis.policy().localCount(content);
             if (local.isPresent()) {
                 counts.put(content, local.getAsLong());
             } else {

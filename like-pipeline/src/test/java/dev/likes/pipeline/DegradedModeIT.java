@@ -63,9 +63,9 @@ class DegradedModeIT {
 
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
                 assertThat(p.degradedBacklog()).isZero();
-                assertThat(p.redisStore().cachedCount(POST).toCompletableFuture().join()).hasValue(3);
+                assertThat(p.redisStore().policy().cachedCount(POST).toCompletableFuture().join()).hasValue(3);
             });
-            assertThat(p.redisStore().cachedLikers(POST).toCompletableFuture().join()).containsExactlyInAnyOrder(2L, 3L, 4L);
+            assertThat(p.redisStore().policy().cachedLikers(POST).toCompletableFuture().join()).containsExactlyInAnyOrder(2L, 3L, 4L);
             assertThat(likes.like(4, POST, "click-4").status()).as("the request ID was replayed with the change")
                     .isEqualTo(LikeResult.Status.DUPLICATE_REQUEST);
             assertThat(likes.count(VIDEO)).isEqualTo(1);

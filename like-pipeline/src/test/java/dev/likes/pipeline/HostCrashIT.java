@@ -95,7 +95,7 @@ class HostCrashIT {
         }
         // a survivor takes over: its sweeper relays what the dead host left in the outbox, its consumer writes MySQL
         try (LikePipeline survivor = h.pipeline().build()) {
-            long leftInOutbox = survivor.redisStore().outboxBacklog().toCompletableFuture().join();
+            long leftInOutbox = survivor.redisStore().policy().outboxBacklog().toCompletableFuture().join();
             Invariants.assertConverged("host process killed (SIGKILL)", h, survivor, expected, undecided, acks,
                     "acknowledged_by_dead_host=" + acks + " left_in_its_outbox=" + leftInOutbox, Duration.ofMinutes(2));
             assertThat(leftInOutbox).as("the dead host left events it had not relayed").isPositive();

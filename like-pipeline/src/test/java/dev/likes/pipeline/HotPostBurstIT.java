@@ -62,7 +62,7 @@ class HotPostBurstIT {
             long persistedMillis = Duration.ofNanos(System.nanoTime() - start).toMillis();
             assertThat(h.mysqlLikers().get(post)).hasSize(USERS);
             assertThat(h.mysqlRecordRows()).isEqualTo(USERS);
-            assertThat(p.redisStore().cachedCount(post).toCompletableFuture().join()).hasValue(USERS);
+            assertThat(p.redisStore().policy().cachedCount(post).toCompletableFuture().join()).hasValue(USERS);
             assertThat(p.reconciler().reconcile(List.of(post), false).clean()).isTrue();
             Invariants.report(String.format("%-34s likes=%d repeated_clicks=%d acknowledged_ms=%d all_in_mysql_ms=%d"
                             + " lost=0 duplicated=0", "hot-post burst (CI scale)", USERS, USERS / 10, acknowledgedMillis,

@@ -50,7 +50,7 @@ final class Invariants {
         await().atMost(max).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
             p.repairNow();
             assertThat(p.degradedBacklog()).as("degraded changes replayed into Redis").isZero();
-            assertThat(p.redisStore().outboxBacklog().toCompletableFuture().join()).as("outbox drained").isZero();
+            assertThat(p.redisStore().policy().outboxBacklog().toCompletableFuture().join()).as("outbox drained").isZero();
             Map<ContentRef, Set<Long>> mysqlNow = nonEmpty(h.mysqlLikers());
             expected.clear();
             expected.putAll(resolve(model, undecided, mysqlNow));
@@ -74,10 +74,10 @@ final class Invariants {
             long stored = counts.getOrDefault(content, 0L);
             duplicated += Math.max(0, stored - want);
             assertThat(stored).as("like_counts of %s", content).isEqualTo(want);
-            OptionalLong cached = p.redisStore().cachedCount(content).toCompletableFuture().join();
+            OptionalLong cached = p.redisStore().policy().cachedCount(content).toCompletableFuture().join();
             if (cached.isPresent()) {
                 assertThat(cached.getAsLong()).as("Redis count of %s", content).isEqualTo(want);
-                Set<Long> likers = p.redisStore().cachedLikers(content).toCompletableFuture().join();
+                Set<Long> likers = p.redisStore().policy().cachedLikers(content).toCompletableFuture().join();
                 if (likers != null) {
                     assertThat(likers).as("Redis likers of %s", content).isEqualTo(expected.getOrDefault(content, Set.of()));
                 }

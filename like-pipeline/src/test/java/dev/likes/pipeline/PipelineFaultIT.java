@@ -86,7 +86,7 @@ class PipelineFaultIT {
     void kafkaKilledAndRestartedUnderLoad() throws Exception {
         try (LikePipeline p = h.pipeline().build()) {
             Load load = killUnderLoad(p, 2, Server.KAFKA, Duration.ofSeconds(5), Duration.ofSeconds(3),
-                    () -> assertThat(p.redisStore().outboxBacklog().toCompletableFuture().join())
+                    () -> assertThat(p.redisStore().policy().outboxBacklog().toCompletableFuture().join())
                             .as("changes wait in the outbox while Kafka is down").isPositive());
             Invariants.assertConverged("kafka killed ~5 s under load", h, p, load, CONVERGE);
         }

@@ -65,7 +65,7 @@ class PipelineIT {
         }
         // Redis forgets the content (expired, evicted, or a new Redis): MySQL's history is loaded back
         try (LikePipeline second = h.pipeline().build()) {
-            assertThat(second.redisStore().evict(POST).toCompletableFuture().join()).isTrue();
+            assertThat(second.redisStore().policy().evict(POST).toCompletableFuture().join()).isTrue();
             assertThat(second.service().like(6, POST).count()).isEqualTo(6);
             assertThat(second.service().like(3, POST).status()).isEqualTo(LikeResult.Status.UNCHANGED);
             await().atMost(Duration.ofSeconds(30)).until(() -> h.mysqlCounts().getOrDefault(POST, 0L) == 6);
@@ -142,7 +142,7 @@ class PipelineIT {
             assertThat(shed).as("some calls were shed").isPositive();
             assertThat(applied + shed).isEqualTo(3_000);
             long expected = applied;
-            assertThat(p.redisStore().cachedCount(POST).toCompletableFuture().join().orElse(0)).isEqualTo(expected);
+            assertThat(p.redisStore().policy().cachedCount(POST).toCompletableFuture().join().orElse(0)).isEqualTo(expected);
             await().atMost(Duration.ofSeconds(30)).until(() -> h.mysqlCounts().getOrDefault(POST, 0L) == expected);
         }
     }

@@ -73,7 +73,7 @@ class SecretsIT {
                             .producerProperty("max.block.ms", 2_000))
                     .build()) {
                 p.service().like(1, ContentRef.of("post", 1));
-                p.redisStore().sweepOutbox().toCompletableFuture().join();
+                p.redisStore().policy().sweepOutbox().toCompletableFuture().join();
                 Thread.sleep(Duration.ofSeconds(3).toMillis());
             }
         }));

@@ -17,8 +17,8 @@ import dev.likes.core.ContentRef;
  * P:lock:{s:N}:post:1     string load lock of the read-through
  * P:o:{s:N}               stream the shard's outbox: applied changes not yet acknowledged by the event log
  * P:ol:{s:N}              string the shard's sweep lease (one process sweeps a shard at a time)
- * P:r:{s:N}               zset   the shard's request IDs, members "type:id:userId:requestId" scored by when they may
- *                                be forgotten (ms)
+ * P:r:{s:N}               hash   the shard's request-ID epochs: e = the current one, t = when it began (ms)
+ * P:r:{s:N}:E             hash   the request IDs of epoch E: "type:id:userId:requestId" -> when it may be forgotten (ms)
  * P:u:{s:M}:42            zset   user 42's likes, members "tttttttttt!type!iiiiiiiiiiiiiiiiiiii" (only without a
  *                                backing store); M is the user's shard
  * P:uv:{s:M}:42           hash   'type:id' -> 'version|member' of the user's last change per content (Redis Cluster)

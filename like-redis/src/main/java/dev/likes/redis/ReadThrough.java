@@ -17,10 +17,10 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 /**
- * Loads a content Redis does not hold from the durable store behind it. Concurrent misses of one content in this
+ * Loads a content Redis does not hold from the backing store behind it. Concurrent misses of one content in this
  * process share one load; across processes a lock in Redis lets one load while the others wait for the result. A
  * count alone is cached for contents that are only read (with the short empty TTL when it is 0, so requests for
- * contents nobody likes stop reaching the durable store).
+ * contents nobody likes stop reaching the backing store).
  */
 final class ReadThrough {
 
@@ -31,7 +31,7 @@ final class ReadThrough {
 
     private final Redis redis;
     private final Keys keys;
-    private final LikeStore durable;
+    private final LikeStore backingStore;
     private final Redis.Script begin;
     private final Redis.Script chunk;
     private final Redis.Script finish;
@@ -46,10 +46,10 @@ final class ReadThrough {
     private final java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
     private final java.util.concurrent.atomic.AtomicInteger wip = new java.util.concurrent.atomic.AtomicInteger();
 
-    ReadThrough(Redis redis, Keys keys, LikeStore durable, Duration coldTtl, Duration emptyTtl, Duration loadTimeout) {
+    ReadThrough(Redis redis, Keys keys, LikeStore backingStore, Duration coldTtl, Duration emptyTtl, Duration loadTimeout) {
         this.redis = redis;
         this.keys = keys;
-        this.durable = durable;
+        this.backingStore = backingStore;
         this.begin = Redis.Script.load("load-begin", io.lettuce.core.ScriptOutputType.INTEGER);
         this.chunk = Redis.Script.load("load-chunk", io.lettuce.core.ScriptOutputType.INTEGER);
         this.finish = Redis.Script.load("load-finish", io.lettuce.core.ScriptOutputType.INTEGER);
@@ -59,7 +59,7 @@ final class ReadThrough {
         this.loadTimeoutMillis = loadTimeout.toMillis();
     }
 
-    /** How many loads from the durable store this process made (full and count-only). */
+    /** How many loads from the backing store this process made (full and count-only). */
     long loads() {
         return loads.sum();
     }
@@ -123,7 +123,7 @@ final class ReadThrough {
                         return CompletableFuture.completedFuture(Long.parseLong(cached));
                     }
                     loads.increment();
-                    return durable.count(content).toCompletableFuture().thenCompose(n -> redis.<Long>script(
+                    return backingStore.count(content).toCompletableFuture().thenCompose(n -> redis.<Long>script(
                                     countOnly,
                                     new String[] {keys.main(content)},
                                     Long.toString(n),
@@ -132,10 +132,10 @@ final class ReadThrough {
                 }));
     }
 
-    /** Caches several counts read from the durable store in one call. */
+    /** Caches several counts read from the backing store in one call. */
     CompletableFuture<Map<ContentRef, Long>> loadCounts(java.util.Set<ContentRef> contents) {
         loads.increment();
-        return durable.counts(contents).toCompletableFuture().thenCompose(counts -> {
+        return backingStore.counts(contents).toCompletableFuture().thenCompose(counts -> {
             List<CompletableFuture<Long>> writes = new ArrayList<>(counts.size());
             counts.forEach((content, n) -> writes.add(redis.script(
                     countOnly,
@@ -186,10 +186,10 @@ final class ReadThrough {
                         return awaitOtherLoader(content, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(loadTimeoutMillis));
                     }
                     loads.increment();
-                    // the buckets are sized for the count the durable store has now; later likes split them further
-                    return durable.count(content).toCompletableFuture().thenCompose(expected -> {
+                    // the buckets are sized for the count the backing store has now; later likes split them further
+                    return backingStore.count(content).toCompletableFuture().thenCompose(expected -> {
                         long now = System.currentTimeMillis();
-                        Layout layout = new Layout(content, Long.toString(started), now / 1000, expected,
+                        Layout layout = new Layout(content, Long.toString(started, 36), now / 1000, expected,
                                 now + coldTtlMillis, token);
                         return copy(layout, null, 0);
                     });
@@ -218,10 +218,10 @@ final class ReadThrough {
         }
     }
 
-    /** Copies the durable store's likers page by page, then publishes the meta fields that make the content visible. */
+    /** Copies the backing store's likers page by page, then publishes the meta fields that make the content visible. */
     private CompletableFuture<Void> copy(Layout layout, Liker after, long copied) {
         ContentRef content = layout.content;
-        return durable.likers(content, after, CHUNK).toCompletableFuture().thenCompose(page -> {
+        return backingStore.likers(content, after, CHUNK).toCompletableFuture().thenCompose(page -> {
             if (page.isEmpty()) {
                 return placeholders(layout, 1, copied);
             }

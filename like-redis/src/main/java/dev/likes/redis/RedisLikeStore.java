@@ -95,25 +95,20 @@ public final class RedisLikeStore implements LikeStore {
     /** The most events the outbox fast path has in flight; beyond it the sweeper relays them: 100,000. */
     public static final int DEFAULT_OUTBOX_MAX_IN_FLIGHT = 100_000;
 
-    private static final int MAX_LOAD_RETRIES = 3;
-
     private final Redis redis;
     private final Keys keys;
     private final LikeStore backingStore;
     private final ReadThrough readThrough;
-    private final GroupCommit groupCommit;
-    private final ApplyScript applyScript;
+    private final Writes writes;
     private final ReadScript readScript;
     private final LocalCounts localCounts;
     private final Listings listings;
     private final Predicate<ContentRef> contentFilter;
     private final OutboxRelay relay;
-    private final Redis.Script evict = Redis.Script.load("evict", ScriptOutputType.INTEGER);
     private final StatefulConnection<String, String> connection;
     private final AutoCloseable ownedClient;
     private final boolean singleNode;
-    /** Contents being loaded after a batch found them missing: later mutations of them wait in order behind it. */
-    private final ConcurrentHashMap<ContentRef, CompletableFuture<Void>> reloading = new ConcurrentHashMap<>();
+    private final RedisStorePolicy policy;
 
     private RedisLikeStore(Builder b, StatefulConnection<String, String> connection,
             RedisClusterAsyncCommands<String, String> commands, AutoCloseable ownedClient, boolean singleNode,
@@ -128,8 +123,8 @@ public final class RedisLikeStore implements LikeStore {
         this.readThrough = truth
                 ? null
                 : new ReadThrough(redis, keys, backingStore, b.coldTtl, b.emptyTtl, b.loadTimeout);
-        this.applyScript = new ApplyScript(redis, keys, truth, truth && singleNode, truth ? 0 : b.hotTtl.toMillis(),
-                b.requestIdTtl.toMillis(), b.outbox != null, b.maxRequestIds);
+        ApplyScript applyScript = new ApplyScript(redis, keys, truth, truth && singleNode,
+                truth ? 0 : b.hotTtl.toMillis(), b.requestIdTtl.toMillis(), b.outbox != null, b.maxRequestIds);
         this.readScript = new ReadScript(redis, keys, !truth, singleNode);
         this.relay = b.outbox == null
                 ? null
@@ -137,7 +132,9 @@ public final class RedisLikeStore implements LikeStore {
         this.localCounts = new LocalCounts(b.localCacheTtl, b.localCacheSize);
         this.listings = new Listings(redis, keys);
         this.contentFilter = b.contentFilter;
-        this.groupCommit = new GroupCommit(b.maxBatchSize, keys::shard, this::applyBatch);
+        this.writes = new Writes(applyScript, keys, b.maxBatchSize, readThrough, relay, localCounts, listings,
+                singleNode);
+        this.policy = new RedisStorePolicy(redis, keys, readThrough, relay, localCounts, truth);
     }
 
     /**
@@ -182,133 +179,7 @@ public final class RedisLikeStore implements LikeStore {
             return CompletableFuture.failedFuture(new IllegalArgumentException(
                     "content " + mutation.content() + " is unknown: the content filter rejected it"));
         }
-        if (reloading.isEmpty() || !reloading.containsKey(mutation.content())) {
-            return groupCommit.submit(mutation);
-        }
-        // the content is being loaded, with earlier mutations waiting to be applied after it: this one goes after them
-        CompletableFuture<LikeResult> result = new CompletableFuture<>();
-        boolean[] direct = {false};
-        reloading.compute(mutation.content(), (content, tail) -> {
-            if (tail == null) {
-                direct[0] = true;
-                return null;
-            }
-            return gate(content, tail.thenRun(() -> forward(groupCommit.submit(mutation), result)));
-        });
-        if (direct[0]) {
-            forward(groupCommit.submit(mutation), result);
-        }
-        return result;
-    }
-
-    /** Removes the gate from the map once it has passed, unless a later mutation extended it. */
-    private CompletableFuture<Void> gate(ContentRef content, CompletableFuture<Void> gate) {
-        gate.whenComplete((ok, failure) -> reloading.remove(content, gate));
-        return gate;
-    }
-
-    private static <T> void forward(CompletionStage<T> from, CompletableFuture<T> to) {
-        from.whenComplete((value, failure) -> {
-            if (failure != null) {
-                to.completeExceptionally(failure);
-            } else {
-                to.complete(value);
-            }
-        });
-    }
-
-    /** One lane's call: applies a batch of one shard; the mutations of contents not loaded wait for their load. */
-    private CompletionStage<List<CompletionStage<LikeResult>>> applyBatch(int shard, List<LikeMutation> batch) {
-        return applyScript.run(shard, batch).thenCompose(applied -> settle(shard, batch, applied).thenApply(results -> {
-            List<CompletionStage<LikeResult>> out = new ArrayList<>(batch.size());
-            Map<ContentRef, List<Integer>> missing = null;
-            for (int k = 0; k < batch.size(); k++) {
-                if (results.get(k) != null) {
-                    out.add(CompletableFuture.completedFuture(results.get(k)));
-                } else {
-                    out.add(null);
-                    if (missing == null) {
-                        missing = new LinkedHashMap<>();
-                    }
-                    missing.computeIfAbsent(batch.get(k).content(), c -> new ArrayList<>()).add(k);
-                }
-            }
-            if (missing != null) {
-                missing.forEach((content, indexes) -> {
-                    List<LikeMutation> ops = new ArrayList<>(indexes.size());
-                    indexes.forEach(k -> ops.add(batch.get(k)));
-                    List<CompletableFuture<LikeResult>> targets = reload(shard, content, ops);
-                    for (int j = 0; j < indexes.size(); j++) {
-                        out.set(indexes.get(j), targets.get(j));
-                    }
-                });
-            }
-            return out;
-        }));
-    }
-
-    /**
-     * Loads a content a batch found missing, then applies its mutations, in order after any earlier reload of it;
-     * mutations of it that arrive meanwhile wait behind (see {@link #apply}).
-     */
-    private List<CompletableFuture<LikeResult>> reload(int shard, ContentRef content, List<LikeMutation> ops) {
-        List<CompletableFuture<LikeResult>> targets = new ArrayList<>(ops.size());
-        ops.forEach(m -> targets.add(new CompletableFuture<>()));
-        reloading.compute(content, (c, tail) -> {
-            CompletableFuture<Void> start = tail == null ? CompletableFuture.completedFuture(null) : tail;
-            return gate(c, start.thenCompose(x -> loadAndApply(shard, content, ops, MAX_LOAD_RETRIES))
-                    .handle((results, failure) -> {
-                        for (int j = 0; j < targets.size(); j++) {
-                            if (failure != null) {
-                                targets.get(j).completeExceptionally(Redis.unwrap(failure));
-                            } else {
-                                targets.get(j).complete(results.get(j));
-                            }
-                        }
-                        return null;
-                    }));
-        });
-        return targets;
-    }
-
-    private CompletableFuture<List<LikeResult>> loadAndApply(int shard, ContentRef content, List<LikeMutation> ops,
-            int loadsLeft) {
-        if (readThrough == null || loadsLeft == 0) {
-            return CompletableFuture.failedFuture(
-                    new LikeStoreException("content " + content + " could not be loaded into Redis", null));
-        }
-        return readThrough.loadState(content)
-                .thenCompose(loaded -> applyScript.run(shard, ops))
-                .thenCompose(applied -> settle(shard, ops, applied))
-                .thenCompose(results -> results.get(0) == null
-                        ? loadAndApply(shard, content, ops, loadsLeft - 1)
-                        : CompletableFuture.completedFuture(results));
-    }
-
-    /**
-     * What follows a script call: the local counts learn the new counts, the outbox relay gets the call's events, and
-     * on a cluster in truth mode the users' indexes are written. Results of contents not loaded stay null.
-     */
-    private CompletableFuture<List<LikeResult>> settle(int shard, List<LikeMutation> batch, ApplyScript.Applied applied) {
-        List<LikeResult> results = applied.results();
-        List<LikeEvent> events = relay != null && !applied.outboxEntry().isEmpty() ? new ArrayList<>() : null;
-        for (int k = 0; k < batch.size(); k++) {
-            LikeResult result = results.get(k);
-            if (result == null) {
-                continue;
-            }
-            localCounts.remember(batch.get(k).content(), result.count(), result.version());
-            if (events != null && result.changed()) {
-                events.add(LikeEvent.of(batch.get(k), result));
-            }
-        }
-        if (events != null) {
-            relay.relay(shard, applied.outboxEntry(), events);
-        }
-        if (readThrough == null && !singleNode) {
-            return listings.recordForUsers(batch, results).thenApply(done -> results);
-        }
-        return CompletableFuture.completedFuture(results);
+        return writes.apply(mutation);
     }
 
     /**
@@ -497,184 +368,13 @@ public final class RedisLikeStore implements LikeStore {
     }
 
     /**
-     * Count reads answered by the local cache, since the store was built (0 without a local cache).
+     * The view for operations and monitoring of this store: counters, the outbox, the state Redis holds of a content,
+     * eviction. Not for the request path.
      *
-     * @return the number of hits
+     * @return the view (the same instance on every call)
      */
-    public long localCacheHits() {
-        return localCounts.hits();
-    }
-
-    /**
-     * Count reads the local cache could not answer, since the store was built (0 without a local cache).
-     *
-     * @return the number of misses
-     */
-    public long localCacheMisses() {
-        return localCounts.misses();
-    }
-
-    /**
-     * The count the local cache holds for a content, without asking Redis: what a fallback may show while Redis is
-     * unreachable.
-     *
-     * @param content the content
-     * @return the cached count, empty without a local cache or when it holds none
-     */
-    public OptionalLong localCount(ContentRef content) {
-        Long n = localCounts.peek(content);
-        return n == null ? OptionalLong.empty() : OptionalLong.of(n);
-    }
-
-    /**
-     * Loads from the backing store that this store made, since it was built (0 without a backing store).
-     *
-     * @return the number of loads
-     */
-    public long backingStoreLoads() {
-        return readThrough == null ? 0 : readThrough.loads();
-    }
-
-    /**
-     * Counts the changes written to the outbox that the event log has not acknowledged yet, over all shards (reads
-     * every shard's stream a page at a time: for monitoring and tests, not for every request).
-     *
-     * @return the backlog, 0 without an outbox
-     */
-    public CompletionStage<Long> outboxBacklog() {
-        return relay == null ? CompletableFuture.completedFuture(0L) : relay.backlog();
-    }
-
-    /**
-     * Relays now every outbox entry older than the grace period, in each shard whose sweep lease this store gets, as
-     * the sweeper does periodically; if a sweep is running, this one starts when it ends.
-     *
-     * @return the number of events relayed
-     * @throws IllegalStateException if the store has no outbox
-     */
-    public CompletionStage<Long> sweepOutbox() {
-        if (relay == null) {
-            throw new IllegalStateException("this store has no outbox (see Builder.outbox)");
-        }
-        return relay.sweep();
-    }
-
-    /**
-     * What the outbox relay did since the store was built: events published by the fast path, by the sweeper, and
-     * publish failures (left for the sweeper).
-     *
-     * @return the counters, all 0 without an outbox
-     */
-    public OutboxStats outboxStats() {
-        return relay == null
-                ? new OutboxStats(0, 0, 0, 0, 0)
-                : new OutboxStats(relay.published(), relay.swept(), relay.failures(), relay.skipped(), relay.inFlight());
-    }
-
-    /**
-     * Counters of the outbox relay.
-     *
-     * @param published events the fast path published and removed from the outbox
-     * @param swept events the sweeper published and removed
-     * @param failures publishes that failed (their entries stay for the sweeper)
-     * @param skipped events the fast path left to the sweeper because too many were in flight
-     * @param inFlight events the fast path is publishing now
-     */
-    public record OutboxStats(long published, long swept, long failures, long skipped, int inFlight) {}
-
-    /**
-     * Drops a content's cached state, so that the next access loads it again from the backing store: the repair of a
-     * content whose cached state drifted from the durable one (see the reconciler). Refused while its shard's outbox
-     * still holds changes the backing store may lack. One step whatever the content's size: its status buckets are
-     * left to expire by themselves (at most {@link Builder#hotTtl} later) and a new load writes new ones.
-     *
-     * @param content the content
-     * @return {@code true} if evicted, {@code false} if its shard's outbox is not empty
-     * @throws IllegalStateException without a backing store: there Redis holds the only copy
-     */
-    public CompletionStage<Boolean> evict(ContentRef content) {
-        if (backingStore == null) {
-            throw new IllegalStateException("evict needs a backing store: without one, Redis holds the only copy");
-        }
-        localCounts.forget(content);
-        return redis.<Long>script(evict, new String[] {keys.main(content), keys.outbox(keys.shard(content))})
-                .thenApply(n -> {
-                    localCounts.forget(content);
-                    return n == 1;
-                });
-    }
-
-    /**
-     * The count Redis itself holds for a content, bypassing the local cache and never loading from the backing
-     * store: what a reconciliation compares.
-     *
-     * @param content the content
-     * @return the count, empty when Redis does not hold the content
-     */
-    public CompletionStage<OptionalLong> cachedCount(ContentRef content) {
-        return redis.call("HGET meta", c -> c.hget(keys.main(content), "n"))
-                .thenApply(n -> n == null || n.isEmpty() ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(n)));
-    }
-
-    /**
-     * The users Redis holds as liking a content, read bucket by bucket: what a deep reconciliation compares.
-     *
-     * @param content the content
-     * @return the users, or null when Redis does not hold the content's state (at most its count)
-     * @throws IllegalStateException without a backing store
-     */
-    public CompletionStage<Set<Long>> cachedLikers(ContentRef content) {
-        if (backingStore == null) {
-            throw new IllegalStateException("cachedLikers needs a backing store (it compares Redis with it)");
-        }
-        return redis.call("HMGET meta", c -> c.hmget(keys.main(content), "s", "g", "l", "p")).thenCompose(meta -> {
-            if (!"1".equals(value(meta.get(0)))) {
-                return CompletableFuture.completedFuture(null);
-            }
-            String generation = value(meta.get(1)) == null ? "0" : value(meta.get(1));
-            int level = value(meta.get(2)) == null ? 0 : Integer.parseInt(value(meta.get(2)));
-            long split = value(meta.get(3)) == null ? 0 : Long.parseLong(value(meta.get(3)));
-            long buckets = (1L << level) + split;
-            List<CompletableFuture<List<String>>> reads = new ArrayList<>();
-            for (long a = 0; a < buckets; a++) {
-                String key = keys.bucket(content, generation, a);
-                reads.add(redis.call("HKEYS bucket", c -> c.hkeys(key)));
-            }
-            return CompletableFuture.allOf(reads.toArray(new CompletableFuture<?>[0])).thenApply(ok -> {
-                Set<Long> all = new HashSet<>();
-                for (CompletableFuture<List<String>> read : reads) {
-                    for (String field : read.join()) {
-                        if (!field.isEmpty() && Character.isDigit(field.charAt(0))) {
-                            all.add(Long.parseLong(field));
-                        }
-                    }
-                }
-                return Collections.unmodifiableSet(all);
-            });
-        });
-    }
-
-    /**
-     * Every content Redis holds state or a count of, by a SCAN of its main hashes: what a reconciliation walks. For
-     * operations, not for requests.
-     *
-     * @return the contents
-     */
-    public CompletionStage<Set<ContentRef>> cachedContents() {
-        return scanMains(io.lettuce.core.ScanCursor.INITIAL, new HashSet<>());
-    }
-
-    private CompletableFuture<Set<ContentRef>> scanMains(io.lettuce.core.ScanCursor cursor, Set<ContentRef> into) {
-        io.lettuce.core.ScanArgs args = io.lettuce.core.ScanArgs.Builder.matches(keys.mainPattern()).limit(1_000);
-        return redis.call("SCAN meta", c -> c.scan(cursor, args)).thenCompose(page -> {
-            for (String key : page.getKeys()) {
-                ContentRef content = keys.mainContent(key);
-                if (content != null) {
-                    into.add(content);
-                }
-            }
-            return page.isFinished() ? CompletableFuture.completedFuture(into) : scanMains(page, into);
-        });
+    public RedisStorePolicy policy() {
+        return policy;
     }
 
     Redis redis() {
@@ -771,8 +471,8 @@ public final class RedisLikeStore implements LikeStore {
         }
 
         /**
-         * The most request IDs one shard remembers: beyond it the oldest are forgotten before their TTL, so that
-         * memory stays bounded whatever the request rate (a shard's IDs cost about 120 B each). Default
+         * The most request IDs one shard remembers: beyond it the oldest are forgotten before their TTL (half of them
+         * at a time), so that memory stays bounded whatever the request rate (an ID costs about 100 B). Default
          * {@value #DEFAULT_MAX_REQUEST_IDS}.
          *
          * @param max at least 1,000

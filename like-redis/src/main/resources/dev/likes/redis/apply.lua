@@ -3,10 +3,11 @@
 -- A content's meta fields and status bucket 0 live in its main hash, read with one HMGET and written with one HSET per
 -- call: a content with few likers (most of a feed's) costs two commands per call, whatever its number of operations.
 -- An operation in another bucket (a content with many likers) is one HSETNX or HDEL. The request IDs are read with
--- one ZMSCORE and written with one ZADD per call, and the call's events go out in one XADD.
+-- two HMGETs and written with one HSET per call, and the call's events go out in one XADD.
 -- Work per call is bounded: buckets split a few at a time, expiry moves to a content's buckets a few at a time, and the
--- request IDs are trimmed a bounded number at a time.
--- KEYS[1]  the shard's request IDs: sorted set of 'type:id:userId:requestId' scored by when the ID may be forgotten (ms)
+-- request IDs are dropped an epoch at a time, by UNLINK, which frees a large hash in the background.
+-- KEYS[1]  the shard's request IDs: a hash (e = the current epoch, t = when it began, ms); the IDs of epoch E are in
+--          the hash KEYS[1]:E, 'type:id:userId:requestId' -> when the ID may be forgotten (ms)
 -- KEYS[2]  the shard's outbox stream: one entry per call that applied a change (only when ARGV[4] is '1')
 -- KEYS[2+i] for content i = 1..C: its main hash (meta fields, named by letters, and bucket 0: user id -> time - b)
 -- ARGV[1]  '1' when Redis is the source of truth (a missing content is empty); '0': a missing content must be loaded
@@ -31,6 +32,7 @@
 -- The outbox entry has three fields: 'h', one line 'type:id firstVersion countBefore' per content with changes; 'a',
 -- one character per operation, '1' when it applied a change; 'o', ARGV[8] as given. Versions and counts follow from
 -- 'h' as for the reply.
+local call, tonumber, tostring, format, unpack = redis.call, tonumber, tostring, string.format, unpack
 local truth = ARGV[1] == '1'
 local hot = tonumber(ARGV[2])
 local ridTtl = tonumber(ARGV[3])
@@ -45,7 +47,7 @@ local ops = (#ARGV - first + 1) / 7
 local ALPHA, MAXSPLIT, STEP = 40, 8, 64
 local P, HA, HB, HD, HE = 16777213, 9576883, 5382577, 12582917, 3141592
 
-local t = redis.call('TIME')
+local t = call('TIME')
 local nowS = tonumber(t[1])
 local nowUs = nowS * 1000000 + tonumber(t[2])
 local nowMs = math.floor(nowUs / 1000)
@@ -106,9 +108,9 @@ for i = 1, C do
   local early = c.ops <= 4
   local m
   if early then
-    m = redis.call('HMGET', c.key, 's', 'n', 'v', 'x', 'g', 'b', 'l', 'p', 'c', 'y', unpack(c.fields))
+    m = call('HMGET', c.key, 's', 'n', 'v', 'x', 'g', 'b', 'l', 'p', 'c', 'y', unpack(c.fields))
   else
-    m = redis.call('HMGET', c.key, 's', 'n', 'v', 'x', 'g', 'b', 'l', 'p', 'c', 'y')
+    m = call('HMGET', c.key, 's', 'n', 'v', 'x', 'g', 'b', 'l', 'p', 'c', 'y')
   end
   if not m[1] and truth then
     c.ok, c.new = true, true
@@ -162,29 +164,36 @@ for k = 1, ops do
   end
 end
 for _, c in ipairs(late) do
-  local values = redis.call('HMGET', c.key, unpack(c.b0.fields))
+  local values = call('HMGET', c.key, unpack(c.b0.fields))
   for j, f in ipairs(c.b0.fields) do
     c.b0.vals[f] = values[j] or false
     c.b0.was[f] = c.b0.vals[f]
   end
 end
 
--- the request IDs seen, one ZMSCORE
+-- the request IDs seen: the shard keeps them in two hashes, the current epoch's and the one before (member -> when
+-- it may be forgotten, ms); an epoch ends after a TTL or when its hash holds half the cap, and the hash before it is
+-- then dropped (UNLINK frees it in the background), so lookups and writes cost O(1) per ID and memory stays bounded
 local members = {}
 for k = 1, ops do
   local m = ARGV[first + 7 * (k - 1) + 5]
   if m ~= '' then members[#members + 1] = m end
 end
 local seen = {}
+local epoch, epochStart
 if #members > 0 then
-  local expiries = redis.call('ZMSCORE', KEYS[1], unpack(members))
-  for j, m in ipairs(members) do
-    if expiries[j] and tonumber(expiries[j]) > nowMs then seen[m] = true end
+  local em = call('HMGET', KEYS[1], 'e', 't')
+  epoch, epochStart = tonumber(em[1] or '0'), tonumber(em[2] or '0')
+  for _, e in ipairs({epoch, epoch - 1}) do
+    local expiries = call('HMGET', KEYS[1] .. ':' .. e, unpack(members))
+    for j, m in ipairs(members) do
+      if expiries[j] and tonumber(expiries[j]) > nowMs then seen[m] = true end
+    end
   end
 end
 
 -- decide each operation in order against the state the earlier ones left
-local forgetAt = string.format('%.0f', nowMs + ridTtl)
+local forgetAt = format('%.0f', nowMs + ridTtl)
 local newMembers = {}
 local headers, marks, changes = {}, {}, 0
 local codes = {}
@@ -203,13 +212,13 @@ for k = 1, ops do
       if b == 0 then
         liked = c.b0.vals[f] ~= false and 1 or 0
       else
-        liked = redis.call('HEXISTS', bucketKey(c, b), f)
+        liked = call('HEXISTS', bucketKey(c, b), f)
       end
     else
       if member ~= '' then
         seen[member] = true
-        newMembers[#newMembers + 1] = forgetAt
         newMembers[#newMembers + 1] = member
+        newMembers[#newMembers + 1] = forgetAt
       end
       local ts = tonumber(ARGV[a + 4])
       local time = ts
@@ -228,18 +237,18 @@ for k = 1, ops do
         end
       elseif like then
         -- any other bucket is changed at once, one command per operation
-        applied = redis.call('HSETNX', bucketKey(c, b), f, tostring(ts - c.base)) == 1
+        applied = call('HSETNX', bucketKey(c, b), f, tostring(ts - c.base)) == 1
       else
         local key = bucketKey(c, b)
         if c.likers ~= '' or userIndex then
-          local prev = redis.call('HGET', key, f)
+          local prev = call('HGET', key, f)
           applied = prev ~= false
           if applied then
-            redis.call('HDEL', key, f)
+            call('HDEL', key, f)
             time = c.base + tonumber(prev)
           end
         else
-          applied = redis.call('HDEL', key, f) == 1
+          applied = call('HDEL', key, f) == 1
         end
       end
       liked = like and 1 or 0
@@ -261,7 +270,7 @@ for k = 1, ops do
         c.v = math.max(c.v + 1, nowUs)
         if c.firstV == 0 then
           c.firstV = c.v
-          if outbox then headers[#headers + 1] = string.format('%s %.0f %.0f', c.ref, c.v, c.n0) end
+          if outbox then headers[#headers + 1] = format('%s %.0f %.0f', c.ref, c.v, c.n0) end
         end
         c.changed = true
         changes = changes + 1
@@ -281,7 +290,7 @@ local function split(c)
   local to = from + c.pow
   local src = bucketKey(c, from)
   local dst = bucketKey(c, to)
-  local all = redis.call('HGETALL', src)
+  local all = call('HGETALL', src)
   local move, gone = {'~', ''}, {}
   for j = 1, #all, 2 do
     local f = all[j]
@@ -291,9 +300,9 @@ local function split(c)
       gone[#gone + 1] = f
     end
   end
-  redis.call('HSET', dst, unpack(move))
-  if #gone > 0 then redis.call('HDEL', src, unpack(gone)) end
-  if hot > 0 then redis.call('PEXPIREAT', dst, string.format('%.0f', c.y or c.x)) end
+  call('HSET', dst, unpack(move))
+  if #gone > 0 then call('HDEL', src, unpack(gone)) end
+  if hot > 0 then call('PEXPIREAT', dst, format('%.0f', c.y or c.x)) end
   c.p = c.p + 1
   if c.p == c.pow then
     c.level = c.level + 1
@@ -306,7 +315,7 @@ for i = 1, C do
   local c = cs[i]
   if c.ok and c.changed then
     -- the meta fields go first, so that a new main hash holds them at its head
-    local set = {'n', string.format('%.0f', c.n), 'v', string.format('%.0f', c.v)}
+    local set = {'n', format('%.0f', c.n), 'v', format('%.0f', c.v)}
     if c.new then
       set = {'s', '1', set[1], set[2], set[3], set[4], 'x', '0', 'g', '0', 'b', tostring(c.base), 'l', '0', 'p', '0',
              'c', '', 'y', ''}
@@ -323,14 +332,14 @@ for i = 1, C do
         local buckets = c.pow + c.p
         local last = math.min(c.cursor + STEP - 1, buckets - 1)
         for b = c.cursor, last do
-          redis.call('PEXPIREAT', bucketKey(c, b), string.format('%.0f', c.y))
+          call('PEXPIREAT', bucketKey(c, b), format('%.0f', c.y))
         end
         c.cursor = last + 1
         if c.cursor >= buckets then
           c.x, c.cursor, c.y = c.y, nil, nil
           moveMain = true
           set[#set + 1] = 'x'
-          set[#set + 1] = string.format('%.0f', c.x)
+          set[#set + 1] = format('%.0f', c.x)
           set[#set + 1] = 'c'
           set[#set + 1] = ''
           set[#set + 1] = 'y'
@@ -339,7 +348,7 @@ for i = 1, C do
           set[#set + 1] = 'c'
           set[#set + 1] = tostring(c.cursor)
           set[#set + 1] = 'y'
-          set[#set + 1] = string.format('%.0f', c.y)
+          set[#set + 1] = format('%.0f', c.y)
         end
       end
     end
@@ -355,10 +364,10 @@ for i = 1, C do
         end
       end
     end
-    redis.call('HSET', c.key, unpack(set))
-    if #del > 0 then redis.call('HDEL', c.key, unpack(del)) end
+    call('HSET', c.key, unpack(set))
+    if #del > 0 then call('HDEL', c.key, unpack(del)) end
     if moveMain then
-      redis.call('PEXPIREAT', c.key, string.format('%.0f', c.x))
+      call('PEXPIREAT', c.key, format('%.0f', c.x))
     end
     local splits = 0
     while c.n > ALPHA * (c.pow + c.p) and splits < MAXSPLIT do
@@ -366,7 +375,7 @@ for i = 1, C do
       splits = splits + 1
     end
     if splits > 0 then
-      redis.call('HSET', c.key, 'l', tostring(c.level), 'p', tostring(c.p))
+      call('HSET', c.key, 'l', tostring(c.level), 'p', tostring(c.p))
     end
     if c.likerOps then
       local add, rem = {}, {}
@@ -378,28 +387,34 @@ for i = 1, C do
           rem[#rem + 1] = lm
         end
       end
-      if #rem > 0 then redis.call('ZREM', c.likers, unpack(rem)) end
-      if #add > 0 then redis.call('ZADD', c.likers, unpack(add)) end
+      if #rem > 0 then call('ZREM', c.likers, unpack(rem)) end
+      if #add > 0 then call('ZADD', c.likers, unpack(add)) end
     end
   end
 end
-for _, r in ipairs(userRems) do redis.call('ZREM', r[1], r[2]) end
-for _, r in ipairs(userAdds) do redis.call('ZADD', r[1], 0, r[2]) end
+for _, r in ipairs(userRems) do call('ZREM', r[1], r[2]) end
+for _, r in ipairs(userAdds) do call('ZADD', r[1], 0, r[2]) end
 
--- request IDs: the new ones, then a bounded trim of the forgotten and of those beyond the cap
+-- request IDs: the new ones go to the current epoch's hash, after starting a new epoch when this one is over
 if #newMembers > 0 then
-  redis.call('ZADD', KEYS[1], unpack(newMembers))
-  local bound = #newMembers + 16
-  local old = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', nowMs, 'LIMIT', 0, bound)
-  if #old > 0 then redis.call('ZREM', KEYS[1], unpack(old)) end
-  local over = redis.call('ZCARD', KEYS[1]) - ridCap
-  if over > 0 then redis.call('ZREMRANGEBYRANK', KEYS[1], 0, math.min(over, bound) - 1) end
-  if ridTtl > 0 then redis.call('PEXPIREAT', KEYS[1], string.format('%.0f', nowMs + ridTtl)) end
+  local current = KEYS[1] .. ':' .. epoch
+  if nowMs - epochStart >= ridTtl or call('HLEN', current) >= ridCap / 2 then
+    -- every ID of the epoch before this one is older than a TTL (or beyond the cap): it goes
+    call('UNLINK', KEYS[1] .. ':' .. (epoch - 1))
+    epoch = epoch + 1
+    current = KEYS[1] .. ':' .. epoch
+    call('HSET', KEYS[1], 'e', tostring(epoch), 't', format('%.0f', nowMs))
+  end
+  call('HSET', current, unpack(newMembers))
+  -- a shard nobody writes forgets its IDs by itself
+  local until_ = format('%.0f', nowMs + 2 * ridTtl)
+  call('PEXPIREAT', current, until_)
+  call('PEXPIREAT', KEYS[1], until_)
 end
 
 local out = {''}
 if outbox and changes > 0 then
-  out[1] = redis.call('XADD', KEYS[2], '*', 'h', table.concat(headers, '\n'), 'a', table.concat(marks), 'o', ARGV[8])
+  out[1] = call('XADD', KEYS[2], '*', 'h', table.concat(headers, '\n'), 'a', table.concat(marks), 'o', ARGV[8])
 end
 for i = 1, C do
   local c = cs[i]

@@ -221,14 +221,17 @@ class RedisHotPathIT {
             }
             // the outbox entries decode to the same events, with the versions and counts the results gave
             publisher.failing.set(false);
-            store.sweepOutbox().toCompletableFuture().join();
+            store.policy().sweepOutbox().toCompletableFuture().join();
             java.util.Map<ContentRef, List<LikeEvent>> relayed = new java.util.HashMap<>();
             publisher.accepted.forEach(e -> relayed.computeIfAbsent(e.content(), c -> new ArrayList<>()).add(e));
             assertThat(relayed).isEqualTo(expectedEvents);
         }
     }
 
-    /** Request IDs are kept for their TTL in one sorted set per content, which forgets them afterwards. */
+    /**
+     * Request IDs are kept for their TTL, in the hashes of their shard's current and previous epochs, which expire by
+     * themselves when the shard is idle.
+     */
     @Test
     void requestIdsAreForgottenAfterTheirTtl() {
         try (RedisLikeStore store = RedisLikeStore.builder(SharedClients.redis())
@@ -239,19 +242,42 @@ class RedisHotPathIT {
             assertThat(service.like(1, POST, "click").status()).isEqualTo(LikeResult.Status.APPLIED);
             assertThat(service.unlike(1, POST, "click").status()).isEqualTo(LikeResult.Status.DUPLICATE_REQUEST);
             String requests = store.keys().requests(store.keys().shard(POST));
-            assertThat(admin.sync().zcard(requests)).isEqualTo(1);
-            assertThat(admin.sync().pttl(requests)).isBetween(1L, 1_500L);
+            String epoch = requests + ":" + admin.sync().hget(requests, "e");
+            assertThat(admin.sync().hkeys(epoch)).containsExactly("post:1:1:click");
+            assertThat(admin.sync().pttl(epoch)).as("idle shards forget by themselves").isBetween(1L, 2_000L);
 
-            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> admin.sync().exists(requests) == 0);
+            sleep(1_100);
             assertThat(service.unlike(1, POST, "click").status()).as("forgotten").isEqualTo(LikeResult.Status.APPLIED);
-            // a member past its time counts as forgotten even while newer members keep the set alive
+            // a member past its time counts as forgotten even while it is still stored
             service.like(2, POST, "a");
             sleep(600);
-            service.like(3, POST, "b"); // keeps the set alive 1 s longer; "a" has 400 ms left
+            service.like(3, POST, "b");
             sleep(500);
             assertThat(service.unlike(2, POST, "a").status()).isEqualTo(LikeResult.Status.APPLIED);
             assertThat(service.unlike(3, POST, "b").status()).isEqualTo(LikeResult.Status.DUPLICATE_REQUEST);
-            assertThat(admin.sync().zrange(requests, 0, -1)).containsExactlyInAnyOrder("post:1:3:b", "post:1:2:a");
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> admin.sync().keys(requests + "*").isEmpty());
+        }
+    }
+
+    /** Beyond the cap a shard forgets its oldest request IDs first: memory stays bounded whatever the rate. */
+    @Test
+    void requestIdsBeyondTheCapAreForgottenOldestFirst() {
+        try (RedisLikeStore store = RedisLikeStore.builder(SharedClients.redis())
+                        .keyPrefix(prefix)
+                        .shards(1)
+                        .maxRequestIds(1_000)
+                        .build();
+                LikeService service = LikeService.builder(store).build()) {
+            for (int i = 0; i < 5_000; i++) {
+                service.like(1 + i, POST, "r" + i);
+            }
+            String requests = store.keys().requests(0);
+            long kept = admin.sync().keys(requests + ":*").stream().mapToLong(k -> admin.sync().hlen(k)).sum();
+            assertThat(kept).isBetween(500L, 1_000L);
+            assertThat(service.unlike(5_000, POST, "r4999").status()).as("the newest are kept")
+                    .isEqualTo(LikeResult.Status.DUPLICATE_REQUEST);
+            assertThat(service.unlike(1, POST, "r0").status()).as("the oldest are forgotten")
+                    .isEqualTo(LikeResult.Status.APPLIED);
         }
     }
 
@@ -318,7 +344,7 @@ class RedisHotPathIT {
                 assertThat(redis.objectEncoding(bucket)).as(bucket).isEqualTo("listpack");
                 assertThat(redis.hlen(bucket)).as(bucket).isLessThanOrEqualTo(128);
             }
-            assertThat(store.cachedLikers(POST).toCompletableFuture().join()).containsExactlyInAnyOrderElementsOf(users);
+            assertThat(store.policy().cachedLikers(POST).toCompletableFuture().join()).containsExactlyInAnyOrderElementsOf(users);
             for (int i = 0; i < users.size(); i += 97) {
                 assertThat(service.hasLiked(users.get(i), POST)).isTrue();
                 assertThat(service.unlike(users.get(i), POST).changed()).isTrue();

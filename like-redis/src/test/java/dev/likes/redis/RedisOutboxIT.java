@@ -61,14 +61,14 @@ class RedisOutboxIT {
                 service.like(user, user % 2 == 0 ? POST : VIDEO); // unchanged: no event
             }
             service.unlike(2, POST);
-            await().atMost(Duration.ofSeconds(20)).until(() -> store.outboxBacklog().toCompletableFuture().join() == 0);
+            await().atMost(Duration.ofSeconds(20)).until(() -> store.policy().outboxBacklog().toCompletableFuture().join() == 0);
             assertThat(recorded.events()).hasSize(301);
             assertThat(recorded.events()).extracting(LikeEvent::eventId).doesNotHaveDuplicates();
             assertThat(admin.sync().keys(prefix + ":o:*").stream().mapToLong(admin.sync()::xlen).sum())
                     .as("acknowledged entries are removed long before a sweep (grace 10 s)").isZero();
             assertThat(admin.sync().keys(prefix + ":o:*")).as("at most one outbox stream per shard")
                     .hasSizeLessThanOrEqualTo(RedisLikeStore.DEFAULT_SHARDS);
-            assertThat(store.outboxStats().published()).isEqualTo(301);
+            assertThat(store.policy().outboxStats().published()).isEqualTo(301);
         }
     }
 
@@ -81,13 +81,13 @@ class RedisOutboxIT {
             for (long user = 1; user <= 200; user++) {
                 service.like(user, POST);
             }
-            await().atMost(Duration.ofSeconds(10)).until(() -> store.outboxStats().failures() >= 200); // the first sweep may also have failed
-            assertThat(store.outboxBacklog().toCompletableFuture().join()).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(10)).until(() -> store.policy().outboxStats().failures() >= 200); // the first sweep may also have failed
+            assertThat(store.policy().outboxBacklog().toCompletableFuture().join()).isEqualTo(200);
             assertThat(publisher.accepted).isEmpty();
 
             publisher.failing.set(false);
-            assertThat(store.sweepOutbox().toCompletableFuture().join()).isEqualTo(200);
-            assertThat(store.outboxBacklog().toCompletableFuture().join()).isZero();
+            assertThat(store.policy().sweepOutbox().toCompletableFuture().join()).isEqualTo(200);
+            assertThat(store.policy().outboxBacklog().toCompletableFuture().join()).isZero();
             assertThat(publisher.accepted).extracting(LikeEvent::userId).hasSize(200).doesNotHaveDuplicates();
             assertInVersionOrder(new ArrayList<>(publisher.accepted));
         }
@@ -108,15 +108,15 @@ class RedisOutboxIT {
             acknowledged.add(user);
         }
         // the process "dies": its publishes never complete, nothing was removed from the outbox
-        assertThat(dead.outboxBacklog().toCompletableFuture().join()).isEqualTo(1_500);
+        assertThat(dead.policy().outboxBacklog().toCompletableFuture().join()).isEqualTo(1_500);
 
         RecordingEventPublisher recorded = new RecordingEventPublisher();
         try (RedisLikeStore survivor = store(recorded).outboxSweep(Duration.ofMillis(50), Duration.ZERO).build()) {
             await().atMost(Duration.ofSeconds(30))
-                    .until(() -> survivor.outboxBacklog().toCompletableFuture().join() == 0);
+                    .until(() -> survivor.policy().outboxBacklog().toCompletableFuture().join() == 0);
             assertThat(recorded.events()).extracting(LikeEvent::userId).containsExactlyInAnyOrderElementsOf(acknowledged);
             assertInVersionOrder(recorded.events());
-            assertThat(survivor.outboxStats().swept()).isEqualTo(1_500);
+            assertThat(survivor.policy().outboxStats().swept()).isEqualTo(1_500);
         } finally {
             deadService.close();
             hanging.release();
@@ -145,7 +145,7 @@ class RedisOutboxIT {
                 }
             }
             CompletableFuture.allOf(applied.toArray(new CompletableFuture<?>[0])).join();
-            await().atMost(Duration.ofSeconds(30)).until(() -> writer.outboxStats().failures() >= entries);
+            await().atMost(Duration.ofSeconds(30)).until(() -> writer.policy().outboxStats().failures() >= entries);
         }
         List<io.lettuce.core.RedisClient> clients = new ArrayList<>();
         List<RecordingEventPublisher> publishers = new ArrayList<>();
@@ -160,12 +160,12 @@ class RedisOutboxIT {
                         .outboxSweep(Duration.ofMillis(20), Duration.ZERO).build());
             }
             await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1))
-                    .until(() -> relays.get(0).outboxBacklog().toCompletableFuture().join() == 0);
+                    .until(() -> relays.get(0).policy().outboxBacklog().toCompletableFuture().join() == 0);
             Map<String, Integer> times = new HashMap<>();
             publishers.forEach(p -> p.events().forEach(e -> times.merge(e.eventId(), 1, Integer::sum)));
             long republished = times.values().stream().filter(n -> n > 1).count();
             System.out.printf("three relays: %,d events, swept %s, republished %d%n", times.size(),
-                    relays.stream().map(r -> Long.toString(r.outboxStats().swept())).toList(), republished);
+                    relays.stream().map(r -> Long.toString(r.policy().outboxStats().swept())).toList(), republished);
             assertThat(times).as("every event published").hasSize(entries);
             assertThat(republished).as("events published more than once").isZero();
         } finally {
@@ -186,15 +186,15 @@ class RedisOutboxIT {
                 likes.add(service.async().like(user, POST).toCompletableFuture());
             }
             CompletableFuture.allOf(likes.toArray(new CompletableFuture<?>[0])).join();
-            await().atMost(Duration.ofSeconds(10)).until(() -> store.outboxStats().failures() >= 1_000);
+            await().atMost(Duration.ofSeconds(10)).until(() -> store.policy().outboxStats().failures() >= 1_000);
 
             String stream = store.keys().outbox(store.keys().shard(POST));
             long entries = admin.sync().xlen(stream);
             assertThat(entries).as("entries for 1,000 concurrent likes").isLessThan(1_000 / 4);
-            assertThat(store.outboxBacklog().toCompletableFuture().join()).isEqualTo(1_000);
+            assertThat(store.policy().outboxBacklog().toCompletableFuture().join()).isEqualTo(1_000);
 
             publisher.failing.set(false);
-            assertThat(store.sweepOutbox().toCompletableFuture().join()).isEqualTo(1_000);
+            assertThat(store.policy().sweepOutbox().toCompletableFuture().join()).isEqualTo(1_000);
             assertThat(publisher.accepted).extracting(LikeEvent::userId).hasSize(1_000).doesNotHaveDuplicates();
             assertInVersionOrder(new ArrayList<>(publisher.accepted));
             assertThat(admin.sync().xlen(stream)).isZero();
@@ -242,12 +242,12 @@ class RedisOutboxIT {
                         .build();
                 LikeService service = LikeService.builder(store).build()) {
             service.like(1, POST);
-            assertThat(store.evict(POST).toCompletableFuture().join()).as("outbox not empty").isFalse();
+            assertThat(store.policy().evict(POST).toCompletableFuture().join()).as("outbox not empty").isFalse();
             assertThat(service.count(POST)).isEqualTo(1);
 
             publisher.failing.set(false);
-            store.sweepOutbox().toCompletableFuture().join();
-            assertThat(store.evict(POST).toCompletableFuture().join()).isTrue();
+            store.policy().sweepOutbox().toCompletableFuture().join();
+            assertThat(store.policy().evict(POST).toCompletableFuture().join()).isTrue();
             // the durable store never got the like (nothing consumes the events here): the reload shows its state
             assertThat(service.count(POST)).isZero();
         }
@@ -256,7 +256,7 @@ class RedisOutboxIT {
     @Test
     void evictNeedsABackingStore() {
         try (RedisLikeStore store = RedisLikeStore.builder(SharedClients.redis()).keyPrefix(prefix).build()) {
-            assertThatThrownBy(() -> store.evict(POST)).isInstanceOf(IllegalStateException.class)
+            assertThatThrownBy(() -> store.policy().evict(POST)).isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("backing store");
         }
     }

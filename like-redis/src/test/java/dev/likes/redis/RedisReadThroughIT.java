@@ -69,7 +69,7 @@ class RedisReadThroughIT {
             assertThat(concurrently(50, () -> service.hasLiked(7, POST))).containsOnly(true);
             assertThat(concurrently(50, () -> service.hasLiked(301, POST))).containsOnly(false);
             assertThat(durable.likerReads.sum()).isEqualTo(1); // one full load of 300 likers, in one page
-            assertThat(store.backingStoreLoads()).isEqualTo(3);
+            assertThat(store.policy().backingStoreLoads()).isEqualTo(3);
         }
     }
 
@@ -152,12 +152,12 @@ class RedisReadThroughIT {
             for (int i = 0; i < 10; i++) {
                 assertThat(service.count(POST)).isEqualTo(300);
             }
-            assertThat(store.localCacheMisses()).isEqualTo(1);
-            assertThat(store.localCacheHits()).isEqualTo(9);
+            assertThat(store.policy().localCacheMisses()).isEqualTo(1);
+            assertThat(store.policy().localCacheHits()).isEqualTo(9);
 
             service.like(500, POST);
             assertThat(service.count(POST)).isEqualTo(301); // read-your-writes, from the local cache
-            assertThat(store.localCacheHits()).isEqualTo(10);
+            assertThat(store.policy().localCacheHits()).isEqualTo(10);
             assertThat(service.counts(List.of(POST, ContentRef.of("post", 11)))).containsEntry(POST, 301L);
         }
     }

@@ -61,7 +61,7 @@ public final class PipelineDemo {
                         .mapTo(Long.class).one());
             }
             System.out.printf("MySQL like_counts = %,d after %.0f ms (Redis says %,d)%n", inMysql,
-                    (System.nanoTime() - start) / 1e6, pipeline.redisStore().cachedCount(post).toCompletableFuture().join()
+                    (System.nanoTime() - start) / 1e6, pipeline.redisStore().policy().cachedCount(post).toCompletableFuture().join()
                             .orElse(-1));
             System.out.println("reconciler: " + pipeline.reconciler().reconcile(List.of(post), false));
             meters.getMeters().stream()

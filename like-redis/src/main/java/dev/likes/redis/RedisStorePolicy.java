@@ -1,0 +1,225 @@
+package dev.likes.redis;
+
+import dev.likes.core.ContentRef;
+import io.lettuce.core.KeyValue;
+import io.lettuce.core.ScriptOutputType;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The operations view of a {@link RedisLikeStore} ({@link RedisLikeStore#policy()}): counters of the local cache, the
+ * read-through and the outbox relay; the outbox backlog and a sweep on demand; what Redis itself holds of a content
+ * (for a reconciliation) and its eviction. Not for the request path: some calls read many keys. Thread-safe.
+ */
+public final class RedisStorePolicy {
+
+    private final Redis redis;
+    private final Keys keys;
+    private final ReadThrough readThrough;
+    private final OutboxRelay relay;
+    private final LocalCounts localCounts;
+    private final boolean truth;
+    private final Redis.Script evict = Redis.Script.load("evict", ScriptOutputType.INTEGER);
+
+    RedisStorePolicy(Redis redis, Keys keys, ReadThrough readThrough, OutboxRelay relay, LocalCounts localCounts,
+            boolean truth) {
+        this.redis = redis;
+        this.keys = keys;
+        this.readThrough = readThrough;
+        this.relay = relay;
+        this.localCounts = localCounts;
+        this.truth = truth;
+    }
+
+    /**
+     * Count reads answered by the local cache, since the store was built (0 without a local cache).
+     *
+     * @return the number of hits
+     */
+    public long localCacheHits() {
+        return localCounts.hits();
+    }
+
+    /**
+     * Count reads the local cache could not answer, since the store was built (0 without a local cache).
+     *
+     * @return the number of misses
+     */
+    public long localCacheMisses() {
+        return localCounts.misses();
+    }
+
+    /**
+     * The count the local cache holds for a content, without asking Redis: what a fallback may show while Redis is
+     * unreachable.
+     *
+     * @param content the content
+     * @return the cached count, empty without a local cache or when it holds none
+     */
+    public OptionalLong localCount(ContentRef content) {
+        Long n = localCounts.peek(content);
+        return n == null ? OptionalLong.empty() : OptionalLong.of(n);
+    }
+
+    /**
+     * Loads from the backing store that this store made, since it was built (0 without a backing store).
+     *
+     * @return the number of loads
+     */
+    public long backingStoreLoads() {
+        return readThrough == null ? 0 : readThrough.loads();
+    }
+
+    /**
+     * Counts the changes written to the outbox that the event log has not acknowledged yet, over all shards (reads
+     * every shard's stream a page at a time: for monitoring and tests, not for every request).
+     *
+     * @return the backlog, 0 without an outbox
+     */
+    public CompletionStage<Long> outboxBacklog() {
+        return relay == null ? CompletableFuture.completedFuture(0L) : relay.backlog();
+    }
+
+    /**
+     * Relays now every outbox entry older than the grace period, in each shard whose sweep lease this store gets, as
+     * the sweeper does periodically; if a sweep is running, this one starts when it ends.
+     *
+     * @return the number of events relayed
+     * @throws IllegalStateException if the store has no outbox
+     */
+    public CompletionStage<Long> sweepOutbox() {
+        if (relay == null) {
+            throw new IllegalStateException("this store has no outbox (see Builder.outbox)");
+        }
+        return relay.sweep();
+    }
+
+    /**
+     * What the outbox relay did since the store was built: events published by the fast path, by the sweeper, and
+     * publish failures (left for the sweeper).
+     *
+     * @return the counters, all 0 without an outbox
+     */
+    public OutboxStats outboxStats() {
+        return relay == null
+                ? new OutboxStats(0, 0, 0, 0, 0)
+                : new OutboxStats(relay.published(), relay.swept(), relay.failures(), relay.skipped(), relay.inFlight());
+    }
+
+    /**
+     * Counters of the outbox relay.
+     *
+     * @param published events the fast path published and removed from the outbox
+     * @param swept events the sweeper published and removed
+     * @param failures publishes that failed (their entries stay for the sweeper)
+     * @param skipped events the fast path left to the sweeper because too many were in flight
+     * @param inFlight events the fast path is publishing now
+     */
+    public record OutboxStats(long published, long swept, long failures, long skipped, int inFlight) {}
+
+    /**
+     * Drops a content's cached state, so that the next access loads it again from the backing store: the repair of a
+     * content whose cached state drifted from the durable one (see the reconciler). Refused while its shard's outbox
+     * still holds changes the backing store may lack. One step whatever the content's size: its status buckets are
+     * left to expire by themselves (at most {@link Builder#hotTtl} later) and a new load writes new ones.
+     *
+     * @param content the content
+     * @return {@code true} if evicted, {@code false} if its shard's outbox is not empty
+     * @throws IllegalStateException without a backing store: there Redis holds the only copy
+     */
+    public CompletionStage<Boolean> evict(ContentRef content) {
+        if (truth) {
+            throw new IllegalStateException("evict needs a backing store: without one, Redis holds the only copy");
+        }
+        localCounts.forget(content);
+        return redis.<Long>script(evict, new String[] {keys.main(content), keys.outbox(keys.shard(content))})
+                .thenApply(n -> {
+                    localCounts.forget(content);
+                    return n == 1;
+                });
+    }
+
+    /**
+     * The count Redis itself holds for a content, bypassing the local cache and never loading from the backing
+     * store: what a reconciliation compares.
+     *
+     * @param content the content
+     * @return the count, empty when Redis does not hold the content
+     */
+    public CompletionStage<OptionalLong> cachedCount(ContentRef content) {
+        return redis.call("HGET meta", c -> c.hget(keys.main(content), "n"))
+                .thenApply(n -> n == null || n.isEmpty() ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(n)));
+    }
+
+    /**
+     * The users Redis holds as liking a content, read bucket by bucket: what a deep reconciliation compares.
+     *
+     * @param content the content
+     * @return the users, or null when Redis does not hold the content's state (at most its count)
+     * @throws IllegalStateException without a backing store
+     */
+    public CompletionStage<Set<Long>> cachedLikers(ContentRef content) {
+        if (truth) {
+            throw new IllegalStateException("cachedLikers needs a backing store (it compares Redis with it)");
+        }
+        return redis.call("HMGET meta", c -> c.hmget(keys.main(content), "s", "g", "l", "p")).thenCompose(meta -> {
+            if (!"1".equals(value(meta.get(0)))) {
+                return CompletableFuture.completedFuture(null);
+            }
+            String generation = value(meta.get(1)) == null ? "0" : value(meta.get(1));
+            int level = value(meta.get(2)) == null ? 0 : Integer.parseInt(value(meta.get(2)));
+            long split = value(meta.get(3)) == null ? 0 : Long.parseLong(value(meta.get(3)));
+            long buckets = (1L << level) + split;
+            List<CompletableFuture<List<String>>> reads = new ArrayList<>();
+            for (long a = 0; a < buckets; a++) {
+                String key = keys.bucket(content, generation, a);
+                reads.add(redis.call("HKEYS bucket", c -> c.hkeys(key)));
+            }
+            return CompletableFuture.allOf(reads.toArray(new CompletableFuture<?>[0])).thenApply(ok -> {
+                Set<Long> all = new HashSet<>();
+                for (CompletableFuture<List<String>> read : reads) {
+                    for (String field : read.join()) {
+                        if (!field.isEmpty() && Character.isDigit(field.charAt(0))) {
+                            all.add(Long.parseLong(field));
+                        }
+                    }
+                }
+                return Collections.unmodifiableSet(all);
+            });
+        });
+    }
+
+    /**
+     * Every content Redis holds state or a count of, by a SCAN of its main hashes: what a reconciliation walks. For
+     * operations, not for requests.
+     *
+     * @return the contents
+     */
+    public CompletionStage<Set<ContentRef>> cachedContents() {
+        return scanMains(io.lettuce.core.ScanCursor.INITIAL, new HashSet<>());
+    }
+
+    private CompletableFuture<Set<ContentRef>> scanMains(io.lettuce.core.ScanCursor cursor, Set<ContentRef> into) {
+        io.lettuce.core.ScanArgs args = io.lettuce.core.ScanArgs.Builder.matches(keys.mainPattern()).limit(1_000);
+        return redis.call("SCAN meta", c -> c.scan(cursor, args)).thenCompose(page -> {
+            for (String key : page.getKeys()) {
+                ContentRef content = keys.mainContent(key);
+                if (content != null) {
+                    into.add(content);
+                }
+            }
+            return page.isFinished() ? CompletableFuture.completedFuture(into) : scanMains(page, into);
+        });
+    }
+
+    /** The value, or null when absent or empty (a meta field not set yet). */
+    private static String value(KeyValue<String, String> kv) {
+        return kv.hasValue() && !kv.getValue().isEmpty() ? kv.getValue() : null;
+    }
+}
