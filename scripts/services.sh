@@ -137,7 +137,8 @@ redis_ready() { [ "$(redis-cli -h 127.0.0.1 -p "$1" ping 2>/dev/null)" = "PONG" 
 start_redis() {
   # the standalone server is durable, as a production one holding an outbox must be: every write is in the
   # append-only file before its reply (appendfsync always), so a SIGKILL loses nothing acknowledged
-  redis_up "$BASE/redis" "$REDIS_PORT" --appendonly yes --appendfsync always --appenddirname aof
+  redis_up "$BASE/redis" "$REDIS_PORT" --appendonly yes --appendfsync always --appenddirname aof \
+    --lazyfree-lazy-expire yes
   wait_for redis 15 redis_ready "$REDIS_PORT"
 }
 

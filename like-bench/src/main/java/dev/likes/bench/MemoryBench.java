@@ -32,14 +32,15 @@ final class MemoryBench implements Bench.Section {
         return "memory";
     }
 
-    /** A clock that moves {@code step} per reading: likes spread over a day. */
+    /** A clock that spreads {@code n} readings evenly over the {@code span} that ends now. */
     private static final class Spread extends Clock {
-        private final java.util.concurrent.atomic.AtomicLong millis = new java.util.concurrent.atomic.AtomicLong(
-                System.currentTimeMillis() - Duration.ofHours(24).toMillis());
-        private final long step;
+        private final long start;
+        private final long stepNanos;
+        private final java.util.concurrent.atomic.AtomicLong readings = new java.util.concurrent.atomic.AtomicLong();
 
-        Spread(long step) {
-            this.step = step;
+        Spread(Duration span, long n) {
+            this.start = System.currentTimeMillis() - span.toMillis();
+            this.stepNanos = span.toNanos() / n;
         }
 
         @Override
@@ -54,7 +55,7 @@ final class MemoryBench implements Bench.Section {
 
         @Override
         public Instant instant() {
-            return Instant.ofEpochMilli(millis.addAndGet(step));
+            return Instant.ofEpochMilli(start).plusNanos(readings.getAndIncrement() * stepNanos);
         }
     }
 
@@ -97,7 +98,7 @@ final class MemoryBench implements Bench.Section {
                 long before = usedMemory(redis);
                 try (RedisLikeStore store = builder.build();
                         LikeService service = LikeService.builder(store)
-                                .clock(new Spread((burst ? Duration.ofMinutes(5) : Duration.ofHours(24)).toMillis() / n))
+                                .clock(new Spread(burst ? Duration.ofMinutes(5) : Duration.ofHours(24), n))
                                 .build()) {
                     Latency.closed(n, 4_096, i -> service.async().like(w.users[(int) i], post));
                     if (service.count(post) != n) {
@@ -166,6 +167,15 @@ final class MemoryBench implements Bench.Section {
         redis.hset(main, "x", "1");
         for (int i = 0; i < 600; i++) {
             service.like(Long.MAX_VALUE - i, post);
+        }
+        // and full batches, 256 likes per call, with nothing else running
+        for (int round = 0; round < 20; round++) {
+            List<java.util.concurrent.CompletableFuture<?>> batch = new java.util.ArrayList<>();
+            for (int i = 0; i < 256; i++) {
+                batch.add(service.async().like(Long.MAX_VALUE - 1_000 - round * 256L - i, post).toCompletableFuture());
+            }
+            java.util.concurrent.CompletableFuture.allOf(batch.toArray(new java.util.concurrent.CompletableFuture<?>[0]))
+                    .join();
         }
         long slowest = -1;
         for (Object entry : redis.slowlogGet(1_000)) {

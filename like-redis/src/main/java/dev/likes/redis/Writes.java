@@ -52,26 +52,40 @@ final class Writes {
         if (reloading.isEmpty() || !reloading.containsKey(mutation.content())) {
             return groupCommit.submit(mutation);
         }
-        // the content is being loaded, with earlier mutations waiting to be applied after it: this one goes after them
+        // the content is being loaded, with earlier mutations waiting to be applied after it: this one goes after them.
+        // The step runs asynchronously: never inside the map's compute (callbacks may come back to this store), and
+        // a long line of waiting mutations is a chain of tasks, not a deep stack.
         CompletableFuture<LikeResult> result = new CompletableFuture<>();
-        boolean[] direct = {false};
+        List<CompletableFuture<Void>> stored = new ArrayList<>(1);
         reloading.compute(mutation.content(), (content, tail) -> {
-            if (tail == null) {
-                direct[0] = true;
+            if (tail == null || tail.isDone()) {
                 return null;
             }
-            return gate(content, tail.thenRun(() -> forward(groupCommit.submit(mutation), result)));
+            CompletableFuture<Void> next = tail.handleAsync((ok, ignored) -> {
+                try {
+                    forward(groupCommit.submit(mutation), result);
+                } catch (RuntimeException e) {
+                    result.completeExceptionally(e);
+                }
+                return null;
+            });
+            stored.add(next);
+            return next;
         });
-        if (direct[0]) {
+        if (stored.isEmpty()) {
             forward(groupCommit.submit(mutation), result);
+        } else {
+            forgetWhenPassed(mutation.content(), stored.get(0));
         }
         return result;
     }
 
-    /** Removes the gate from the map once it has passed, unless a later mutation extended it. */
-    private CompletableFuture<Void> gate(ContentRef content, CompletableFuture<Void> gate) {
+    /**
+     * Removes a gate from the map once it has passed, unless a later mutation extended it. Called outside the map's
+     * compute, since a gate that has passed already removes itself at once.
+     */
+    private void forgetWhenPassed(ContentRef content, CompletableFuture<Void> gate) {
         gate.whenComplete((ok, failure) -> reloading.remove(content, gate));
-        return gate;
     }
 
     private static <T> void forward(CompletionStage<T> from, CompletableFuture<T> to) {
@@ -121,9 +135,11 @@ final class Writes {
     private List<CompletableFuture<LikeResult>> reload(int shard, ContentRef content, List<LikeMutation> ops) {
         List<CompletableFuture<LikeResult>> targets = new ArrayList<>(ops.size());
         ops.forEach(m -> targets.add(new CompletableFuture<>()));
+        List<CompletableFuture<Void>> stored = new ArrayList<>(1);
         reloading.compute(content, (c, tail) -> {
             CompletableFuture<Void> start = tail == null ? CompletableFuture.completedFuture(null) : tail;
-            return gate(c, start.thenCompose(x -> loadAndApply(shard, content, ops, MAX_LOAD_RETRIES))
+            // asynchronously: never inside the map's compute (see apply)
+            CompletableFuture<Void> next = start.thenComposeAsync(x -> loadAndApply(shard, content, ops, MAX_LOAD_RETRIES))
                     .handle((results, failure) -> {
                         for (int j = 0; j < targets.size(); j++) {
                             if (failure != null) {
@@ -133,8 +149,11 @@ final class Writes {
                             }
                         }
                         return null;
-                    }));
+                    });
+            stored.add(next);
+            return next;
         });
+        forgetWhenPassed(content, stored.get(0));
         return targets;
     }
 

@@ -395,7 +395,9 @@ end
 for _, r in ipairs(userRems) do call('ZREM', r[1], r[2]) end
 for _, r in ipairs(userAdds) do call('ZADD', r[1], 0, r[2]) end
 
--- request IDs: the new ones go to the current epoch's hash, after starting a new epoch when this one is over
+-- request IDs: the new ones go to the current epoch's hash, after starting a new epoch when this one is over. An
+-- epoch's IDs are all written within a TTL of its start, so its hash may expire two TTLs after it: a shard nobody
+-- writes forgets its IDs by itself, and the expiry is set once per epoch.
 if #newMembers > 0 then
   local current = KEYS[1] .. ':' .. epoch
   if nowMs - epochStart >= ridTtl or call('HLEN', current) >= ridCap / 2 then
@@ -404,12 +406,12 @@ if #newMembers > 0 then
     epoch = epoch + 1
     current = KEYS[1] .. ':' .. epoch
     call('HSET', KEYS[1], 'e', tostring(epoch), 't', format('%.0f', nowMs))
+    call('HSET', current, unpack(newMembers))
+    call('PEXPIREAT', current, format('%.0f', nowMs + 2 * ridTtl))
+    call('PEXPIREAT', KEYS[1], format('%.0f', nowMs + 3 * ridTtl))
+  else
+    call('HSET', current, unpack(newMembers))
   end
-  call('HSET', current, unpack(newMembers))
-  -- a shard nobody writes forgets its IDs by itself
-  local until_ = format('%.0f', nowMs + 2 * ridTtl)
-  call('PEXPIREAT', current, until_)
-  call('PEXPIREAT', KEYS[1], until_)
 end
 
 local out = {''}

@@ -84,6 +84,28 @@ class RedisReadThroughIT {
         }
     }
 
+    /**
+     * Mutations of a content Redis must load first wait behind its load and are applied in the order they were
+     * submitted: one user toggling 1,001 times without waiting gets every toggle applied and ends liked.
+     */
+    @Test
+    void mutationsWaitingForALoadKeepTheirOrder() {
+        try (RedisLikeStore store = cache().build()) {
+            List<java.util.concurrent.CompletableFuture<dev.likes.core.LikeResult>> results = new ArrayList<>();
+            for (int i = 0; i <= 1_000; i++) {
+                results.add(store.apply(new dev.likes.core.LikeMutation("t" + i, 100_000, POST,
+                        i % 2 == 0 ? dev.likes.core.LikeAction.LIKE : dev.likes.core.LikeAction.UNLIKE, null,
+                        java.time.Instant.now())).toCompletableFuture());
+            }
+            for (int i = 0; i < results.size(); i++) {
+                assertThat(results.get(i).join().status()).as("toggle %d", i)
+                        .isEqualTo(dev.likes.core.LikeResult.Status.APPLIED);
+            }
+            assertThat(store.hasLiked(100_000, POST).toCompletableFuture().join()).isTrue();
+            assertThat(store.count(POST).toCompletableFuture().join()).isEqualTo(301);
+        }
+    }
+
     @Test
     void allKeysOfAContentExpireTogetherAndWritesMoveThemToTheHotTtl() {
         try (RedisLikeStore store = cache().hotTtl(Duration.ofHours(24)).coldTtl(Duration.ofHours(1)).build();
