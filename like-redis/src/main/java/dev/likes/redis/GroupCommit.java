@@ -17,11 +17,10 @@ import java.util.function.ToIntFunction;
 /**
  * Group commit: concurrent mutations of the contents of one shard are coalesced into one script call that applies them
  * in arrival order and returns each its own result. A lane (one per shard) sends at once when nothing of its shard is
- * in flight, so a lone
- * call waits for nobody; what arrives meanwhile goes out, up to the batch limit, when the call in flight returns. When
- * a full batch is waiting meanwhile, it goes out at once as a second call in flight (never a third): Redis runs the
- * two one after the other on the same connection, so the order holds, and it works on the second while the first's
- * reply travels back. One thread at a time takes batches and sends them, so they go out in the order they were
+ * in flight, so a lone call waits for nobody; what arrives meanwhile goes out, up to the batch limit, when the call in
+ * flight returns. With {@code maxInFlight} 2, a full batch waiting meanwhile goes out at once as a second call in
+ * flight (never a third), which Redis runs after the first on the same connection; the store uses 1, since a first
+ * call that fails with {@code NOSCRIPT} and is sent again would run after the second. One thread at a time takes batches and sends them, so they go out in the order they were
  * taken, and an idle lane leaves the map only with nothing pending, so a later mutation never overtakes an earlier
  * one of the same thread. Thread-safe and lock-free; it never blocks a thread.
  */
@@ -33,12 +32,18 @@ final class GroupCommit {
     }
 
     private final int maxBatch;
+    private final int maxInFlight;
     private final ToIntFunction<ContentRef> shardOf;
     private final Applier applier;
     private final ConcurrentHashMap<Integer, Lane> lanes = new ConcurrentHashMap<>();
 
-    GroupCommit(int maxBatch, ToIntFunction<ContentRef> shardOf, Applier applier) {
+    /**
+     * @param maxInFlight 1, or 2 to let a full batch go out while a call is in flight (only for an applier whose
+     *     calls cannot be reordered on their way: a script retried after {@code NOSCRIPT} can be)
+     */
+    GroupCommit(int maxBatch, int maxInFlight, ToIntFunction<ContentRef> shardOf, Applier applier) {
         this.maxBatch = maxBatch;
+        this.maxInFlight = maxInFlight;
         this.shardOf = shardOf;
         this.applier = applier;
     }
@@ -65,7 +70,7 @@ final class GroupCommit {
          * lane retires only with nothing pending, so a later mutation that goes to a new lane cannot overtake one.
          */
         final AtomicInteger queued = new AtomicInteger();
-        /** Calls sent that have not returned: at most two, the second only when a full batch waits. */
+        /** Calls sent that have not returned: at most {@code maxInFlight}, a second only when a full batch waits. */
         final AtomicInteger inFlight = new AtomicInteger();
         /** Held by the one thread that takes batches and sends them, so they go out in the order they were taken. */
         final AtomicBoolean dispatching = new AtomicBoolean();
@@ -105,7 +110,7 @@ final class GroupCommit {
         private boolean ready() {
             int n = queued.get();
             int sending = inFlight.get();
-            return n > 0 && (sending == 0 || (sending == 1 && n >= maxBatch));
+            return n > 0 && (sending == 0 || (sending == 1 && maxInFlight > 1 && n >= maxBatch));
         }
 
         private void dispatch() {
@@ -113,7 +118,7 @@ final class GroupCommit {
                 int sending = inFlight.get();
                 // a second call goes out while one is in flight only when a full batch waits: Redis then works on
                 // it while the first call's reply travels back, and light load keeps one call and larger batches
-                if (sending >= 2 || (sending == 1 && queued.get() < maxBatch)) {
+                if (sending >= maxInFlight || (sending == 1 && queued.get() < maxBatch)) {
                     return;
                 }
                 List<Pending> batch = new ArrayList<>(Math.min(maxBatch, 16));

@@ -11,12 +11,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The write path of {@link RedisLikeStore}: group commit per shard, the apply script, what follows each call (local
- * counts, the outbox relay, the users' indexes on a cluster), and the reload of contents a call found missing (cache
- * mode), in order with the later mutations of those contents. Thread-safe; never blocks.
+ * counts, the outbox relay, the users' indexes on a cluster), and the load of contents a call found missing (cache
+ * mode). A call that finds contents missing completes only once they are loaded and its mutations of them applied:
+ * the shard's lane sends nothing meanwhile, so no later mutation of those contents can overtake them. Thread-safe;
+ * never blocks a thread.
  */
 final class Writes {
 
@@ -29,8 +30,6 @@ final class Writes {
     private final LocalCounts localCounts;
     private final Listings listings;
     private final boolean singleNode;
-    /** Contents being loaded after a batch found them missing: later mutations of them wait in order behind it. */
-    private final ConcurrentHashMap<ContentRef, CompletableFuture<Void>> reloading = new ConcurrentHashMap<>();
 
     /**
      * @param readThrough null when Redis is the source of truth
@@ -44,117 +43,48 @@ final class Writes {
         this.localCounts = localCounts;
         this.listings = listings;
         this.singleNode = singleNode;
-        this.groupCommit = new GroupCommit(maxBatchSize, keys::shard, this::applyBatch);
+        this.groupCommit = new GroupCommit(maxBatchSize, 1, keys::shard, this::applyBatch);
     }
 
-    /** Applies a mutation through its shard's lane, or behind the reload of its content. */
+    /** Applies a mutation through its shard's lane. */
     CompletionStage<LikeResult> apply(LikeMutation mutation) {
-        if (reloading.isEmpty() || !reloading.containsKey(mutation.content())) {
-            return groupCommit.submit(mutation);
-        }
-        // the content is being loaded, with earlier mutations waiting to be applied after it: this one goes after them.
-        // The step runs asynchronously: never inside the map's compute (callbacks may come back to this store), and
-        // a long line of waiting mutations is a chain of tasks, not a deep stack.
-        CompletableFuture<LikeResult> result = new CompletableFuture<>();
-        List<CompletableFuture<Void>> stored = new ArrayList<>(1);
-        reloading.compute(mutation.content(), (content, tail) -> {
-            if (tail == null || tail.isDone()) {
-                return null;
-            }
-            CompletableFuture<Void> next = tail.handleAsync((ok, ignored) -> {
-                try {
-                    forward(groupCommit.submit(mutation), result);
-                } catch (RuntimeException e) {
-                    result.completeExceptionally(e);
-                }
-                return null;
-            });
-            stored.add(next);
-            return next;
-        });
-        if (stored.isEmpty()) {
-            forward(groupCommit.submit(mutation), result);
-        } else {
-            forgetWhenPassed(mutation.content(), stored.get(0));
-        }
-        return result;
+        return groupCommit.submit(mutation);
     }
 
-    /**
-     * Removes a gate from the map once it has passed, unless a later mutation extended it. Called outside the map's
-     * compute, since a gate that has passed already removes itself at once.
-     */
-    private void forgetWhenPassed(ContentRef content, CompletableFuture<Void> gate) {
-        gate.whenComplete((ok, failure) -> reloading.remove(content, gate));
-    }
-
-    private static <T> void forward(CompletionStage<T> from, CompletableFuture<T> to) {
-        from.whenComplete((value, failure) -> {
-            if (failure != null) {
-                to.completeExceptionally(failure);
-            } else {
-                to.complete(value);
-            }
-        });
-    }
-
-    /** One lane's call: applies a batch of one shard; the mutations of contents not loaded wait for their load. */
+    /** One lane's call: applies a batch of one shard, and loads and applies what it found missing before it ends. */
     private CompletionStage<List<CompletionStage<LikeResult>>> applyBatch(int shard, List<LikeMutation> batch) {
-        return applyScript.run(shard, batch).thenCompose(applied -> settle(shard, batch, applied).thenApply(results -> {
-            List<CompletionStage<LikeResult>> out = new ArrayList<>(batch.size());
+        return applyScript.run(shard, batch).thenCompose(applied -> settle(shard, batch, applied)).thenCompose(results -> {
             Map<ContentRef, List<Integer>> missing = null;
             for (int k = 0; k < batch.size(); k++) {
-                if (results.get(k) != null) {
-                    out.add(CompletableFuture.completedFuture(results.get(k)));
-                } else {
-                    out.add(null);
+                if (results.get(k) == null) {
                     if (missing == null) {
                         missing = new LinkedHashMap<>();
                     }
                     missing.computeIfAbsent(batch.get(k).content(), c -> new ArrayList<>()).add(k);
                 }
             }
-            if (missing != null) {
-                missing.forEach((content, indexes) -> {
-                    List<LikeMutation> ops = new ArrayList<>(indexes.size());
-                    indexes.forEach(k -> ops.add(batch.get(k)));
-                    List<CompletableFuture<LikeResult>> targets = reload(shard, content, ops);
-                    for (int j = 0; j < indexes.size(); j++) {
-                        out.set(indexes.get(j), targets.get(j));
-                    }
-                });
+            List<CompletionStage<LikeResult>> out = new ArrayList<>(batch.size());
+            for (LikeResult result : results) {
+                out.add(result == null ? null : CompletableFuture.completedFuture(result));
             }
-            return out;
-        }));
-    }
-
-    /**
-     * Loads a content a batch found missing, then applies its mutations, in order after any earlier reload of it;
-     * mutations of it that arrive meanwhile wait behind (see {@link #apply}).
-     */
-    private List<CompletableFuture<LikeResult>> reload(int shard, ContentRef content, List<LikeMutation> ops) {
-        List<CompletableFuture<LikeResult>> targets = new ArrayList<>(ops.size());
-        ops.forEach(m -> targets.add(new CompletableFuture<>()));
-        List<CompletableFuture<Void>> stored = new ArrayList<>(1);
-        reloading.compute(content, (c, tail) -> {
-            CompletableFuture<Void> start = tail == null ? CompletableFuture.completedFuture(null) : tail;
-            // asynchronously: never inside the map's compute (see apply)
-            CompletableFuture<Void> next = start.thenComposeAsync(x -> loadAndApply(shard, content, ops, MAX_LOAD_RETRIES))
-                    .handle((results, failure) -> {
-                        for (int j = 0; j < targets.size(); j++) {
-                            if (failure != null) {
-                                targets.get(j).completeExceptionally(Redis.unwrap(failure));
-                            } else {
-                                targets.get(j).complete(results.get(j));
-                            }
-                        }
-                        return null;
-                    });
-            stored.add(next);
-            return next;
+            if (missing == null) {
+                return CompletableFuture.completedFuture(out);
+            }
+            List<CompletableFuture<Void>> loads = new ArrayList<>(missing.size());
+            missing.forEach((content, indexes) -> {
+                List<LikeMutation> ops = new ArrayList<>(indexes.size());
+                indexes.forEach(k -> ops.add(batch.get(k)));
+                loads.add(loadAndApply(shard, content, ops, MAX_LOAD_RETRIES).handle((applied, failure) -> {
+                    for (int j = 0; j < indexes.size(); j++) {
+                        out.set(indexes.get(j), failure != null
+                                ? CompletableFuture.failedFuture(Redis.unwrap(failure))
+                                : CompletableFuture.completedFuture(applied.get(j)));
+                    }
+                    return null;
+                }));
+            });
+            return CompletableFuture.allOf(loads.toArray(new CompletableFuture<?>[0])).thenApply(done -> out);
         });
-        forgetWhenPassed(content, stored.get(0));
-        return targets;
     }
 
     private CompletableFuture<List<LikeResult>> loadAndApply(int shard, ContentRef content, List<LikeMutation> ops,

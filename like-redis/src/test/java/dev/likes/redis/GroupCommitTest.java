@@ -75,7 +75,7 @@ class GroupCommitTest {
     @Test
     void aLoneCallGoesAtOnceAndWhatArrivesMeanwhileWaitsForItsReturn() {
         Calls applier = new Calls();
-        GroupCommit commit = new GroupCommit(4, content -> 0, applier);
+        GroupCommit commit = new GroupCommit(4, 2, content -> 0, applier);
         CompletableFuture<LikeResult> first = commit.submit(like(1)).toCompletableFuture();
         Call call = applier.take();
         assertThat(users(call)).containsExactly(1L);
@@ -91,7 +91,7 @@ class GroupCommitTest {
     @Test
     void aFullBatchWaitingGoesOutAsASecondCallButNeverAThird() {
         Calls applier = new Calls();
-        GroupCommit commit = new GroupCommit(4, content -> 0, applier);
+        GroupCommit commit = new GroupCommit(4, 2, content -> 0, applier);
         commit.submit(like(1));
         Call first = applier.take();
         for (long user = 2; user <= 13; user++) {
@@ -127,7 +127,7 @@ class GroupCommitTest {
 
     private void concurrentRound() throws Exception {
         Calls applier = new Calls();
-        GroupCommit commit = new GroupCommit(8, content -> 0, applier);
+        GroupCommit commit = new GroupCommit(8, 2, content -> 0, applier);
         int threads = 4;
         int perThread = 5_000;
         ExecutorService pool = Executors.newFixedThreadPool(threads + 1);
