@@ -28,6 +28,16 @@ class RedisLikeStoreBuilderTest {
     }
 
     @Test
+    void shardsAndTheRequestIdCapNameTheirRule() {
+        assertThatThrownBy(() -> RedisLikeStore.builder(client).shards(0))
+                .hasMessage("shards must be between 1 and 16384, but was 0");
+        assertThatThrownBy(() -> RedisLikeStore.builder(client).shards(20_000))
+                .hasMessage("shards must be between 1 and 16384, but was 20000");
+        assertThatThrownBy(() -> RedisLikeStore.builder(client).maxRequestIds(10))
+                .hasMessage("maxRequestIds must be at least 1000, but was 10");
+    }
+
+    @Test
     void expiryWithoutABackingStoreIsRefusedBecauseItWouldLoseLikes() {
         assertThatThrownBy(() -> RedisLikeStore.builder(client).hotTtl(Duration.ofHours(1)).build())
                 .isInstanceOf(IllegalStateException.class)
