@@ -102,6 +102,11 @@ final class Redis {
         return new LikeStoreException("Redis failed " + what + ": " + cause.getMessage(), cause);
     }
 
+    /** A field's value from an {@code HMGET}, or null when absent or empty (a meta field not set yet). */
+    static String value(io.lettuce.core.KeyValue<String, String> kv) {
+        return kv.hasValue() && !kv.getValue().isEmpty() ? kv.getValue() : null;
+    }
+
     static Throwable unwrap(Throwable failure) {
         Throwable cause = failure;
         while (cause instanceof CompletionException && cause.getCause() != null) {

@@ -3,33 +3,26 @@ package dev.likes.redis;
 import dev.likes.core.ContentRef;
 import dev.likes.core.EventPublisher;
 import dev.likes.core.FeedState;
-import dev.likes.core.LikeEvent;
 import dev.likes.core.LikeMutation;
 import dev.likes.core.LikeResult;
 import dev.likes.core.LikeStore;
 import dev.likes.core.LikeStoreException;
 import dev.likes.core.Liker;
 import dev.likes.core.UserLike;
-import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
-import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
 /**
@@ -246,11 +239,11 @@ public final class RedisLikeStore implements LikeStore {
     /** The count in Redis (remembered locally), or null when Redis does not hold it. */
     private CompletableFuture<Long> readCount(ContentRef content) {
         return redis.call("HMGET meta", c -> c.hmget(keys.main(content), "n", "v")).thenApply(values -> {
-            String n = value(values.get(0));
+            String n = Redis.value(values.get(0));
             if (n == null) {
                 return null; // not held, or being loaded
             }
-            String v = value(values.get(1));
+            String v = Redis.value(values.get(1));
             long count = Long.parseLong(n);
             localCounts.remember(content, count, v == null ? 0 : Long.parseLong(v));
             return count;
@@ -389,10 +382,6 @@ public final class RedisLikeStore implements LikeStore {
         return contentFilter == null || contentFilter.test(content);
     }
 
-    /** The value, or null when absent or empty (a meta field not set yet). */
-    private static String value(KeyValue<String, String> kv) {
-        return kv.hasValue() && !kv.getValue().isEmpty() ? kv.getValue() : null;
-    }
 
     /** Closes the connection this store opened, and the client if the store created it. */
     @Override
@@ -472,7 +461,7 @@ public final class RedisLikeStore implements LikeStore {
 
         /**
          * The most request IDs one shard remembers: beyond it the oldest are forgotten before their TTL (half of them
-         * at a time), so that memory stays bounded whatever the request rate (an ID costs about 100 B). Default
+         * at a time), so that memory stays bounded whatever the request rate (an ID costs about 110 B). Default
          * {@value #DEFAULT_MAX_REQUEST_IDS}.
          *
          * @param max at least 1,000

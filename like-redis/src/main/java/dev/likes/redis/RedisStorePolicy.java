@@ -1,7 +1,6 @@
 package dev.likes.redis;
 
 import dev.likes.core.ContentRef;
-import io.lettuce.core.KeyValue;
 import io.lettuce.core.ScriptOutputType;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -169,12 +168,12 @@ public final class RedisStorePolicy {
             throw new IllegalStateException("cachedLikers needs a backing store (it compares Redis with it)");
         }
         return redis.call("HMGET meta", c -> c.hmget(keys.main(content), "s", "g", "l", "p")).thenCompose(meta -> {
-            if (!"1".equals(value(meta.get(0)))) {
+            if (!"1".equals(Redis.value(meta.get(0)))) {
                 return CompletableFuture.completedFuture(null);
             }
-            String generation = value(meta.get(1)) == null ? "0" : value(meta.get(1));
-            int level = value(meta.get(2)) == null ? 0 : Integer.parseInt(value(meta.get(2)));
-            long split = value(meta.get(3)) == null ? 0 : Long.parseLong(value(meta.get(3)));
+            String generation = Redis.value(meta.get(1)) == null ? "0" : Redis.value(meta.get(1));
+            int level = Redis.value(meta.get(2)) == null ? 0 : Integer.parseInt(Redis.value(meta.get(2)));
+            long split = Redis.value(meta.get(3)) == null ? 0 : Long.parseLong(Redis.value(meta.get(3)));
             long buckets = (1L << level) + split;
             List<CompletableFuture<List<String>>> reads = new ArrayList<>();
             for (long a = 0; a < buckets; a++) {
@@ -218,8 +217,4 @@ public final class RedisStorePolicy {
         });
     }
 
-    /** The value, or null when absent or empty (a meta field not set yet). */
-    private static String value(KeyValue<String, String> kv) {
-        return kv.hasValue() && !kv.getValue().isEmpty() ? kv.getValue() : null;
-    }
 }
