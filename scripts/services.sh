@@ -5,7 +5,8 @@
 #   mariadb  MariaDB with database like_test and a password user 'like'   127.0.0.1:${LIKE_MARIADB_PORT:-13306}
 #   kafka    a single-node KRaft Kafka broker      127.0.0.1:${LIKE_KAFKA_PORT:-19092}
 #
-# Usage: scripts/services.sh start|stop|kill|restart|status [NAME...]   (no NAME: all four; kill = SIGKILL)
+# Usage: scripts/services.sh start|stop|kill|hang|resume|restart|status [NAME...]   (no NAME: all four; kill = SIGKILL,
+#        hang = SIGSTOP, resume = SIGCONT)
 #        scripts/services.sh env                                     (export lines for the tests)
 #
 # Idempotent: start installs what is missing (Debian packages, the Kafka jars from the pinned pom in
@@ -295,6 +296,19 @@ print_env() {
   echo "export LIKE_TEST_SERVICES_SCRIPT=$LIKE_ROOT/scripts/services.sh"
 }
 
+pidfile_of() {
+  case $1 in redis) echo "$BASE/redis/pid" ;; mariadb) echo "$DB_DIR/pid" ;; kafka) echo "$KAFKA_DIR/pid" ;;
+    *) die "hang and resume apply to redis, mariadb and kafka" ;; esac
+}
+
+# signal NAME SIG: SIGSTOP (hang: the process keeps its sockets open but answers nothing) or SIGCONT (resume).
+signal() {
+  local pidfile
+  pidfile=$(pidfile_of "$1")
+  alive "$pidfile" || die "$1 is not running"
+  kill "-$2" "$(cat "$pidfile")"
+}
+
 check_name() {
   case $1 in redis|cluster|mariadb|kafka) ;; *) die "unknown server '$1' (known: ${ALL[*]})" ;; esac
 }
@@ -321,6 +335,10 @@ main() {
         [ "$n" = cluster ] && die "kill applies to redis, mariadb and kafka"
         "kill_$n"; log "$n killed (SIGKILL)"
       done ;;
+    hang)
+      for n in "${names[@]}"; do signal "$n" STOP; log "$n hung (SIGSTOP)"; done ;;
+    resume)
+      for n in "${names[@]}"; do signal "$n" CONT; log "$n resumed (SIGCONT)"; done ;;
     restart)
       for n in "${names[@]}"; do "stop_$n"; "start_$n"; log "$(status_of "$n")"; done ;;
     status)
@@ -328,7 +346,7 @@ main() {
     env)
       print_env ;;
     *)
-      die "usage: scripts/services.sh start|stop|kill|restart|status [redis|cluster|mariadb|kafka...] | env" ;;
+      die "usage: scripts/services.sh start|stop|kill|hang|resume|restart|status [redis|cluster|mariadb|kafka...] | env" ;;
   esac
 }
 

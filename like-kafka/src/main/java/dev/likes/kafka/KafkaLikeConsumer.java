@@ -2,17 +2,26 @@ package dev.likes.kafka;
 
 import dev.likes.core.LikeEvent;
 import dev.likes.core.LikeEventSink;
+import dev.likes.core.UnstorableEventException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -26,6 +35,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -50,19 +60,60 @@ import org.slf4j.LoggerFactory;
  * <p>One thread of its own runs the Kafka consumer. {@link #appliedEvents()}, {@link #lag()} and the other counters
  * may be read from any thread.
  */
+/**
+ * Reads like events from Kafka and applies them, a polled batch at a time, to a {@link LikeEventSink}.
+ *
+ * <p><b>Delivery.</b> Offsets are committed only after the sink completed the batch, so every event is delivered at
+ * least once; with the sink's idempotent, order-safe application (by version) that is exactly-once effect. While the
+ * sink fails, the consumer pauses its partitions, waits with jittered exponential backoff and delivers the same
+ * events again, never moving past them. A sink call that outlives {@code sinkTimeout} counts as failed, but the next
+ * try starts only once that call has ended, so two applications of one batch never run side by side. On a rebalance
+ * nothing is in flight but the batch being applied, and if one of its partitions is taken away the batch is left
+ * uncommitted for the new owner. {@link #close()} abandons a batch in flight without committing it.
+ *
+ * <p><b>Poison.</b> A record that is not a valid event of a known schema version (see {@link LikeEventCodec#decode}),
+ * and an event the sink reports it can never store ({@link UnstorableEventException}, found by splitting the batch
+ * in halves), are sent to the dead-letter topic with their reason in the header {@code like.dlq.reason} and their
+ * origin ({@code topic-partition@offset}) in {@code like.dlq.source}; the other events of the batch are applied and
+ * the partition moves on. A value longer than {@link Builder#deadLetterMaxBytes} is cut to that length (header
+ * {@code like.dlq.original.size} gives its size); if the broker still refuses the letter as too large, it is sent
+ * without its value. The reason is escaped and cut short, as is every piece of a record that reaches a log.
+ *
+ * <p><b>Liveness.</b> The consumer never stops on its own: a failed poll, commit, lag measurement or dead letter is
+ * retried in the loop with backoff; after {@value #REBUILD_AFTER} failures in a row other than timeouts (which only
+ * say the broker is away), or any error thrown by the sink or the client, the Kafka client is closed and a new one
+ * joins the group (counted by {@link #restarts()}).
+ * {@link #health()} says whether the last round worked and since when it has been failing; {@link #isRunning()}
+ * is false only once {@link #close()} was called.
+ *
+ * <p>One thread of its own runs the Kafka client. Every accessor may be called from any thread.
+ */
 public final class KafkaLikeConsumer implements AutoCloseable {
 
     /** Events handed to the sink per batch at most, unless configured ({@code max.poll.records}). */
     public static final int DEFAULT_MAX_BATCH = 1_000;
+    /** Dead-letter values are cut to this many bytes unless configured: 256 KiB. */
+    public static final int DEFAULT_DEAD_LETTER_MAX_BYTES = 256 * 1024;
+    /** Failures in a row, timeouts aside, after which the Kafka client is replaced by a new one. */
+    public static final int REBUILD_AFTER = 10;
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaLikeConsumer.class);
     private static final long SUMMARY_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
+    private static final long LAG_EVERY_NANOS = TimeUnit.SECONDS.toNanos(5);
+    private static final Duration LAG_TIMEOUT = Duration.ofSeconds(5);
+    private static final int MAX_REASON = 1_000;
+    private static final long LOOP_BACKOFF_CAP_MILLIS = 2_000;
+    /** Security and connection settings of the consumer that its dead-letter producer shares. */
+    private static final List<String> SHARED_PREFIXES = List.of("security.", "sasl.", "ssl.", "client.dns.lookup",
+            "socket.connection.setup.timeout.", "reconnect.backoff.", "retry.backoff.", "connections.max.idle.ms",
+            "metadata.max.age.ms", "send.buffer.bytes", "receive.buffer.bytes");
 
-    private final KafkaConsumer<String, byte[]> consumer;
+    private final Map<String, Object> consumerConfig;
     private final KafkaProducer<String, byte[]> deadLetters;
     private final LikeEventSink sink;
     private final String topic;
     private final String deadLetterTopic;
+    private final int deadLetterMaxBytes;
     private final Duration pollTimeout;
     private final Duration sinkTimeout;
     private final Duration initialBackoff;
@@ -73,23 +124,27 @@ public final class KafkaLikeConsumer implements AutoCloseable {
     private final LongAdder applied = new LongAdder();
     private final LongAdder deadLettered = new LongAdder();
     private final LongAdder sinkFailures = new LongAdder();
-    private final Set<TopicPartition> revoked = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final LongAdder loopFailures = new LongAdder();
+    private final LongAdder restarts = new LongAdder();
+    private final Set<TopicPartition> revoked = ConcurrentHashMap.newKeySet();
+    private volatile KafkaConsumer<String, byte[]> consumer;
     private volatile long lag = -1;
+    private volatile long lastSuccessNanos = System.nanoTime();
+    private volatile int failuresInARow;
+    private volatile String lastFailure;
+    private long lastLagNanos;
 
     private KafkaLikeConsumer(Builder b) {
         this.sink = b.sink;
         this.topic = b.topic;
         this.deadLetterTopic = b.deadLetterTopic == null ? b.topic + ".dlq" : b.deadLetterTopic;
+        this.deadLetterMaxBytes = b.deadLetterMaxBytes;
         this.pollTimeout = b.pollTimeout;
         this.sinkTimeout = b.sinkTimeout;
         this.initialBackoff = b.initialBackoff;
         this.maxBackoff = b.maxBackoff;
-        this.consumer = new KafkaConsumer<>(b.consumerConfig(), new StringDeserializer(), new ByteArrayDeserializer());
-        Map<String, Object> producerConfig = new HashMap<>();
-        producerConfig.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, b.bootstrapServers);
-        producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
-        producerConfig.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        this.deadLetters = new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer());
+        this.consumerConfig = b.consumerConfig();
+        this.deadLetters = new KafkaProducer<>(b.deadLetterConfig(), new StringSerializer(), new ByteArraySerializer());
         this.thread = new Thread(this::run, "like-kafka-consumer-" + b.groupId);
         this.thread.setDaemon(true);
     }
@@ -122,6 +177,27 @@ public final class KafkaLikeConsumer implements AutoCloseable {
     }
 
     /**
+     * Whether the consumer was started and not closed. It stays running through broker outages and failures, which
+     * {@link #health()} reports.
+     *
+     * @return true while it consumes or retries
+     */
+    public boolean isRunning() {
+        return running.get() && thread.isAlive();
+    }
+
+    /**
+     * The consumer's health, for a probe the host polls.
+     *
+     * @return a snapshot
+     */
+    public Health health() {
+        Duration since = Duration.ofNanos(System.nanoTime() - lastSuccessNanos);
+        int failures = failuresInARow;
+        return new Health(isRunning(), isRunning() && failures == 0, since, failures, failures == 0 ? null : lastFailure);
+    }
+
+    /**
      * Events the sink applied (redeliveries included), since start.
      *
      * @return the count
@@ -149,7 +225,27 @@ public final class KafkaLikeConsumer implements AutoCloseable {
     }
 
     /**
-     * Records in the assigned partitions not yet applied, as last measured (after an idle poll).
+     * Failed rounds of the loop other than sink failures (polls, commits, lag measurements, dead letters), each
+     * retried, since start.
+     *
+     * @return the count
+     */
+    public long loopFailures() {
+        return loopFailures.sum();
+    }
+
+    /**
+     * How often the Kafka client was replaced after repeated failures or an error, since start.
+     *
+     * @return the count
+     */
+    public long restarts() {
+        return restarts.sum();
+    }
+
+    /**
+     * Records in the assigned partitions not yet applied, as last measured (every few seconds while the broker
+     * answers; {@link #health()} tells whether it does).
      *
      * @return the lag, or -1 before the first measurement
      */
@@ -159,32 +255,105 @@ public final class KafkaLikeConsumer implements AutoCloseable {
 
     private void run() {
         LOG.info("consuming {} for {}", topic, sink);
-        long lastSummary = System.nanoTime();
         try {
-            consumer.subscribe(List.of(topic), new Rebalance());
             while (running.get()) {
-                ConsumerRecords<String, byte[]> records = consumer.poll(pollTimeout);
-                if (records.isEmpty()) {
-                    measureLag();
-                } else {
-                    process(records);
+                KafkaConsumer<String, byte[]> client = null;
+                try {
+                    client = new KafkaConsumer<>(consumerConfig, new StringDeserializer(), new ByteArrayDeserializer());
+                    consumer = client;
+                    consumeWith(client);
+                } catch (WakeupException | InterruptException e) {
+                    if (running.get()) {
+                        restarted(e);
+                    }
+                } catch (Throwable e) { // NOPMD: the loop must survive anything but close(); errors rebuild the client
+                    restarted(e);
+                } finally {
+                    if (client != null) {
+                        KafkaConsumer<String, byte[]> closing = client;
+                        closeClient("consumer", () -> closing.close(Duration.ofSeconds(10)));
+                    }
                 }
-                if (System.nanoTime() - lastSummary > SUMMARY_EVERY_NANOS) {
-                    lastSummary = System.nanoTime();
-                    LOG.info("{}: {} events applied, {} dead-lettered, {} sink failures, lag {}",
-                            topic, applied.sum(), deadLettered.sum(), sinkFailures.sum(), lag);
+                if (running.get()) {
+                    sleep(Math.min(backoff(failuresInARow), LOOP_BACKOFF_CAP_MILLIS));
                 }
             }
-        } catch (WakeupException | InterruptException e) {
-            // close() asked us to stop
-        } catch (RuntimeException e) {
-            LOG.error("the like event consumer of {} stopped on an unexpected error", topic, e);
         } finally {
-            running.set(false);
-            // close() interrupts us to abandon a batch, possibly more than once: each client gets a clean second try
-            closeClient("consumer", () -> consumer.close(Duration.ofSeconds(10)));
             closeClient("dead-letter producer", () -> deadLetters.close(Duration.ofSeconds(10)));
             LOG.info("stopped consuming {}: {} events applied", topic, applied.sum());
+        }
+    }
+
+    private void restarted(Throwable e) {
+        restarts.increment();
+        failed(e);
+        LOG.error("the like event consumer of {} failed {} times in a row; replacing its Kafka client", topic,
+                failuresInARow, e);
+    }
+
+    /** Consumes until close() or {@value #REBUILD_AFTER} failures in a row other than timeouts; errors propagate. */
+    private void consumeWith(KafkaConsumer<String, byte[]> client) {
+        client.subscribe(List.of(topic), new Rebalance());
+        int clientFailures = 0;
+        long lastSummary = System.nanoTime();
+        while (running.get()) {
+            try {
+                ConsumerRecords<String, byte[]> records = client.poll(pollTimeout);
+                if (!records.isEmpty()) {
+                    process(client, records);
+                }
+                measureLag(client, records.isEmpty());
+                succeeded();
+            } catch (WakeupException | InterruptException e) {
+                if (!running.get()) {
+                    return; // close() asked us to stop
+                }
+                throw e;
+            } catch (RuntimeException e) {
+                loopFailures.increment();
+                failed(e);
+                // a timeout means the broker is away, not that the client is broken: a new client would only leave
+                // a stale member behind in the group, which delays the rebalance after the broker returns
+                if (e instanceof org.apache.kafka.common.errors.TimeoutException) {
+                    clientFailures = 0;
+                } else if (++clientFailures >= REBUILD_AFTER) {
+                    throw e;
+                }
+                // short: these rounds wait on the broker themselves, and the consumer should resume soon after it returns
+                long backoff = Math.min(backoff(failuresInARow), LOOP_BACKOFF_CAP_MILLIS);
+                LOG.warn("the like event consumer of {} failed ({}); retrying in {} ms", topic, Show.text(e.toString()), backoff);
+                sleep(backoff);
+            }
+            if (System.nanoTime() - lastSummary > SUMMARY_EVERY_NANOS) {
+                lastSummary = System.nanoTime();
+                LOG.info("{}: {} events applied, {} dead-lettered, {} sink failures, {} loop failures, lag {}",
+                        topic, applied.sum(), deadLettered.sum(), sinkFailures.sum(), loopFailures.sum(), lag);
+            }
+        }
+    }
+
+    private void succeeded() {
+        lastSuccessNanos = System.nanoTime();
+        failuresInARow = 0;
+    }
+
+    private void failed(Throwable e) {
+        failuresInARow++;
+        lastFailure = Show.text(e.toString());
+    }
+
+    /** The backoff after {@code failures} failures in a row: exponential, capped, with full jitter in its upper half. */
+    private long backoff(int failures) {
+        long base = initialBackoff.toMillis() << Math.min(Math.max(0, failures - 1), 20);
+        long capped = Math.min(base, maxBackoff.toMillis());
+        return capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1);
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -206,118 +375,228 @@ public final class KafkaLikeConsumer implements AutoCloseable {
         }
     }
 
-    private void process(ConsumerRecords<String, byte[]> records) {
+    /** One polled record and what it decoded to. */
+    private record Delivered(ConsumerRecord<String, byte[]> record, LikeEvent event) {}
+
+    private void process(KafkaConsumer<String, byte[]> client, ConsumerRecords<String, byte[]> records) {
         revoked.clear();
-        List<LikeEvent> batch = new ArrayList<>(records.count());
+        Map<TopicPartition, Long> firsts = new HashMap<>();
         Map<TopicPartition, OffsetAndMetadata> next = new HashMap<>();
         for (TopicPartition partition : records.partitions()) {
             List<ConsumerRecord<String, byte[]>> part = records.records(partition);
+            firsts.put(partition, part.get(0).offset());
             next.put(partition, new OffsetAndMetadata(part.get(part.size() - 1).offset() + 1));
-            for (ConsumerRecord<String, byte[]> record : part) {
+        }
+        try {
+            List<Delivered> batch = new ArrayList<>(records.count());
+            for (ConsumerRecord<String, byte[]> record : records) {
                 try {
-                    batch.add(LikeEventCodec.decode(record.value()));
+                    batch.add(new Delivered(record, LikeEventCodec.decode(record.value())));
                 } catch (LikeEventFormatException e) {
-                    if (!deadLetter(record, e.getMessage())) {
+                    if (!deadLetter(client, record, e.getMessage())) {
+                        rewind(client, firsts);
                         return; // stopping; nothing committed
                     }
                 }
             }
+            if (!batch.isEmpty() && !apply(client, batch)) {
+                rewind(client, firsts);
+                return;
+            }
+            int count = batch.size();
+            if (!revoked.isEmpty() && next.keySet().stream().anyMatch(revoked::contains)) {
+                LOG.info("partitions {} were revoked while applying a batch: leaving it uncommitted", revoked);
+                applied.add(count);
+                return;
+            }
+            applied.add(count);
+            client.commitSync(next);
+        } catch (RuntimeException | Error e) {
+            // whatever failed, the records of this batch are read again, not skipped: they may not have been applied
+            rewind(client, firsts);
+            throw e;
         }
-        if (!batch.isEmpty() && !applyUntilDone(batch)) {
-            return;
-        }
-        if (!revoked.isEmpty() && next.keySet().stream().anyMatch(revoked::contains)) {
-            LOG.info("partitions {} were revoked while applying a batch: leaving it uncommitted", revoked);
-            return;
-        }
-        consumer.commitSync(next);
-        applied.add(batch.size());
     }
 
-    /** Applies the batch, retrying with backoff while the sink fails; false if the consumer stopped first. */
-    private boolean applyUntilDone(List<LikeEvent> batch) {
-        return untilDone(
-                () -> sink.apply(batch).toCompletableFuture().get(sinkTimeout.toMillis(), TimeUnit.MILLISECONDS),
-                (failure, backoff) -> {
-                    sinkFailures.increment();
-                    LOG.warn("the sink failed a batch of {} events ({}); retrying in {} ms",
-                            batch.size(), failure.toString(), backoff);
-                });
-    }
-
-    /** What one try does; any exception is a failure to retry. */
-    private interface Attempt {
-        void run() throws Exception;
-    }
-
-    /** What to do about one failure before the backoff. */
-    private interface OnFailure {
-        void failed(Throwable cause, long backoffMillis);
+    /** Moves the positions of the partitions still assigned back to the batch's first records. */
+    private static void rewind(KafkaConsumer<String, byte[]> client, Map<TopicPartition, Long> firsts) {
+        Set<TopicPartition> assigned;
+        try {
+            assigned = client.assignment();
+        } catch (RuntimeException e) {
+            return; // the client is unusable: it will be replaced and start from the committed offsets
+        }
+        firsts.forEach((partition, offset) -> {
+            if (assigned.contains(partition)) {
+                client.seek(partition, offset);
+            }
+        });
     }
 
     /**
-     * Tries until it works, pausing with exponential backoff between tries and never leaving the group; false if
-     * the consumer was stopped or interrupted first.
+     * Applies the events in order, retrying with backoff while the sink fails and splitting the batch when it holds
+     * an event the sink can never store; false if the consumer stopped first.
      */
-    private boolean untilDone(Attempt attempt, OnFailure onFailure) {
-        long backoff = initialBackoff.toMillis();
+    private boolean apply(KafkaConsumer<String, byte[]> client, List<Delivered> batch) {
+        List<LikeEvent> events = new ArrayList<>(batch.size());
+        batch.forEach(d -> events.add(d.event()));
+        int failures = 0;
         while (running.get()) {
+            Throwable failure;
+            CompletableFuture<Void> call;
             try {
-                attempt.run();
+                call = sink.apply(events).toCompletableFuture();
+            } catch (RuntimeException e) {
+                call = CompletableFuture.failedFuture(e);
+            }
+            try {
+                call.get(sinkTimeout.toMillis(), TimeUnit.MILLISECONDS);
                 return true;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return false;
-            } catch (WakeupException | InterruptException e) {
-                throw e; // close() asked us to stop
-            } catch (Exception e) {
-                onFailure.failed(e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e, backoff);
-                pauseFor(backoff);
-                backoff = Math.min(backoff * 2, maxBackoff.toMillis());
+            } catch (TimeoutException e) {
+                sinkFailures.increment();
+                LOG.warn("the sink has not finished a batch of {} events after {}; waiting for it before retrying",
+                        batch.size(), sinkTimeout);
+                failure = awaitEnd(client, call);
+                if (failure == null) {
+                    return true; // it finished after all
+                }
+            } catch (ExecutionException e) {
+                failure = e.getCause() == null ? e : e.getCause();
+            }
+            if (failure == null) {
+                return false; // stopped while waiting
+            }
+            UnstorableEventException unstorable = unstorable(failure);
+            if (unstorable != null) {
+                if (batch.size() == 1) {
+                    return deadLetter(client, batch.get(0).record(), "the sink cannot store it: " + unstorable.getMessage());
+                }
+                int half = batch.size() / 2;
+                return apply(client, batch.subList(0, half)) && apply(client, batch.subList(half, batch.size()));
+            }
+            sinkFailures.increment();
+            failures++;
+            long backoff = backoff(failures);
+            LOG.warn("the sink failed a batch of {} events ({}); retrying in {} ms",
+                    batch.size(), Show.text(failure.toString()), backoff);
+            pauseFor(client, backoff);
+        }
+        return false;
+    }
+
+    /** Waits, staying in the group, until {@code call} ends; its failure, a timeout placeholder if none, null if stopped. */
+    private Throwable awaitEnd(KafkaConsumer<String, byte[]> client, CompletableFuture<Void> call) {
+        while (running.get() && !call.isDone()) {
+            pauseFor(client, pollTimeout.toMillis());
+        }
+        if (!call.isDone()) {
+            return null;
+        }
+        try {
+            call.join();
+            return null;
+        } catch (CompletionException | CancellationException e) {
+            return e.getCause() == null ? e : e.getCause();
+        }
+    }
+
+    private static UnstorableEventException unstorable(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof UnstorableEventException u) {
+                return u;
+            }
+        }
+        return null;
+    }
+
+    /** Waits without leaving the group: the partitions are paused, so polling returns nothing but keeps us alive. */
+    private void pauseFor(KafkaConsumer<String, byte[]> client, long millis) {
+        client.pause(client.assignment());
+        try {
+            long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+            while (running.get() && System.nanoTime() < until) {
+                long left = TimeUnit.NANOSECONDS.toMillis(until - System.nanoTime());
+                client.poll(Duration.ofMillis(Math.max(1, Math.min(left, pollTimeout.toMillis()))));
+            }
+        } finally {
+            client.resume(client.assignment());
+        }
+    }
+
+    private boolean deadLetter(KafkaConsumer<String, byte[]> client, ConsumerRecord<String, byte[]> record, String why) {
+        String source = record.topic() + '-' + record.partition() + '@' + record.offset();
+        String reason = Show.text(why.length() > MAX_REASON ? why.substring(0, MAX_REASON) : why);
+        byte[] value = record.value();
+        boolean cut = value != null && value.length > deadLetterMaxBytes;
+        boolean[] withoutValue = {false};
+        int failures = 0;
+        while (running.get()) {
+            byte[] sent = withoutValue[0] ? null : cut ? Arrays.copyOf(value, deadLetterMaxBytes) : value;
+            ProducerRecord<String, byte[]> letter = new ProducerRecord<>(deadLetterTopic, record.key(), sent);
+            letter.headers().add("like.dlq.reason", reason.getBytes(StandardCharsets.UTF_8));
+            letter.headers().add("like.dlq.source", source.getBytes(StandardCharsets.UTF_8));
+            if (cut || withoutValue[0]) {
+                letter.headers().add("like.dlq.original.size",
+                        Integer.toString(value.length).getBytes(StandardCharsets.UTF_8));
+            }
+            try {
+                deadLetters.send(letter).get(sinkTimeout.toMillis(), TimeUnit.MILLISECONDS);
+                deadLettered.increment();
+                LOG.warn("record {} set aside ({}): sent to {}", source, reason, deadLetterTopic);
+                return true;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof RecordTooLargeException && !withoutValue[0]) {
+                    LOG.warn("the dead letter of record {} is too large for the broker: sending it without its value", source);
+                    withoutValue[0] = true;
+                    continue;
+                }
+                failures++;
+                long backoff = backoff(failures);
+                LOG.warn("could not dead-letter record {} ({}); retrying in {} ms", source, Show.text(String.valueOf(e.getCause())), backoff);
+                pauseFor(client, backoff);
+            } catch (TimeoutException e) {
+                failures++;
+                long backoff = backoff(failures);
+                LOG.warn("could not dead-letter record {} (no answer in {}); retrying in {} ms", source, sinkTimeout, backoff);
+                pauseFor(client, backoff);
             }
         }
         return false;
     }
 
-    /** Waits without leaving the group: the partitions are paused, so polling returns nothing but keeps us alive. */
-    private void pauseFor(long millis) {
-        Collection<TopicPartition> assignment = consumer.assignment();
-        consumer.pause(assignment);
-        try {
-            long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-            while (running.get() && System.nanoTime() < until) {
-                long left = TimeUnit.NANOSECONDS.toMillis(until - System.nanoTime());
-                consumer.poll(Duration.ofMillis(Math.max(1, Math.min(left, pollTimeout.toMillis()))));
-            }
-        } finally {
-            consumer.resume(consumer.assignment());
+    /**
+     * Measures the lag every few seconds: from the last fetches while records flow, from the broker when idle (so an
+     * unreachable broker shows as a failure, and the health probe says so, even when nothing is to be read).
+     */
+    private void measureLag(KafkaConsumer<String, byte[]> client, boolean idle) {
+        if (System.nanoTime() - lastLagNanos < LAG_EVERY_NANOS) {
+            return;
         }
-    }
-
-    private boolean deadLetter(ConsumerRecord<String, byte[]> record, String reason) {
-        String source = record.topic() + '-' + record.partition() + '@' + record.offset();
-        ProducerRecord<String, byte[]> letter = new ProducerRecord<>(deadLetterTopic, record.key(), record.value());
-        letter.headers().add("like.dlq.reason", reason.getBytes(StandardCharsets.UTF_8));
-        letter.headers().add("like.dlq.source", source.getBytes(StandardCharsets.UTF_8));
-        boolean sent = untilDone(
-                () -> deadLetters.send(letter).get(sinkTimeout.toMillis(), TimeUnit.MILLISECONDS),
-                (failure, backoff) -> LOG.warn("could not dead-letter record {}; retrying in {} ms", source, backoff, failure));
-        if (sent) {
-            deadLettered.increment();
-            LOG.warn("record {} is not a like event ({}): sent to {}", source, reason, deadLetterTopic);
-        }
-        return sent;
-    }
-
-    private void measureLag() {
-        Set<TopicPartition> assignment = consumer.assignment();
+        lastLagNanos = System.nanoTime();
+        Set<TopicPartition> assignment = client.assignment();
         if (assignment.isEmpty()) {
             lag = 0;
             return;
         }
         long total = 0;
-        for (Map.Entry<TopicPartition, Long> end : consumer.endOffsets(assignment).entrySet()) {
-            total += Math.max(0, end.getValue() - consumer.position(end.getKey()));
+        if (idle) {
+            for (Map.Entry<TopicPartition, Long> end : client.endOffsets(assignment, LAG_TIMEOUT).entrySet()) {
+                total += Math.max(0, end.getValue() - client.position(end.getKey(), LAG_TIMEOUT));
+            }
+        } else {
+            for (TopicPartition partition : assignment) {
+                OptionalLong known = client.currentLag(partition);
+                if (known.isEmpty()) {
+                    return; // not fetched yet: measured on a later round
+                }
+                total += known.getAsLong();
+            }
         }
         lag = total;
     }
@@ -329,12 +608,14 @@ public final class KafkaLikeConsumer implements AutoCloseable {
     @Override
     public void close() {
         if (started.compareAndSet(false, true)) {
-            consumer.close(Duration.ZERO); // never started: nothing runs, close the clients here
-            deadLetters.close(Duration.ZERO);
+            deadLetters.close(Duration.ZERO); // never started: nothing runs, close the producer here
             return;
         }
         running.set(false);
-        consumer.wakeup();
+        KafkaConsumer<String, byte[]> client = consumer;
+        if (client != null) {
+            client.wakeup();
+        }
         thread.interrupt();
         try {
             thread.join(TimeUnit.SECONDS.toMillis(30));
@@ -342,6 +623,18 @@ public final class KafkaLikeConsumer implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
     }
+
+    /**
+     * A snapshot of the consumer's health.
+     *
+     * @param running started and not closed
+     * @param healthy running, and its last round (poll, apply, commit) worked
+     * @param sinceLastSuccess how long ago a round last worked
+     * @param failuresInARow failed rounds since the last one that worked
+     * @param lastFailure the last failure, escaped and cut short, or {@code null} when healthy
+     */
+    public record Health(
+            boolean running, boolean healthy, Duration sinceLastSuccess, int failuresInARow, String lastFailure) {}
 
     private final class Rebalance implements ConsumerRebalanceListener {
         @Override
@@ -374,6 +667,8 @@ public final class KafkaLikeConsumer implements AutoCloseable {
         private Duration sinkTimeout = Duration.ofSeconds(30);
         private Duration initialBackoff = Duration.ofMillis(100);
         private Duration maxBackoff = Duration.ofSeconds(10);
+        private int deadLetterMaxBytes = DEFAULT_DEAD_LETTER_MAX_BYTES;
+        private final Map<String, Object> deadLetterProperties = new HashMap<>();
 
         private Builder(String bootstrapServers, String groupId, LikeEventSink sink) {
             this.bootstrapServers = Objects.requireNonNull(bootstrapServers, "bootstrapServers must not be null");
@@ -447,6 +742,9 @@ public final class KafkaLikeConsumer implements AutoCloseable {
 
         /**
          * Sets one consumer property (see Kafka's {@code ConsumerConfig}); offsets are always committed by this class.
+         * Defaults that differ from Kafka's: {@code auto.offset.reset=earliest}, {@code session.timeout.ms=10000} and
+         * {@code heartbeat.interval.ms=2000} (a crashed host's partitions move on after 10 s). Security and connection
+         * settings ({@code security.*}, {@code sasl.*}, {@code ssl.*}, ...) apply to the dead-letter producer too.
          *
          * @param name the property
          * @param value its value
@@ -460,6 +758,36 @@ public final class KafkaLikeConsumer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Sets one property of the dead-letter producer (see Kafka's {@code ProducerConfig}). It already shares the
+         * consumer's security and connection settings ({@code security.*}, {@code sasl.*}, {@code ssl.*} and the
+         * like, set with {@link #consumerProperty}); it always waits for all in-sync replicas.
+         *
+         * @param name the property
+         * @param value its value
+         * @return this builder
+         */
+        public Builder deadLetterProducerProperty(String name, Object value) {
+            deadLetterProperties.put(Objects.requireNonNull(name, "name must not be null"), Objects.requireNonNull(value, name));
+            return this;
+        }
+
+        /**
+         * The longest record value a dead letter carries; a longer one is cut to this many bytes, and its size is given
+         * in the header {@code like.dlq.original.size}. Keep it well below the broker's {@code message.max.bytes}.
+         * Default {@link #DEFAULT_DEAD_LETTER_MAX_BYTES}.
+         *
+         * @param max 0 (no value kept) to 16 MiB
+         * @return this builder
+         */
+        public Builder deadLetterMaxBytes(int max) {
+            if (max < 0 || max > 16 * 1024 * 1024) {
+                throw new IllegalArgumentException("deadLetterMaxBytes must be between 0 and 16777216, but was " + max);
+            }
+            this.deadLetterMaxBytes = max;
+            return this;
+        }
+
         private static Duration positive(String name, Duration value) {
             Objects.requireNonNull(value, name + " must not be null");
             if (value.isNegative() || value.isZero()) {
@@ -468,9 +796,26 @@ public final class KafkaLikeConsumer implements AutoCloseable {
             return value;
         }
 
+        Map<String, Object> deadLetterConfig() {
+            Map<String, Object> config = new HashMap<>();
+            properties.forEach((name, value) -> {
+                if (SHARED_PREFIXES.stream().anyMatch(name::startsWith)) {
+                    config.put(name, value);
+                }
+            });
+            config.putAll(deadLetterProperties);
+            config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+            config.put(ProducerConfig.ACKS_CONFIG, "all");
+            config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+            return config;
+        }
+
         Map<String, Object> consumerConfig() {
             Map<String, Object> config = new HashMap<>();
             config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+            // a crashed host's partitions move to a live consumer after 10 s instead of Kafka's 45 s
+            config.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
+            config.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 2_000);
             config.putAll(properties);
             config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
             config.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);

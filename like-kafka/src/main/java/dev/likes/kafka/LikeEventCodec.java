@@ -1,7 +1,7 @@
 package dev.likes.kafka;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,11 +9,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.likes.core.ContentRef;
 import dev.likes.core.LikeAction;
 import dev.likes.core.LikeEvent;
+import dev.likes.core.RequestIds;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.DateTimeException;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
+import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The wire format of like events: one UTF-8 JSON object per Kafka record, readable by any language and by
@@ -31,9 +34,17 @@ public final class LikeEventCodec {
     /** The schema version this codec writes and the only one it reads. */
     public static final int VERSION = 1;
 
+    /** The earliest {@code occurredAt} read: the first instant a SQL {@code DATETIME} holds. */
+    public static final Instant EARLIEST = Instant.parse("1000-01-01T00:00:00Z");
+    /** The latest {@code occurredAt} read: the last millisecond a SQL {@code DATETIME(3)} holds. */
+    public static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999Z");
+
     private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final Set<String> FIELDS = Set.of(
+            "v", "eventId", "requestId", "userId", "contentType", "contentId", "action", "occurredAt", "version", "count");
+    private static final Pattern EVENT_ID = Pattern.compile("[!-~]{1,64}");
 
     private LikeEventCodec() {}
 
@@ -67,71 +78,85 @@ public final class LikeEventCodec {
     }
 
     /**
-     * Decodes a record's value.
+     * Decodes a record's value. Strict: the value must be one JSON object with exactly the fields above, each once;
+     * numbers must be JSON integers within a {@code long} (not strings, not fractions), {@code v} must be
+     * {@value #VERSION}, {@code requestId} must follow {@link RequestIds}, {@code eventId} must be 1 to 64 printable
+     * ASCII characters without spaces, and {@code occurredAt} must lie between {@link #EARLIEST} and {@link #LATEST}
+     * (what a SQL {@code DATETIME} can store).
      *
      * @param bytes the value
      * @return the event
-     * @throws LikeEventFormatException if it is not a valid event of a known schema version
+     * @throws LikeEventFormatException if it is not a valid event of a known schema version; the message names the
+     *     field and the rule and quotes no more than a short, escaped piece of the record
      */
     public static LikeEvent decode(byte[] bytes) {
         if (bytes == null) {
             throw new LikeEventFormatException("the record has no value", null);
         }
-        Wire wire;
-        try {
-            wire = JSON.readValue(bytes, Wire.class);
-        } catch (IOException e) {
-            throw diagnose(bytes, e);
-        }
-        if (wire.v != VERSION) {
-            throw new LikeEventFormatException("unknown schema version " + wire.v + " (this reader knows " + VERSION + ")", null);
-        }
-        try {
-            return new LikeEvent(
-                    wire.eventId,
-                    wire.requestId,
-                    wire.userId,
-                    ContentRef.of(wire.contentType, wire.contentId),
-                    LikeAction.valueOf(wire.action),
-                    Instant.parse(wire.occurredAt),
-                    wire.version,
-                    wire.count);
-        } catch (IllegalArgumentException | NullPointerException | DateTimeParseException e) {
-            throw new LikeEventFormatException("invalid event: " + e.getMessage(), e);
-        }
-    }
-
-    /** Says why a record did not read as an event: not JSON, another schema version, or a bad field. */
-    private static LikeEventFormatException diagnose(byte[] bytes, IOException failure) {
         JsonNode tree;
         try {
             tree = JSON.readTree(bytes);
         } catch (IOException e) {
-            return new LikeEventFormatException("not JSON: " + e.getMessage(), e);
+            String detail = e instanceof JsonProcessingException ? ((JsonProcessingException) e).getOriginalMessage() : e.getMessage();
+            throw new LikeEventFormatException("not JSON: " + Show.text(detail), e);
         }
-        JsonNode v = tree == null ? null : tree.get("v");
         if (tree == null || !tree.isObject()) {
-            return new LikeEventFormatException("not a JSON object", failure);
+            throw new LikeEventFormatException("not a JSON object", null);
         }
-        if (v == null || !v.canConvertToInt() || v.intValue() != VERSION) {
-            return new LikeEventFormatException("unknown schema version " + v + " (this reader knows " + VERSION + ")", failure);
+        JsonNode v = tree.get("v");
+        if (v == null || !v.isIntegralNumber() || !v.canConvertToInt() || v.intValue() != VERSION) {
+            throw new LikeEventFormatException("unknown schema version " + (v == null ? "(none)" : Show.text(v.toString()))
+                    + " (this reader knows " + VERSION + ")", null);
         }
-        String detail = failure instanceof JsonProcessingException
-                ? ((JsonProcessingException) failure).getOriginalMessage()
-                : failure.getMessage();
-        return new LikeEventFormatException("invalid event: " + detail, failure);
+        for (var names = tree.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!FIELDS.contains(name)) {
+                throw new LikeEventFormatException("invalid event: unknown field " + Show.text(name), null);
+            }
+        }
+        try {
+            String eventId = text(tree, "eventId");
+            if (!EVENT_ID.matcher(eventId).matches()) {
+                throw new LikeEventFormatException(
+                        "invalid event: eventId must be 1 to 64 printable ASCII characters without spaces, but was "
+                                + Show.text(eventId), null);
+            }
+            JsonNode requestNode = tree.get("requestId");
+            String requestId = requestNode == null || requestNode.isNull() ? null : RequestIds.check(text(tree, "requestId"));
+            Instant occurredAt = Instant.parse(text(tree, "occurredAt"));
+            if (occurredAt.isBefore(EARLIEST) || occurredAt.isAfter(LATEST)) {
+                throw new LikeEventFormatException("invalid event: occurredAt must be between " + EARLIEST + " and "
+                        + LATEST + ", but was " + occurredAt, null);
+            }
+            return new LikeEvent(
+                    eventId,
+                    requestId,
+                    integer(tree, "userId"),
+                    ContentRef.of(text(tree, "contentType"), integer(tree, "contentId")),
+                    LikeAction.valueOf(text(tree, "action")),
+                    occurredAt,
+                    integer(tree, "version"),
+                    integer(tree, "count"));
+        } catch (IllegalArgumentException | NullPointerException | DateTimeException e) {
+            throw new LikeEventFormatException("invalid event: " + Show.text(e.getMessage()), e);
+        }
     }
 
-    /** The JSON shape, field for field. */
-    record Wire(
-            @JsonProperty(required = true) int v,
-            @JsonProperty(required = true) String eventId,
-            String requestId,
-            @JsonProperty(required = true) long userId,
-            @JsonProperty(required = true) String contentType,
-            @JsonProperty(required = true) long contentId,
-            @JsonProperty(required = true) String action,
-            @JsonProperty(required = true) String occurredAt,
-            @JsonProperty(required = true) long version,
-            @JsonProperty(required = true) long count) {}
+    private static String text(JsonNode tree, String field) {
+        JsonNode node = tree.get(field);
+        if (node == null || !node.isTextual()) {
+            throw new LikeEventFormatException("invalid event: " + field + " must be a JSON string, but was "
+                    + (node == null ? "missing" : Show.text(node.toString())), null);
+        }
+        return node.textValue();
+    }
+
+    private static long integer(JsonNode tree, String field) {
+        JsonNode node = tree.get(field);
+        if (node == null || !node.isIntegralNumber() || !node.canConvertToLong()) {
+            throw new LikeEventFormatException("invalid event: " + field + " must be a JSON integer within a long, but was "
+                    + (node == null ? "missing" : Show.text(node.toString())), null);
+        }
+        return node.longValue();
+    }
 }

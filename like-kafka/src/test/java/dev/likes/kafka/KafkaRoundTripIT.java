@@ -111,7 +111,7 @@ class KafkaRoundTripIT {
         }
     }
 
-    private static String header(ConsumerRecord<String, byte[]> record, String name) {
+    static String header(ConsumerRecord<String, byte[]> record, String name) {
         return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
     }
 

@@ -45,7 +45,24 @@ class LikeEventCodecTest {
             valid.replace("\"action\":\"LIKE\"", "\"action\":\"LOVE\""),
             valid.replace("\"occurredAt\":\"2026-11-28T16:06:43.123Z\"", "\"occurredAt\":\"yesterday\""),
             valid.replace(",\"count\":17", ""),
-            valid.replace("}", ",\"extra\":1}")
+            valid.replace("}", ",\"extra\":1}"),
+            "null",
+            "",
+            "17",
+            valid.replace("\"userId\":42", "\"userId\":\"42\""),
+            valid.replace("\"userId\":42", "\"userId\":42.7"),
+            valid.replace("\"userId\":42", "\"userId\":99999999999999999999"),
+            valid.replace("\"v\":1", "\"v\":1.9"),
+            valid.replace("\"v\":1", "\"v\":\"1\""),
+            valid.replace("\"count\":17", "\"count\":17,\"count\":18"),
+            valid.replace("\"userId\":42", "\"userId\":42,\"userId\":43"),
+            valid.replace("\"requestId\":\"click-7\"", "\"requestId\":\"" + "r".repeat(300) + "\""),
+            valid.replace("\"requestId\":\"click-7\"", "\"requestId\":\"a b\""),
+            valid.replace("\"eventId\":\"e-1\"", "\"eventId\":\"\""),
+            valid.replace("2026-11-28T16:06:43.123Z", "+10000-01-01T00:00:00Z"),
+            valid.replace("2026-11-28T16:06:43.123Z", "0999-12-31T23:59:59Z"),
+            valid.replace("\"version\":1764345603123456", "\"version\":1.764345603123456E15"),
+            valid + " {}"
         };
         for (String text : bad) {
             assertThatThrownBy(() -> LikeEventCodec.decode(text.getBytes(StandardCharsets.UTF_8)))
@@ -53,5 +70,29 @@ class LikeEventCodecTest {
                     .isInstanceOf(LikeEventFormatException.class);
         }
         assertThatThrownBy(() -> LikeEventCodec.decode(null)).isInstanceOf(LikeEventFormatException.class);
+    }
+
+    @Test
+    void acceptsTheEdgesOfWhatSqlCanStore() {
+        for (Instant at : new Instant[] {LikeEventCodec.EARLIEST, LikeEventCodec.LATEST}) {
+            LikeEvent event = new LikeEvent("e-3", null, Long.MAX_VALUE, ContentRef.of("post", Long.MAX_VALUE),
+                    LikeAction.LIKE, at, Long.MAX_VALUE, 0);
+            assertThat(LikeEventCodec.decode(LikeEventCodec.encode(event))).isEqualTo(event);
+        }
+    }
+
+    @Test
+    void aRejectionQuotesOnlyAShortEscapedPieceOfTheRecord() {
+        String hostile = "\u001b[31m" + "x".repeat(100_000) + "\n";
+        assertThatThrownBy(() -> LikeEventCodec.decode(hostile.getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(LikeEventFormatException.class)
+                .satisfies(e -> {
+                    assertThat(e.getMessage()).hasSizeLessThan(400).doesNotContain("\u001b").doesNotContain("\n");
+                });
+        String field = new String(LikeEventCodec.encode(EVENT), StandardCharsets.UTF_8)
+                .replace("\"contentType\":\"post\"", "\"contentType\":\"\\u001b" + "y".repeat(5_000) + "\"");
+        assertThatThrownBy(() -> LikeEventCodec.decode(field.getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(LikeEventFormatException.class)
+                .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(400).doesNotContain("\u001b"));
     }
 }

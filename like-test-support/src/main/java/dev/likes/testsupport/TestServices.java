@@ -156,6 +156,25 @@ public final class TestServices {
         runScript("kill", server);
     }
 
+    /**
+     * Hangs one server with SIGSTOP, as a stalled machine would: connections stay open and nothing answers, so
+     * clients see timeouts rather than refused connections. {@link #resume(Server)} brings it back. Not for the cluster.
+     *
+     * @param server {@link Server#REDIS}, {@link Server#MARIADB} or {@link Server#KAFKA}
+     */
+    public static void hang(Server server) {
+        runScript("hang", server);
+    }
+
+    /**
+     * Resumes a server hung by {@link #hang(Server)} (SIGCONT).
+     *
+     * @param server the server
+     */
+    public static void resume(Server server) {
+        runScript("resume", server);
+    }
+
     private static void runScript(String command, Server server) {
         String script = env("LIKE_TEST_SERVICES_SCRIPT").orElseThrow(() -> new IllegalStateException(
                 "stopping and starting " + server + " needs the servers of scripts/services.sh"
