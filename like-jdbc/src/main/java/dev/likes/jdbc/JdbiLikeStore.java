@@ -7,6 +7,7 @@ import dev.likes.core.LikeMutation;
 import dev.likes.core.LikeResult;
 import dev.likes.core.LikeStore;
 import dev.likes.core.LikeStoreException;
+import dev.likes.core.UnstorableEventException;
 import dev.likes.core.Liker;
 import dev.likes.core.UserLike;
 import java.io.IOException;
@@ -15,6 +16,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -44,7 +46,8 @@ import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
  * <p>It is both a {@link LikeStore} (a MySQL-only like service: each like or unlike is one transaction that locks the
  * content's count row, so it is atomic and linearizable per content) and a {@link LikeEventSink} (what the Kafka
  * consumer writes into: a batch is one transaction of a few multi-row statements, idempotent and order-safe by event
- * version, with one count update per content per batch). Use one store per role for the same contents: its own
+ * version, with one count update per content per batch; an event whose time {@code DATETIME(3)} cannot hold, or that
+ * the database refuses as a data error, fails the batch with an {@link UnstorableEventException}). Use one store per role for the same contents: its own
  * likes and events from another store would interleave two version sequences.
  *
  * <p><b>Sharding and replicas.</b> With several {@link JdbiShard}s, a content lives on shard {@code content_id mod N};
@@ -57,7 +60,7 @@ import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
  */
 public final class JdbiLikeStore implements LikeStore, LikeEventSink {
 
-    /** Where the migrations are in the jar, in Flyway's naming ({@code V1__like_tables.sql}, ...). */
+    /** Where the migrations are in the jar, in Flyway's naming ({@code V1__like_records.sql}, ...). */
     public static final String MIGRATIONS = "db/migration/like";
     /** How long request IDs are remembered unless configured: 24 hours. */
     public static final Duration DEFAULT_REQUEST_ID_TTL = Duration.ofHours(24);
@@ -65,8 +68,10 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
     public static final int DEFAULT_THREADS = 16;
 
     private static final int DEADLOCK_RETRIES = 5;
-    private static final String[] SCHEMA =
-            {"V1__like_tables.sql", "V2__like_records_archive.sql", "V3__write_path_indexes.sql"};
+    /** The tables a live like can be in: the hot one, and the archive the archiver moves old likes to. */
+    private static final String[] TABLES = {"like_records", "like_records_archive"};
+    private static final String[] SCHEMA = {"V1__like_records.sql", "V2__like_records_library_columns.sql",
+        "V3__like_counts_and_requests.sql", "V4__like_records_archive.sql"};
 
     private final List<JdbiShard> shards;
     private final Executor executor;
@@ -116,13 +121,27 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
     }
 
     /**
-     * Creates the tables (the migrations under {@link #MIGRATIONS}, in order) for development and tests. Production
-     * schemas belong to the host's migration tool (Flyway or Liquibase), which can run the same files from the jar.
+     * Brings the database's schema up to date for development and tests: runs, in order, each migration under
+     * {@link #MIGRATIONS} that the database has not run yet, and records it in {@code like_schema_history}. Safe to
+     * call again. A database that already holds the design's {@code like_records} table (created with the design's
+     * DDL) keeps its rows: V1 leaves it as it is, V2 adds the library's columns and indexes, V3 seeds
+     * {@code like_counts} from its records. Production schemas belong to the host's migration tool (Flyway or
+     * Liquibase), which can run the same files from the jar.
      *
      * @param jdbi the database
      */
     public static void createSchema(Jdbi jdbi) {
-        for (String file : SCHEMA) {
+        jdbi.useHandle(handle -> handle.execute("CREATE TABLE IF NOT EXISTS like_schema_history ("
+                + " version INT NOT NULL PRIMARY KEY, script VARCHAR(100) NOT NULL, installed_at DATETIME(3) NOT NULL"
+                + ") ENGINE=InnoDB"));
+        Set<Integer> done = new HashSet<>(jdbi.withHandle(handle ->
+                handle.createQuery("SELECT version FROM like_schema_history").mapTo(Integer.class).list()));
+        for (int i = 0; i < SCHEMA.length; i++) {
+            int version = i + 1;
+            if (done.contains(version)) {
+                continue;
+            }
+            String file = SCHEMA[i];
             String script = resource(MIGRATIONS + '/' + file);
             jdbi.useHandle(handle -> {
                 for (String statement : script.replaceAll("(?m)^--.*$", "").split(";")) {
@@ -130,6 +149,8 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
                         handle.execute(statement);
                     }
                 }
+                handle.execute("INSERT INTO like_schema_history (version, script, installed_at)"
+                        + " VALUES (?, ?, CURRENT_TIMESTAMP(3))", version, file);
             });
         }
     }
@@ -167,14 +188,64 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
     public CompletionStage<Void> apply(List<LikeEvent> events) {
         Map<JdbiShard, List<LikeEvent>> byShard = new LinkedHashMap<>();
         for (LikeEvent event : events) {
+            if (!Times.storable(event.occurredAt())) {
+                return CompletableFuture.failedFuture(new UnstorableEventException("event " + event.eventId()
+                        + " has occurredAt " + event.occurredAt() + ", outside what DATETIME(3) stores ("
+                        + Times.EARLIEST + " to " + Times.LATEST + ")", null));
+            }
             byShard.computeIfAbsent(shardOf(event.content()), s -> new ArrayList<>()).add(event);
         }
         List<CompletableFuture<Void>> commits = new ArrayList<>();
-        byShard.forEach((shard, batch) -> commits.add(async("apply events", () -> inTransaction(shard.primary(), handle -> {
-            EventApplier.apply(handle, batch);
-            return null;
-        }))));
+        byShard.forEach((shard, batch) -> commits.add(CompletableFuture.supplyAsync(() -> {
+            try {
+                return inTransaction(shard.primary(), handle -> {
+                    EventApplier.apply(handle, batch);
+                    return null;
+                });
+            } catch (JdbiException e) {
+                if (dataError(e)) {
+                    throw new UnstorableEventException("the database cannot store an event of the batch: " + rootMessage(e), e);
+                }
+                throw new LikeStoreException("the database failed apply events: " + rootMessage(e), e);
+            }
+        }, executor)));
         return CompletableFuture.allOf(commits.toArray(new CompletableFuture<?>[0]));
+    }
+
+    /**
+     * Deletes the request IDs that expired before {@code now} from {@code like_requests} on every shard, in batches
+     * of at most {@code batchSize} rows, each its own short transaction, until none is left. Request IDs are kept only
+     * for the store's own {@code like}/{@code unlike} (as a {@link LikeStore}); a host using the store that way
+     * schedules this (e.g. hourly); {@code LikePipeline} does it for its database. Safe to run from several processes.
+     *
+     * @param now the time to compare expiries with (the clock of the service that writes the request IDs)
+     * @param batchSize rows per transaction, 1 to 100,000
+     * @return a stage with the number of rows deleted
+     */
+    public CompletionStage<Long> purgeExpiredRequests(Instant now, int batchSize) {
+        Objects.requireNonNull(now, "now must not be null");
+        if (batchSize < 1 || batchSize > 100_000) {
+            throw new IllegalArgumentException("batchSize must be between 1 and 100000, but was " + batchSize);
+        }
+        LocalDateTime before = Times.toSql(now.isAfter(Times.LATEST) ? Times.LATEST : now);
+        List<CompletableFuture<Long>> parts = new ArrayList<>();
+        for (JdbiShard shard : shards) {
+            parts.add(async("purge request IDs", () -> {
+                long total = 0;
+                int deleted;
+                do {
+                    deleted = shard.primary().withHandle(h -> h.createUpdate(
+                                    "DELETE FROM like_requests WHERE expires_at < ? ORDER BY expires_at LIMIT ?")
+                            .bind(0, before)
+                            .bind(1, batchSize)
+                            .execute());
+                    total += deleted;
+                } while (deleted == batchSize);
+                return total;
+            }));
+        }
+        return CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0]))
+                .thenApply(done -> parts.stream().mapToLong(CompletableFuture::join).sum());
     }
 
     // ---- reads ----
@@ -259,22 +330,31 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
     }
 
     /**
-     * {@inheritDoc} Newest first by the time of the latest like, from the likers index
-     * ({@code idx_content_likers}); a page is one index range read. Likes that {@link LikeArchiver} moved to the
-     * archive are not listed (they still count, and {@code hasLiked} still sees them).
+     * {@inheritDoc} Newest first by the time of the latest like, archived likes included: one index range read of
+     * the likers index ({@code idx_content_likers}) in the hot table and one in the archive, merged.
      */
     @Override
     public CompletionStage<List<Liker>> likers(ContentRef content, Liker after, int limit) {
         return read(content, "likers", handle -> {
-            String sql = "SELECT user_id, updated_at FROM like_records"
-                    + " WHERE content_id = ? AND content_type = ? AND is_canceled = 0"
-                    + (after == null ? "" : " AND (updated_at < ? OR (updated_at = ? AND user_id < ?))")
-                    + " ORDER BY updated_at DESC, user_id DESC LIMIT ?";
-            var query = handle.createQuery(sql).bind(0, content.id()).bind(1, content.type());
-            int i = 2;
-            if (after != null) {
-                LocalDateTime at = Times.toSql(after.likedAt());
-                query.bind(i++, at).bind(i++, at).bind(i++, after.userId());
+            StringBuilder sql = new StringBuilder();
+            for (String table : TABLES) {
+                sql.append(sql.length() == 0 ? "(" : " UNION ALL (")
+                        .append("SELECT user_id, updated_at FROM ")
+                        .append(table)
+                        .append(" WHERE content_id = ? AND content_type = ? AND is_canceled = 0")
+                        .append(after == null ? "" : " AND (updated_at < ? OR (updated_at = ? AND user_id < ?))")
+                        .append(" ORDER BY updated_at DESC, user_id DESC LIMIT ?)");
+            }
+            sql.append(" ORDER BY updated_at DESC, user_id DESC LIMIT ?");
+            var query = handle.createQuery(sql.toString());
+            int i = 0;
+            for (int table = 0; table < TABLES.length; table++) {
+                query.bind(i++, content.id()).bind(i++, content.type());
+                if (after != null) {
+                    LocalDateTime at = Times.toSql(after.likedAt());
+                    query.bind(i++, at).bind(i++, at).bind(i++, after.userId());
+                }
+                query.bind(i++, limit);
             }
             return query.bind(i, limit)
                     .map((rs, ctx) -> new Liker(rs.getLong(1), Times.fromSql(rs.getObject(2, LocalDateTime.class))))
@@ -283,9 +363,9 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
     }
 
     /**
-     * {@inheritDoc} Newest first, from the user's likes index ({@code idx_user_likes}, or {@code idx_user_type_likes}
-     * with a type); with several shards, every shard is asked and the answers are merged. Archived likes are not
-     * listed.
+     * {@inheritDoc} Newest first, archived likes included, from the user's likes index ({@code idx_user_likes}, or
+     * {@code idx_user_type_likes} with a type) of the hot table and of the archive, merged; with several shards,
+     * every shard is asked and the answers are merged.
      */
     @Override
     public CompletionStage<List<UserLike>> likesOf(long userId, String contentType, UserLike after, int limit) {
@@ -302,28 +382,38 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
     }
 
     private static List<UserLike> likesOf(Handle handle, long userId, String contentType, UserLike after, int limit) {
-        StringBuilder sql = new StringBuilder("SELECT content_type, content_id, updated_at FROM like_records"
-                + " WHERE user_id = ? AND is_canceled = 0");
-        if (contentType != null) {
-            sql.append(" AND content_type = ?");
-        }
-        if (after != null) {
-            sql.append(" AND (updated_at < ? OR (updated_at = ? AND (content_type < ?"
-                    + " OR (content_type = ? AND content_id < ?))))");
+        StringBuilder sql = new StringBuilder();
+        for (String table : TABLES) {
+            sql.append(sql.length() == 0 ? "(" : " UNION ALL (")
+                    .append("SELECT content_type, content_id, updated_at FROM ")
+                    .append(table)
+                    .append(" WHERE user_id = ? AND is_canceled = 0");
+            if (contentType != null) {
+                sql.append(" AND content_type = ?");
+            }
+            if (after != null) {
+                sql.append(" AND (updated_at < ? OR (updated_at = ? AND (content_type < ?"
+                        + " OR (content_type = ? AND content_id < ?))))");
+            }
+            sql.append(" ORDER BY updated_at DESC, content_type DESC, content_id DESC LIMIT ?)");
         }
         sql.append(" ORDER BY updated_at DESC, content_type DESC, content_id DESC LIMIT ?");
-        var query = handle.createQuery(sql.toString()).bind(0, userId);
-        int i = 1;
-        if (contentType != null) {
-            query.bind(i++, contentType);
-        }
-        if (after != null) {
-            LocalDateTime at = Times.toSql(after.likedAt());
-            query.bind(i++, at)
-                    .bind(i++, at)
-                    .bind(i++, after.content().type())
-                    .bind(i++, after.content().type())
-                    .bind(i++, after.content().id());
+        var query = handle.createQuery(sql.toString());
+        int i = 0;
+        for (int table = 0; table < TABLES.length; table++) {
+            query.bind(i++, userId);
+            if (contentType != null) {
+                query.bind(i++, contentType);
+            }
+            if (after != null) {
+                LocalDateTime at = Times.toSql(after.likedAt());
+                query.bind(i++, at)
+                        .bind(i++, at)
+                        .bind(i++, after.content().type())
+                        .bind(i++, after.content().type())
+                        .bind(i++, after.content().id());
+            }
+            query.bind(i++, limit);
         }
         return query.bind(i, limit)
                 .map((rs, ctx) -> new UserLike(
@@ -378,6 +468,16 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
                 }
             }
         }
+    }
+
+    /** A failure caused by the data itself (SQLSTATE class 22, "data exception"): sending it again fails again. */
+    private static boolean dataError(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("22")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean retryable(Throwable e) {

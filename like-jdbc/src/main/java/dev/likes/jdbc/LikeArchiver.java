@@ -22,9 +22,9 @@ import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
  * table, and copies them to an optional {@link ArchiveSink} (files, object storage): likes whose last change is older
  * than {@link Builder#age} (default 90 days), canceled rows older than {@link Builder#canceledAge} (default 7 days).
  *
- * <p>Counts do not change ({@code like_counts} is not touched) and neither does any answer of
- * {@link JdbiLikeStore#hasLiked}, which also looks in the archive; a new like, unlike or event of an archived pair
- * moves it back. Listings show only the hot table.
+ * <p>No answer of the store changes: counts ({@code like_counts} is not touched), {@link JdbiLikeStore#hasLiked},
+ * the likers and "my likes" listings and a Redis store's read-through (which copies the listings) all see archived
+ * likes, and {@link LikeCountReconciler} counts them. A new like, unlike or event of an archived pair moves it back.
  *
  * <p>Each batch (oldest ids first, {@link Builder#batchSize} rows) is one transaction: the rows are locked, copied to
  * the sink, inserted into the archive and deleted from the hot table, or none of it. A crash or a sink failure rolls

@@ -12,14 +12,16 @@ import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 
 /**
- * Recomputes {@code like_counts} from {@code like_records} (the count of rows not canceled), for one content or for
- * all, reports every drift it finds and, if asked, repairs it. A repair locks the content's count row and then its
- * records, so it cannot race with likes or event batches of that content. "All" walks the contents in ranges of ids,
- * so memory stays bounded on a large table. Thread-safe; run it on the primary.
+ * Recomputes {@code like_counts} from the records (the rows not canceled in {@code like_records} and in
+ * {@code like_records_archive}: archived likes count), for one content or for all, reports every drift it finds and,
+ * if asked, repairs it. A repair locks the content's count row and then its records, so it cannot race with likes or
+ * event batches of that content. "All" walks the contents that exist in batches, so memory stays bounded on a large
+ * table. Thread-safe; run it on the primary.
  */
 public final class LikeCountReconciler {
 
-    private static final long RANGE = 10_000;
+    /** Contents per step of {@link #reconcileAll}. */
+    private static final int BATCH = 1_000;
 
     private final Jdbi jdbi;
 
@@ -57,51 +59,85 @@ public final class LikeCountReconciler {
     }
 
     /**
-     * Checks every content.
+     * Checks every content: those with a count row, a record or an archived record. Walks them in order of
+     * (content_id, content_type), {@value #BATCH} at a time, so its time grows with the contents that exist, whatever
+     * their ids, and its memory stays bounded.
      *
      * @param repair whether to repair what drifted
      * @return the report
      */
     public Report reconcileAll(boolean repair) {
-        long[] bounds = jdbi.withHandle(h -> h.createQuery("SELECT COALESCE(MIN(m), 0), COALESCE(MAX(m), -1) FROM ("
-                        + " SELECT MIN(content_id) m FROM like_records UNION ALL SELECT MAX(content_id) FROM like_records"
-                        + " UNION ALL SELECT MIN(content_id) FROM like_counts UNION ALL SELECT MAX(content_id) FROM like_counts) b")
-                .map((rs, ctx) -> new long[] {rs.getLong(1), rs.getLong(2)})
-                .one());
         List<Drift> drifts = new ArrayList<>();
         long checked = 0;
-        for (long lo = bounds[0]; lo <= bounds[1]; lo += RANGE) {
-            long from = lo;
-            long to = lo + RANGE;
-            Map<ContentRef, Long> actual = new HashMap<>();
+        ContentRef after = null;
+        while (true) {
+            ContentRef from = after;
+            List<ContentRef> batch = jdbi.withHandle(h -> nextContents(h, from));
+            if (batch.isEmpty()) {
+                break;
+            }
             Map<ContentRef, Long> stored = new HashMap<>();
+            Map<ContentRef, Long> actual = new HashMap<>();
             jdbi.useHandle(h -> {
-                h.createQuery("SELECT content_id, content_type, COUNT(*) FROM like_records"
-                                + " WHERE content_id >= ? AND content_id < ? AND is_canceled = 0"
-                                + " GROUP BY content_id, content_type")
-                        .bind(0, from)
-                        .bind(1, to)
-                        .map((rs, ctx) -> actual.put(ContentRef.of(rs.getString(2), rs.getLong(1)), rs.getLong(3)))
-                        .list();
-                h.createQuery("SELECT content_id, content_type, like_count FROM like_counts"
-                                + " WHERE content_id >= ? AND content_id < ?")
-                        .bind(0, from)
-                        .bind(1, to)
-                        .map((rs, ctx) -> stored.put(ContentRef.of(rs.getString(2), rs.getLong(1)), rs.getLong(3)))
+                StringBuilder in = new StringBuilder();
+                EventApplier.placeholders(in, batch.size(), "(?, ?)");
+                var counts = h.createQuery("SELECT content_id, content_type, like_count FROM like_counts"
+                        + " WHERE (content_id, content_type) IN (" + in + ")");
+                bindAll(counts, batch, 0);
+                counts.map((rs, ctx) -> stored.put(ContentRef.of(rs.getString(2), rs.getLong(1)), rs.getLong(3))).list();
+                var live = h.createQuery("SELECT content_id, content_type, COUNT(*) FROM like_records"
+                        + " WHERE (content_id, content_type) IN (" + in + ") AND is_canceled = 0"
+                        + " GROUP BY content_id, content_type"
+                        + " UNION ALL SELECT content_id, content_type, COUNT(*) FROM like_records_archive"
+                        + " WHERE (content_id, content_type) IN (" + in + ") AND is_canceled = 0"
+                        + " GROUP BY content_id, content_type");
+                bindAll(live, batch, bindAll(live, batch, 0));
+                live.map((rs, ctx) -> actual.merge(ContentRef.of(rs.getString(2), rs.getLong(1)), rs.getLong(3), Long::sum))
                         .list();
             });
-            Map<ContentRef, Long> all = new HashMap<>(stored);
-            actual.keySet().forEach(c -> all.putIfAbsent(c, 0L));
-            checked += all.size();
-            for (ContentRef content : all.keySet()) {
+            checked += batch.size();
+            for (ContentRef content : batch) {
                 long s = stored.getOrDefault(content, 0L);
                 long a = actual.getOrDefault(content, 0L);
                 if (s != a) {
                     drifts.add(repair ? repair(content) : new Drift(content, s, a));
                 }
             }
+            after = batch.get(batch.size() - 1);
         }
         return new Report(checked, drifts, repair);
+    }
+
+    /** The next {@value #BATCH} contents after {@code after} (null: from the start) in any of the three tables. */
+    private static List<ContentRef> nextContents(Handle h, ContentRef after) {
+        StringBuilder sql = new StringBuilder("SELECT content_id, content_type FROM (");
+        String[] tables = {"like_counts", "like_records", "like_records_archive"};
+        for (int t = 0; t < tables.length; t++) {
+            sql.append(t == 0 ? "(" : " UNION (")
+                    .append("SELECT DISTINCT content_id, content_type FROM ")
+                    .append(tables[t])
+                    .append(after == null ? "" : " WHERE content_id > ? OR (content_id = ? AND content_type > ?)")
+                    .append(" ORDER BY content_id, content_type LIMIT ")
+                    .append(BATCH)
+                    .append(')');
+        }
+        sql.append(") c ORDER BY content_id, content_type LIMIT ").append(BATCH);
+        var query = h.createQuery(sql.toString());
+        if (after != null) {
+            int i = 0;
+            for (int t = 0; t < tables.length; t++) {
+                query.bind(i++, after.id()).bind(i++, after.id()).bind(i++, after.type());
+            }
+        }
+        return query.map((rs, ctx) -> ContentRef.of(rs.getString(2), rs.getLong(1))).list();
+    }
+
+    private static int bindAll(org.jdbi.v3.core.statement.Query query, List<ContentRef> contents, int from) {
+        int i = from;
+        for (ContentRef c : contents) {
+            query.bind(i++, c.id()).bind(i++, c.type());
+        }
+        return i;
     }
 
     /** Recounts under the content's locks and stores the true count; returns what it found before. */
@@ -135,12 +171,18 @@ public final class LikeCountReconciler {
                 .findOne();
     }
 
+    /** Live records of the content, archived ones included. */
     private static long actualCount(Handle h, ContentRef content, boolean locking) {
-        return h.createQuery("SELECT COUNT(*) FROM like_records WHERE content_id = ? AND content_type = ? AND is_canceled = 0"
-                        + (locking ? " LOCK IN SHARE MODE" : ""))
-                .bind(0, content.id())
-                .bind(1, content.type())
-                .mapTo(Long.class)
-                .one();
+        long total = 0;
+        for (String table : new String[] {"like_records", "like_records_archive"}) {
+            total += h.createQuery("SELECT COUNT(*) FROM " + table
+                            + " WHERE content_id = ? AND content_type = ? AND is_canceled = 0"
+                            + (locking ? " LOCK IN SHARE MODE" : ""))
+                    .bind(0, content.id())
+                    .bind(1, content.type())
+                    .mapTo(Long.class)
+                    .one();
+        }
+        return total;
     }
 }

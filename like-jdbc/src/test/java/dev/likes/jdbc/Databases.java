@@ -13,6 +13,13 @@ final class Databases {
 
     /** A new database with the like tables. */
     static Jdbi fresh() {
+        Jdbi jdbi = empty();
+        JdbiLikeStore.createSchema(jdbi);
+        return jdbi;
+    }
+
+    /** A new database without any table. */
+    static Jdbi empty() {
         JdbcEndpoint endpoint = TestServices.freshDatabase();
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(endpoint.url());
@@ -22,9 +29,7 @@ final class Databases {
         config.setPoolName(endpoint.url().substring(endpoint.url().lastIndexOf('/') + 1));
         HikariDataSource pool = new HikariDataSource(config);
         Runtime.getRuntime().addShutdownHook(new Thread(pool::close));
-        Jdbi jdbi = Jdbi.create(pool);
-        JdbiLikeStore.createSchema(jdbi);
-        return jdbi;
+        return Jdbi.create(pool);
     }
 
     static void truncate(Jdbi jdbi) {

@@ -8,6 +8,8 @@ import dev.likes.core.ContentRef;
 import dev.likes.core.LikeAction;
 import dev.likes.core.LikeEvent;
 import dev.likes.core.LikeService;
+import dev.likes.core.Page;
+import dev.likes.core.PageRequest;
 import dev.likes.testkit.MutableClock;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -77,6 +79,10 @@ class LikeArchiverIT {
             assertThat(count(db, "like_records_archive")).isEqualTo(movedBeforeCrash + moved);
             assertThat(count(db, "like_records") + count(db, "like_records_archive")).isEqualTo(rows);
             assertThat(count(db, "like_records WHERE updated_at < '2026-04-20'")).isZero();
+            assertThat(answers(service)).isEqualTo(before);
+            LikeCountReconciler.Report report = new LikeCountReconciler(db).reconcileAll(true);
+            assertThat(report.drifts()).as("archived likes count for the reconciler").isEmpty();
+            assertThat(report.contentsChecked()).isEqualTo(CONTENTS);
             assertThat(answers(service)).isEqualTo(before);
             assertThat(fileIds()).containsExactlyInAnyOrderElementsOf(ids(db)).doesNotHaveDuplicates();
 
@@ -148,14 +154,30 @@ class LikeArchiverIT {
         for (long c = 1; c <= CONTENTS; c++) {
             all.add(ContentRef.of("post", c));
             answers.put("count " + c + " " + service.count(ContentRef.of("post", c)), true);
+            ContentRef post = ContentRef.of("post", c);
+            answers.put("likers " + c + " " + allPages(p -> service.likers(post, p)), true);
         }
         for (long u = 1; u <= USERS; u++) {
+            long user = u;
+            answers.put("likes of " + u + " " + allPages(p -> service.likesOf(user, p)), true);
             for (ContentRef content : all) {
                 answers.put(u + " " + content, service.hasLiked(u, content));
             }
             answers.put("among " + u + " " + service.likedAmong(u, all), true);
         }
         return answers;
+    }
+
+    /** Every item of a listing, following its cursors in pages of 7 (so that pages span both tables). */
+    private static <T> List<T> allPages(java.util.function.Function<PageRequest, Page<T>> listing) {
+        List<T> items = new ArrayList<>();
+        Page<T> page = listing.apply(PageRequest.first(7));
+        items.addAll(page.items());
+        while (page.nextCursor() != null) {
+            page = listing.apply(PageRequest.after(page.nextCursor(), 7));
+            items.addAll(page.items());
+        }
+        return items;
     }
 
     private static long count(Jdbi db, String tableAndWhere) {

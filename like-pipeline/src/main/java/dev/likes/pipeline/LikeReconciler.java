@@ -15,8 +15,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Finds and repairs drift: between a content's {@code like_counts} row and its {@code like_records} (repaired from
- * the records, the history being the truth), and between Redis and MySQL (repaired by evicting the content from
+ * Finds and repairs drift: between a content's {@code like_counts} row and its records, archived ones included
+ * (repaired from the records, the history being the truth), and between Redis and MySQL (repaired by evicting the content from
  * Redis, which reloads it from MySQL on its next access).
  *
  * <p>Run it when the pipeline is drained (no outbox backlog, no consumer lag): while events are in flight, Redis is
@@ -45,7 +45,7 @@ public final class LikeReconciler {
      *
      * @param content the content
      * @param redisCount the count Redis held
-     * @param mysqlCount the number of liking records in MySQL
+     * @param mysqlCount the number of liking records in MySQL, archived ones included
      * @param usersDiffering how many users were liking in one and not the other (0 when compared by count only)
      * @param repaired whether it was evicted from Redis
      */
@@ -128,10 +128,14 @@ public final class LikeReconciler {
         }
         long mysql = 0;
         for (Jdbi jdbi : primaries) {
-            mysql += jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM like_records"
-                            + " WHERE content_id = ? AND content_type = ? AND is_canceled = 0")
+            mysql += jdbi.withHandle(h -> h.createQuery("SELECT (SELECT COUNT(*) FROM like_records"
+                            + " WHERE content_id = ? AND content_type = ? AND is_canceled = 0)"
+                            + " + (SELECT COUNT(*) FROM like_records_archive"
+                            + " WHERE content_id = ? AND content_type = ? AND is_canceled = 0)")
                     .bind(0, content.id())
                     .bind(1, content.type())
+                    .bind(2, content.id())
+                    .bind(3, content.type())
                     .mapTo(Long.class)
                     .one());
         }
@@ -142,9 +146,13 @@ public final class LikeReconciler {
                 Set<Long> inMysql = new HashSet<>();
                 for (Jdbi jdbi : primaries) {
                     inMysql.addAll(jdbi.withHandle(h -> h.createQuery("SELECT user_id FROM like_records"
+                                    + " WHERE content_id = ? AND content_type = ? AND is_canceled = 0"
+                                    + " UNION ALL SELECT user_id FROM like_records_archive"
                                     + " WHERE content_id = ? AND content_type = ? AND is_canceled = 0")
                             .bind(0, content.id())
                             .bind(1, content.type())
+                            .bind(2, content.id())
+                            .bind(3, content.type())
                             .mapTo(Long.class)
                             .list()));
                 }
