@@ -111,8 +111,9 @@ final class AsyncService implements AsyncLikeService {
         ensureOpen();
         Args.notNull("content", content);
         Args.notNull("page", page);
-        Liker after = page.cursor() == null ? null : Cursors.decodeLiker(page.cursor());
-        return store.likers(content, after, page.limit()).thenApply(pageOf(page.limit(), Cursors::encode));
+        Liker after = page.cursor() == null ? null : Cursors.decodeLiker(content, page.cursor());
+        return store.likers(content, after, page.limit())
+                .thenApply(pageOf(page.limit(), last -> Cursors.encode(content, last)));
     }
 
     @Override
@@ -123,9 +124,9 @@ final class AsyncService implements AsyncLikeService {
             ContentRef.checkType("contentType", contentType);
         }
         Args.notNull("page", page);
-        UserLike after = page.cursor() == null ? null : Cursors.decodeUserLike(page.cursor());
+        UserLike after = page.cursor() == null ? null : Cursors.decodeUserLike(userId, contentType, page.cursor());
         return store.likesOf(userId, contentType, after, page.limit())
-                .thenApply(pageOf(page.limit(), Cursors::encode));
+                .thenApply(pageOf(page.limit(), last -> Cursors.encode(userId, contentType, last)));
     }
 
     /** A full page may have a successor; a short one is the last. */

@@ -18,6 +18,7 @@ public record ContentRef(String type, long id) {
     /** The longest content type accepted, as in the {@code content_type VARCHAR(20)} column. */
     public static final int MAX_TYPE_LENGTH = 20;
 
+    private static final Pattern CANONICAL_ID = Pattern.compile("[1-9][0-9]{0,18}");
     private static final Pattern TYPE = Pattern.compile("[a-z][a-z0-9_]{0,19}");
     private static final String TYPE_RULE = "1 to 20 characters of [a-z0-9_] starting with a letter";
 
@@ -59,11 +60,16 @@ public record ContentRef(String type, long id) {
         if (colon < 0 || colon != text.lastIndexOf(':')) {
             throw new IllegalArgumentException("content must be type:id, but was " + Args.show(text));
         }
+        String digits = text.substring(colon + 1);
         long id;
         try {
-            id = Long.parseLong(text.substring(colon + 1));
+            if (!CANONICAL_ID.matcher(digits).matches()) {
+                throw new NumberFormatException();
+            }
+            id = Long.parseLong(digits);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("content id must be a decimal number, but was " + Args.show(text));
+            throw new IllegalArgumentException("content id must be a positive decimal number of ASCII digits without"
+                    + " sign or leading zeros, at most " + Long.MAX_VALUE + ", but was " + Args.show(text));
         }
         return new ContentRef(text.substring(0, colon), id);
     }

@@ -7,39 +7,52 @@ import java.util.Base64;
 
 /**
  * Encodes the last item of a page as an opaque cursor and decodes it back, strictly: a cursor that was not made here
- * for the same kind of listing is rejected with a message that says so.
+ * for the same listing (the same kind, and the same content, or the same user and type filter) is rejected with a
+ * message that says so, as is one whose time lies outside {@link #EARLIEST} to {@link #LATEST}.
  */
 final class Cursors {
 
     static final int MAX_LENGTH = 256;
-    private static final String LIKERS = "L1";
-    private static final String USER_LIKES = "U1";
+    /** The earliest time a cursor may carry (what a SQL {@code DATETIME} holds). */
+    static final Instant EARLIEST = Instant.parse("1000-01-01T00:00:00Z");
+    /** The latest time a cursor may carry. */
+    static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999999Z");
+    private static final String LIKERS = "L2";
+    private static final String USER_LIKES = "U2";
+    private static final String ANY_TYPE = "*";
 
     private Cursors() {}
 
-    static String encode(Liker last) {
-        return pack(LIKERS + '.' + last.likedAt().getEpochSecond() + '.' + last.likedAt().getNano() + '.'
-                + last.userId());
+    static String encode(ContentRef listing, Liker last) {
+        return pack(LIKERS + '.' + listing.type() + '.' + listing.id() + '.' + last.likedAt().getEpochSecond() + '.'
+                + last.likedAt().getNano() + '.' + last.userId());
     }
 
-    static String encode(UserLike last) {
-        return pack(USER_LIKES + '.' + last.likedAt().getEpochSecond() + '.' + last.likedAt().getNano() + '.'
-                + last.content().type() + '.' + last.content().id());
+    static String encode(long userId, String contentType, UserLike last) {
+        return pack(USER_LIKES + '.' + userId + '.' + (contentType == null ? ANY_TYPE : contentType) + '.'
+                + last.likedAt().getEpochSecond() + '.' + last.likedAt().getNano() + '.' + last.content().type() + '.'
+                + last.content().id());
     }
 
-    static Liker decodeLiker(String cursor) {
-        String[] parts = unpack(cursor, LIKERS, 4);
+    static Liker decodeLiker(ContentRef listing, String cursor) {
+        String[] parts = unpack(cursor, LIKERS, 6);
         try {
-            return new Liker(Long.parseLong(parts[3]), instant(parts[1], parts[2]));
+            if (!parts[1].equals(listing.type()) || Long.parseLong(parts[2]) != listing.id()) {
+                throw invalid(cursor);
+            }
+            return new Liker(Long.parseLong(parts[5]), instant(parts[3], parts[4]));
         } catch (IllegalArgumentException | DateTimeException e) {
             throw invalid(cursor);
         }
     }
 
-    static UserLike decodeUserLike(String cursor) {
-        String[] parts = unpack(cursor, USER_LIKES, 5);
+    static UserLike decodeUserLike(long userId, String contentType, String cursor) {
+        String[] parts = unpack(cursor, USER_LIKES, 7);
         try {
-            return new UserLike(ContentRef.of(parts[3], Long.parseLong(parts[4])), instant(parts[1], parts[2]));
+            if (Long.parseLong(parts[1]) != userId || !parts[2].equals(contentType == null ? ANY_TYPE : contentType)) {
+                throw invalid(cursor);
+            }
+            return new UserLike(ContentRef.of(parts[5], Long.parseLong(parts[6])), instant(parts[3], parts[4]));
         } catch (IllegalArgumentException | DateTimeException e) {
             throw invalid(cursor);
         }
@@ -50,7 +63,11 @@ final class Cursors {
         if (nano < 0 || nano > 999_999_999) {
             throw new IllegalArgumentException("nanos");
         }
-        return Instant.ofEpochSecond(Long.parseLong(seconds), nano);
+        Instant at = Instant.ofEpochSecond(Long.parseLong(seconds), nano);
+        if (at.isBefore(EARLIEST) || at.isAfter(LATEST)) {
+            throw new IllegalArgumentException("time out of range");
+        }
+        return at;
     }
 
     private static String pack(String text) {
@@ -77,6 +94,7 @@ final class Cursors {
 
     private static IllegalArgumentException invalid(String cursor) {
         return new IllegalArgumentException(
-                "cursor must be a nextCursor of an earlier page of the same listing, but was " + Args.show(cursor));
+                "cursor must be a nextCursor of an earlier page of the same listing (same kind, content or user and type),"
+                        + " but was " + Args.show(cursor));
     }
 }

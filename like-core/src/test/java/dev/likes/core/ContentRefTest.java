@@ -19,7 +19,8 @@ class ContentRefTest {
 
     @Test
     void parseRejectsWhatIsNotTypeColonId() {
-        for (String bad : new String[] {"post", "post:", ":1", "post:1:2", "post:x", "post:-1", "Post:1", "post: 1"}) {
+        for (String bad : new String[] {"post", "post:", ":1", "post:1:2", "post:x", "post:-1", "Post:1", "post: 1",
+            "post:+1", "post:0001", "post:0", "post:\u0661\u0662", "post:\uff11", "post:9223372036854775808", "post:1 "}) {
             assertThatThrownBy(() -> ContentRef.parse(bad))
                     .as(bad)
                     .isInstanceOf(IllegalArgumentException.class)

@@ -536,13 +536,23 @@ public abstract class LikeStoreCompatibilityKit {
         }
 
         @Test
-        @DisplayName("a cursor is opaque but strict: garbage or another listing's cursor is rejected")
+        @DisplayName("a cursor is opaque but strict: garbage, another kind's, another content's or user's is rejected")
         void badCursor() {
             likeInTurn(POST, 1, 3);
-            service.like(1, COMMENT);
+            likeInTurn(COMMENT, 1, 3);
             String userCursor = service.likesOf(1, PageRequest.first(1)).nextCursor();
+            String postCursor = service.likers(POST, PageRequest.first(1)).nextCursor();
 
             assertThatThrownBy(() -> service.likers(POST, PageRequest.after(userCursor, 5)))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("cursor");
+            assertThatThrownBy(() -> service.likers(COMMENT, PageRequest.after(postCursor, 5)))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("cursor");
+            assertThatThrownBy(() -> service.likesOf(2, PageRequest.after(userCursor, 5)))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("cursor");
+            assertThatThrownBy(() -> service.likesOf(1, "post", PageRequest.after(userCursor, 5)))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("cursor");
             assertThatThrownBy(() -> service.likers(POST, PageRequest.after("not-a-cursor!", 5)))
