@@ -27,6 +27,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.jdbi.v3.core.Jdbi;
@@ -73,19 +74,26 @@ public final class LikePipeline implements AutoCloseable {
     private final ResilientLikeStore resilient;
     private final CircuitBreaker breaker;
     private final LikeService service;
-    private final KafkaLikeConsumer consumer;
+    private final KafkaLikeConsumer.Builder consumerBuilder;
+    private final Supplier<KafkaLikeConsumer> currentConsumer = () -> this.consumer;
+    private final AtomicLong consumerReplacements = new AtomicLong();
+    private volatile KafkaLikeConsumer consumer;
+    private volatile boolean closing;
     private final LikeReconciler reconciler;
     private final ScheduledExecutorService background;
     private final AtomicLong outboxBacklog = new AtomicLong();
     private final Deque<AutoCloseable> opened;
+    private final Clock clock;
 
     private LikePipeline(Builder b, Deque<AutoCloseable> opened) {
         this.opened = opened;
+        this.clock = b.clock;
         if (b.createTopicPartitions > 0) {
             createTopic(b);
         }
         this.mysql = open(opened, JdbiLikeStore.builder(b.shards).build());
         KafkaEventPublisher.Builder pb = KafkaEventPublisher.builder(b.kafka).topic(b.topic);
+        b.kafkaClientProperties.forEach(pb::producerProperty);
         b.publisherCustomizer.accept(pb);
         this.publisher = open(opened, pb.build());
         RedisLikeStore.Builder rb = b.redisCluster != null
@@ -116,15 +124,24 @@ public final class LikePipeline implements AutoCloseable {
         this.reconciler = new LikeReconciler(redis, primaries, LikeReconciler.DEFAULT_DEEP_LIMIT);
         if (b.runConsumer) {
             KafkaLikeConsumer.Builder cb = KafkaLikeConsumer.builder(b.kafka, b.consumerGroup, mysql).topic(b.topic);
+            b.kafkaClientProperties.forEach(cb::consumerProperty);
             b.consumerCustomizer.accept(cb);
-            this.consumer = open(opened, cb.build());
+            this.consumerBuilder = cb;
+            this.consumer = cb.build();
+            opened.push(() -> {
+                synchronized (this) {
+                    closing = true;
+                }
+                consumer.close(); // the one running now, which may have replaced the first
+            });
         } else {
+            this.consumerBuilder = null;
             this.consumer = null;
         }
         if (metrics instanceof MicrometerMetrics m) {
             m.bindStore(resilient, breaker, redis, outboxBacklog);
             if (consumer != null) {
-                m.bindConsumer(consumer);
+                m.bindConsumer(currentConsumer, consumerReplacements);
             }
         }
         this.background = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -139,6 +156,10 @@ public final class LikePipeline implements AutoCloseable {
         long repairMillis = b.repairInterval.toMillis();
         background.scheduleWithFixedDelay(this::repairQuietly, repairMillis, repairMillis, TimeUnit.MILLISECONDS);
         background.scheduleWithFixedDelay(this::sampleBacklog, 0, 5, TimeUnit.SECONDS);
+        background.scheduleWithFixedDelay(this::purgeRequestsQuietly, 1, 60, TimeUnit.MINUTES);
+        if (consumer != null) {
+            background.scheduleWithFixedDelay(this::superviseConsumer, 5, 5, TimeUnit.SECONDS);
+        }
         if (consumer != null) {
             consumer.start();
         }
@@ -150,9 +171,13 @@ public final class LikePipeline implements AutoCloseable {
     }
 
     private static void createTopic(Builder b) {
-        try (Admin admin = Admin.create(java.util.Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, b.kafka))) {
+        java.util.Map<String, Object> config = new java.util.HashMap<>(b.kafkaClientProperties);
+        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, b.kafka);
+        try (Admin admin = Admin.create(config)) {
             LikeTopics.createIfAbsent(admin, b.topic, b.createTopicPartitions, b.createTopicReplication,
                     LikeTopics.DEFAULT_RETENTION);
+            // the consumer's dead-letter topic (its default name): poison is kept as long as the events
+            LikeTopics.createIfAbsent(admin, b.topic + ".dlq", 1, b.createTopicReplication, LikeTopics.DEFAULT_RETENTION);
         }
     }
 
@@ -161,6 +186,40 @@ public final class LikePipeline implements AutoCloseable {
             resilient.repairAll();
         } catch (RuntimeException e) {
             log.debug("replay of degraded changes failed, next try in the next period: {}", e.toString());
+        }
+    }
+
+    /** Replaces a consumer that stopped while the pipeline is open (it stops only if closed or its thread died). */
+    private void superviseConsumer() {
+        KafkaLikeConsumer current = consumer;
+        if (closing || current.isRunning()) {
+            return;
+        }
+        log.error("the like event consumer stopped while the pipeline is open: starting a new one");
+        try {
+            current.close();
+            KafkaLikeConsumer next = consumerBuilder.build();
+            synchronized (this) {
+                if (closing) {
+                    next.close();
+                    return;
+                }
+                consumer = next.start();
+            }
+            consumerReplacements.incrementAndGet();
+        } catch (RuntimeException e) {
+            log.error("could not start a new like event consumer; next try in 5 s", e);
+        }
+    }
+
+    private void purgeRequestsQuietly() {
+        try {
+            long purged = mysql.purgeExpiredRequests(clock.instant(), 10_000).toCompletableFuture().get(10, TimeUnit.MINUTES);
+            log.debug("purged {} expired request IDs from like_requests", purged);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            log.debug("expired request IDs not purged, next try in an hour: {}", e.toString());
         }
     }
 
@@ -211,12 +270,23 @@ public final class LikePipeline implements AutoCloseable {
     }
 
     /**
-     * The consumer writing events into MySQL, if this pipeline runs one.
+     * The consumer writing events into MySQL, if this pipeline runs one. The pipeline keeps one running while it is
+     * open: a consumer that stopped (closed by someone else, or its thread died) is replaced within about 5 s, so
+     * call this again rather than keeping the result.
      *
-     * @return the consumer, or empty
+     * @return the consumer running now, or empty
      */
     public Optional<KafkaLikeConsumer> consumer() {
         return Optional.ofNullable(consumer);
+    }
+
+    /**
+     * How often a stopped consumer was replaced by a new one since the pipeline was built.
+     *
+     * @return the count
+     */
+    public long consumerReplacements() {
+        return consumerReplacements.get();
     }
 
     /**
@@ -311,6 +381,7 @@ public final class LikePipeline implements AutoCloseable {
         private Consumer<RedisLikeStore.Builder> redisCustomizer = b -> {};
         private Consumer<KafkaEventPublisher.Builder> publisherCustomizer = b -> {};
         private Consumer<KafkaLikeConsumer.Builder> consumerCustomizer = b -> {};
+        private final java.util.Map<String, Object> kafkaClientProperties = new java.util.LinkedHashMap<>();
 
         private Builder() {}
 
@@ -391,8 +462,8 @@ public final class LikePipeline implements AutoCloseable {
         }
 
         /**
-         * Creates the topic at build time unless it exists (for development; production topics belong to the
-         * platform's tooling). Off by default.
+         * Creates the topic and the consumer's dead-letter topic ({@code <topic>.dlq}, one partition) at build time
+         * unless they exist (for development; production topics belong to the platform's tooling). Off by default.
          *
          * @param partitions at least 1
          * @param replicationFactor at least 1
@@ -405,6 +476,26 @@ public final class LikePipeline implements AutoCloseable {
             }
             this.createTopicPartitions = partitions;
             this.createTopicReplication = replicationFactor;
+            return this;
+        }
+
+        /**
+         * Sets a property every Kafka client of the pipeline gets: the publisher's producer, the consumer, its
+         * dead-letter producer and the admin client that creates topics. For what they share, such as
+         * {@code security.protocol}, {@code sasl.jaas.config} or {@code ssl.truststore.location}. Client-specific
+         * settings go through {@link #configurePublisher} and {@link #configureConsumer}, which win.
+         *
+         * @param name a property every Kafka client accepts
+         * @param value its value
+         * @return this builder
+         */
+        public Builder kafkaClientProperty(String name, Object value) {
+            Objects.requireNonNull(name, "kafkaClientProperty name must not be null");
+            Objects.requireNonNull(value, "kafkaClientProperty " + name + " must not be null");
+            if (name.equals("bootstrap.servers")) {
+                throw new IllegalArgumentException("bootstrap.servers is set with kafka(bootstrapServers)");
+            }
+            kafkaClientProperties.put(name, value);
             return this;
         }
 

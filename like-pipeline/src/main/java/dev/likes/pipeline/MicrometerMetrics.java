@@ -14,6 +14,7 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * The pipeline's meters on a Micrometer registry. Only this class refers to Micrometer, and it is loaded only when
@@ -29,8 +30,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code likes.local.cache.requests} (function counter; tag {@code result}: hit, miss)
  *   <li>{@code likes.outbox.relayed} (function counter; tag {@code path}: fast, sweeper), {@code likes.outbox.failures},
  *       {@code likes.outbox.inflight} (gauge), {@code likes.outbox.backlog} (gauge, sampled by the pipeline)
- *   <li>{@code likes.consumer.applied}, {@code likes.consumer.dead.lettered}, {@code likes.consumer.sink.failures}
- *       (function counters), {@code likes.consumer.lag} (gauge)
+ *   <li>{@code likes.consumer.applied}, {@code likes.consumer.dead.lettered}, {@code likes.consumer.sink.failures},
+ *       {@code likes.consumer.loop.failures}, {@code likes.consumer.restarts}, {@code likes.consumer.replaced} (function
+ *       counters),
+ *       {@code likes.consumer.lag}, {@code likes.consumer.healthy}, {@code likes.consumer.since.success} (gauges)
  * </ul>
  */
 final class MicrometerMetrics implements PipelineMetrics {
@@ -105,14 +108,27 @@ final class MicrometerMetrics implements PipelineMetrics {
                 .description("outbox entries not yet acknowledged by the event log (sampled)").register(registry);
     }
 
-    void bindConsumer(KafkaLikeConsumer consumer) {
-        FunctionCounter.builder("likes.consumer.applied", consumer, KafkaLikeConsumer::appliedEvents)
+    void bindConsumer(Supplier<KafkaLikeConsumer> current, AtomicLong replacements) {
+        // the pipeline holds the supplier, so these weakly referenced meters keep reading the consumer running now
+        FunctionCounter.builder("likes.consumer.applied", current, c -> c.get().appliedEvents())
                 .description("events applied to the durable store").register(registry);
-        FunctionCounter.builder("likes.consumer.dead.lettered", consumer, KafkaLikeConsumer::deadLetteredRecords)
+        FunctionCounter.builder("likes.consumer.dead.lettered", current, c -> c.get().deadLetteredRecords())
                 .description("records sent to the dead-letter topic").register(registry);
-        FunctionCounter.builder("likes.consumer.sink.failures", consumer, KafkaLikeConsumer::sinkFailures)
+        FunctionCounter.builder("likes.consumer.sink.failures", current, c -> c.get().sinkFailures())
                 .description("batches the durable store failed (retried)").register(registry);
-        Gauge.builder("likes.consumer.lag", consumer, KafkaLikeConsumer::lag)
+        Gauge.builder("likes.consumer.lag", current, c -> c.get().lag())
                 .description("records behind the end of the assigned partitions").register(registry);
+        FunctionCounter.builder("likes.consumer.loop.failures", current, c -> c.get().loopFailures())
+                .description("failed polls, commits and lag measurements (retried)").register(registry);
+        FunctionCounter.builder("likes.consumer.restarts", current, c -> c.get().restarts())
+                .description("Kafka clients replaced after repeated failures").register(registry);
+        FunctionCounter.builder("likes.consumer.replaced", replacements, AtomicLong::get)
+                .description("stopped consumers the pipeline replaced").register(registry);
+        Gauge.builder("likes.consumer.healthy", current, c -> c.get().health().healthy() ? 1 : 0)
+                .description("1 while the consumer's last round worked, 0 while it fails or is stopped").register(registry);
+        Gauge.builder("likes.consumer.since.success", current, c -> c.get().health().sinceLastSuccess().toMillis() / 1000.0)
+                .baseUnit("seconds")
+                .description("time since the consumer's last round that worked: alert on it, not on lag alone")
+                .register(registry);
     }
 }

@@ -12,8 +12,9 @@ import java.util.SplittableRandom;
  * whose relay lags (the producer lingers a second), printing {@code BEGIN} before and {@code ACK} after every call, until
  * its parent kills it with SIGKILL.
  *
- * <p>Arguments: key prefix, topic, consumer group, JDBC URL, JDBC user; the JDBC password comes in the environment
- * variable {@code LIKE_CHILD_JDBC_PASSWORD}.
+ * <p>Arguments: key prefix, topic, consumer group, JDBC URL, JDBC user, {@code consume} or {@code relay} (whether it
+ * also runs the consumer that writes MySQL), the number of posts; the JDBC password comes in the environment variable
+ * {@code LIKE_CHILD_JDBC_PASSWORD}.
  */
 public final class CrashingHost {
 
@@ -26,15 +27,16 @@ public final class CrashingHost {
         LikePipeline p = h.pipeline()
                 .topic(args[1])
                 .consumerGroup(args[2])
-                .runConsumer(false)
+                .runConsumer(args[5].equals("consume"))
                 .configureRedis(r -> r.keyPrefix(args[0]))
                 .configurePublisher(b -> b.producerProperty("linger.ms", 1_000))
                 .build();
+        int posts = Integer.parseInt(args[6]);
         SplittableRandom random = new SplittableRandom(42);
         out.println("READY");
         while (true) {
             long user = 1 + random.nextInt(300);
-            ContentRef content = ContentRef.of("post", 1 + random.nextInt(6));
+            ContentRef content = ContentRef.of("post", 1 + random.nextInt(posts));
             boolean like = random.nextInt(10) < 7;
             out.println("BEGIN " + user + " " + content.id() + " " + (like ? "L" : "U"));
             LikeResult r = like ? p.service().like(user, content) : p.service().unlike(user, content);

@@ -41,12 +41,24 @@ class HostCrashIT {
 
     @Test
     void aKilledHostLosesNoAcknowledgedLike() throws Exception {
+        crashAndTakeOver(false, 6, "host process killed (SIGKILL)", Duration.ofMinutes(2));
+    }
+
+    /** The dead host also ran the consumer: its partitions move to the survivor's after the short session timeout. */
+    @Test
+    void aKilledHostThatRanTheConsumerHandsItsPartitionsOver() throws Exception {
+        // bounded below Kafka's default 45 s session: the consumer's own 10 s session timeout makes the difference
+        crashAndTakeOver(true, 500, "host with consumer killed, 500 posts", Duration.ofSeconds(40));
+    }
+
+    private void crashAndTakeOver(boolean childConsumes, int posts, String scenario, Duration converge) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder builder = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                CrashingHost.class.getName(), h.prefix, h.topic, h.group, h.endpoint.url(), h.endpoint.user())
+                CrashingHost.class.getName(), h.prefix, h.topic, h.group, h.endpoint.url(), h.endpoint.user(),
+                childConsumes ? "consume" : "relay", Integer.toString(posts))
                 .redirectError(Path.of("target", "crashing-host.err").toFile());
         builder.environment().put("LIKE_CHILD_JDBC_PASSWORD", h.endpoint.password());
-        // the topic exists before the child publishes to it, and the child never consumes
+        // the topic exists before the child publishes to it
         try (LikePipeline creator = h.pipeline().runConsumer(false).build()) {
             creator.service();
         }
@@ -96,8 +108,8 @@ class HostCrashIT {
         // a survivor takes over: its sweeper relays what the dead host left in the outbox, its consumer writes MySQL
         try (LikePipeline survivor = h.pipeline().build()) {
             long leftInOutbox = survivor.redisStore().policy().outboxBacklog().toCompletableFuture().join();
-            Invariants.assertConverged("host process killed (SIGKILL)", h, survivor, expected, undecided, acks,
-                    "acknowledged_by_dead_host=" + acks + " left_in_its_outbox=" + leftInOutbox, Duration.ofMinutes(2));
+            Invariants.assertConverged(scenario, h, survivor, expected, undecided, acks,
+                    "acknowledged_by_dead_host=" + acks + " left_in_its_outbox=" + leftInOutbox, converge);
             assertThat(leftInOutbox).as("the dead host left events it had not relayed").isPositive();
         }
     }

@@ -30,11 +30,12 @@ final class Invariants {
     static void assertConverged(String scenario, Harness h, LikePipeline p, Load load, Duration max) {
         assertThat(load.unresolved.get()).as("operations never acknowledged").isZero();
         String stats = String.format("operations=%d acknowledged=%d applied=%d unchanged=%d duplicate_request=%d"
-                        + " accepted_degraded=%d failed_attempts_retried=%d",
+                        + " accepted_degraded=%d failed_attempts_retried=%d slowest_call_ms=%d",
                 load.operations.sum(), load.acknowledged(), load.count(dev.likes.core.LikeResult.Status.APPLIED),
                 load.count(dev.likes.core.LikeResult.Status.UNCHANGED),
                 load.count(dev.likes.core.LikeResult.Status.DUPLICATE_REQUEST),
-                load.count(dev.likes.core.LikeResult.Status.ACCEPTED), load.failedAttempts.sum());
+                load.count(dev.likes.core.LikeResult.Status.ACCEPTED), load.failedAttempts.sum(),
+                java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(load.slowestCallNanos.get()));
         assertConverged(scenario, h, p, load.expected(), Set.of(), load.operations.sum(), stats, max);
     }
 

@@ -36,6 +36,9 @@ final class Load {
     final LongAdder operations = new LongAdder();
     final LongAdder failedAttempts = new LongAdder();
     final AtomicLong unresolved = new AtomicLong();
+    /** The slowest single call, in nanoseconds (a call that failed and was retried counts each attempt alone). */
+    final AtomicLong slowestCallNanos = new AtomicLong();
+    private volatile boolean randomUserIds;
 
     record Pair(long userId, ContentRef content) {}
 
@@ -58,6 +61,28 @@ final class Load {
         }
     }
 
+    /**
+     * Uses random positive 63-bit user ids (a fixed bijective mix of each thread's user numbers, so each thread still
+     * owns its users), as large feeds have, instead of 1..N. Call before {@link #start()}.
+     *
+     * @return this load
+     */
+    Load randomUserIds() {
+        this.randomUserIds = true;
+        return this;
+    }
+
+    private long userId(long n) {
+        if (!randomUserIds) {
+            return n;
+        }
+        long z = n * 0x9E3779B97F4A7C15L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        long id = (z ^ (z >>> 31)) >>> 1;
+        return id == 0 ? 1 : id;
+    }
+
     Load start() {
         threads.forEach(Thread::start);
         return this;
@@ -65,18 +90,21 @@ final class Load {
 
     private void run(long firstUser, Map<Pair, Boolean> model, SplittableRandom random) {
         while (running.get()) {
-            long user = firstUser + random.nextInt(usersPerThread);
+            long user = userId(firstUser + random.nextInt(usersPerThread));
             ContentRef content = contents.get(random.nextInt(contents.size()));
             boolean like = random.nextInt(10) < 7;
             String requestId = Long.toHexString(random.nextLong()) + Long.toHexString(random.nextLong());
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
             while (true) {
+                long started = System.nanoTime();
                 try {
                     LikeResult r = like ? service.like(user, content, requestId) : service.unlike(user, content, requestId);
+                    slowestCallNanos.accumulateAndGet(System.nanoTime() - started, Math::max);
                     statuses.get(r.status()).increment();
                     model.put(new Pair(user, content), like);
                     break;
                 } catch (LikeException e) {
+                    slowestCallNanos.accumulateAndGet(System.nanoTime() - started, Math::max);
                     failedAttempts.increment();
                     if (System.nanoTime() > deadline) {
                         unresolved.incrementAndGet();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.likes.core.ContentRef;
+import dev.likes.kafka.KafkaLikeConsumer;
 import dev.likes.core.FeedState;
 import dev.likes.core.LikeRejectedException;
 import dev.likes.core.LikeResult;
@@ -91,6 +92,28 @@ class PipelineIT {
             System.gc(); // gauges must hold what they sample: a weakly held one would read NaN after a collection
             await().atMost(Duration.ofSeconds(10)).until(() -> registry.get("likes.outbox.backlog").gauge().value() == 0);
             assertThat(registry.get("likes.degraded.backlog").gauge().value()).isZero();
+            assertThat(registry.get("likes.consumer.healthy").gauge().value()).isEqualTo(1);
+            assertThat(registry.get("likes.consumer.replaced").functionCounter().count()).isZero();
+        }
+    }
+
+    @Test
+    void aConsumerThatStoppedIsReplacedAndEventsKeepReachingMySql() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (LikePipeline p = h.pipeline().meterRegistry(registry).build()) {
+            p.service().like(1, POST);
+            await().atMost(Duration.ofSeconds(30)).until(() -> h.mysqlCounts().getOrDefault(POST, 0L) == 1);
+            KafkaLikeConsumer first = p.consumer().orElseThrow();
+            first.close(); // as if its thread had died
+            assertThat(first.isRunning()).isFalse();
+            p.service().like(2, POST);
+            await().atMost(Duration.ofSeconds(60)).until(() -> h.mysqlCounts().getOrDefault(POST, 0L) == 2);
+            assertThat(p.consumer().orElseThrow()).isNotSameAs(first);
+            assertThat(p.consumer().orElseThrow().isRunning()).isTrue();
+            assertThat(p.consumerReplacements()).isEqualTo(1);
+            System.gc();
+            assertThat(registry.get("likes.consumer.replaced").functionCounter().count()).isEqualTo(1);
+            assertThat(registry.get("likes.consumer.applied").functionCounter().count()).isPositive();
         }
     }
 

@@ -1,0 +1,67 @@
+package dev.likes.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.likes.core.ContentRef;
+import dev.likes.kafka.KafkaLikeConsumer;
+import dev.likes.testsupport.Server;
+import dev.likes.testsupport.TestServices;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Faults at the production shape of {@code WORKLOADS.md}: 500 contents of two types with small and random 63-bit
+ * ids, random 63-bit user ids, a Kafka outage longer than every client timeout. The model check after recovery and
+ * the convergence time go to {@code target/reliability-report.txt}.
+ */
+class ProductionShapeFaultIT {
+
+    private static final Duration CONVERGE = Duration.ofMinutes(4);
+
+    private final Harness h = new Harness();
+
+    @AfterEach
+    void tearDown() {
+        h.close();
+    }
+
+    /** 500 contents: posts and comments, half with small ids, half with random 63-bit ids. */
+    static List<ContentRef> contents() {
+        SplittableRandom random = new SplittableRandom(500);
+        List<ContentRef> contents = new ArrayList<>();
+        for (int i = 1; i <= 500; i++) {
+            String type = i % 2 == 0 ? "post" : "comment";
+            contents.add(ContentRef.of(type, i <= 250 ? i : 1 + (random.nextLong() >>> 1)));
+        }
+        return contents;
+    }
+
+    @Test
+    void kafkaKilledFor90SecondsUnderLoadOver500Contents() throws Exception {
+        try (LikePipeline p = h.pipeline().build()) {
+            Load load = new Load(p.service(), 4, 2_000, contents(), 2_000, 90).randomUserIds().start();
+            TimeUnit.SECONDS.sleep(3);
+            TestServices.kill(Server.KAFKA);
+            long backlogDuringOutage;
+            try {
+                TimeUnit.SECONDS.sleep(90);
+                backlogDuringOutage = p.redisStore().policy().outboxBacklog().toCompletableFuture().join();
+                KafkaLikeConsumer consumer = p.consumer().orElseThrow();
+                assertThat(consumer.isRunning()).as("the consumer outlives a 90 s broker outage").isTrue();
+                assertThat(consumer.health().healthy()).as("its health probe reports the outage").isFalse();
+            } finally {
+                TestServices.start(Server.KAFKA);
+            }
+            TimeUnit.SECONDS.sleep(5);
+            load.stop();
+            assertThat(backlogDuringOutage).as("changes waited in the outbox").isPositive();
+            Invariants.assertConverged("kafka killed 90 s, 500 contents, random ids", h, p, load, CONVERGE);
+            assertThat(p.consumer().orElseThrow().isRunning()).isTrue();
+        }
+    }
+}
