@@ -159,7 +159,8 @@ start_cluster() {
   local port
   for port in $(cluster_ports); do
     redis_up "$BASE/cluster/$port" "$port" --cluster-enabled yes \
-      --cluster-config-file "$BASE/cluster/$port/nodes.conf" --cluster-node-timeout 2000
+      --cluster-config-file "$BASE/cluster/$port/nodes.conf" --cluster-node-timeout 2000 \
+      --appendonly yes --appendfsync always --appenddirname aof
   done
   for port in $(cluster_ports); do
     wait_for "cluster node $port" 15 redis_ready "$port"

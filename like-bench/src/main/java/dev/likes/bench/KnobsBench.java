@@ -88,6 +88,7 @@ final class KnobsBench implements Bench.Section {
                         .keyPrefix(prefix)
                         .backingStore(InMemoryLikeStore.create())
                         .outbox(EventPublisher.NONE)
+                        .settingsCheck(RedisLikeStore.SettingsCheck.WARN) // the everysec row runs what the check refuses
                         .maxBatchSize(batch)
                         .build();
                 LikeService service = LikeService.builder(store).build()) {

@@ -34,7 +34,8 @@ final class PersistenceBench implements Bench.Section {
         String database = "like_bench_" + Long.toString(System.currentTimeMillis(), 36);
         Bench.Report report = new Bench.Report(id(), "Persistence: events into MySQL");
         report.method = String.format("%,d like events by distinct users, half on one hot post, half over 10,000"
-                + " others; MariaDB 10.11 on the same machine; one connection, one thread each.", events);
+                + " others, 70%% with a request ID (recorded in like_requests); MariaDB 10.11 on the same machine; one"
+                + " connection, one thread each.", events);
         try (HikariDataSource pool = env.freshDatabase(database, 2)) {
             Jdbi jdbi = Jdbi.create(pool);
             jdbi.useHandle(h -> h.execute("CREATE TABLE raw_records LIKE like_records"));
@@ -75,12 +76,13 @@ final class PersistenceBench implements Bench.Section {
         return report.done((System.nanoTime() - t0) / 1e9);
     }
 
-    /** Likes by distinct users: half on one hot post, half over 10,000 others. */
+    /** Likes by distinct users: half on one hot post, half over 10,000 others; 70% carry a request ID. */
     private static List<LikeEvent> events(int n) {
         List<LikeEvent> list = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             long content = i % 2 == 0 ? 1 : 2 + (i % 10_000);
-            list.add(new LikeEvent("e" + i, null, 1 + i, ContentRef.of("post", content), LikeAction.LIKE,
+            String requestId = i % 10 < 7 ? "r" + Integer.toString(i, 36) : null;
+            list.add(new LikeEvent("e" + i, requestId, 1 + i, ContentRef.of("post", content), LikeAction.LIKE,
                     Instant.ofEpochSecond(1_764_000_000L + i), 1_764_000_000_000_000L + i, 1));
         }
         return list;

@@ -17,7 +17,8 @@ import org.jdbi.v3.core.Handle;
  * Applies a batch of events in one transaction with a handful of multi-row statements, idempotently and
  * order-safely: the rows concerned are read and locked, an event wins only if newer than its row, the winners are
  * written with one multi-row upsert (which itself never lets an older version overwrite a newer one), and the counts
- * move by one aggregated delta per content, so a hot post's count row is written once per batch, not per event.
+ * move by one aggregated delta per content, so a hot post's count row is written once per batch, not per event. The
+ * request IDs the events carry are recorded in {@code like_requests}.
  */
 final class EventApplier {
 
@@ -26,7 +27,7 @@ final class EventApplier {
 
     private EventApplier() {}
 
-    static void apply(Handle handle, List<LikeEvent> events) {
+    static void apply(Handle handle, List<LikeEvent> events, long requestIdTtlMillis) {
         Map<Key, LikeEvent> newest = new LinkedHashMap<>();
         for (LikeEvent e : events) {
             newest.merge(new Key(e.userId(), e.content()), e, (a, b) -> b.version() > a.version() ? b : a);
@@ -93,6 +94,37 @@ final class EventApplier {
         for (int from = 0; from < counts.size(); from += CHUNK) {
             writeCounts(handle, counts.subList(from, Math.min(counts.size(), from + CHUNK)));
         }
+        List<LikeEvent> requested = new ArrayList<>();
+        for (LikeEvent e : events) {
+            if (e.requestId() != null) {
+                requested.add(e);
+            }
+        }
+        for (int from = 0; from < requested.size(); from += CHUNK) {
+            writeRequests(handle, requested.subList(from, Math.min(requested.size(), from + CHUNK)), requestIdTtlMillis);
+        }
+    }
+
+    /**
+     * Records the request IDs the events carry, so that a pipeline whose Redis is down can still recognise a retry
+     * of a request Redis applied before (see {@link JdbiLikeStore#requestSeen}).
+     */
+    private static void writeRequests(Handle handle, List<LikeEvent> events, long ttlMillis) {
+        StringBuilder sql = new StringBuilder(
+                "INSERT INTO like_requests (content_id, content_type, user_id, request_id, expires_at) VALUES ");
+        placeholders(sql, events.size(), "(?, ?, ?, ?, ?)");
+        sql.append(" ON DUPLICATE KEY UPDATE expires_at = GREATEST(expires_at, VALUES(expires_at))");
+        var update = handle.createUpdate(sql.toString());
+        int i = 0;
+        for (LikeEvent e : events) {
+            java.time.Instant expires = e.occurredAt().plusMillis(ttlMillis);
+            update.bind(i++, e.content().id())
+                    .bind(i++, e.content().type())
+                    .bind(i++, e.userId())
+                    .bind(i++, e.requestId())
+                    .bind(i++, Times.toSql(expires.isAfter(Times.LATEST) ? Times.LATEST : expires));
+        }
+        update.execute();
     }
 
     /**

@@ -77,10 +77,12 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
     private final Executor executor;
     private final ExecutorService ownExecutor;
     private final Mutations mutations;
+    private final long requestIdTtlMillis;
 
     private JdbiLikeStore(Builder builder) {
         this.shards = List.copyOf(builder.shards);
         this.mutations = new Mutations(builder.requestIdTtl.toMillis());
+        this.requestIdTtlMillis = builder.requestIdTtl.toMillis();
         if (builder.executor != null) {
             this.executor = builder.executor;
             this.ownExecutor = null;
@@ -199,7 +201,7 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
         byShard.forEach((shard, batch) -> commits.add(CompletableFuture.supplyAsync(() -> {
             try {
                 return inTransaction(shard.primary(), handle -> {
-                    EventApplier.apply(handle, batch);
+                    EventApplier.apply(handle, batch, requestIdTtlMillis);
                     return null;
                 });
             } catch (JdbiException e) {
@@ -246,6 +248,34 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
         }
         return CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0]))
                 .thenApply(done -> parts.stream().mapToLong(CompletableFuture::join).sum());
+    }
+
+    /**
+     * Whether {@code like_requests} holds the request ID for this user and content, unexpired at {@code now}: it was
+     * used with the store's own like/unlike, or came with an event this store applied as a sink (kept for
+     * {@link Builder#requestIdTtl} after the event's time). Read on the content's primary.
+     *
+     * @param userId the user
+     * @param content the content
+     * @param requestId the request ID
+     * @param now the time to compare the expiry with
+     * @return a stage with the answer
+     */
+    public CompletionStage<Boolean> requestSeen(long userId, ContentRef content, String requestId, Instant now) {
+        Objects.requireNonNull(content, "content must not be null");
+        Objects.requireNonNull(requestId, "requestId must not be null");
+        Objects.requireNonNull(now, "now must not be null");
+        Jdbi primary = shardOf(content).primary();
+        return async("requestSeen", () -> primary.withHandle(h -> h.createQuery("SELECT expires_at FROM like_requests"
+                        + " WHERE content_id = ? AND content_type = ? AND user_id = ? AND request_id = ?")
+                .bind(0, content.id())
+                .bind(1, content.type())
+                .bind(2, userId)
+                .bind(3, requestId)
+                .mapTo(LocalDateTime.class)
+                .findOne()
+                .map(expires -> Times.fromSql(expires).isAfter(now))
+                .orElse(false)));
     }
 
     // ---- reads ----

@@ -581,6 +581,9 @@ public final class KafkaLikeConsumer implements AutoCloseable {
         lastLagNanos = System.nanoTime();
         Set<TopicPartition> assignment = client.assignment();
         if (assignment.isEmpty()) {
+            // nothing assigned (other members hold every partition, or the group is gone with the broker): ask the
+            // broker something all the same, so that its absence shows as a failure
+            client.listTopics(LAG_TIMEOUT);
             lag = 0;
             return;
         }

@@ -88,8 +88,17 @@ public final class LikePipeline implements AutoCloseable {
     private LikePipeline(Builder b, Deque<AutoCloseable> opened) {
         this.opened = opened;
         this.clock = b.clock;
-        if (b.createTopicPartitions > 0) {
-            createTopic(b);
+        Preflight.schema(b.shards);
+        try (Admin admin = Admin.create(Preflight.adminConfig(b.kafka, b.kafkaClientProperties))) {
+            if (b.createTopicPartitions > 0) {
+                LikeTopics.createIfAbsent(admin, b.topic, b.createTopicPartitions, b.createTopicReplication,
+                        LikeTopics.DEFAULT_RETENTION);
+                // the consumer's dead-letter topic (its default name): poison is kept as long as the events
+                LikeTopics.createIfAbsent(admin, b.topic + ".dlq", 1, b.createTopicReplication,
+                        LikeTopics.DEFAULT_RETENTION);
+            } else {
+                Preflight.topic(admin, b.topic, b.topic + ".dlq");
+            }
         }
         this.mysql = open(opened, JdbiLikeStore.builder(b.shards).build());
         KafkaEventPublisher.Builder pb = KafkaEventPublisher.builder(b.kafka).topic(b.topic);
@@ -116,7 +125,7 @@ public final class LikePipeline implements AutoCloseable {
                 .build());
         PipelineMetrics metrics = b.meterRegistry == null ? PipelineMetrics.NONE : new MicrometerMetrics(b.meterRegistry);
         RedisRateLimiter limiter = b.ratePerSecond > 0 ? RedisRateLimiter.on(redis, b.ratePerSecond, b.rateBurst) : null;
-        this.resilient = new ResilientLikeStore(redis, mysql, publisher, limiter, breaker, bulkhead, b.clock,
+        this.resilient = new ResilientLikeStore(redis, mysql, mysql::requestSeen, publisher, limiter, breaker, bulkhead, b.clock,
                 b.maxDegraded, metrics);
         this.service = open(opened, LikeService.builder(resilient).clock(b.clock).build());
         List<Jdbi> primaries = new ArrayList<>();
@@ -168,17 +177,6 @@ public final class LikePipeline implements AutoCloseable {
     private static <T extends AutoCloseable> T open(Deque<AutoCloseable> opened, T resource) {
         opened.push(resource);
         return resource;
-    }
-
-    private static void createTopic(Builder b) {
-        java.util.Map<String, Object> config = new java.util.HashMap<>(b.kafkaClientProperties);
-        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, b.kafka);
-        try (Admin admin = Admin.create(config)) {
-            LikeTopics.createIfAbsent(admin, b.topic, b.createTopicPartitions, b.createTopicReplication,
-                    LikeTopics.DEFAULT_RETENTION);
-            // the consumer's dead-letter topic (its default name): poison is kept as long as the events
-            LikeTopics.createIfAbsent(admin, b.topic + ".dlq", 1, b.createTopicReplication, LikeTopics.DEFAULT_RETENTION);
-        }
     }
 
     private void repairQuietly() {
@@ -686,10 +684,15 @@ public final class LikePipeline implements AutoCloseable {
         }
 
         /**
-         * Connects everything and starts the consumer and the background repair.
+         * Connects everything and starts the consumer and the background repair. First checks that every shard holds
+         * the library's tables and that the topic exists (or creates it, with {@link #createTopic}); a broker that
+         * does not answer within 10 s is logged, not fatal (the outbox holds the events until it is back).
          *
          * @return the running pipeline
-         * @throws IllegalStateException if Redis, Kafka or MySQL was not given
+         * @throws IllegalStateException if Redis, Kafka or MySQL was not given, a shard lacks the tables, or the topic
+         *     does not exist
+         * @throws dev.likes.core.LikeStoreException if Redis cannot be reached or its settings cannot keep what the
+         *     store acknowledges (see {@link RedisLikeStore.Builder#settingsCheck})
          */
         public LikePipeline build() {
             if (redisUri == null && redisCluster == null) {

@@ -49,7 +49,9 @@ import org.slf4j.LoggerFactory;
  * <p><b>Degraded mode.</b> Redis calls go through a circuit breaker (Resilience4j). When a write fails with a
  * {@link LikeStoreException} (Redis unreachable or timed out) or the breaker is open, the mutation becomes an event
  * with a version from this store's hybrid clock, is published straight to the event log, and the call answers
- * {@link LikeResult.Status#ACCEPTED}: the durable store gets it from the consumer. The mutation is also kept, per
+ * {@link LikeResult.Status#ACCEPTED}: the durable store gets it from the consumer. A request ID is honoured first:
+ * a retry of a change accepted here during the outage, or of one the durable store recorded, answers
+ * {@link LikeResult.Status#DUPLICATE_REQUEST}. The mutation is also kept, per
  * content, until Redis is back; then it is applied to Redis again, in order, before any newer change of that content
  * made through this store, so Redis' state and count converge too (its outbox publishes the replay; the consumer's
  * version check makes that a no-op in the durable store). Reads fall back to the local count cache and the durable
@@ -60,6 +62,7 @@ import org.slf4j.LoggerFactory;
 final class ResilientLikeStore implements LikeStore {
 
     private static final Logger log = LoggerFactory.getLogger(ResilientLikeStore.class);
+    private static final long REQUEST_LOOKUP_TIMEOUT_MILLIS = 2_000;
 
     private final RedisLikeStore redis;
     private final LikeStore durable;
@@ -73,11 +76,28 @@ final class ResilientLikeStore implements LikeStore {
     private final ConcurrentHashMap<ContentRef, Dirty> dirty = new ConcurrentHashMap<>();
     private final AtomicInteger degradedBacklog = new AtomicInteger();
     private final AtomicLong lastVersion = new AtomicLong();
+    private final RequestLog requestLog;
+    /** Request IDs of changes accepted in degraded mode and not replayed yet, with whether each was a like. */
+    private final ConcurrentHashMap<RequestKey, Boolean> degradedRequests = new ConcurrentHashMap<>();
 
-    ResilientLikeStore(RedisLikeStore redis, LikeStore durable, EventPublisher publisher, RedisRateLimiter limiter,
-            CircuitBreaker breaker, Bulkhead bulkhead, Clock clock, int maxDegraded, PipelineMetrics metrics) {
+    /** Where the durable side records request IDs (the consumer's sink), asked while Redis is down. */
+    @FunctionalInterface
+    interface RequestLog {
+        CompletionStage<Boolean> seen(long userId, ContentRef content, String requestId, java.time.Instant now);
+    }
+
+    private record RequestKey(long userId, ContentRef content, String requestId) {
+        static RequestKey of(LikeMutation m) {
+            return new RequestKey(m.userId(), m.content(), m.requestId());
+        }
+    }
+
+    ResilientLikeStore(RedisLikeStore redis, LikeStore durable, RequestLog requestLog, EventPublisher publisher,
+            RedisRateLimiter limiter, CircuitBreaker breaker, Bulkhead bulkhead, Clock clock, int maxDegraded,
+            PipelineMetrics metrics) {
         this.redis = redis;
         this.durable = durable;
+        this.requestLog = requestLog;
         this.publisher = publisher;
         this.limiter = limiter;
         this.breaker = breaker;
@@ -181,8 +201,57 @@ final class ResilientLikeStore implements LikeStore {
         }).thenCompose(Function.identity());
     }
 
-    /** "Liked, will show later": the change goes straight to the event log and waits to be replayed into Redis. */
+    /**
+     * "Liked, will show later": the change goes straight to the event log and waits to be replayed into Redis. A
+     * request ID is honoured first: a retry of a change this process accepted while Redis is down, or of one the
+     * durable side recorded (Redis applied it before the outage and the consumer stored it), answers
+     * {@link LikeResult.Status#DUPLICATE_REQUEST} and changes nothing; if the durable side cannot be asked either,
+     * the call fails and nothing is recorded.
+     */
     private CompletableFuture<LikeResult> degrade(LikeMutation mutation) {
+        if (mutation.requestId() == null) {
+            return accept(mutation);
+        }
+        RequestKey key = RequestKey.of(mutation);
+        Boolean earlier = degradedRequests.putIfAbsent(key, mutation.action() == LikeAction.LIKE);
+        if (earlier != null) {
+            return CompletableFuture.completedFuture(duplicate(mutation, earlier));
+        }
+        CompletableFuture<Boolean> seen;
+        try {
+            seen = requestLog.seen(mutation.userId(), mutation.content(), mutation.requestId(), clock.instant())
+                    .toCompletableFuture()
+                    .copy()
+                    .orTimeout(REQUEST_LOOKUP_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (RuntimeException e) {
+            seen = CompletableFuture.failedFuture(e);
+        }
+        return seen.handle((used, failure) -> {
+            if (failure != null) {
+                degradedRequests.remove(key);
+                return CompletableFuture.<LikeResult>failedFuture(new LikeStoreException("Redis is unavailable and the"
+                        + " durable store could not tell whether request ID " + mutation.requestId() + " was used"
+                        + " before: nothing was recorded; retry with the same request ID", unwrap(failure)));
+            }
+            if (used) {
+                degradedRequests.remove(key);
+                return durable.hasLiked(mutation.userId(), mutation.content()).toCompletableFuture()
+                        .thenApply(liked -> duplicate(mutation, liked));
+            }
+            return accept(mutation).whenComplete((r, acceptFailure) -> {
+                if (acceptFailure != null) {
+                    degradedRequests.remove(key);
+                }
+            });
+        }).thenCompose(Function.identity());
+    }
+
+    private LikeResult duplicate(LikeMutation mutation, boolean liked) {
+        long estimate = redis.policy().localCount(mutation.content()).orElse(0L);
+        return new LikeResult(LikeResult.Status.DUPLICATE_REQUEST, liked, liked ? Math.max(1, estimate) : estimate, 0);
+    }
+
+    private CompletableFuture<LikeResult> accept(LikeMutation mutation) {
         if (degradedBacklog.incrementAndGet() > maxDegraded) {
             degradedBacklog.decrementAndGet();
             metrics.rejected(LikeRejectedException.Reason.OVERLOADED);
@@ -196,12 +265,13 @@ final class ResilientLikeStore implements LikeStore {
         long version = nextVersion();
         LikeEvent event = new LikeEvent(mutation.eventId(), mutation.requestId(), mutation.userId(), mutation.content(),
                 mutation.action(), mutation.at(), version, count);
+        LikeMutation replay = replayOf(mutation);
         Dirty d;
         while (true) {
             d = dirty.computeIfAbsent(mutation.content(), c -> new Dirty());
             synchronized (d) {
                 if (!d.retired) {
-                    d.pending.addLast(mutation);
+                    d.pending.addLast(replay);
                     break;
                 }
             }
@@ -217,7 +287,7 @@ final class ResilientLikeStore implements LikeStore {
             if (failure != null) {
                 boolean removed;
                 synchronized (queued) {
-                    removed = queued.pending.removeLastOccurrence(mutation);
+                    removed = queued.pending.removeLastOccurrence(replay);
                 }
                 if (removed) {
                     degradedBacklog.decrementAndGet();
@@ -298,9 +368,24 @@ final class ResilientLikeStore implements LikeStore {
             synchronized (d) {
                 d.pending.pollFirst();
             }
+            if (next.requestId() != null) {
+                degradedRequests.remove(RequestKey.of(next)); // Redis holds the request ID from now on
+            }
             degradedBacklog.decrementAndGet();
             replayNext(content, d, done);
         });
+    }
+
+    /**
+     * The mutation that replays a degraded change into Redis. Redis publishes it as an event of its own (a new
+     * version), so it gets an event ID of its own, derived from the degraded event's: a consumer that deduplicates by
+     * event ID must not drop it as a redelivery of the degraded event.
+     */
+    private static LikeMutation replayOf(LikeMutation degraded) {
+        String eventId = java.util.UUID.nameUUIDFromBytes(
+                ("replay:" + degraded.eventId()).getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
+        return new LikeMutation(eventId, degraded.userId(), degraded.content(), degraded.action(), degraded.requestId(),
+                degraded.at());
     }
 
     private static void finishRepair(Dirty d, CompletableFuture<Boolean> done) {

@@ -74,6 +74,49 @@ class DegradedModeIT {
                     .isEqualTo(Map.of(POST, Set.of(2L, 3L, 4L), VIDEO, Set.of(5L))));
             assertThat(h.mysqlCounts()).containsEntry(POST, 3L).containsEntry(VIDEO, 1L);
             assertThat(p.reconciler().reconcile(List.of(POST, VIDEO), false).clean()).isTrue();
+            // 3 likes, 3 degraded changes, and the replays through Redis that changed its state: each its own ID
+            assertThat(h.eventIds()).hasSizeGreaterThanOrEqualTo(8).doesNotHaveDuplicates();
+        }
+    }
+
+    @Test
+    void requestIdsAreHonouredWhileRedisIsDown() {
+        try (LikePipeline p = h.pipeline().build()) {
+            LikeService likes = p.service();
+            assertThat(likes.like(1, POST, "a").status()).isEqualTo(LikeResult.Status.APPLIED);
+            assertThat(likes.unlike(1, POST, "b").status()).isEqualTo(LikeResult.Status.APPLIED);
+            assertThat(likes.like(2, POST, "c").status()).isEqualTo(LikeResult.Status.APPLIED);
+            // the durable side has recorded the three request IDs
+            await().atMost(Duration.ofSeconds(30)).until(() -> h.mysqlCounts().getOrDefault(POST, 0L) == 1
+                    && h.jdbi.withHandle(x -> x.createQuery("SELECT COUNT(*) FROM like_requests")
+                            .mapTo(Long.class).one()) == 3);
+
+            TestServices.kill(Server.REDIS);
+            try {
+                LikeResult stale = likes.like(1, POST, "a"); // a retry of the like answered before the unlike
+                assertThat(stale.status()).isEqualTo(LikeResult.Status.DUPLICATE_REQUEST);
+                assertThat(stale.liked()).isFalse();
+                assertThat(likes.unlike(2, POST, "d").status()).isEqualTo(LikeResult.Status.ACCEPTED);
+                assertThat(likes.unlike(2, POST, "d").status()).as("a retry during the outage")
+                        .isEqualTo(LikeResult.Status.DUPLICATE_REQUEST);
+                assertThat(likes.like(2, POST, "c").status()).as("a stale retry from before the outage")
+                        .isEqualTo(LikeResult.Status.DUPLICATE_REQUEST);
+                assertThat(likes.like(3, POST, "e").status()).isEqualTo(LikeResult.Status.ACCEPTED);
+                assertThat(p.degradedBacklog()).isEqualTo(2);
+            } finally {
+                TestServices.start(Server.REDIS);
+            }
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                assertThat(p.degradedBacklog()).isZero();
+                assertThat(Invariants.nonEmpty(h.mysqlLikers())).isEqualTo(Map.of(POST, Set.of(3L)));
+            });
+            assertThat(likes.unlike(2, POST, "d").status()).as("Redis learned the request ID from the replay")
+                    .isEqualTo(LikeResult.Status.DUPLICATE_REQUEST);
+            assertThat(likes.hasLiked(1, POST)).isFalse();
+            assertThat(likes.hasLiked(2, POST)).isFalse();
+            assertThat(likes.count(POST)).isEqualTo(1);
+            await().atMost(Duration.ofSeconds(30)).until(() -> h.mysqlCounts().getOrDefault(POST, 0L) == 1);
+            assertThat(p.reconciler().reconcile(List.of(POST), false).clean()).isTrue();
         }
     }
 

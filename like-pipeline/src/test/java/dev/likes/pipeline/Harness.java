@@ -96,6 +96,29 @@ final class Harness implements AutoCloseable {
         return counts;
     }
 
+    /** The event IDs of every event on this harness' topic, read from the start until 3 s pass without one. */
+    java.util.List<String> eventIds() {
+        java.util.Properties config = new java.util.Properties();
+        config.put("bootstrap.servers", TestServices.kafkaBootstrap());
+        config.put("group.id", TestServices.uniqueName("ids"));
+        config.put("auto.offset.reset", "earliest");
+        java.util.List<String> ids = new java.util.ArrayList<>();
+        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<String, byte[]>(config,
+                new org.apache.kafka.common.serialization.StringDeserializer(),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+            consumer.subscribe(java.util.List.of(topic));
+            long quietSince = System.nanoTime();
+            while (System.nanoTime() - quietSince < java.util.concurrent.TimeUnit.SECONDS.toNanos(3)) {
+                var records = consumer.poll(Duration.ofMillis(200));
+                if (!records.isEmpty()) {
+                    quietSince = System.nanoTime();
+                }
+                records.forEach(r -> ids.add(dev.likes.kafka.LikeEventCodec.decode(r.value()).eventId()));
+            }
+        }
+        return ids;
+    }
+
     long mysqlRecordRows() {
         return jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM like_records").mapTo(Long.class).one());
     }

@@ -5,11 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.likes.core.ContentRef;
-import dev.likes.kafka.KafkaLikeConsumer;
 import dev.likes.core.FeedState;
 import dev.likes.core.LikeRejectedException;
 import dev.likes.core.LikeResult;
 import dev.likes.core.LikeService;
+import dev.likes.jdbc.JdbiLikeStore;
+import dev.likes.kafka.KafkaLikeConsumer;
+import dev.likes.testsupport.TestServices;
+import io.lettuce.core.RedisURI;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -178,5 +181,29 @@ class PipelineIT {
                 .hasMessageContaining("kafka");
         assertThatThrownBy(() -> LikePipeline.builder().rateLimit(0, 1)).hasMessageContaining("perSecond");
         assertThatThrownBy(() -> LikePipeline.builder().maxInFlight(0)).hasMessageContaining("maxInFlight");
+    }
+
+    @Test
+    void aDatabaseWithoutTheTablesOrAMissingTopicFailsTheBuildSayingWhatToDo() {
+        Harness bare = new Harness(TestServices.freshDatabase(), false);
+        try {
+            assertThatThrownBy(() -> bare.pipeline().build())
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("like_records")
+                    .hasMessageContaining("db/migration/like");
+            JdbiLikeStore.createSchema(bare.jdbi);
+            String absent = TestServices.uniqueName("absent");
+            assertThatThrownBy(() -> LikePipeline.builder()
+                            .redis(RedisURI.create(TestServices.redisUri()))
+                            .kafka(TestServices.kafkaBootstrap())
+                            .mysql(bare.jdbi)
+                            .topic(absent)
+                            .build())
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("topic " + absent + " does not exist")
+                    .hasMessageContaining("createTopic");
+        } finally {
+            bare.close();
+        }
     }
 }

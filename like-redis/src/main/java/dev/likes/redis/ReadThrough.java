@@ -35,6 +35,7 @@ final class ReadThrough {
     private final Redis.Script begin;
     private final Redis.Script chunk;
     private final Redis.Script finish;
+    private final Redis.Script abort;
     private final Redis.Script countOnly;
     private final long coldTtlMillis;
     private final long emptyTtlMillis;
@@ -53,6 +54,7 @@ final class ReadThrough {
         this.begin = Redis.Script.load("load-begin", io.lettuce.core.ScriptOutputType.INTEGER);
         this.chunk = Redis.Script.load("load-chunk", io.lettuce.core.ScriptOutputType.INTEGER);
         this.finish = Redis.Script.load("load-finish", io.lettuce.core.ScriptOutputType.INTEGER);
+        this.abort = Redis.Script.load("load-abort", io.lettuce.core.ScriptOutputType.INTEGER);
         this.countOnly = Redis.Script.load("load-count", io.lettuce.core.ScriptOutputType.INTEGER);
         this.coldTtlMillis = coldTtl.toMillis();
         this.emptyTtlMillis = emptyTtl.toMillis();
@@ -123,7 +125,7 @@ final class ReadThrough {
                         return CompletableFuture.completedFuture(Long.parseLong(cached));
                     }
                     loads.increment();
-                    return backingStore.count(content).toCompletableFuture().thenCompose(n -> redis.<Long>script(
+                    return backingStore(() -> backingStore.count(content)).thenCompose(n -> redis.<Long>script(
                                     countOnly,
                                     new String[] {keys.main(content)},
                                     Long.toString(n),
@@ -135,7 +137,7 @@ final class ReadThrough {
     /** Caches several counts read from the backing store in one call. */
     CompletableFuture<Map<ContentRef, Long>> loadCounts(java.util.Set<ContentRef> contents) {
         loads.increment();
-        return backingStore.counts(contents).toCompletableFuture().thenCompose(counts -> {
+        return backingStore(() -> backingStore.counts(contents)).thenCompose(counts -> {
             List<CompletableFuture<Long>> writes = new ArrayList<>(counts.size());
             counts.forEach((content, n) -> writes.add(redis.script(
                     countOnly,
@@ -187,13 +189,40 @@ final class ReadThrough {
                     }
                     loads.increment();
                     // the buckets are sized for the count the backing store has now; later likes split them further
-                    return backingStore.count(content).toCompletableFuture().thenCompose(expected -> {
+                    return backingStore(() -> backingStore.count(content)).thenCompose(expected -> {
                         long now = System.currentTimeMillis();
                         Layout layout = new Layout(content, Long.toString(started, 36), now / 1000, expected,
                                 now + coldTtlMillis, token);
                         return copy(layout, null, 0);
-                    });
+                    }).exceptionallyCompose(failure -> release(content, token, failure));
                 });
+    }
+
+    /**
+     * A stage of the backing store that fails after the load timeout if it has not completed by then, so that a
+     * backing store that never answers cannot hold a load (and the calls waiting for it) for ever.
+     */
+    private <T> CompletableFuture<T> backingStore(Supplier<java.util.concurrent.CompletionStage<T>> read) {
+        CompletableFuture<T> stage;
+        try {
+            stage = read.get().toCompletableFuture();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return stage.copy().orTimeout(loadTimeoutMillis, TimeUnit.MILLISECONDS);
+    }
+
+    /** Releases the lock of a failed load, then fails with the load's failure. */
+    private CompletableFuture<Void> release(ContentRef content, String token, Throwable failure) {
+        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                ? failure.getCause()
+                : failure;
+        LikeStoreException failed = cause instanceof LikeStoreException lse
+                ? lse
+                : new LikeStoreException("loading " + content + " from the backing store failed: " + cause, cause);
+        return redis.<Long>script(abort, new String[] {keys.main(content), keys.lock(content)}, token)
+                .handle((released, releaseFailure) -> null)
+                .thenCompose(ignored -> CompletableFuture.failedFuture(failed));
     }
 
     /** Where a load writes: the generation, the time base and the buckets' linear-hashing level and split pointer. */
@@ -221,7 +250,7 @@ final class ReadThrough {
     /** Copies the backing store's likers page by page, then publishes the meta fields that make the content visible. */
     private CompletableFuture<Void> copy(Layout layout, Liker after, long copied) {
         ContentRef content = layout.content;
-        return backingStore.likers(content, after, CHUNK).toCompletableFuture().thenCompose(page -> {
+        return backingStore(() -> backingStore.likers(content, after, CHUNK)).thenCompose(page -> {
             if (page.isEmpty()) {
                 return placeholders(layout, 1, copied);
             }
@@ -298,6 +327,10 @@ final class ReadThrough {
                 .thenCompose(s -> {
                     if ("1".equals(s)) {
                         return CompletableFuture.completedFuture(null);
+                    }
+                    if (s == null) {
+                        // the loader gave up (its load failed and released the lock) or its lock expired: load here
+                        return startLoad(content);
                     }
                     if (System.nanoTime() > deadline) {
                         return CompletableFuture.failedFuture(new LikeStoreException(

@@ -399,6 +399,16 @@ public final class RedisLikeStore implements LikeStore {
         }
     }
 
+    /** What {@link Builder#build()} does when Redis' settings cannot keep what the store acknowledges. */
+    public enum SettingsCheck {
+        /** Refuse to build, naming every setting at fault. */
+        REFUSE,
+        /** Build, and log every setting at fault at WARN. */
+        WARN,
+        /** Do not check (the host checks by other means). */
+        SKIP
+    }
+
     /**
      * Configures a {@link RedisLikeStore}. Not thread-safe. Every setter validates its argument and names it in the
      * exception; rules that involve several settings are checked by {@link #build()}.
@@ -424,6 +434,7 @@ public final class RedisLikeStore implements LikeStore {
         private long localCacheSize;
         private Predicate<ContentRef> contentFilter;
         private EventPublisher outbox;
+        private SettingsCheck settingsCheck = SettingsCheck.REFUSE;
         private Duration sweepInterval = DEFAULT_OUTBOX_SWEEP_INTERVAL;
         private Duration grace = DEFAULT_OUTBOX_GRACE;
         private int outboxMaxInFlight = DEFAULT_OUTBOX_MAX_IN_FLIGHT;
@@ -643,11 +654,29 @@ public final class RedisLikeStore implements LikeStore {
         }
 
         /**
+         * What {@link #build()} does if Redis' settings cannot keep what the store acknowledges. Checked when the
+         * store is Redis as the truth (no backing store) or has an {@link #outbox}: on every node (every master of a
+         * cluster), {@code maxmemory-policy} must be {@code noeviction} whenever {@code maxmemory} is set (otherwise
+         * Redis evicts outbox entries and request IDs under memory pressure), and {@code appendonly yes} with
+         * {@code appendfsync always} (otherwise a crash of Redis loses acknowledged likes). A Redis that refuses
+         * {@code CONFIG GET} (some managed services) counts as failing the check. Default
+         * {@link SettingsCheck#REFUSE}.
+         *
+         * @param check what to do
+         * @return this builder
+         */
+        public Builder settingsCheck(SettingsCheck check) {
+            this.settingsCheck = Args.notNull("settingsCheck", check);
+            return this;
+        }
+
+        /**
          * Connects and builds the store.
          *
          * @return the store
          * @throws IllegalStateException if expiry settings were given without a backing store, or TTLs are out of
          *     order
+         * @throws LikeStoreException if Redis cannot be reached, or its settings fail the {@link #settingsCheck}
          */
         public RedisLikeStore build() {
             if (expirySet && backingStore == null) {
@@ -666,8 +695,17 @@ public final class RedisLikeStore implements LikeStore {
         }
 
         private RedisLikeStore connect() {
+            boolean checked = settingsCheck != SettingsCheck.SKIP && (outbox != null || backingStore == null);
             if (clusterClient != null) {
                 var connection = clusterClient.connect();
+                try {
+                    if (checked) {
+                        SettingsGuard.enforce(settingsCheck, SettingsGuard.problems(connection));
+                    }
+                } catch (RuntimeException e) {
+                    connection.close();
+                    throw e;
+                }
                 return new RedisLikeStore(this, connection, connection.async(), null, false,
                         clusterClient.getResources().timer());
             }
@@ -683,6 +721,14 @@ public final class RedisLikeStore implements LikeStore {
             }
             try {
                 var connection = target.connect();
+                try {
+                    if (checked) {
+                        SettingsGuard.enforce(settingsCheck, SettingsGuard.problems("Redis", connection.sync()));
+                    }
+                } catch (RuntimeException e) {
+                    connection.close();
+                    throw e;
+                }
                 return new RedisLikeStore(this, connection, connection.async(), owned, true,
                         target.getResources().timer());
             } catch (RuntimeException e) {

@@ -10,7 +10,9 @@ import dev.likes.core.UserLike;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 /** A durable store for tests: the in-memory store, counting the reads that reach it. */
@@ -20,6 +22,12 @@ final class CountingStore implements LikeStore {
     final LongAdder countReads = new LongAdder();
     final LongAdder likerReads = new LongAdder();
     final LongAdder otherReads = new LongAdder();
+    /** Count reads to fail, as a backing store that is down does. */
+    final AtomicInteger failCounts = new AtomicInteger();
+    /** Likers reads to fail. */
+    final AtomicInteger failLikers = new AtomicInteger();
+    /** When set, likers reads answer only once it completes, as a hung backing store does until then. */
+    volatile CompletableFuture<Void> likersGate;
 
     long reads() {
         return countReads.sum() + likerReads.sum() + otherReads.sum();
@@ -39,6 +47,9 @@ final class CountingStore implements LikeStore {
     @Override
     public CompletionStage<Long> count(ContentRef content) {
         countReads.increment();
+        if (failCounts.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            return CompletableFuture.failedFuture(new IllegalStateException("the backing store is down"));
+        }
         return delegate.count(content);
     }
 
@@ -57,7 +68,11 @@ final class CountingStore implements LikeStore {
     @Override
     public CompletionStage<List<Liker>> likers(ContentRef content, Liker after, int limit) {
         likerReads.increment();
-        return delegate.likers(content, after, limit);
+        CompletableFuture<Void> gate = likersGate;
+        CompletionStage<Void> open = gate == null ? CompletableFuture.completedFuture(null) : gate;
+        return open.thenCompose(x -> failLikers.getAndUpdate(n -> Math.max(0, n - 1)) > 0
+                ? CompletableFuture.failedFuture(new IllegalStateException("the backing store is down"))
+                : delegate.likers(content, after, limit));
     }
 
     @Override

@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.google.common.hash.BloomFilter;
 import com.google.common.hash.Funnel;
 import dev.likes.core.ContentRef;
+import dev.likes.core.LikeResult;
 import dev.likes.core.LikeService;
+import dev.likes.core.LikeStoreException;
 import dev.likes.core.PageRequest;
 import dev.likes.testsupport.TestServices;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -17,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -70,6 +73,59 @@ class RedisReadThroughIT {
             assertThat(concurrently(50, () -> service.hasLiked(301, POST))).containsOnly(false);
             assertThat(durable.likerReads.sum()).isEqualTo(1); // one full load of 300 likers, in one page
             assertThat(store.policy().backingStoreLoads()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void aFailedLoadReleasesItsLockSoTheNextCallLoadsAtOnce() {
+        // a load timeout far above the test's bound: waiting for the lock's expiry would fail the test
+        try (RedisLikeStore store = cache().loadTimeout(Duration.ofSeconds(90)).build();
+                LikeService service = LikeService.builder(store).build()) {
+            durable.failLikers.set(1);
+            assertThatThrownBy(() -> service.like(301, POST)).isInstanceOf(LikeStoreException.class);
+            assertThat(admin.sync().exists(store.keys().lock(POST))).as("the failed load released its lock").isZero();
+            durable.failCounts.set(1);
+            assertThatThrownBy(() -> service.like(301, POST)).isInstanceOf(LikeStoreException.class);
+            assertThat(admin.sync().exists(store.keys().lock(POST))).isZero();
+
+            long start = System.nanoTime();
+            assertThat(service.like(301, POST).count()).isEqualTo(301); // the backing store is back
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(30));
+        }
+    }
+
+    @Test
+    void aProcessWaitingForAnotherProcesssLoadTakesOverWhenThatLoadFails() throws Exception {
+        CompletableFuture<Void> gate = new CompletableFuture<>();
+        durable.likersGate = gate;
+        durable.failLikers.set(1);
+        try (RedisLikeStore first = cache().loadTimeout(Duration.ofSeconds(90)).build();
+                RedisLikeStore second = cache().loadTimeout(Duration.ofSeconds(90)).build();
+                LikeService a = LikeService.builder(first).build();
+                LikeService b = LikeService.builder(second).build()) {
+            CompletableFuture<LikeResult> loser = a.async().like(301, POST).toCompletableFuture();
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                    .until(() -> admin.sync().exists(first.keys().lock(POST)) == 1);
+            CompletableFuture<LikeResult> waiter = b.async().like(302, POST).toCompletableFuture(); // waits for first
+            Thread.sleep(300);
+            assertThat(waiter).isNotDone();
+            durable.likersGate = null;
+            gate.complete(null); // the first load's read fails now: its lock is released and the waiter loads itself
+            assertThatThrownBy(() -> loser.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(LikeStoreException.class);
+            assertThat(waiter.get(30, TimeUnit.SECONDS).count()).isEqualTo(301);
+            assertThat(a.like(301, POST).count()).isEqualTo(302);
+        }
+    }
+
+    @Test
+    void aBackingStoreThatNeverAnswersFailsTheLoadAfterTheLoadTimeout() {
+        durable.likersGate = new CompletableFuture<>(); // never completes
+        try (RedisLikeStore store = cache().loadTimeout(Duration.ofSeconds(2)).build();
+                LikeService service = LikeService.builder(store).build()) {
+            assertThatThrownBy(() -> service.like(301, POST)).isInstanceOf(LikeStoreException.class);
+            assertThat(admin.sync().exists(store.keys().lock(POST))).isZero();
+            durable.likersGate = null;
+            assertThat(service.like(301, POST).count()).isEqualTo(301);
         }
     }
 
