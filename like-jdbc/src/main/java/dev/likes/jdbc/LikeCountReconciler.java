@@ -171,6 +171,17 @@ public final class LikeCountReconciler {
                 .findOne();
     }
 
+    /**
+     * The content's live records, archived ones included: the count {@code like_counts} should hold.
+     *
+     * @param content the content
+     * @return the number of users liking it
+     */
+    public long liveRecords(ContentRef content) {
+        Objects.requireNonNull(content, "content must not be null");
+        return jdbi.withHandle(h -> actualCount(h, content, false));
+    }
+
     /** Live records of the content, archived ones included. */
     private static long actualCount(Handle h, ContentRef content, boolean locking) {
         long total = 0;

@@ -531,14 +531,14 @@ public final class KafkaLikeConsumer implements AutoCloseable {
         String reason = Show.text(why.length() > MAX_REASON ? why.substring(0, MAX_REASON) : why);
         byte[] value = record.value();
         boolean cut = value != null && value.length > deadLetterMaxBytes;
-        boolean[] withoutValue = {false};
+        boolean withoutValue = false;
         int failures = 0;
         while (running.get()) {
-            byte[] sent = withoutValue[0] ? null : cut ? Arrays.copyOf(value, deadLetterMaxBytes) : value;
+            byte[] sent = withoutValue ? null : cut ? Arrays.copyOf(value, deadLetterMaxBytes) : value;
             ProducerRecord<String, byte[]> letter = new ProducerRecord<>(deadLetterTopic, record.key(), sent);
             letter.headers().add("like.dlq.reason", reason.getBytes(StandardCharsets.UTF_8));
             letter.headers().add("like.dlq.source", source.getBytes(StandardCharsets.UTF_8));
-            if (cut || withoutValue[0]) {
+            if (cut || withoutValue) {
                 letter.headers().add("like.dlq.original.size",
                         Integer.toString(value.length).getBytes(StandardCharsets.UTF_8));
             }
@@ -551,9 +551,9 @@ public final class KafkaLikeConsumer implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 return false;
             } catch (ExecutionException e) {
-                if (e.getCause() instanceof RecordTooLargeException && !withoutValue[0]) {
+                if (e.getCause() instanceof RecordTooLargeException && !withoutValue) {
                     LOG.warn("the dead letter of record {} is too large for the broker: sending it without its value", source);
-                    withoutValue[0] = true;
+                    withoutValue = true;
                     continue;
                 }
                 failures++;

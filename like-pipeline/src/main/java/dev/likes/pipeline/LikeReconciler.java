@@ -128,16 +128,7 @@ public final class LikeReconciler {
         }
         long mysql = 0;
         for (Jdbi jdbi : primaries) {
-            mysql += jdbi.withHandle(h -> h.createQuery("SELECT (SELECT COUNT(*) FROM like_records"
-                            + " WHERE content_id = ? AND content_type = ? AND is_canceled = 0)"
-                            + " + (SELECT COUNT(*) FROM like_records_archive"
-                            + " WHERE content_id = ? AND content_type = ? AND is_canceled = 0)")
-                    .bind(0, content.id())
-                    .bind(1, content.type())
-                    .bind(2, content.id())
-                    .bind(3, content.type())
-                    .mapTo(Long.class)
-                    .one());
+            mysql += new LikeCountReconciler(jdbi).liveRecords(content);
         }
         int differing = 0;
         if (cached.getAsLong() == mysql && mysql <= deepLimit) {
