@@ -56,7 +56,7 @@ final class HotPathBench implements Bench.Section {
         return "hotpath";
     }
 
-    private record Row(String name, Latency.Run run, double[] cpu, long slowest, String notes) {}
+    private record Row(String name, Latency.Run run, double[] cpu, long slowest, String notes, CommandTime time) {}
 
     @Override
     public Bench.Result run(Bench.Env env) throws Exception {
@@ -75,7 +75,11 @@ final class HotPathBench implements Bench.Section {
                 + " rows offer 10,000 likes/s for %d s and count latency from each like's scheduled start. Before"
                 + " measuring, our path and the plain loop each run %,d likes, so that the JIT has compiled them."
                 + " Redis runs with appendfsync always; the same-guarantees loop writes its events to a stream per"
-                + " content and removes none.", likes, openSeconds, warmUp);
+                + " content and removes none. Each row starts when no rewrite of the append-only file is under way."
+                + " The second table splits Redis' time per like (INFO commandstats of the row): the scripts, the"
+                + " commands they call, the rest of the scripts' time (Lua itself, and turning arguments and replies"
+                + " into Lua values), and the time outside scripts (network, parsing, writing the append-only file).",
+                likes, openSeconds, warmUp);
         RedisClient client = RedisClient.create(env.redisUri());
         Map<String, Latency.Run> curves = new LinkedHashMap<>();
         List<Row> rows = new ArrayList<>();
@@ -210,6 +214,17 @@ final class HotPathBench implements Bench.Section {
                     naive.p(99), "", "", "", String.format("count %,d for %,d users: error %+,d", naiveCounted,
                             naiveUsers, naiveCounted - naiveUsers));
             report.tables.add(table);
+            Bench.Table split = Bench.Table.of("contender", "Redis CPU (us/like)", "in scripts (us/like)",
+                    "commands called by scripts (us/like)", "Lua and script calls (us/like)",
+                    "outside scripts: network, parsing, AOF (us/like)", "commands called by scripts, most time first");
+            for (Row row : rows) {
+                if (row.time.scripts() > 0) {
+                    split.row(row.name, row.cpu[0], Bench.fmt(row.time.scripts()), Bench.fmt(row.time.inside()),
+                            Bench.fmt(row.time.scripts() - row.time.inside()),
+                            Bench.fmt(Math.max(0, row.cpu[0] - row.time.scripts())), row.time.top(5));
+                }
+            }
+            report.tables.add(split);
             report.metric("naive", naive.summary()).metric("naive_count_error", naiveCounted - naiveUsers)
                     .metric("redis_benchmark_ops_per_s", rbPlain[0])
                     .metric("redis_benchmark_pipelined_ops_per_s", rbPipelined[0]);
@@ -282,10 +297,13 @@ final class HotPathBench implements Bench.Section {
     /** Runs one contender between CPU and SLOWLOG readings. */
     private static Row measure(RedisCommands<String, String> sync, String name, String notes, Measured measured)
             throws Exception {
+        awaitNoAofRewrite(sync);
         sync.slowlogReset();
+        sync.configResetstat();
         Cpu cpu = new Cpu(sync);
         Latency.Run run = measured.run();
         double[] perLike = cpu.perCall(run.completed());
+        CommandTime time = CommandTime.read(sync, run.completed());
         long slowest = -1;
         Object what = null;
         for (Object entry : sync.slowlogGet(10_000)) {
@@ -299,7 +317,59 @@ final class HotPathBench implements Bench.Section {
             System.out.println("slowest of " + name + ": " + slowest + " us " + String.valueOf(what).substring(0,
                     Math.min(300, String.valueOf(what).length())));
         }
-        return new Row(name, run, perLike, slowest, notes);
+        return new Row(name, run, perLike, slowest, notes, time);
+    }
+
+    /**
+     * Waits (up to a minute) until no rewrite of the append-only file is under way: a rewrite forks Redis, and its
+     * copy-on-write page faults and disk writes would fall on whichever contender runs beside it.
+     */
+    private static void awaitNoAofRewrite(RedisCommands<String, String> sync) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
+        while (sync.info("persistence").contains("aof_rewrite_in_progress:1") && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+    }
+
+    /**
+     * Where Redis' time per like goes, from {@code INFO commandstats} after {@code CONFIG RESETSTAT}: the time in
+     * {@code EVALSHA} (the scripts, their commands included) and, per command, the time of the commands the scripts
+     * called. The script time less its commands is Lua itself and the cost of each call into Redis.
+     */
+    record CommandTime(double scripts, double inside, Map<String, Double> commands) {
+
+        static CommandTime read(RedisCommands<String, String> sync, long likes) {
+            double scripts = 0;
+            double inside = 0;
+            Map<String, Double> commands = new LinkedHashMap<>();
+            for (String line : sync.info("commandstats").split("\r?\n")) {
+                if (!line.startsWith("cmdstat_")) {
+                    continue;
+                }
+                String name = line.substring("cmdstat_".length(), line.indexOf(':'));
+                double usec = 0;
+                for (String field : line.substring(line.indexOf(':') + 1).split(",")) {
+                    if (field.startsWith("usec=")) {
+                        usec = Double.parseDouble(field.substring(5)) / Math.max(1, likes);
+                    }
+                }
+                if (name.equals("evalsha") || name.equals("eval")) {
+                    scripts += usec;
+                } else if (!name.equals("info") && !name.equals("config") && !name.equals("slowlog")) {
+                    inside += usec;
+                    commands.put(name, usec);
+                }
+            }
+            return new CommandTime(scripts, inside, commands);
+        }
+
+        String top(int n) {
+            return commands.entrySet().stream()
+                    .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                    .limit(n)
+                    .map(e -> e.getKey().toUpperCase(Locale.ROOT) + " " + Bench.fmt(e.getValue()))
+                    .collect(java.util.stream.Collectors.joining(", "));
+        }
     }
 
     private static String slug(String name) {

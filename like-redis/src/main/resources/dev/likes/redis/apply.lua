@@ -72,7 +72,12 @@ end
 
 local function bucketKey(c, a)
   if a == 0 then return c.key end
-  return c.bucketPrefix .. a
+  local prefix = c.bucketPrefix
+  if not prefix then
+    prefix = c.prefix .. c.g .. ':'
+    c.bucketPrefix = prefix
+  end
+  return prefix .. a
 end
 
 local function pad(s, width)
@@ -86,15 +91,22 @@ local cs = {}
 for i = 1, C do
   local at = 9 + 4 * (i - 1)
   cs[i] = {key = KEYS[2 + i], prefix = ARGV[at], ref = ARGV[at + 1], likers = ARGV[at + 2], suffix = ARGV[at + 3],
-           fields = {}, listed = {}, ops = 0}
+           fields = {}, was = {}, vals = {}, ops = 0,
+           -- set later; named here so that the table is created at its full size
+           ok = false, new = false, n = 0, v = 0, n0 = 0, v0 = 0, firstV = 0, x = 0, g = '0', base = 0, level = 0,
+           p = 0, cursor = false, y = false, pow = 1, bucketPrefix = false, b0 = false, changed = false,
+           likerOps = false}
 end
+local opc = {}
 for k = 1, ops do
   local a = first + 7 * (k - 1)
   local c = cs[tonumber(ARGV[a + 1])]
+  opc[k] = c
   c.ops = c.ops + 1
   local f = ARGV[a + 2]
-  if not c.listed[f] then
-    c.listed[f] = true
+  local was = c.was
+  if was[f] == nil then
+    was[f] = true
     c.fields[#c.fields + 1] = f
   end
 end
@@ -118,25 +130,31 @@ for i = 1, C do
     c.ok = m[1] == '1'
   end
   if c.ok then
-    c.n = num(m[2], 0)
-    c.v = num(m[3], 0)
+    c.n = tonumber(m[2] or '0')
+    c.v = tonumber(m[3] or '0')
     c.n0, c.v0, c.firstV = c.n, c.v, 0
     c.x = num(m[4], 0)
     c.g = (m[5] and m[5] ~= '') and m[5] or '0'
     c.base = num(m[6], nowS)
     c.level = num(m[7], 0)
     c.p = num(m[8], 0)
-    c.cursor = num(m[9], nil)
-    c.y = num(m[10], nil)
+    if m[9] and m[9] ~= '' then
+      c.cursor = tonumber(m[9])
+      c.y = num(m[10], nil)
+    end
     c.pow = 2 ^ c.level
-    c.bucketPrefix = c.prefix .. c.g .. ':'
-    c.b0 = {vals = {}, was = {}, fields = {}}
+    -- c.b0: the fields of bucket 0 that the call reads and may write; c.was holds each one's value as read (false
+    -- when absent), c.vals its value as the call leaves it
     if early then
+      local was, vals = c.was, c.vals
       for j, f in ipairs(c.fields) do
-        c.b0.vals[f] = m[META + j] or false
-        c.b0.was[f] = c.b0.vals[f]
+        local value = m[META + j] or false
+        was[f] = value
+        vals[f] = value
       end
-      c.b0.fields = c.fields
+      c.b0 = c.fields
+    else
+      c.b0 = {}
     end
   end
 end
@@ -146,15 +164,15 @@ local addr = {}
 local late = {}
 for k = 1, ops do
   local a = first + 7 * (k - 1)
-  local c = cs[tonumber(ARGV[a + 1])]
+  local c = opc[k]
   if c.ok then
     local b = address(tonumber(ARGV[a + 3]), c)
     addr[k] = b
     if b == 0 and c.ops > 4 then
       local f = ARGV[a + 2]
-      if c.b0.vals[f] == nil then
-        c.b0.vals[f] = false
-        c.b0.fields[#c.b0.fields + 1] = f
+      if c.vals[f] == nil then
+        c.vals[f] = false
+        c.b0[#c.b0 + 1] = f
         if not late[c] then
           late[c] = true
           late[#late + 1] = c
@@ -164,10 +182,12 @@ for k = 1, ops do
   end
 end
 for _, c in ipairs(late) do
-  local values = call('HMGET', c.key, unpack(c.b0.fields))
-  for j, f in ipairs(c.b0.fields) do
-    c.b0.vals[f] = values[j] or false
-    c.b0.was[f] = c.b0.vals[f]
+  local values = call('HMGET', c.key, unpack(c.b0))
+  local was, vals = c.was, c.vals
+  for j, f in ipairs(c.b0) do
+    local value = values[j] or false
+    was[f] = value
+    vals[f] = value
   end
 end
 
@@ -200,7 +220,7 @@ local codes = {}
 local userAdds, userRems = {}, {}
 for k = 1, ops do
   local a = first + 7 * (k - 1)
-  local c = cs[tonumber(ARGV[a + 1])]
+  local c = opc[k]
   local like = ARGV[a] == '1'
   local member = ARGV[a + 5]
   local status, liked = 0, 0
@@ -210,7 +230,7 @@ for k = 1, ops do
     if member ~= '' and seen[member] then
       status = 3
       if b == 0 then
-        liked = c.b0.vals[f] ~= false and 1 or 0
+        liked = c.vals[f] ~= false and 1 or 0
       else
         liked = call('HEXISTS', bucketKey(c, b), f)
       end
@@ -225,13 +245,13 @@ for k = 1, ops do
       local applied
       if b == 0 then
         -- bucket 0 is decided in memory and written once at the end
-        local prev = c.b0.vals[f]
+        local prev = c.vals[f]
         applied = (prev ~= false) ~= like
         if applied then
           if like then
-            c.b0.vals[f] = tostring(ts - c.base)
+            c.vals[f] = tostring(ts - c.base)
           else
-            c.b0.vals[f] = false
+            c.vals[f] = false
             time = c.base + tonumber(prev)
           end
         end
@@ -267,7 +287,9 @@ for k = 1, ops do
           local list = like and userAdds or userRems
           list[#list + 1] = {ARGV[a + 6], um}
         end
-        c.v = math.max(c.v + 1, nowUs)
+        local v = c.v + 1
+        if v < nowUs then v = nowUs end
+        c.v = v
         if c.firstV == 0 then
           c.firstV = c.v
           if outbox then headers[#headers + 1] = format('%s %.0f %.0f', c.ref, c.v, c.n0) end
@@ -315,7 +337,7 @@ for i = 1, C do
   local c = cs[i]
   if c.ok and c.changed then
     -- the meta fields go first, so that a new main hash holds them at its head
-    local set = {'n', format('%.0f', c.n), 'v', format('%.0f', c.v)}
+    local set = {'n', tostring(c.n), 'v', format('%.0f', c.v)}
     if c.new then
       set = {'s', '1', set[1], set[2], set[3], set[4], 'x', '0', 'g', '0', 'b', tostring(c.base), 'l', '0', 'p', '0',
              'c', '', 'y', ''}
@@ -353,9 +375,10 @@ for i = 1, C do
       end
     end
     local del = {}
-    for _, f in ipairs(c.b0.fields) do
-      local now, was = c.b0.vals[f], c.b0.was[f]
-      if now ~= was then
+    local was, vals = c.was, c.vals
+    for _, f in ipairs(c.b0) do
+      local now = vals[f]
+      if now ~= was[f] then
         if now then
           set[#set + 1] = f
           set[#set + 1] = now
