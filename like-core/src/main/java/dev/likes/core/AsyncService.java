@@ -1,6 +1,7 @@
 package dev.likes.core;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Collection;
@@ -14,7 +15,10 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The asynchronous service, which does the work: validates, times and identifies each call, lets the store apply it,
@@ -25,12 +29,16 @@ final class AsyncService implements AsyncLikeService {
     private final LikeStore store;
     private final EventPublisher publisher;
     private final Clock clock;
+    private final Duration callTimeout;
+    private final long callTimeoutMillis;
     private volatile boolean closed;
 
     AsyncService(LikeService.Builder builder) {
         this.store = builder.store;
         this.publisher = builder.publisher;
         this.clock = builder.clock;
+        this.callTimeout = builder.callTimeout;
+        this.callTimeoutMillis = builder.callTimeout.toMillis();
     }
 
     @Override
@@ -57,9 +65,36 @@ final class AsyncService implements AsyncLikeService {
         ensureOpen();
         Instant at = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         LikeMutation mutation = new LikeMutation(newEventId(), userId, content, action, requestId, at);
-        return store.apply(mutation).thenCompose(result -> result.changed()
+        return within(store.apply(mutation).thenCompose(result -> result.changed()
                 ? publish(mutation, result)
-                : CompletableFuture.completedFuture(result));
+                : CompletableFuture.completedFuture(result)), () -> (action == LikeAction.LIKE ? "like" : "unlike")
+                        + " of user " + userId + " on " + content + " had no answer within " + callTimeoutMillis
+                        + " ms; its outcome is unknown (it may still be applied): retry with the same request ID");
+    }
+
+    /**
+     * The stage, ended by a {@link LikeTimeoutException} if it has no result within the call timeout. The store's own
+     * future is left alone: the timeout completes a copy.
+     */
+    private <T> CompletionStage<T> within(CompletionStage<T> stage, Supplier<String> what) {
+        CompletableFuture<T> future = stage.toCompletableFuture();
+        if (future.isDone()) {
+            return future;
+        }
+        return future.copy().orTimeout(callTimeoutMillis, TimeUnit.MILLISECONDS).handle((value, failure) -> {
+            if (failure == null) {
+                return value;
+            }
+            Throwable cause = unwrap(failure);
+            if (cause instanceof TimeoutException) {
+                throw new LikeTimeoutException(what.get(), callTimeout, null);
+            }
+            throw failure instanceof CompletionException c ? c : new CompletionException(cause);
+        });
+    }
+
+    private <T> CompletionStage<T> within(CompletionStage<T> stage, String operation) {
+        return within(stage, () -> operation + " had no answer within " + callTimeoutMillis + " ms");
     }
 
     private CompletionStage<LikeResult> publish(LikeMutation mutation, LikeResult result) {
@@ -77,33 +112,33 @@ final class AsyncService implements AsyncLikeService {
         ensureOpen();
         Args.positiveId("userId", userId);
         Args.notNull("content", content);
-        return store.hasLiked(userId, content);
+        return within(store.hasLiked(userId, content), "hasLiked");
     }
 
     @Override
     public CompletionStage<Long> count(ContentRef content) {
         ensureOpen();
-        return store.count(Args.notNull("content", content));
+        return within(store.count(Args.notNull("content", content)), "count");
     }
 
     @Override
     public CompletionStage<Map<ContentRef, Long>> counts(Collection<ContentRef> contents) {
         ensureOpen();
-        return store.counts(batch(contents));
+        return within(store.counts(batch(contents)), "counts");
     }
 
     @Override
     public CompletionStage<Set<ContentRef>> likedAmong(long userId, Collection<ContentRef> contents) {
         ensureOpen();
         Args.positiveId("userId", userId);
-        return store.likedAmong(userId, batch(contents));
+        return within(store.likedAmong(userId, batch(contents)), "likedAmong");
     }
 
     @Override
     public CompletionStage<FeedState> feed(long userId, Collection<ContentRef> contents) {
         ensureOpen();
         Args.positiveId("userId", userId);
-        return store.feed(userId, batch(contents));
+        return within(store.feed(userId, batch(contents)), "feed");
     }
 
     @Override
@@ -112,8 +147,8 @@ final class AsyncService implements AsyncLikeService {
         Args.notNull("content", content);
         Args.notNull("page", page);
         Liker after = page.cursor() == null ? null : Cursors.decodeLiker(content, page.cursor());
-        return store.likers(content, after, page.limit())
-                .thenApply(pageOf(page.limit(), last -> Cursors.encode(content, last)));
+        return within(store.likers(content, after, page.limit())
+                .thenApply(pageOf(page.limit(), last -> Cursors.encode(content, last))), "likers");
     }
 
     @Override
@@ -125,8 +160,8 @@ final class AsyncService implements AsyncLikeService {
         }
         Args.notNull("page", page);
         UserLike after = page.cursor() == null ? null : Cursors.decodeUserLike(userId, contentType, page.cursor());
-        return store.likesOf(userId, contentType, after, page.limit())
-                .thenApply(pageOf(page.limit(), last -> Cursors.encode(userId, contentType, last)));
+        return within(store.likesOf(userId, contentType, after, page.limit())
+                .thenApply(pageOf(page.limit(), last -> Cursors.encode(userId, contentType, last))), "likesOf");
     }
 
     /** A full page may have a successor; a short one is the last. */

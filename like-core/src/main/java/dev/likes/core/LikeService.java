@@ -1,6 +1,7 @@
 package dev.likes.core;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Set;
@@ -24,9 +25,16 @@ import java.util.Set;
  * {@link LikeStoreException}; a change applied whose event was refused throws {@link EventPublishException}; a call
  * refused by a rate limit or a concurrency bound throws {@link LikeRejectedException}, with nothing written.
  *
+ * <p><b>Deadline.</b> Every call, blocking or asynchronous, ends within the {@linkplain Builder#callTimeout call
+ * timeout} (2 s by default) with its result or a failure; a call that runs out of time fails with
+ * {@link LikeTimeoutException}, and a like or unlike that fails so has an unknown outcome.
+ *
  * <p>Create one with {@link #builder(LikeStore)}, or {@link #inMemory()} for tests and demos.
  */
 public interface LikeService extends AutoCloseable {
+
+    /** The default {@linkplain Builder#callTimeout time one call may take}: 2 seconds. */
+    Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(2);
 
     /** The most contents one batch read accepts. */
     int MAX_BATCH_SIZE = 1_000;
@@ -188,6 +196,7 @@ public interface LikeService extends AutoCloseable {
         final LikeStore store;
         EventPublisher publisher = EventPublisher.NONE;
         Clock clock = Clock.systemUTC();
+        Duration callTimeout = DEFAULT_CALL_TIMEOUT;
 
         Builder(LikeStore store) {
             this.store = Args.notNull(
@@ -216,6 +225,26 @@ public interface LikeService extends AutoCloseable {
          */
         public Builder clock(Clock clock) {
             this.clock = Args.notNull("clock", clock);
+            return this;
+        }
+
+        /**
+         * The most time one call takes, blocking or asynchronous, counted from the moment the call is made. A call
+         * that has no result by then ends with a {@link LikeTimeoutException}; a like or unlike that ends so has an
+         * unknown outcome (the store may still apply it), so retry it with the same request ID. The store's work is
+         * not cancelled. Default {@link #DEFAULT_CALL_TIMEOUT}.
+         *
+         * @param callTimeout the time, positive
+         * @return this builder
+         * @throws NullPointerException if {@code callTimeout} is null
+         * @throws IllegalArgumentException if {@code callTimeout} is not positive
+         */
+        public Builder callTimeout(Duration callTimeout) {
+            Args.notNull("callTimeout", callTimeout);
+            if (callTimeout.toMillis() < 1) {
+                throw new IllegalArgumentException("callTimeout must be at least 1 ms, but was " + callTimeout);
+            }
+            this.callTimeout = callTimeout;
             return this;
         }
 

@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /** The service's own logic around the store: wiring, failures, closing. */
@@ -54,13 +57,13 @@ class LikeServiceTest {
 
     @Test
     void aCheckedStoreFailureIsWrappedAndARuntimeOneIsRethrownAsItIs() {
-        LikeStore broken = new FailingStore(new IOException("connection refused"));
+        LikeStore broken = StubStore.failing(new IOException("connection refused"));
         assertThatThrownBy(() -> LikeService.builder(broken).build().count(POST))
                 .isInstanceOf(LikeStoreException.class)
                 .hasRootCauseMessage("connection refused");
 
         LikeStoreException timeout = new LikeStoreException("timed out", null);
-        assertThatThrownBy(() -> LikeService.builder(new FailingStore(timeout)).build().like(1, POST))
+        assertThatThrownBy(() -> LikeService.builder(StubStore.failing(timeout)).build().like(1, POST))
                 .isSameAs(timeout);
     }
 
@@ -86,52 +89,104 @@ class LikeServiceTest {
         assertThat(events.events().get(0).occurredAt().getNano() % 1_000_000).isZero();
     }
 
-    /** A store whose backend is down: every call fails with the given exception. */
-    private static final class FailingStore implements LikeStore {
-        private final Throwable failure;
+    @Test
+    void everyCallEndsWithinTheCallTimeoutAndLeavesTheStoresWorkAlone() {
+        StubStore silent = StubStore.silent();
+        LikeService service = LikeService.builder(silent).callTimeout(Duration.ofMillis(50)).build();
 
-        FailingStore(Throwable failure) {
-            this.failure = failure;
+        assertThatThrownBy(() -> service.like(1, POST, "r1"))
+                .isInstanceOfSatisfying(LikeTimeoutException.class,
+                        e -> assertThat(e.timeout()).isEqualTo(Duration.ofMillis(50)))
+                .hasMessageContaining("like of user 1 on post:1")
+                .hasMessageContaining("outcome is unknown");
+        assertThatThrownBy(() -> service.unlike(1, POST)).isInstanceOf(LikeTimeoutException.class);
+        assertThatThrownBy(() -> service.count(POST)).isInstanceOf(LikeTimeoutException.class)
+                .hasMessageContaining("count");
+        assertThatThrownBy(() -> service.feed(1, List.of(POST))).isInstanceOf(LikeTimeoutException.class);
+        assertThatThrownBy(() -> service.likers(POST, PageRequest.first(10))).isInstanceOf(LikeTimeoutException.class);
+        assertThatThrownBy(() -> service.async().hasLiked(1, POST).toCompletableFuture().get())
+                .isInstanceOf(ExecutionException.class)
+                .hasCauseInstanceOf(LikeTimeoutException.class);
+        // the store's own futures are not completed by the service's timeout: the store may still finish its work
+        assertThat(silent.started).isNotEmpty().allMatch(f -> !f.isDone());
+    }
+
+    @Test
+    void aStoreThatAnswersInTimeIsNotTouchedByTheTimeout() {
+        LikeService service = LikeService.builder(InMemoryLikeStore.create()).callTimeout(Duration.ofMillis(1)).build();
+        assertThat(service.like(1, POST).status()).isEqualTo(LikeResult.Status.APPLIED);
+        assertThatThrownBy(() -> LikeService.builder(InMemoryLikeStore.create()).callTimeout(Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("callTimeout must be at least 1 ms");
+        assertThatThrownBy(() -> LikeService.builder(InMemoryLikeStore.create()).callTimeout(null))
+                .isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("callTimeout");
+    }
+
+    /** A store whose every call answers with a future from {@code answer}: failed, or never completed. */
+    private static final class StubStore implements LikeStore {
+        private final Supplier<CompletableFuture<Object>> answer;
+        final List<CompletableFuture<?>> started = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        private StubStore(Supplier<CompletableFuture<Object>> answer) {
+            this.answer = answer;
         }
 
-        private <T> CompletionStage<T> fail() {
-            return CompletableFuture.failedFuture(failure);
+        /** A store whose backend is down: every call fails with {@code failure}. */
+        static StubStore failing(Throwable failure) {
+            return new StubStore(() -> CompletableFuture.failedFuture(failure));
+        }
+
+        /** A store whose backend never answers. */
+        static StubStore silent() {
+            return new StubStore(CompletableFuture::new);
+        }
+
+        @SuppressWarnings("unchecked")
+        private <T> CompletionStage<T> answer() {
+            CompletableFuture<Object> future = answer.get();
+            started.add(future);
+            return (CompletionStage<T>) (CompletionStage<?>) future;
         }
 
         @Override
         public CompletionStage<LikeResult> apply(LikeMutation mutation) {
-            return fail();
+            return answer();
         }
 
         @Override
         public CompletionStage<Boolean> hasLiked(long userId, ContentRef content) {
-            return fail();
+            return answer();
         }
 
         @Override
         public CompletionStage<Long> count(ContentRef content) {
-            return fail();
+            return answer();
         }
 
         @Override
         public CompletionStage<java.util.Map<ContentRef, Long>> counts(java.util.Set<ContentRef> contents) {
-            return fail();
+            return answer();
         }
 
         @Override
         public CompletionStage<java.util.Set<ContentRef>> likedAmong(long userId, java.util.Set<ContentRef> contents) {
-            return fail();
+            return answer();
         }
 
         @Override
-        public CompletionStage<java.util.List<Liker>> likers(ContentRef content, Liker after, int limit) {
-            return fail();
+        public CompletionStage<FeedState> feed(long userId, java.util.Set<ContentRef> contents) {
+            return answer();
         }
 
         @Override
-        public CompletionStage<java.util.List<UserLike>> likesOf(
-                long userId, String contentType, UserLike after, int limit) {
-            return fail();
+        public CompletionStage<List<Liker>> likers(ContentRef content, Liker after, int limit) {
+            return answer();
+        }
+
+        @Override
+        public CompletionStage<List<UserLike>> likesOf(long userId, String contentType, UserLike after, int limit) {
+            return answer();
         }
     }
 }

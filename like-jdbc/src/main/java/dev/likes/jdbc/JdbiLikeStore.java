@@ -66,6 +66,8 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
     public static final Duration DEFAULT_REQUEST_ID_TTL = Duration.ofHours(24);
     /** Threads of the store's own pool unless an executor is given. */
     public static final int DEFAULT_THREADS = 16;
+    /** The default {@linkplain Builder#queryTimeout time one statement may run}: 30 seconds. */
+    public static final Duration DEFAULT_QUERY_TIMEOUT = Duration.ofSeconds(30);
 
     private static final int DEADLOCK_RETRIES = 5;
     /** The tables a live like can be in: the hot one, and the archive the archiver moves old likes to. */
@@ -78,9 +80,11 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
     private final ExecutorService ownExecutor;
     private final Mutations mutations;
     private final long requestIdTtlMillis;
+    private final int queryTimeoutSeconds;
 
     private JdbiLikeStore(Builder builder) {
         this.shards = List.copyOf(builder.shards);
+        this.queryTimeoutSeconds = (int) Math.max(1, builder.queryTimeout.toSeconds());
         this.mutations = new Mutations(builder.requestIdTtl.toMillis());
         this.requestIdTtlMillis = builder.requestIdTtl.toMillis();
         if (builder.executor != null) {
@@ -177,7 +181,7 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
     @Override
     public CompletionStage<LikeResult> apply(LikeMutation mutation) {
         Jdbi primary = shardOf(mutation.content()).primary();
-        return async("apply", () -> inTransaction(primary, handle -> mutations.apply(handle, mutation)));
+        return async("apply", () -> inTransaction(primary, timed(handle -> mutations.apply(handle, mutation))));
     }
 
     /**
@@ -200,10 +204,10 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
         List<CompletableFuture<Void>> commits = new ArrayList<>();
         byShard.forEach((shard, batch) -> commits.add(CompletableFuture.supplyAsync(() -> {
             try {
-                return inTransaction(shard.primary(), handle -> {
+                return inTransaction(shard.primary(), timed(handle -> {
                     EventApplier.apply(handle, batch, requestIdTtlMillis);
                     return null;
-                });
+                }));
             } catch (JdbiException e) {
                 if (dataError(e)) {
                     throw new UnstorableEventException("the database cannot store an event of the batch: " + rootMessage(e), e);
@@ -236,11 +240,11 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
                 long total = 0;
                 int deleted;
                 do {
-                    deleted = shard.primary().withHandle(h -> h.createUpdate(
+                    deleted = shard.primary().withHandle(timed(h -> h.createUpdate(
                                     "DELETE FROM like_requests WHERE expires_at < ? ORDER BY expires_at LIMIT ?")
                             .bind(0, before)
                             .bind(1, batchSize)
-                            .execute());
+                            .execute()));
                     total += deleted;
                 } while (deleted == batchSize);
                 return total;
@@ -266,7 +270,7 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
         Objects.requireNonNull(requestId, "requestId must not be null");
         Objects.requireNonNull(now, "now must not be null");
         Jdbi primary = shardOf(content).primary();
-        return async("requestSeen", () -> primary.withHandle(h -> h.createQuery("SELECT expires_at FROM like_requests"
+        return async("requestSeen", () -> primary.withHandle(timed(h -> h.createQuery("SELECT expires_at FROM like_requests"
                         + " WHERE content_id = ? AND content_type = ? AND user_id = ? AND request_id = ?")
                 .bind(0, content.id())
                 .bind(1, content.type())
@@ -275,7 +279,7 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
                 .mapTo(LocalDateTime.class)
                 .findOne()
                 .map(expires -> Times.fromSql(expires).isAfter(now))
-                .orElse(false)));
+                .orElse(false))));
     }
 
     // ---- reads ----
@@ -401,7 +405,8 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
     public CompletionStage<List<UserLike>> likesOf(long userId, String contentType, UserLike after, int limit) {
         List<CompletableFuture<List<UserLike>>> answers = new ArrayList<>();
         for (JdbiShard shard : shards) {
-            answers.add(async("likesOf", () -> shard.reader().withHandle(handle -> likesOf(handle, userId, contentType, after, limit))));
+            answers.add(async("likesOf", () -> shard.reader().withHandle(
+                    timed(handle -> likesOf(handle, userId, contentType, after, limit)))));
         }
         return CompletableFuture.allOf(answers.toArray(new CompletableFuture<?>[0])).thenApply(done -> {
             List<UserLike> merged = new ArrayList<>();
@@ -456,7 +461,7 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
 
     private <T> CompletableFuture<T> read(ContentRef content, String what, org.jdbi.v3.core.HandleCallback<T, RuntimeException> work) {
         Jdbi reader = shardOf(content).reader();
-        return async(what, () -> reader.withHandle(work));
+        return async(what, () -> reader.withHandle(timed(work)));
     }
 
     private interface PartQuery<T> {
@@ -469,7 +474,7 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
             byShard.computeIfAbsent(shardOf(content), s -> new ArrayList<>()).add(content);
         }
         List<CompletableFuture<T>> parts = new ArrayList<>();
-        byShard.forEach((shard, part) -> parts.add(async(what, () -> shard.reader().withHandle(h -> work.run(h, part)))));
+        byShard.forEach((shard, part) -> parts.add(async(what, () -> shard.reader().withHandle(timed(h -> work.run(h, part))))));
         return CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0])).thenApply(done -> {
             List<T> all = new ArrayList<>(parts.size());
             parts.forEach(p -> all.add(p.join()));
@@ -485,6 +490,15 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
                 throw new LikeStoreException("the database failed " + what + ": " + rootMessage(e), e);
             }
         }, executor);
+    }
+
+    /** The work, with every statement of its handle limited to the query timeout (the handle's own configuration). */
+    private <T> org.jdbi.v3.core.HandleCallback<T, RuntimeException> timed(
+            org.jdbi.v3.core.HandleCallback<T, RuntimeException> work) {
+        return handle -> {
+            handle.getConfig(org.jdbi.v3.core.statement.SqlStatements.class).setQueryTimeout(queryTimeoutSeconds);
+            return work.withHandle(handle);
+        };
     }
 
     /** Runs a transaction, again after a deadlock or lock wait timeout (which roll it back whole). */
@@ -545,6 +559,7 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
         private Executor executor;
         private int threads = DEFAULT_THREADS;
         private Duration requestIdTtl = DEFAULT_REQUEST_ID_TTL;
+        private Duration queryTimeout = DEFAULT_QUERY_TIMEOUT;
 
         private Builder(List<JdbiShard> shards) {
             this.shards = shards;
@@ -587,6 +602,24 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
                 throw new IllegalArgumentException("requestIdTtl must be at least 1 ms, but was " + ttl);
             }
             this.requestIdTtl = ttl;
+            return this;
+        }
+
+        /**
+         * The most time one SQL statement of the store may run (JDBC's query timeout, in whole seconds): the driver
+         * cancels a statement that runs longer, and the call fails. It does not cover a server that stops answering
+         * altogether; for that, set the driver's socket timeout on the JDBC URL (e.g. {@code socketTimeout=30000}
+         * for MySQL Connector/J and MariaDB Connector/J). Default {@link #DEFAULT_QUERY_TIMEOUT}.
+         *
+         * @param timeout at least one second
+         * @return this builder
+         */
+        public Builder queryTimeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "queryTimeout must not be null");
+            if (timeout.toSeconds() < 1) {
+                throw new IllegalArgumentException("queryTimeout must be at least 1 s, but was " + timeout);
+            }
+            this.queryTimeout = timeout;
             return this;
         }
 

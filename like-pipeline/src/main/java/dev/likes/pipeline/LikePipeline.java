@@ -126,7 +126,7 @@ public final class LikePipeline implements AutoCloseable {
         RedisRateLimiter limiter = b.ratePerSecond > 0 ? RedisRateLimiter.on(redis, b.ratePerSecond, b.rateBurst) : null;
         this.resilient = new ResilientLikeStore(redis, mysql, mysql::requestSeen, publisher, limiter, breaker, bulkhead, b.clock,
                 b.maxDegraded, metrics);
-        this.service = open(opened, LikeService.builder(resilient).clock(b.clock).build());
+        this.service = open(opened, LikeService.builder(resilient).clock(b.clock).callTimeout(b.callTimeout).build());
         List<Jdbi> primaries = new ArrayList<>();
         b.shards.forEach(s -> primaries.add(s.primary()));
         this.reconciler = new LikeReconciler(redis, primaries, LikeReconciler.DEFAULT_DEEP_LIMIT);
@@ -365,6 +365,7 @@ public final class LikePipeline implements AutoCloseable {
         private int maxInFlight = 10_000;
         private int maxDegraded = 100_000;
         private Duration repairInterval = Duration.ofSeconds(1);
+        private Duration callTimeout = LikeService.DEFAULT_CALL_TIMEOUT;
         private CircuitBreakerConfig breakerConfig = CircuitBreakerConfig.custom()
                 .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
                 .slidingWindowSize(20)
@@ -580,6 +581,25 @@ public final class LikePipeline implements AutoCloseable {
                 throw new IllegalArgumentException("maxDegraded must be at least 1, but was " + max);
             }
             this.maxDegraded = max;
+            return this;
+        }
+
+        /**
+         * The most time one call of {@link #service()} takes, counted from the call; see
+         * {@link LikeService.Builder#callTimeout(Duration)}. A like that runs out of time fails with
+         * {@link dev.likes.core.LikeTimeoutException} and is not answered by the degraded mode: its outcome is unknown.
+         * Keep it above the Redis command timeout (1 second by default), so that a call refused by a dead Redis still
+         * has time for the degraded mode. Default 2 seconds.
+         *
+         * @param timeout at least 1 ms
+         * @return this builder
+         */
+        public Builder callTimeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "callTimeout must not be null");
+            if (timeout.toMillis() < 1) {
+                throw new IllegalArgumentException("callTimeout must be at least 1 ms, but was " + timeout);
+            }
+            this.callTimeout = timeout;
             return this;
         }
 

@@ -22,7 +22,7 @@ import java.util.function.Supplier;
  *
  * <ul>
  *   <li>{@code likes.mutations} (timer; tags {@code action}, {@code status}: APPLIED, UNCHANGED, DUPLICATE_REQUEST,
- *       ACCEPTED for degraded, REJECTED, FAILED)
+ *       ACCEPTED for degraded, REJECTED, TIMED_OUT for an unknown outcome, FAILED)
  *   <li>{@code likes.rejections} (counter; tag {@code reason}: RATE_LIMITED, OVERLOADED)
  *   <li>{@code likes.reads.fallback} (counter), {@code likes.degraded.backlog} (gauge), {@code likes.degraded.replayed}
  *       (counter)

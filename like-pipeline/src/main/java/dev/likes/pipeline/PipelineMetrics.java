@@ -9,7 +9,7 @@ interface PipelineMetrics {
     /** Reports nothing. */
     PipelineMetrics NONE = new PipelineMetrics() {};
 
-    /** One like or unlike ended with {@code status} (a {@code LikeResult.Status} name, REJECTED or FAILED). */
+    /** One like or unlike ended with {@code status} (a {@code LikeResult.Status} name, REJECTED, TIMED_OUT or FAILED). */
     default void mutation(LikeAction action, String status, long nanos) {}
 
     default void rejected(LikeRejectedException.Reason reason) {}

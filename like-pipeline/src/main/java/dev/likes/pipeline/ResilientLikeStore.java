@@ -10,8 +10,10 @@ import dev.likes.core.LikeRejectedException;
 import dev.likes.core.LikeResult;
 import dev.likes.core.LikeStore;
 import dev.likes.core.LikeStoreException;
+import dev.likes.core.LikeTimeoutException;
 import dev.likes.core.Liker;
 import dev.likes.core.UserLike;
+import dev.likes.redis.BackingStoreException;
 import dev.likes.redis.RedisLikeStore;
 import dev.likes.redis.RedisRateLimiter;
 import io.github.resilience4j.bulkhead.Bulkhead;
@@ -63,6 +65,8 @@ final class ResilientLikeStore implements LikeStore {
 
     private static final Logger log = LoggerFactory.getLogger(ResilientLikeStore.class);
     private static final long REQUEST_LOOKUP_TIMEOUT_MILLIS = 2_000;
+    /** The most degraded changes of one content sent to Redis at once by a replay. */
+    private static final int REPLAY_BATCH = 256;
 
     private final RedisLikeStore redis;
     private final LikeStore durable;
@@ -136,7 +140,9 @@ final class ResilientLikeStore implements LikeStore {
     }
 
     private static String statusOf(Throwable failure) {
-        return unwrap(failure) instanceof LikeRejectedException ? "REJECTED" : "FAILED";
+        Throwable cause = unwrap(failure);
+        return cause instanceof LikeRejectedException ? "REJECTED" : cause instanceof LikeTimeoutException ? "TIMED_OUT"
+                : "FAILED";
     }
 
     /** The rate limit: refused with a clear exception, or let through (also when Redis cannot be asked). */
@@ -167,14 +173,23 @@ final class ResilientLikeStore implements LikeStore {
     }
 
     private CompletableFuture<LikeResult> applyToRedis(LikeMutation mutation) {
-        return protect(() -> redis.apply(mutation), () -> degrade(mutation));
+        return protect(() -> redis.apply(mutation), () -> degrade(mutation), true);
+    }
+
+    private <T> CompletableFuture<T> protect(Supplier<CompletionStage<T>> call, Supplier<CompletionStage<T>> fallback) {
+        return protect(call, fallback, false);
     }
 
     /**
      * Calls Redis through the breaker: an open breaker or a {@link LikeStoreException} (Redis unreachable or slow)
-     * goes to {@code fallback}; any other failure (bad input) is the caller's and does not count against Redis.
+     * goes to {@code fallback}; any other failure (bad input) is the caller's and does not count against Redis. A
+     * failure of the backing store while Redis loads a content ({@link BackingStoreException}) goes to the fallback
+     * without counting against Redis. A {@link LikeTimeoutException} of a {@code mutation} counts against Redis but
+     * fails the call: its outcome is unknown (Redis may still apply it), so it must not be applied a second time
+     * through the fallback.
      */
-    private <T> CompletableFuture<T> protect(Supplier<CompletionStage<T>> call, Supplier<CompletionStage<T>> fallback) {
+    private <T> CompletableFuture<T> protect(Supplier<CompletionStage<T>> call, Supplier<CompletionStage<T>> fallback,
+            boolean mutation) {
         if (!breaker.tryAcquirePermission()) {
             return fallback.get().toCompletableFuture();
         }
@@ -192,8 +207,15 @@ final class ResilientLikeStore implements LikeStore {
                 return CompletableFuture.completedFuture(value);
             }
             Throwable cause = unwrap(failure);
+            if (cause instanceof BackingStoreException) {
+                breaker.releasePermission();
+                return fallback.get().toCompletableFuture();
+            }
             if (cause instanceof LikeStoreException) {
                 breaker.onError(took, TimeUnit.NANOSECONDS, cause);
+                if (mutation && cause instanceof LikeTimeoutException) {
+                    return CompletableFuture.<T>failedFuture(cause);
+                }
                 return fallback.get().toCompletableFuture();
             }
             breaker.releasePermission();
@@ -330,17 +352,30 @@ final class ResilientLikeStore implements LikeStore {
         return mine;
     }
 
+    /**
+     * Replays the next changes of {@code d}, up to {@link #REPLAY_BATCH} at once: they go to the Redis store together,
+     * which applies them in order in as few script calls as its group commit takes, beside the replays of other
+     * contents of the same shard. The changes applied form a prefix of the batch that leaves the backlog; at the first
+     * failure the rest stays for the next repair.
+     */
     private void replayNext(ContentRef content, Dirty d, CompletableFuture<Boolean> done) {
-        LikeMutation next;
+        List<LikeMutation> batch = null;
         synchronized (d) {
-            next = d.pending.peekFirst();
-            if (next == null) {
+            if (d.pending.isEmpty()) {
                 d.repairing = null;
                 d.retired = true;
                 dirty.remove(content, d);
+            } else {
+                batch = new ArrayList<>(Math.min(REPLAY_BATCH, d.pending.size()));
+                for (LikeMutation m : d.pending) {
+                    if (batch.size() == REPLAY_BATCH) {
+                        break;
+                    }
+                    batch.add(m);
+                }
             }
         }
-        if (next == null) {
+        if (batch == null) {
             done.complete(true);
             return;
         }
@@ -349,30 +384,60 @@ final class ResilientLikeStore implements LikeStore {
             return;
         }
         long start = System.nanoTime();
-        redis.apply(next).whenComplete((result, failure) -> {
+        List<CompletableFuture<LikeResult>> applied = new ArrayList<>(batch.size());
+        for (LikeMutation m : batch) {
+            CompletableFuture<LikeResult> one;
+            try {
+                one = redis.apply(m).toCompletableFuture();
+            } catch (RuntimeException e) {
+                one = CompletableFuture.failedFuture(e);
+            }
+            applied.add(one);
+        }
+        List<LikeMutation> sent = batch;
+        CompletableFuture.allOf(applied.toArray(new CompletableFuture<?>[0])).handle((ignored, f) -> null).thenRun(() -> {
             long took = System.nanoTime() - start;
-            if (failure != null) {
-                Throwable cause = unwrap(failure);
-                if (cause instanceof LikeStoreException) {
-                    breaker.onError(took, TimeUnit.NANOSECONDS, cause);
-                    finishRepair(d, done);
-                    return;
+            int finished = 0;
+            Throwable stop = null;
+            for (CompletableFuture<LikeResult> one : applied) {
+                Throwable failure = one.handle((r, e) -> e).join();
+                if (failure == null) {
+                    metrics.replayed();
+                } else {
+                    Throwable cause = unwrap(failure);
+                    if (cause instanceof LikeStoreException || cause instanceof LikeRejectedException) {
+                        stop = cause; // Redis (or the backing store for a load) failed: the rest waits
+                        break;
+                    }
+                    log.warn("degraded change of {} could not be replayed into Redis and is dropped from the replay: {}",
+                            content, cause.toString());
                 }
-                breaker.releasePermission();
-                log.warn("degraded change of {} could not be replayed into Redis and is dropped from the replay: {}",
-                        content, cause.toString());
-            } else {
+                finished++;
+            }
+            if (stop == null) {
                 breaker.onSuccess(took, TimeUnit.NANOSECONDS);
-                metrics.replayed();
+            } else if (stop instanceof BackingStoreException || stop instanceof LikeRejectedException) {
+                breaker.releasePermission(); // the content cannot be loaded yet, or the shard is full: not Redis' fault
+            } else {
+                breaker.onError(took, TimeUnit.NANOSECONDS, stop);
             }
             synchronized (d) {
-                d.pending.pollFirst();
+                for (int i = 0; i < finished; i++) {
+                    d.pending.pollFirst();
+                }
             }
-            if (next.requestId() != null) {
-                degradedRequests.remove(RequestKey.of(next)); // Redis holds the request ID from now on
+            for (int i = 0; i < finished; i++) {
+                LikeMutation m = sent.get(i);
+                if (m.requestId() != null) {
+                    degradedRequests.remove(RequestKey.of(m)); // Redis holds the request ID from now on
+                }
+                degradedBacklog.decrementAndGet();
             }
-            degradedBacklog.decrementAndGet();
-            replayNext(content, d, done);
+            if (stop != null) {
+                finishRepair(d, done);
+            } else {
+                replayNext(content, d, done);
+            }
         });
     }
 

@@ -121,8 +121,90 @@ class DegradedModeIT {
     }
 
     @Test
+    void aDatabaseOutageDoesNotOpenTheRedisBreakerAndLoadedContentsStayOnTheHotPath() {
+        // a call may wait for a failing load (the pool's 5 s connection timeout) and still be answered
+        try (LikePipeline p = h.pipeline().callTimeout(Duration.ofSeconds(20)).build()) {
+            LikeService likes = p.service();
+            assertThat(likes.like(1, POST).status()).isEqualTo(LikeResult.Status.APPLIED); // POST is in Redis
+            await().atMost(Duration.ofSeconds(30)).until(() -> h.mysqlCounts().getOrDefault(POST, 0L) == 1);
+
+            List<ContentRef> cold = new java.util.ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                cold.add(ContentRef.of("post", 1_000 + i));
+            }
+            TestServices.kill(Server.MARIADB);
+            try {
+                List<java.util.concurrent.CompletableFuture<LikeResult>> answers = cold.stream()
+                        .map(c -> likes.async().like(2, c).toCompletableFuture())
+                        .toList();
+                for (java.util.concurrent.CompletableFuture<LikeResult> answer : answers) {
+                    assertThat(answer.join().status()).as("a content MySQL cannot load goes to the degraded mode")
+                            .isEqualTo(LikeResult.Status.ACCEPTED);
+                }
+                assertThat(p.circuitState()).as("MySQL's failures are not counted against Redis").isEqualTo("CLOSED");
+                assertThat(likes.like(3, POST).status()).as("a content already in Redis").isEqualTo(LikeResult.Status.APPLIED);
+            } finally {
+                TestServices.start(Server.MARIADB);
+            }
+            Map<ContentRef, Set<Long>> expected = new java.util.HashMap<>();
+            expected.put(POST, Set.of(1L, 3L));
+            cold.forEach(c -> expected.put(c, Set.of(2L)));
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                assertThat(p.degradedBacklog()).isZero();
+                assertThat(Invariants.nonEmpty(h.mysqlLikers())).isEqualTo(expected);
+            });
+            for (ContentRef c : cold) {
+                assertThat(likes.hasLiked(2, c)).isTrue();
+                assertThat(likes.count(c)).isEqualTo(1);
+            }
+            assertThat(likes.count(POST)).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aLikeThatTimesOutIsNotAcceptedASecondTimeThroughTheDegradedMode() throws Exception {
+        try (LikePipeline p = h.pipeline().build();
+                io.lettuce.core.api.StatefulRedisConnection<String, String> admin =
+                        io.lettuce.core.RedisClient.create(TestServices.redisUri()).connect()) {
+            LikeService likes = p.service();
+            assertThat(likes.like(1, POST, "r1").status()).isEqualTo(LikeResult.Status.APPLIED);
+
+            admin.sync().clientPause(2_500); // longer than the 700 ms command timeout of the harness
+            List<java.util.concurrent.CompletableFuture<LikeResult>> answers = new java.util.ArrayList<>();
+            for (long user = 2; user <= 41; user++) {
+                answers.add(likes.async().like(user, POST, "r" + user).toCompletableFuture());
+            }
+            for (java.util.concurrent.CompletableFuture<LikeResult> answer : answers) {
+                Throwable failure = answer.handle((r, e) -> e).join();
+                Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                        ? failure.getCause()
+                        : failure;
+                assertThat(cause).as("a like sent to a paused Redis has an unknown outcome")
+                        .isInstanceOf(dev.likes.core.LikeTimeoutException.class);
+            }
+            assertThat(p.degradedBacklog()).as("nothing was accepted a second time through the degraded mode")
+                    .isZero();
+
+            // Redis runs the paused calls once the pause ends: every like is applied exactly once
+            Set<Long> users = new java.util.HashSet<>();
+            for (long user = 1; user <= 41; user++) {
+                users.add(user);
+            }
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                    assertThat(Invariants.nonEmpty(h.mysqlLikers())).isEqualTo(Map.of(POST, users)));
+            assertThat(likes.count(POST)).isEqualTo(41);
+            assertThat(likes.like(7, POST, "r7").status()).as("a retry learns the outcome")
+                    .isEqualTo(LikeResult.Status.DUPLICATE_REQUEST);
+            assertThat(new java.util.HashSet<>(h.eventIds())).as("one event per like: none from the degraded mode")
+                    .hasSize(41);
+            assertThat(p.degradedBacklog()).isZero();
+        }
+    }
+
+    @Test
     void whenRedisAndKafkaAreBothDownALikeFailsClearlyAndNothingIsRecorded() {
-        try (LikePipeline p = h.pipeline().configurePublisher(b -> b.producerProperty("max.block.ms", 1_000)
+        try (LikePipeline p = h.pipeline().callTimeout(Duration.ofSeconds(10))
+                .configurePublisher(b -> b.producerProperty("max.block.ms", 1_000)
                         .producerProperty("delivery.timeout.ms", 3_000).producerProperty("request.timeout.ms", 1_000))
                 .build()) {
             p.service().like(1, POST);

@@ -64,4 +64,52 @@ class ProductionShapeFaultIT {
             assertThat(p.consumer().orElseThrow().isRunning()).isTrue();
         }
     }
+
+    @Test
+    void redisKilledFor90SecondsUnderLoadOver500Contents() throws Exception {
+        redisOutage("redis killed 90 s, 500 contents, random ids", false);
+    }
+
+    @Test
+    void redisHungFor90SecondsUnderLoadOver500Contents() throws Exception {
+        redisOutage("redis hung (SIGSTOP) 90 s, 500 contents, random ids", true);
+    }
+
+    /**
+     * Redis down for 90 s under load: likes answer {@code ACCEPTED} through the degraded mode (after a hang, the calls
+     * Redis held answer {@code LikeTimeoutException} and are retried with their request IDs); once Redis is back the
+     * backlog is replayed in batches while the load goes on.
+     */
+    private void redisOutage(String scenario, boolean hang) throws Exception {
+        try (LikePipeline p = h.pipeline().build()) {
+            Load load = new Load(p.service(), 4, 2_000, contents(), 10_000, hang ? 91 : 90).randomUserIds().start();
+            TimeUnit.SECONDS.sleep(3);
+            int backlogAtRecovery;
+            if (hang) {
+                TestServices.hang(Server.REDIS);
+            } else {
+                TestServices.kill(Server.REDIS);
+            }
+            try {
+                TimeUnit.SECONDS.sleep(90);
+                backlogAtRecovery = p.degradedBacklog();
+            } finally {
+                if (hang) {
+                    TestServices.resume(Server.REDIS);
+                } else {
+                    TestServices.start(Server.REDIS);
+                }
+            }
+            long recovering = System.nanoTime();
+            org.awaitility.Awaitility.await().atMost(CONVERGE).pollInterval(Duration.ofMillis(100))
+                    .until(() -> p.degradedBacklog() == 0);
+            long replayMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - recovering);
+            TimeUnit.SECONDS.sleep(5);
+            load.stop();
+            assertThat(backlogAtRecovery).as("changes were accepted in degraded mode").isPositive();
+            Invariants.report(String.format("%-34s degraded_backlog_at_recovery=%d replayed_within_ms=%d", scenario,
+                    backlogAtRecovery, replayMillis));
+            Invariants.assertConverged(scenario, h, p, load, CONVERGE);
+        }
+    }
 }

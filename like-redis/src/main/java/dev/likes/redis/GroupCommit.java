@@ -2,6 +2,7 @@ package dev.likes.redis;
 
 import dev.likes.core.ContentRef;
 import dev.likes.core.LikeMutation;
+import dev.likes.core.LikeRejectedException;
 import dev.likes.core.LikeResult;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,6 +34,7 @@ final class GroupCommit {
 
     private final int maxBatch;
     private final int maxInFlight;
+    private final int maxQueued;
     private final ToIntFunction<ContentRef> shardOf;
     private final Applier applier;
     private final ConcurrentHashMap<Integer, Lane> lanes = new ConcurrentHashMap<>();
@@ -40,10 +42,12 @@ final class GroupCommit {
     /**
      * @param maxInFlight 1, or 2 to let a full batch go out while a call is in flight (only for an applier whose
      *     calls cannot be reordered on their way: a script retried after {@code NOSCRIPT} can be)
+     * @param maxQueued the most mutations a shard holds waiting for a call; one more is refused at once
      */
-    GroupCommit(int maxBatch, int maxInFlight, ToIntFunction<ContentRef> shardOf, Applier applier) {
+    GroupCommit(int maxBatch, int maxInFlight, int maxQueued, ToIntFunction<ContentRef> shardOf, Applier applier) {
         this.maxBatch = maxBatch;
         this.maxInFlight = maxInFlight;
+        this.maxQueued = maxQueued;
         this.shardOf = shardOf;
         this.applier = applier;
     }
@@ -52,15 +56,24 @@ final class GroupCommit {
         Pending pending = new Pending(mutation);
         Integer shard = shardOf.applyAsInt(mutation.content());
         Lane lane = lanes.computeIfAbsent(shard, Lane::new);
-        while (!lane.add(pending)) {
+        int added;
+        while ((added = lane.add(pending)) == RETIRED) {
             lanes.remove(shard, lane); // retired: its remover may not have got there yet
             lane = lanes.computeIfAbsent(shard, Lane::new);
+        }
+        if (added == FULL) {
+            return CompletableFuture.failedFuture(new LikeRejectedException(LikeRejectedException.Reason.OVERLOADED,
+                    FULL_RETRY_AFTER, "Redis shard " + shard + " already has " + maxQueued
+                            + " likes waiting for it (maxQueuedPerShard); retry shortly"));
         }
         lane.flush();
         return pending.result;
     }
 
     private static final int RETIRED = -1;
+    private static final int FULL = -2;
+    private static final int ADDED = 0;
+    private static final java.time.Duration FULL_RETRY_AFTER = java.time.Duration.ofMillis(100);
 
     private final class Lane {
         final int shard;
@@ -79,16 +92,19 @@ final class GroupCommit {
             this.shard = shard;
         }
 
-        /** Adds the mutation; false if the lane has retired. */
-        boolean add(Pending pending) {
+        /** Adds the mutation: {@link #ADDED}, {@link #RETIRED} if the lane has retired, {@link #FULL} if it is full. */
+        int add(Pending pending) {
             while (true) {
                 int n = queued.get();
                 if (n == RETIRED) {
-                    return false;
+                    return RETIRED;
+                }
+                if (n >= maxQueued) {
+                    return FULL;
                 }
                 if (queued.compareAndSet(n, n + 1)) {
                     queue.add(pending);
-                    return true;
+                    return ADDED;
                 }
             }
         }

@@ -209,7 +209,13 @@ final class ReadThrough {
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return stage.copy().orTimeout(loadTimeoutMillis, TimeUnit.MILLISECONDS);
+        return stage.copy().orTimeout(loadTimeoutMillis, TimeUnit.MILLISECONDS).exceptionallyCompose(failure -> {
+            Throwable cause = Redis.unwrap(failure);
+            String why = cause instanceof java.util.concurrent.TimeoutException
+                    ? "did not answer within the load timeout of " + loadTimeoutMillis + " ms"
+                    : "failed: " + cause.getMessage();
+            return CompletableFuture.failedFuture(new BackingStoreException("the backing store " + why, cause));
+        });
     }
 
     /** Releases the lock of a failed load, then fails with the load's failure. */

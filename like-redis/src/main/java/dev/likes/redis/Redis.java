@@ -1,6 +1,7 @@
 package dev.likes.redis;
 
 import dev.likes.core.LikeStoreException;
+import dev.likes.core.LikeTimeoutException;
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisNoScriptException;
@@ -93,8 +94,9 @@ final class Redis {
             return (LikeStoreException) cause;
         }
         if (cause instanceof TimeoutException || cause instanceof RedisCommandTimeoutException) {
-            return new LikeStoreException("Redis did not answer " + what + " within " + timeoutMillis
-                    + " ms; the outcome is unknown: retry with the same request ID", cause);
+            return new LikeTimeoutException("Redis did not answer " + what + " within " + timeoutMillis
+                    + " ms; the outcome is unknown: retry with the same request ID", Duration.ofMillis(timeoutMillis),
+                    cause);
         }
         if (cause instanceof RedisConnectionException) {
             return new LikeStoreException("Redis is unreachable (" + what + ")", cause);

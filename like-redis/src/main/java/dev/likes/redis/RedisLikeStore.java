@@ -80,6 +80,8 @@ public final class RedisLikeStore implements LikeStore {
     public static final Duration DEFAULT_LOAD_TIMEOUT = Duration.ofSeconds(30);
     /** The most mutations one script call applies: 256. */
     public static final int DEFAULT_MAX_BATCH_SIZE = 256;
+    /** The default {@linkplain Builder#maxQueuedPerShard bound of the likes waiting for one shard}: 20,000. */
+    public static final int DEFAULT_MAX_QUEUED_PER_SHARD = 20_000;
 
     /** How often the outbox sweeper looks for entries the fast path did not relay: 5 seconds. */
     public static final Duration DEFAULT_OUTBOX_SWEEP_INTERVAL = Duration.ofSeconds(5);
@@ -125,8 +127,8 @@ public final class RedisLikeStore implements LikeStore {
         this.localCounts = new LocalCounts(b.localCacheTtl, b.localCacheSize);
         this.listings = new Listings(redis, keys);
         this.contentFilter = b.contentFilter;
-        this.writes = new Writes(applyScript, keys, b.maxBatchSize, readThrough, relay, localCounts, listings,
-                singleNode);
+        this.writes = new Writes(applyScript, keys, b.maxBatchSize, b.maxQueuedPerShard, readThrough, relay, localCounts,
+                listings, singleNode);
         this.policy = new RedisStorePolicy(redis, keys, readThrough, relay, localCounts, truth);
     }
 
@@ -430,6 +432,7 @@ public final class RedisLikeStore implements LikeStore {
         private Duration commandTimeout = DEFAULT_COMMAND_TIMEOUT;
         private Duration loadTimeout = DEFAULT_LOAD_TIMEOUT;
         private int maxBatchSize = DEFAULT_MAX_BATCH_SIZE;
+        private int maxQueuedPerShard = DEFAULT_MAX_QUEUED_PER_SHARD;
         private Duration localCacheTtl;
         private long localCacheSize;
         private Predicate<ContentRef> contentFilter;
@@ -487,10 +490,10 @@ public final class RedisLikeStore implements LikeStore {
         }
 
         /**
-         * The durable store behind Redis (the JDBC store, or any {@link LikeStore}). With it, Redis is a cache: keys
+         * The backing store behind Redis (the JDBC store, or any {@link LikeStore}). With it, Redis is a cache: keys
          * expire, misses are loaded from it, listings are its. Without it, Redis is the source of truth.
          *
-         * @param store the durable store
+         * @param store the backing store
          * @return this builder
          */
         public Builder backingStore(LikeStore store) {
@@ -577,6 +580,19 @@ public final class RedisLikeStore implements LikeStore {
          */
         public Builder maxBatchSize(int size) {
             this.maxBatchSize = Args.between("maxBatchSize", size, 1, 1_000);
+            return this;
+        }
+
+        /**
+         * The most likes and unlikes of one shard that wait for its next script call. One more fails at once with
+         * {@link dev.likes.core.LikeRejectedException} ({@code OVERLOADED}), with nothing written, instead of waiting
+         * longer than a caller would. Default {@link #DEFAULT_MAX_QUEUED_PER_SHARD}.
+         *
+         * @param max 1 to 10,000,000
+         * @return this builder
+         */
+        public Builder maxQueuedPerShard(int max) {
+            this.maxQueuedPerShard = Args.between("maxQueuedPerShard", max, 1, 10_000_000);
             return this;
         }
 
@@ -681,7 +697,7 @@ public final class RedisLikeStore implements LikeStore {
         public RedisLikeStore build() {
             if (expirySet && backingStore == null) {
                 throw new IllegalStateException("hotTtl, coldTtl and emptyTtl need backingStore(...): keys that expire"
-                        + " with no durable store to reload them from would lose likes");
+                        + " with no backing store to reload them from would lose likes");
             }
             if (coldTtl.compareTo(hotTtl) > 0) {
                 throw new IllegalStateException(

@@ -35,7 +35,8 @@ final class Writes {
      * @param readThrough null when Redis is the source of truth
      * @param relay null without an outbox
      */
-    Writes(ApplyScript applyScript, Keys keys, int maxBatchSize, ReadThrough readThrough, OutboxRelay relay,
+    Writes(ApplyScript applyScript, Keys keys, int maxBatchSize, int maxQueuedPerShard, ReadThrough readThrough,
+            OutboxRelay relay,
             LocalCounts localCounts, Listings listings, boolean singleNode) {
         this.applyScript = applyScript;
         this.readThrough = readThrough;
@@ -43,7 +44,7 @@ final class Writes {
         this.localCounts = localCounts;
         this.listings = listings;
         this.singleNode = singleNode;
-        this.groupCommit = new GroupCommit(maxBatchSize, 1, keys::shard, this::applyBatch);
+        this.groupCommit = new GroupCommit(maxBatchSize, 1, maxQueuedPerShard, keys::shard, this::applyBatch);
     }
 
     /** Applies a mutation through its shard's lane. */

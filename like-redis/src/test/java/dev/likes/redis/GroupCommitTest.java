@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.likes.core.ContentRef;
 import dev.likes.core.LikeAction;
 import dev.likes.core.LikeMutation;
+import dev.likes.core.LikeRejectedException;
 import dev.likes.core.LikeResult;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -75,7 +76,7 @@ class GroupCommitTest {
     @Test
     void aLoneCallGoesAtOnceAndWhatArrivesMeanwhileWaitsForItsReturn() {
         Calls applier = new Calls();
-        GroupCommit commit = new GroupCommit(4, 2, content -> 0, applier);
+        GroupCommit commit = new GroupCommit(4, 2, 1_000_000, content -> 0, applier);
         CompletableFuture<LikeResult> first = commit.submit(like(1)).toCompletableFuture();
         Call call = applier.take();
         assertThat(users(call)).containsExactly(1L);
@@ -89,9 +90,36 @@ class GroupCommitTest {
     }
 
     @Test
+    void aFullShardRefusesOneMoreAtOnceAndTakesLikesAgainOnceItDrains() {
+        Calls applier = new Calls();
+        GroupCommit commit = new GroupCommit(4, 1, 3, content -> 0, applier);
+        commit.submit(like(1));
+        Call call = applier.take(); // in flight: no longer waiting
+        for (long user = 2; user <= 4; user++) {
+            commit.submit(like(user));
+        }
+        CompletableFuture<LikeResult> refused = commit.submit(like(5)).toCompletableFuture();
+        assertThat(refused).isCompletedExceptionally();
+        assertThat(refused.handle((r, e) -> e).join())
+                .isInstanceOfSatisfying(LikeRejectedException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(LikeRejectedException.Reason.OVERLOADED);
+                    assertThat(e.retryAfter()).isPositive();
+                })
+                .hasMessageContaining("maxQueuedPerShard");
+        assertThat(applier.calls).as("nothing of the refused like was sent").isEmpty();
+
+        call.returns();
+        Call next = applier.take();
+        assertThat(users(next)).containsExactly(2L, 3L, 4L);
+        assertThat(commit.submit(like(6)).toCompletableFuture()).isNotCompletedExceptionally();
+        next.returns();
+        assertThat(users(applier.take())).containsExactly(6L);
+    }
+
+    @Test
     void aFullBatchWaitingGoesOutAsASecondCallButNeverAThird() {
         Calls applier = new Calls();
-        GroupCommit commit = new GroupCommit(4, 2, content -> 0, applier);
+        GroupCommit commit = new GroupCommit(4, 2, 1_000_000, content -> 0, applier);
         commit.submit(like(1));
         Call first = applier.take();
         for (long user = 2; user <= 13; user++) {
@@ -127,7 +155,7 @@ class GroupCommitTest {
 
     private void concurrentRound() throws Exception {
         Calls applier = new Calls();
-        GroupCommit commit = new GroupCommit(8, 2, content -> 0, applier);
+        GroupCommit commit = new GroupCommit(8, 2, 1_000_000, content -> 0, applier);
         int threads = 4;
         int perThread = 5_000;
         ExecutorService pool = Executors.newFixedThreadPool(threads + 1);

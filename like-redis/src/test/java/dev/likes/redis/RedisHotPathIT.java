@@ -11,6 +11,7 @@ import dev.likes.core.LikeMutation;
 import dev.likes.core.LikeResult;
 import dev.likes.core.LikeService;
 import dev.likes.core.LikeStoreException;
+import dev.likes.core.LikeTimeoutException;
 import dev.likes.testsupport.Server;
 import dev.likes.testsupport.TestServices;
 import io.lettuce.core.RedisClient;
@@ -383,6 +384,35 @@ class RedisHotPathIT {
             } finally {
                 TestServices.start(Server.REDIS);
             }
+        }
+    }
+
+    @Test
+    void aHungRedisEndsTheCallAtTheServiceDeadlineAndTheOutcomeIsLearntByRetryingTheRequestId() {
+        try (RedisLikeStore store = RedisLikeStore.builder(RedisURI.create(TestServices.redisUri()))
+                        .keyPrefix(prefix)
+                        .commandTimeout(Duration.ofSeconds(20))
+                        .build();
+                LikeService service = LikeService.builder(store).callTimeout(Duration.ofMillis(500)).build()) {
+            service.like(1, POST);
+            TestServices.hang(Server.REDIS);
+            try {
+                assertThatThrownBy(() -> service.like(2, POST, "click-2"))
+                        .as("the service's deadline ends the call, not the store's command timeout")
+                        .isInstanceOfSatisfying(LikeTimeoutException.class,
+                                e -> assertThat(e.timeout()).isEqualTo(Duration.ofMillis(500)));
+                assertThatThrownBy(() -> service.count(POST)).isInstanceOf(LikeTimeoutException.class);
+            } finally {
+                TestServices.resume(Server.REDIS);
+            }
+            // the like was sent before the deadline: Redis applies it once it runs again
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                    .until(() -> service.hasLiked(2, POST));
+            LikeResult retry = service.like(2, POST, "click-2");
+            assertThat(retry.status()).as("the retry learns the outcome without applying it twice")
+                    .isEqualTo(LikeResult.Status.DUPLICATE_REQUEST);
+            assertThat(retry.liked()).isTrue();
+            assertThat(service.count(POST)).isEqualTo(2);
         }
     }
 
