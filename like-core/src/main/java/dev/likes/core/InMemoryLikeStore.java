@@ -133,6 +133,12 @@ public final class InMemoryLikeStore implements LikeStore {
     }
 
     @Override
+    public CompletionStage<Long> version(ContentRef content) {
+        ContentState state = contents.get(content);
+        return CompletableFuture.completedFuture(state == null ? 0L : state.version);
+    }
+
+    @Override
     public CompletionStage<Map<ContentRef, Long>> counts(Set<ContentRef> batch) {
         Map<ContentRef, Long> counts = new HashMap<>(batch.size() * 2);
         for (ContentRef content : batch) {

@@ -102,6 +102,19 @@ public interface LikeStore extends AutoCloseable {
         return counts(contents).thenCombine(likedAmong(userId, contents), (n, l) -> new FeedState(n, l, false));
     }
 
+    /**
+     * The version of the content's last change that this store holds, or 0 if it holds none or does not keep
+     * versions (the default). A cache in front of this store continues the content's versions above it when it loads
+     * the content, so that the events of its changes stay newer than every change this store applied, whatever the
+     * cache's clock says.
+     *
+     * @param content the content
+     * @return the version, 0 or more
+     */
+    default CompletionStage<Long> version(ContentRef content) {
+        return java.util.concurrent.CompletableFuture.completedFuture(0L);
+    }
+
     /** Releases what the store opened; resources the host passed in stay open. The default does nothing. */
     @Override
     default void close() {}

@@ -312,6 +312,22 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
                 .orElse(0L));
     }
 
+    /**
+     * {@inheritDoc} The version {@code like_counts} holds for the content (the newest of every change applied to it,
+     * archived ones included), read on the content's primary, so that it never goes back.
+     */
+    @Override
+    public CompletionStage<Long> version(ContentRef content) {
+        Jdbi primary = shardOf(content).primary();
+        return async("version", () -> primary.withHandle(timed(h -> h.createQuery(
+                        "SELECT version FROM like_counts WHERE content_id = ? AND content_type = ?")
+                .bind(0, content.id())
+                .bind(1, content.type())
+                .mapTo(Long.class)
+                .findOne()
+                .orElse(0L))));
+    }
+
     @Override
     public CompletionStage<Map<ContentRef, Long>> counts(Set<ContentRef> contents) {
         return perShard(contents, "counts", (handle, part) -> {

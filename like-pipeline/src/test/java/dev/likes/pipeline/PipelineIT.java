@@ -77,6 +77,33 @@ class PipelineIT {
     }
 
     @Test
+    void aReloadedContentsEventsStayNewerThanMySqlsWhateverRedisClockSays() {
+        ContentRef post = ContentRef.of("post", 4242);
+        try (LikePipeline p = h.pipeline().build()) {
+            LikeService likes = p.service();
+            likes.like(1, post);
+            await().atMost(Duration.ofSeconds(30)).until(() -> h.mysqlCounts().getOrDefault(post, 0L) == 1);
+            // MySQL applied the like at a version a day ahead of Redis' clock (a failover to a host whose clock is
+            // behind); Redis forgets the post
+            long ahead = (System.currentTimeMillis() + Duration.ofDays(1).toMillis()) * 1_000;
+            h.jdbi.useHandle(x -> {
+                x.execute("UPDATE like_records SET version = ? WHERE content_id = 4242", ahead);
+                x.execute("UPDATE like_counts SET version = ? WHERE content_id = 4242", ahead);
+            });
+            await().atMost(Duration.ofSeconds(30)).until(() ->
+                    p.redisStore().policy().evict(post).toCompletableFuture().join());
+
+            LikeResult unliked = likes.unlike(1, post);
+            assertThat(unliked.status()).isEqualTo(LikeResult.Status.APPLIED);
+            assertThat(unliked.version()).isGreaterThan(ahead);
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                assertThat(h.mysqlLikers().getOrDefault(post, Set.of())).as("MySQL applied the unlike").isEmpty();
+                assertThat(h.mysqlCounts()).containsEntry(post, 0L);
+            });
+        }
+    }
+
+    @Test
     void metersAreRegisteredOnTheHostRegistry() {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (LikePipeline p = h.pipeline().meterRegistry(registry).build()) {

@@ -188,13 +188,15 @@ final class ReadThrough {
                         return awaitOtherLoader(content, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(loadTimeoutMillis));
                     }
                     loads.increment();
-                    // the buckets are sized for the count the backing store has now; later likes split them further
-                    return backingStore(() -> backingStore.count(content)).thenCompose(expected -> {
+                    // the buckets are sized for the count the backing store has now; later likes split them further.
+                    // The content's versions go on above the backing store's, whatever Redis' clock says.
+                    CompletableFuture<Long> version = backingStore(() -> backingStore.version(content));
+                    return backingStore(() -> backingStore.count(content)).thenCombine(version, (expected, v) -> {
                         long now = System.currentTimeMillis();
-                        Layout layout = new Layout(content, Long.toString(started, 36), now / 1000, expected,
-                                now + coldTtlMillis, token);
-                        return copy(layout, null, 0);
-                    }).exceptionallyCompose(failure -> release(content, token, failure));
+                        return new Layout(content, Long.toString(started, 36), now / 1000, expected,
+                                now + coldTtlMillis, token, v);
+                    }).thenCompose(layout -> copy(layout, null, 0))
+                            .exceptionallyCompose(failure -> release(content, token, failure));
                 });
     }
 
@@ -240,9 +242,12 @@ final class ReadThrough {
         final long split;
         final long expireAt;
         final String token;
+        final long version;
 
-        Layout(ContentRef content, String generation, long base, long expectedLikers, long expireAt, String token) {
+        Layout(ContentRef content, String generation, long base, long expectedLikers, long expireAt, String token,
+                long version) {
             this.content = content;
+            this.version = version;
             this.generation = generation;
             this.base = base;
             this.expireAt = expireAt;
@@ -310,7 +315,7 @@ final class ReadThrough {
                         new String[] {keys.main(layout.content), keys.lock(layout.content)},
                         layout.token,
                         Long.toString(count),
-                        "0",
+                        Long.toString(layout.version),
                         Long.toString(expiry),
                         layout.generation,
                         Long.toString(layout.base),

@@ -77,6 +77,23 @@ class RedisReadThroughIT {
     }
 
     @Test
+    void aLoadedContentContinuesItsVersionsAboveTheBackingStores() {
+        // the backing store applied changes a day ahead of this Redis' clock (a failover to a host whose clock is behind)
+        long ahead = (System.currentTimeMillis() + Duration.ofDays(1).toMillis()) * 1_000;
+        durable.version = ahead;
+        try (RedisLikeStore store = cache().build();
+                LikeService service = LikeService.builder(store).build()) {
+            LikeResult unchanged = service.like(7, POST); // liked already: loads the content, changes nothing
+            assertThat(unchanged.status()).isEqualTo(LikeResult.Status.UNCHANGED);
+            assertThat(unchanged.version()).as("the loaded content's version, not 0").isEqualTo(ahead);
+            LikeResult applied = service.like(301, POST);
+            assertThat(applied.status()).isEqualTo(LikeResult.Status.APPLIED);
+            assertThat(applied.version()).as("newer than every change the backing store applied").isGreaterThan(ahead);
+            assertThat(service.unlike(301, POST).version()).isGreaterThan(applied.version());
+        }
+    }
+
+    @Test
     void aFailedLoadReleasesItsLockSoTheNextCallLoadsAtOnce() {
         // a load timeout far above the test's bound: waiting for the lock's expiry would fail the test
         try (RedisLikeStore store = cache().loadTimeout(Duration.ofSeconds(90)).build();
