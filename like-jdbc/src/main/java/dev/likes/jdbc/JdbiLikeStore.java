@@ -73,7 +73,7 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
     /** The tables a live like can be in: the hot one, and the archive the archiver moves old likes to. */
     private static final String[] TABLES = {"like_records", "like_records_archive"};
     private static final String[] SCHEMA = {"V1__like_records.sql", "V2__like_records_library_columns.sql",
-        "V3__like_counts_and_requests.sql", "V4__like_records_archive.sql"};
+        "V3__like_counts_and_requests.sql", "V4__like_records_archive.sql", "V5__like_degraded.sql"};
 
     private final List<JdbiShard> shards;
     private final Executor executor;
@@ -233,7 +233,7 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
         if (batchSize < 1 || batchSize > 100_000) {
             throw new IllegalArgumentException("batchSize must be between 1 and 100000, but was " + batchSize);
         }
-        LocalDateTime before = Times.toSql(now.isAfter(Times.LATEST) ? Times.LATEST : now);
+        String before = Times.toSql(now.isAfter(Times.LATEST) ? Times.LATEST : now);
         List<CompletableFuture<Long>> parts = new ArrayList<>();
         for (JdbiShard shard : shards) {
             parts.add(async("purge request IDs", () -> {
@@ -401,7 +401,7 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
             for (int table = 0; table < TABLES.length; table++) {
                 query.bind(i++, content.id()).bind(i++, content.type());
                 if (after != null) {
-                    LocalDateTime at = Times.toSql(after.likedAt());
+                    String at = Times.toSql(after.likedAt());
                     query.bind(i++, at).bind(i++, at).bind(i++, after.userId());
                 }
                 query.bind(i++, limit);
@@ -457,7 +457,7 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
                 query.bind(i++, contentType);
             }
             if (after != null) {
-                LocalDateTime at = Times.toSql(after.likedAt());
+                String at = Times.toSql(after.likedAt());
                 query.bind(i++, at)
                         .bind(i++, at)
                         .bind(i++, after.content().type())
@@ -496,6 +496,16 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
             parts.forEach(p -> all.add(p.join()));
             return all;
         });
+    }
+
+    /** The shards, in order (for the classes of this package that work on every shard). */
+    List<JdbiShard> shards() {
+        return shards;
+    }
+
+    /** Runs blocking database work on the store's executor, every statement limited to the query timeout. */
+    <T> CompletableFuture<T> onShard(Jdbi jdbi, String what, org.jdbi.v3.core.HandleCallback<T, RuntimeException> work) {
+        return async(what, () -> jdbi.withHandle(timed(work)));
     }
 
     private <T> CompletableFuture<T> async(String what, Supplier<T> work) {

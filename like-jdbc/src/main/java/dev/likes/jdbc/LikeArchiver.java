@@ -90,8 +90,8 @@ public final class LikeArchiver {
      */
     public int runBatch() throws IOException {
         Instant now = clock.instant();
-        LocalDateTime likedBefore = Times.toSql(now.minus(age));
-        LocalDateTime canceledBefore = Times.toSql(now.minus(canceledAge));
+        String likedBefore = Times.toSql(now.minus(age));
+        String canceledBefore = Times.toSql(now.minus(canceledAge));
         try {
             return jdbi.inTransaction(TransactionIsolationLevel.REPEATABLE_READ, handle -> move(handle, likedBefore, canceledBefore, now));
         } catch (SinkFailure e) {
@@ -99,7 +99,7 @@ public final class LikeArchiver {
         }
     }
 
-    private int move(Handle handle, LocalDateTime likedBefore, LocalDateTime canceledBefore, Instant now) {
+    private int move(Handle handle, String likedBefore, String canceledBefore, Instant now) {
         List<ArchivedLike> batch = handle.createQuery("SELECT id, user_id, content_id, content_type, created_at,"
                         + " updated_at, is_canceled, version FROM like_records"
                         + " WHERE (is_canceled = 0 AND updated_at < ?) OR (is_canceled = 1 AND updated_at < ?)"

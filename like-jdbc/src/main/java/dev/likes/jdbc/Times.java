@@ -13,14 +13,22 @@ final class Times {
     /** The last millisecond a {@code DATETIME(3)} holds. */
     static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999Z");
 
+    private static final java.time.format.DateTimeFormatter SQL =
+            java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSS");
+
     private Times() {}
 
     static boolean storable(Instant instant) {
         return !instant.isBefore(EARLIEST) && !instant.isAfter(LATEST);
     }
 
-    static LocalDateTime toSql(Instant instant) {
-        return LocalDateTime.ofInstant(instant.truncatedTo(ChronoUnit.MILLIS), ZoneOffset.UTC);
+    /**
+     * The instant as a {@code DATETIME(3)} literal in UTC, {@code yyyy-MM-dd HH:mm:ss.SSS}, bound as a string: MySQL
+     * Connector/J takes MariaDB's handshake version ({@code 5.5.5-...}) for a MySQL without fractional seconds and
+     * would send a {@link LocalDateTime} as whole seconds. The server converts the string, milliseconds included.
+     */
+    static String toSql(Instant instant) {
+        return SQL.format(LocalDateTime.ofInstant(instant.truncatedTo(ChronoUnit.MILLIS), ZoneOffset.UTC));
     }
 
     static Instant fromSql(LocalDateTime time) {

@@ -44,6 +44,25 @@ class JdbiSchemaIT {
     }
 
     @Test
+    void timesKeepTheirMillisecondsOnMariaDbAndMySql() {
+        Jdbi db = Databases.fresh();
+        Instant at = Instant.parse("2026-12-03T10:00:00.123Z");
+        ContentRef post = ContentRef.of("post", 12);
+        try (JdbiLikeStore store = JdbiLikeStore.builder(db).build();
+                LikeService service = LikeService.builder(store).clock(MutableClock.at(at)).build()) {
+            service.like(5, post);
+            store.apply(List.of(new LikeEvent("e1", null, 6, post, LikeAction.LIKE, at.plusMillis(1), 1, 2)))
+                    .toCompletableFuture().join();
+            String stored = db.withHandle(h -> h.createQuery(
+                    "SELECT CAST(updated_at AS CHAR) FROM like_records WHERE user_id = 5").mapTo(String.class).one());
+            assertThat(stored).isEqualTo("2026-12-03 10:00:00.123");
+            assertThat(service.likers(post, PageRequest.first(10)).items())
+                    .extracting(dev.likes.core.Liker::likedAt)
+                    .containsExactly(at.plusMillis(1), at);
+        }
+    }
+
+    @Test
     void aDatabaseCreatedWithTheDesignsDdlIsUpgradedInPlaceAndKeepsItsRows() throws Exception {
         Jdbi db = Databases.empty();
         db.useHandle(h -> {

@@ -1,6 +1,7 @@
 package dev.likes.pipeline;
 
 import dev.likes.core.LikeService;
+import dev.likes.jdbc.DegradedJournal;
 import dev.likes.jdbc.JdbiLikeStore;
 import dev.likes.jdbc.JdbiShard;
 import dev.likes.kafka.KafkaEventPublisher;
@@ -124,8 +125,9 @@ public final class LikePipeline implements AutoCloseable {
                 .build());
         PipelineMetrics metrics = b.meterRegistry == null ? PipelineMetrics.NONE : new MicrometerMetrics(b.meterRegistry);
         RedisRateLimiter limiter = b.ratePerSecond > 0 ? RedisRateLimiter.on(redis, b.ratePerSecond, b.rateBurst) : null;
-        this.resilient = new ResilientLikeStore(redis, mysql, mysql::requestSeen, publisher, limiter, breaker, bulkhead, b.clock,
-                b.maxDegraded, metrics);
+        this.resilient = new ResilientLikeStore(redis, mysql, mysql::requestSeen, DegradedJournal.of(mysql), publisher,
+                limiter, breaker, bulkhead, b.clock, b.maxDegraded, metrics);
+        opened.push(resilient::releaseJournal);
         this.service = open(opened, LikeService.builder(resilient).clock(b.clock).callTimeout(b.callTimeout).build());
         List<Jdbi> primaries = new ArrayList<>();
         b.shards.forEach(s -> primaries.add(s.primary()));

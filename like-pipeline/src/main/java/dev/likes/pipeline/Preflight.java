@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
 final class Preflight {
 
     private static final Logger log = LoggerFactory.getLogger(Preflight.class);
-    private static final List<String> TABLES = List.of("like_records", "like_counts", "like_requests", "like_records_archive");
+    private static final List<String> TABLES = List.of("like_records", "like_counts", "like_requests", "like_records_archive",
+            "like_degraded");
 
     private Preflight() {}
 

@@ -13,6 +13,7 @@ import dev.likes.core.LikeStoreException;
 import dev.likes.core.LikeTimeoutException;
 import dev.likes.core.Liker;
 import dev.likes.core.UserLike;
+import dev.likes.jdbc.DegradedJournal;
 import dev.likes.redis.BackingStoreException;
 import dev.likes.redis.RedisLikeStore;
 import dev.likes.redis.RedisRateLimiter;
@@ -49,15 +50,18 @@ import org.slf4j.LoggerFactory;
  * checked (fail open) and the degraded backlog bound takes over.
  *
  * <p><b>Degraded mode.</b> Redis calls go through a circuit breaker (Resilience4j). When a write fails with a
- * {@link LikeStoreException} (Redis unreachable or timed out) or the breaker is open, the mutation becomes an event
- * with a version from this store's hybrid clock, is published straight to the event log, and the call answers
- * {@link LikeResult.Status#ACCEPTED}: the durable store gets it from the consumer. A request ID is honoured first:
- * a retry of a change accepted here during the outage, or of one the durable store recorded, answers
- * {@link LikeResult.Status#DUPLICATE_REQUEST}. The mutation is also kept, per
- * content, until Redis is back; then it is applied to Redis again, in order, before any newer change of that content
- * made through this store, so Redis' state and count converge too (its outbox publishes the replay; the consumer's
- * version check makes that a no-op in the durable store). Reads fall back to the local count cache and the durable
- * store, and {@link #feed} says the answer may be stale.
+ * {@link LikeStoreException} (Redis unreachable, or the backing store unable to load the content) or the breaker is
+ * open, the mutation becomes an event with a version from this store's hybrid clock, is written to the
+ * {@link DegradedJournal}, published straight to the event log, and the call answers
+ * {@link LikeResult.Status#ACCEPTED}: the durable store gets it from the consumer. A write that timed out is not
+ * taken this way: its outcome is unknown, and it fails with {@link LikeTimeoutException}. A request ID is honoured
+ * first: a retry of a change accepted here during the outage, or of one the durable store recorded, answers
+ * {@link LikeResult.Status#DUPLICATE_REQUEST}. The mutation is also kept, per content, until Redis is back; then it
+ * is applied to Redis again, in order and in batches, before any newer change of that content made through this
+ * store, so Redis' state and count converge too (its outbox publishes the replay; the consumer's version check makes
+ * that a no-op in the durable store). The journal's rows are this store's under a lease it renews; the rows of a
+ * store that stopped or died before its replay are taken over by another one. Reads fall back to the local count
+ * cache and the durable store, and {@link #feed} says the answer may be stale.
  *
  * <p>Thread-safe; nothing blocks a caller's thread.
  */
@@ -67,6 +71,11 @@ final class ResilientLikeStore implements LikeStore {
     private static final long REQUEST_LOOKUP_TIMEOUT_MILLIS = 2_000;
     /** The most degraded changes of one content sent to Redis at once by a replay. */
     private static final int REPLAY_BATCH = 256;
+    /** How long a journal entry stays this process' after its last renewal: then another process takes it over. */
+    static final Duration LEASE = Duration.ofSeconds(30);
+    private static final long RENEW_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
+    private static final long CLAIM_EVERY_NANOS = TimeUnit.SECONDS.toNanos(5);
+    private static final int CLAIM_LIMIT = 10_000;
 
     private final RedisLikeStore redis;
     private final LikeStore durable;
@@ -81,6 +90,18 @@ final class ResilientLikeStore implements LikeStore {
     private final AtomicInteger degradedBacklog = new AtomicInteger();
     private final AtomicLong lastVersion = new AtomicLong();
     private final RequestLog requestLog;
+    private final DegradedJournal journal;
+    /** This store's name in the journal's leases. */
+    private final String owner = "like-" + java.util.UUID.randomUUID();
+    /** Journal entries replayed whose deletion failed: deleted again by the next repair. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<DegradedJournal.Entry> unremoved =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private long lastRenew = System.nanoTime();
+    private long lastClaim;
+    private boolean claimedOnce;
+    private final Object journalLock = new Object();
+    private final java.util.concurrent.atomic.AtomicBoolean unjournaledWarned =
+            new java.util.concurrent.atomic.AtomicBoolean();
     /** Request IDs of changes accepted in degraded mode and not replayed yet, with whether each was a like. */
     private final ConcurrentHashMap<RequestKey, Boolean> degradedRequests = new ConcurrentHashMap<>();
 
@@ -96,12 +117,14 @@ final class ResilientLikeStore implements LikeStore {
         }
     }
 
-    ResilientLikeStore(RedisLikeStore redis, LikeStore durable, RequestLog requestLog, EventPublisher publisher,
+    ResilientLikeStore(RedisLikeStore redis, LikeStore durable, RequestLog requestLog, DegradedJournal journal,
+            EventPublisher publisher,
             RedisRateLimiter limiter, CircuitBreaker breaker, Bulkhead bulkhead, Clock clock, int maxDegraded,
             PipelineMetrics metrics) {
         this.redis = redis;
         this.durable = durable;
         this.requestLog = requestLog;
+        this.journal = journal;
         this.publisher = publisher;
         this.limiter = limiter;
         this.breaker = breaker;
@@ -288,37 +311,76 @@ final class ResilientLikeStore implements LikeStore {
         LikeEvent event = new LikeEvent(mutation.eventId(), mutation.requestId(), mutation.userId(), mutation.content(),
                 mutation.action(), mutation.at(), version, count);
         LikeMutation replay = replayOf(mutation);
-        Dirty d;
+        CompletableFuture<DegradedJournal.Entry> journaled;
+        try {
+            journaled = journal.append(replay, owner, clock.instant().plus(LEASE)).toCompletableFuture();
+        } catch (RuntimeException e) {
+            journaled = CompletableFuture.failedFuture(e);
+        }
+        return journaled.handle((entry, journalFailure) -> {
+            if (journalFailure != null && unjournaledWarned.compareAndSet(false, true)) {
+                log.warn("the journal of degraded changes cannot be written ({}): changes accepted now wait for their"
+                        + " replay into Redis in this process' memory only", unwrap(journalFailure).toString());
+            } else if (journalFailure == null) {
+                unjournaledWarned.set(false);
+            }
+            Pending pending = new Pending(replay, entry);
+            Dirty queued = enqueue(pending);
+            CompletableFuture<Void> sent;
+            try {
+                sent = publisher.publish(event).toCompletableFuture();
+            } catch (RuntimeException e) {
+                sent = CompletableFuture.failedFuture(e);
+            }
+            return sent.handle((ok, failure) -> {
+                if (failure != null) {
+                    boolean removed;
+                    synchronized (queued) {
+                        removed = queued.pending.removeLastOccurrence(pending);
+                    }
+                    if (removed) {
+                        degradedBacklog.decrementAndGet();
+                        if (entry != null) {
+                            forget(List.of(entry));
+                        }
+                    }
+                    throw new CompletionException(new LikeStoreException(
+                            "Redis is unavailable and the event log refused the change too: nothing was recorded",
+                            unwrap(failure)));
+                }
+                return new LikeResult(LikeResult.Status.ACCEPTED, liked, count, version);
+            });
+        }).thenCompose(Function.identity());
+    }
+
+    /** Adds a change to its content's replay backlog, after the ones already there. */
+    private Dirty enqueue(Pending pending) {
         while (true) {
-            d = dirty.computeIfAbsent(mutation.content(), c -> new Dirty());
+            Dirty d = dirty.computeIfAbsent(pending.mutation().content(), c -> new Dirty());
             synchronized (d) {
                 if (!d.retired) {
-                    d.pending.addLast(replay);
-                    break;
+                    d.pending.addLast(pending);
+                    return d;
                 }
             }
         }
-        Dirty queued = d;
-        CompletableFuture<Void> sent;
+    }
+
+    /** Deletes journal entries (replayed, or refused); those that cannot be deleted now are retried by the repair. */
+    private void forget(List<DegradedJournal.Entry> entries) {
+        if (entries.isEmpty()) {
+            return;
+        }
+        CompletableFuture<Void> removed;
         try {
-            sent = publisher.publish(event).toCompletableFuture();
+            removed = journal.remove(entries).toCompletableFuture();
         } catch (RuntimeException e) {
-            sent = CompletableFuture.failedFuture(e);
+            removed = CompletableFuture.failedFuture(e);
         }
-        return sent.handle((ok, failure) -> {
+        removed.whenComplete((ok, failure) -> {
             if (failure != null) {
-                boolean removed;
-                synchronized (queued) {
-                    removed = queued.pending.removeLastOccurrence(replay);
-                }
-                if (removed) {
-                    degradedBacklog.decrementAndGet();
-                }
-                throw new CompletionException(new LikeStoreException(
-                        "Redis is unavailable and the event log refused the change too: nothing was recorded",
-                        unwrap(failure)));
+                unremoved.addAll(entries);
             }
-            return new LikeResult(LikeResult.Status.ACCEPTED, liked, count, version);
         });
     }
 
@@ -359,7 +421,7 @@ final class ResilientLikeStore implements LikeStore {
      * failure the rest stays for the next repair.
      */
     private void replayNext(ContentRef content, Dirty d, CompletableFuture<Boolean> done) {
-        List<LikeMutation> batch = null;
+        List<Pending> batch = null;
         synchronized (d) {
             if (d.pending.isEmpty()) {
                 d.repairing = null;
@@ -367,7 +429,7 @@ final class ResilientLikeStore implements LikeStore {
                 dirty.remove(content, d);
             } else {
                 batch = new ArrayList<>(Math.min(REPLAY_BATCH, d.pending.size()));
-                for (LikeMutation m : d.pending) {
+                for (Pending m : d.pending) {
                     if (batch.size() == REPLAY_BATCH) {
                         break;
                     }
@@ -385,16 +447,16 @@ final class ResilientLikeStore implements LikeStore {
         }
         long start = System.nanoTime();
         List<CompletableFuture<LikeResult>> applied = new ArrayList<>(batch.size());
-        for (LikeMutation m : batch) {
+        for (Pending m : batch) {
             CompletableFuture<LikeResult> one;
             try {
-                one = redis.apply(m).toCompletableFuture();
+                one = redis.apply(m.mutation()).toCompletableFuture();
             } catch (RuntimeException e) {
                 one = CompletableFuture.failedFuture(e);
             }
             applied.add(one);
         }
-        List<LikeMutation> sent = batch;
+        List<Pending> sent = batch;
         CompletableFuture.allOf(applied.toArray(new CompletableFuture<?>[0])).handle((ignored, f) -> null).thenRun(() -> {
             long took = System.nanoTime() - start;
             int finished = 0;
@@ -426,13 +488,18 @@ final class ResilientLikeStore implements LikeStore {
                     d.pending.pollFirst();
                 }
             }
+            List<DegradedJournal.Entry> replayed = new ArrayList<>(finished);
             for (int i = 0; i < finished; i++) {
-                LikeMutation m = sent.get(i);
+                LikeMutation m = sent.get(i).mutation();
                 if (m.requestId() != null) {
                     degradedRequests.remove(RequestKey.of(m)); // Redis holds the request ID from now on
                 }
                 degradedBacklog.decrementAndGet();
+                if (sent.get(i).entry() != null) {
+                    replayed.add(sent.get(i).entry());
+                }
             }
+            forget(replayed);
             if (stop != null) {
                 finishRepair(d, done);
             } else {
@@ -465,6 +532,7 @@ final class ResilientLikeStore implements LikeStore {
      * costs nothing, and once the open state has lasted its wait it is what probes Redis.
      */
     void repairAll() {
+        keepJournal();
         if (dirty.isEmpty()) {
             return;
         }
@@ -473,6 +541,69 @@ final class ResilientLikeStore implements LikeStore {
             runs.add(repair(content));
         }
         CompletableFuture.allOf(runs.toArray(new CompletableFuture<?>[0])).join();
+    }
+
+    /**
+     * The journal's upkeep, from the repair thread: renews this process' leases, retries deletions that failed, and
+     * takes over the entries of processes that died (or closed) before replaying them. A claimed change joins its
+     * content's replay backlog as if this process had accepted it.
+     */
+    private void keepJournal() {
+        synchronized (journalLock) {
+            keepJournalLocked();
+        }
+    }
+
+    private void keepJournalLocked() {
+        long now = System.nanoTime();
+        try {
+            if (now - lastRenew >= RENEW_EVERY_NANOS) {
+                lastRenew = now;
+                journal.renew(owner, clock.instant().plus(LEASE)).toCompletableFuture().join();
+            }
+            List<DegradedJournal.Entry> retry = new ArrayList<>();
+            for (DegradedJournal.Entry e; (e = unremoved.poll()) != null; ) {
+                retry.add(e);
+            }
+            forget(retry);
+            if (!claimedOnce || now - lastClaim >= CLAIM_EVERY_NANOS) {
+                lastClaim = now;
+                java.time.Instant at = clock.instant();
+                List<DegradedJournal.Entry> claimed =
+                        journal.claimExpired(owner, at, at.plus(LEASE), CLAIM_LIMIT).toCompletableFuture().join();
+                claimedOnce = true;
+                for (DegradedJournal.Entry entry : claimed) {
+                    degradedBacklog.incrementAndGet();
+                    LikeMutation m = entry.mutation();
+                    if (m.requestId() != null) {
+                        degradedRequests.putIfAbsent(RequestKey.of(m), m.action() == LikeAction.LIKE);
+                    }
+                    enqueue(new Pending(entry.mutation(), entry));
+                }
+                if (!claimed.isEmpty()) {
+                    log.info("took over {} degraded changes of processes that stopped before replaying them",
+                            claimed.size());
+                }
+            }
+        } catch (RuntimeException e) {
+            log.debug("journal upkeep failed, tried again at the next repair: {}", e.toString());
+        }
+    }
+
+    /**
+     * Lets another process take over this one's journal entries at once (a graceful shutdown): the changes not
+     * replayed yet are replayed by the next process that claims them.
+     */
+    void releaseJournal() {
+        try {
+            journal.release(owner, clock.instant()).toCompletableFuture().get(2, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            log.warn("could not release this process' degraded changes; another process takes them over when their"
+                    + " lease ends ({} s): {}", LEASE.toSeconds(), e.toString());
+        }
     }
 
     /** Changes accepted in degraded mode and not yet replayed into Redis. */
@@ -564,8 +695,27 @@ final class ResilientLikeStore implements LikeStore {
     }
 
     /** A content's changes accepted while Redis was down, oldest first, and the replay running now. */
+    /** A change waiting for its replay, with its journal entry (null if the journal could not be written). */
+    private static final class Pending {
+        private final LikeMutation mutation;
+        private final DegradedJournal.Entry entry;
+
+        Pending(LikeMutation mutation, DegradedJournal.Entry entry) {
+            this.mutation = mutation;
+            this.entry = entry;
+        }
+
+        DegradedJournal.Entry entry() {
+            return entry;
+        }
+
+        LikeMutation mutation() {
+            return mutation;
+        }
+    }
+
     private static final class Dirty {
-        final Deque<LikeMutation> pending = new ArrayDeque<>();
+        final Deque<Pending> pending = new ArrayDeque<>();
         CompletableFuture<Boolean> repairing;
         boolean retired;
     }

@@ -1,6 +1,7 @@
 package dev.likes.pipeline;
 
 import dev.likes.core.ContentRef;
+import dev.likes.core.LikeException;
 import dev.likes.core.LikeResult;
 import dev.likes.testsupport.JdbcEndpoint;
 import java.io.PrintStream;
@@ -10,7 +11,7 @@ import java.util.SplittableRandom;
 /**
  * The child process of {@link HostCrashIT}: a host app that likes and unlikes as fast as it can through a pipeline
  * whose relay lags (the producer lingers a second), printing {@code BEGIN} before and {@code ACK} after every call, until
- * its parent kills it with SIGKILL.
+ * its parent kills it with SIGKILL, or stops it with SIGTERM (which closes the pipeline).
  *
  * <p>Arguments: key prefix, topic, consumer group, JDBC URL, JDBC user, {@code consume} or {@code relay} (whether it
  * also runs the consumer that writes MySQL), the number of posts; the JDBC password comes in the environment variable
@@ -31,6 +32,7 @@ public final class CrashingHost {
                 .configureRedis(r -> r.keyPrefix(args[0]))
                 .configurePublisher(b -> b.producerProperty("linger.ms", 1_000))
                 .build();
+        Runtime.getRuntime().addShutdownHook(new Thread(p::close)); // SIGTERM: a graceful stop
         int posts = Integer.parseInt(args[6]);
         SplittableRandom random = new SplittableRandom(42);
         out.println("READY");
@@ -39,8 +41,13 @@ public final class CrashingHost {
             ContentRef content = ContentRef.of("post", 1 + random.nextInt(posts));
             boolean like = random.nextInt(10) < 7;
             out.println("BEGIN " + user + " " + content.id() + " " + (like ? "L" : "U"));
-            LikeResult r = like ? p.service().like(user, content) : p.service().unlike(user, content);
-            out.println("ACK " + user + " " + content.id() + " " + (like ? "L" : "U") + " " + r.status());
+            try {
+                LikeResult r = like ? p.service().like(user, content) : p.service().unlike(user, content);
+                out.println("ACK " + user + " " + content.id() + " " + (like ? "L" : "U") + " " + r.status());
+            } catch (LikeException e) {
+                // answered with a failure: nothing recorded, or (a timeout) an unknown outcome
+                out.println("FAIL " + user + " " + content.id() + " " + (like ? "L" : "U"));
+            }
         }
     }
 }

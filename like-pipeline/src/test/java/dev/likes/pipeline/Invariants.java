@@ -51,6 +51,9 @@ final class Invariants {
         await().atMost(max).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
             p.repairNow();
             assertThat(p.degradedBacklog()).as("degraded changes replayed into Redis").isZero();
+            long journal = h.jdbi.withHandle(x -> x.createQuery("SELECT COUNT(*) FROM like_degraded")
+                    .mapTo(Long.class).one());
+            assertThat(journal).as("no degraded change waits in the journal, of any process").isZero();
             assertThat(p.redisStore().policy().outboxBacklog().toCompletableFuture().join()).as("outbox drained").isZero();
             Map<ContentRef, Set<Long>> mysqlNow = nonEmpty(h.mysqlLikers());
             expected.clear();
