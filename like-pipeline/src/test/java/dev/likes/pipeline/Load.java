@@ -39,6 +39,7 @@ final class Load {
     /** The slowest single call, in nanoseconds (a call that failed and was retried counts each attempt alone). */
     final AtomicLong slowestCallNanos = new AtomicLong();
     private volatile boolean randomUserIds;
+    private volatile int withoutRequestIdPercent;
 
     record Pair(long userId, ContentRef content) {}
 
@@ -72,6 +73,17 @@ final class Load {
         return this;
     }
 
+    /**
+     * Sends {@code percent} of the operations without a request ID, as clients that do not send one do; a retry of
+     * such an operation is a new call. Call before {@link #start()}.
+     *
+     * @return this load
+     */
+    Load withoutRequestIds(int percent) {
+        this.withoutRequestIdPercent = percent;
+        return this;
+    }
+
     private long userId(long n) {
         if (!randomUserIds) {
             return n;
@@ -93,7 +105,9 @@ final class Load {
             long user = userId(firstUser + random.nextInt(usersPerThread));
             ContentRef content = contents.get(random.nextInt(contents.size()));
             boolean like = random.nextInt(10) < 7;
-            String requestId = Long.toHexString(random.nextLong()) + Long.toHexString(random.nextLong());
+            String requestId = random.nextInt(100) < withoutRequestIdPercent
+                    ? null
+                    : Long.toHexString(random.nextLong()) + Long.toHexString(random.nextLong());
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
             while (true) {
                 long started = System.nanoTime();
