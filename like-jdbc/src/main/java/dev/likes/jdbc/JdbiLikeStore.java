@@ -270,7 +270,7 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
         Objects.requireNonNull(requestId, "requestId must not be null");
         Objects.requireNonNull(now, "now must not be null");
         Jdbi primary = shardOf(content).primary();
-        return async("requestSeen", () -> primary.withHandle(timed(h -> h.createQuery("SELECT expires_at FROM like_requests"
+        return onShard(primary, "requestSeen", h -> h.createQuery("SELECT expires_at FROM like_requests"
                         + " WHERE content_id = ? AND content_type = ? AND user_id = ? AND request_id = ?")
                 .bind(0, content.id())
                 .bind(1, content.type())
@@ -279,7 +279,7 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
                 .mapTo(LocalDateTime.class)
                 .findOne()
                 .map(expires -> Times.fromSql(expires).isAfter(now))
-                .orElse(false))));
+                .orElse(false));
     }
 
     // ---- reads ----
@@ -319,13 +319,13 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
     @Override
     public CompletionStage<Long> version(ContentRef content) {
         Jdbi primary = shardOf(content).primary();
-        return async("version", () -> primary.withHandle(timed(h -> h.createQuery(
+        return onShard(primary, "version", h -> h.createQuery(
                         "SELECT version FROM like_counts WHERE content_id = ? AND content_type = ?")
                 .bind(0, content.id())
                 .bind(1, content.type())
                 .mapTo(Long.class)
                 .findOne()
-                .orElse(0L))));
+                .orElse(0L));
     }
 
     @Override
@@ -421,8 +421,8 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
     public CompletionStage<List<UserLike>> likesOf(long userId, String contentType, UserLike after, int limit) {
         List<CompletableFuture<List<UserLike>>> answers = new ArrayList<>();
         for (JdbiShard shard : shards) {
-            answers.add(async("likesOf", () -> shard.reader().withHandle(
-                    timed(handle -> likesOf(handle, userId, contentType, after, limit)))));
+            answers.add(onShard(shard.reader(), "likesOf",
+                    handle -> likesOf(handle, userId, contentType, after, limit)));
         }
         return CompletableFuture.allOf(answers.toArray(new CompletableFuture<?>[0])).thenApply(done -> {
             List<UserLike> merged = new ArrayList<>();
@@ -477,7 +477,7 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
 
     private <T> CompletableFuture<T> read(ContentRef content, String what, org.jdbi.v3.core.HandleCallback<T, RuntimeException> work) {
         Jdbi reader = shardOf(content).reader();
-        return async(what, () -> reader.withHandle(timed(work)));
+        return onShard(reader, what, work);
     }
 
     private interface PartQuery<T> {
@@ -490,7 +490,7 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
             byShard.computeIfAbsent(shardOf(content), s -> new ArrayList<>()).add(content);
         }
         List<CompletableFuture<T>> parts = new ArrayList<>();
-        byShard.forEach((shard, part) -> parts.add(async(what, () -> shard.reader().withHandle(timed(h -> work.run(h, part))))));
+        byShard.forEach((shard, part) -> parts.add(onShard(shard.reader(), what, h -> work.run(h, part))));
         return CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0])).thenApply(done -> {
             List<T> all = new ArrayList<>(parts.size());
             parts.forEach(p -> all.add(p.join()));

@@ -97,8 +97,8 @@ final class ResilientLikeStore implements LikeStore {
     private final java.util.concurrent.ConcurrentLinkedQueue<DegradedJournal.Entry> unremoved =
             new java.util.concurrent.ConcurrentLinkedQueue<>();
     private long lastRenew = System.nanoTime();
-    private long lastClaim;
-    private boolean claimedOnce;
+    /** When the journal was last asked for entries to take over: the first repair asks at once. */
+    private long lastClaim = System.nanoTime() - CLAIM_EVERY_NANOS;
     private final Object journalLock = new Object();
     private final java.util.concurrent.atomic.AtomicBoolean unjournaledWarned =
             new java.util.concurrent.atomic.AtomicBoolean();
@@ -549,13 +549,13 @@ final class ResilientLikeStore implements LikeStore {
      * content's replay backlog as if this process had accepted it.
      */
     private void keepJournal() {
+        long now = System.nanoTime();
         synchronized (journalLock) {
-            keepJournalLocked();
+            keepJournal(now);
         }
     }
 
-    private void keepJournalLocked() {
-        long now = System.nanoTime();
+    private void keepJournal(long now) {
         try {
             if (now - lastRenew >= RENEW_EVERY_NANOS) {
                 lastRenew = now;
@@ -566,12 +566,11 @@ final class ResilientLikeStore implements LikeStore {
                 retry.add(e);
             }
             forget(retry);
-            if (!claimedOnce || now - lastClaim >= CLAIM_EVERY_NANOS) {
+            if (now - lastClaim >= CLAIM_EVERY_NANOS) {
                 lastClaim = now;
                 java.time.Instant at = clock.instant();
                 List<DegradedJournal.Entry> claimed =
                         journal.claimExpired(owner, at, at.plus(LEASE), CLAIM_LIMIT).toCompletableFuture().join();
-                claimedOnce = true;
                 for (DegradedJournal.Entry entry : claimed) {
                     degradedBacklog.incrementAndGet();
                     LikeMutation m = entry.mutation();
