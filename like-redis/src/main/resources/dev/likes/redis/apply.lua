@@ -1,3 +1,4 @@
+#!lua
 -- Applies a batch of likes and unlikes of the contents of ONE shard, atomically and in order. Every key it declares
 -- or builds carries the shard's hash tag, except the users' likes indexes, which it writes only on one Redis node.
 -- A content's meta fields and status bucket 0 live in its main hash, read with one HMGET and written with one HSET per

@@ -1,3 +1,4 @@
+#!lua flags=allow-oom
 -- Drops a content's cached state (cache mode only), so that the next access loads it again from the durable store:
 -- its main hash goes, and with it the generation its buckets belong to (they expire by themselves; a new load writes a
 -- new generation). Refuses while the shard's outbox holds changes the durable store may not have yet.

@@ -1,3 +1,4 @@
+#!lua flags=allow-oom
 -- Takes, renews or releases a lease (the outbox sweep of one shard): one holder at a time, until it expires.
 -- KEYS[1] the lease; ARGV[1] the holder's token, ARGV[2] the lease time in ms, or '0' to release it
 -- Returns 1 when the caller holds the lease (or released it), 0 when another holder has it.

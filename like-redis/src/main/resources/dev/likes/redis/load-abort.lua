@@ -1,3 +1,4 @@
+#!lua flags=allow-oom
 -- Ends a failed load: releases the load lock if the caller still holds it, and removes the 'not loaded yet' meta
 -- fields load-begin wrote, so that the next call (in any process) loads at once instead of waiting for the lock's
 -- expiry. The failed load's buckets are of its own generation and expire by themselves.

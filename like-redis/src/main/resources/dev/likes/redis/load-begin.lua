@@ -1,3 +1,4 @@
+#!lua
 -- Starts loading a content from the durable store: takes the load lock, replaces what a count-only cache or a failed
 -- load left in the main hash by its meta fields (empty, and s = 'L': not loaded yet; first, so that later reads find
 -- them at the head of the hash), and picks the generation of the buckets the load writes (a failed load's buckets

@@ -1,3 +1,4 @@
+#!lua
 -- Writes one chunk of a content's likers while the caller holds the load lock.
 -- KEYS[1] load lock; ARGV[1] lock token, ARGV[2] expiry time ms, ARGV[3] lock TTL ms,
 -- then triples: bucket key, user id, like time - time base (s); or bucket key, '~', '' for the field every bucket

@@ -1,3 +1,4 @@
+#!lua
 -- Completes a load: the meta fields appear in the main hash, and with them the content, all at once.
 -- KEYS[1] main hash, KEYS[2] load lock; ARGV[1] lock token, ARGV[2] count, ARGV[3] version, ARGV[4] expiry time ms,
 -- ARGV[5] generation, ARGV[6] time base (s), ARGV[7] level, ARGV[8] split pointer

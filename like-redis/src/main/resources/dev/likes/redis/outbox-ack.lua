@@ -1,3 +1,4 @@
+#!lua flags=allow-oom
 -- Removes relayed entries from shards' outbox streams (on Redis Cluster, of one shard per call).
 -- KEYS     the outbox streams
 -- ARGV[i]  for i = 1..#KEYS: how many entry ids of stream i follow; then the ids, stream by stream

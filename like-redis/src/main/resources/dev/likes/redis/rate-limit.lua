@@ -1,3 +1,4 @@
+#!lua
 -- A token bucket per user: takes one token if there is one.
 -- KEYS[1]  the user's bucket hash: k = tokens left (may be fractional), t = time of the last refill (ms)
 -- ARGV[1]  tokens added per second, ARGV[2] bucket size (burst)

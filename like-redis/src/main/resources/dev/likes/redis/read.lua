@@ -1,3 +1,4 @@
+#!lua flags=no-writes
 -- Reads, for one user, whether they like each of several contents and, when asked, each content's count: a feed page,
 -- hasLiked, likedAmong. On Redis Cluster all contents of a call are in one shard.
 -- KEYS[i]  content i's main hash (meta fields and status bucket 0)

@@ -1,3 +1,4 @@
+#!lua
 -- Records applied changes in the acting users' indexes of likes ("my likes") on Redis Cluster, where they live in
 -- other slots than the contents; one call per user shard. Order-safe: a change whose version is not newer than the
 -- one recorded for the same (user, content) is ignored, so retries and reordering are harmless.
