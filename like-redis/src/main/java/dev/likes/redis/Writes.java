@@ -3,21 +3,23 @@ package dev.likes.redis;
 import dev.likes.core.ContentRef;
 import dev.likes.core.LikeEvent;
 import dev.likes.core.LikeMutation;
+import dev.likes.core.LikeRejectedException;
 import dev.likes.core.LikeResult;
 import dev.likes.core.LikeStoreException;
+import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The write path of {@link RedisLikeStore}: group commit per shard, the apply script, what follows each call (local
  * counts, the outbox relay, the users' indexes on a cluster), and the load of contents a call found missing (cache
- * mode). A call that finds contents missing completes only once they are loaded and its mutations of them applied:
- * the shard's lane sends nothing meanwhile, so no later mutation of those contents can overtake them. Thread-safe;
- * never blocks a thread.
+ * mode). A content found missing is parked while it loads: its mutations wait beside the shard's lane, which goes on
+ * with the shard's other contents, and every later mutation of that content joins them in order until they are
+ * applied, so none overtakes another. Thread-safe; never blocks a thread.
  */
 final class Writes {
 
@@ -30,20 +32,25 @@ final class Writes {
     private final LocalCounts localCounts;
     private final Listings listings;
     private final boolean singleNode;
+    private final int maxParked;
+    private final int maxBatch;
+    /** Contents being loaded, each with the mutations that wait for it, in order. */
+    private final ConcurrentHashMap<ContentRef, Parked> parked = new ConcurrentHashMap<>();
 
     /**
      * @param readThrough null when Redis is the source of truth
      * @param relay null without an outbox
      */
     Writes(ApplyScript applyScript, Keys keys, int maxBatchSize, int maxQueuedPerShard, ReadThrough readThrough,
-            OutboxRelay relay,
-            LocalCounts localCounts, Listings listings, boolean singleNode) {
+            OutboxRelay relay, LocalCounts localCounts, Listings listings, boolean singleNode) {
         this.applyScript = applyScript;
         this.readThrough = readThrough;
         this.relay = relay;
         this.localCounts = localCounts;
         this.listings = listings;
         this.singleNode = singleNode;
+        this.maxParked = maxQueuedPerShard;
+        this.maxBatch = maxBatchSize;
         this.groupCommit = new GroupCommit(maxBatchSize, 1, maxQueuedPerShard, keys::shard, this::applyBatch);
     }
 
@@ -52,54 +59,156 @@ final class Writes {
         return groupCommit.submit(mutation);
     }
 
-    /** One lane's call: applies a batch of one shard, and loads and applies what it found missing before it ends. */
+    /** A content being loaded, and the mutations of it that wait, in the order the lane took them. */
+    private static final class Parked {
+        final int shard;
+        final ArrayDeque<LikeMutation> mutations = new ArrayDeque<>();
+        final ArrayDeque<CompletableFuture<LikeResult>> results = new ArrayDeque<>();
+
+        Parked(int shard) {
+            this.shard = shard;
+        }
+    }
+
+    /**
+     * One lane's call: mutations of parked contents join their content's wait; the others go to the script, and the
+     * contents it finds missing are parked with their mutations and loaded, while the lane moves on.
+     */
     private CompletionStage<List<CompletionStage<LikeResult>>> applyBatch(int shard, List<LikeMutation> batch) {
-        return applyScript.run(shard, batch).thenCompose(applied -> settle(shard, batch, applied)).thenCompose(results -> {
-            Map<ContentRef, List<Integer>> missing = null;
-            for (int k = 0; k < batch.size(); k++) {
-                if (results.get(k) == null) {
-                    if (missing == null) {
-                        missing = new LinkedHashMap<>();
-                    }
-                    missing.computeIfAbsent(batch.get(k).content(), c -> new ArrayList<>()).add(k);
-                }
+        List<CompletionStage<LikeResult>> out = new ArrayList<>(batch.size());
+        List<LikeMutation> send = new ArrayList<>(batch.size());
+        List<Integer> sentAt = new ArrayList<>(batch.size());
+        for (LikeMutation m : batch) {
+            CompletableFuture<LikeResult> waiting = parkIfLoading(m);
+            out.add(waiting);
+            if (waiting == null) {
+                sentAt.add(out.size() - 1);
+                send.add(m);
             }
-            List<CompletionStage<LikeResult>> out = new ArrayList<>(batch.size());
-            for (LikeResult result : results) {
-                out.add(result == null ? null : CompletableFuture.completedFuture(result));
+        }
+        if (send.isEmpty()) {
+            return CompletableFuture.completedFuture(out);
+        }
+        return applyScript.run(shard, send).thenCompose(applied -> settle(shard, send, applied)).thenApply(results -> {
+            for (int j = 0; j < send.size(); j++) {
+                LikeResult result = results.get(j);
+                out.set(sentAt.get(j), result != null ? CompletableFuture.completedFuture(result) : park(shard, send.get(j)));
             }
-            if (missing == null) {
-                return CompletableFuture.completedFuture(out);
-            }
-            List<CompletableFuture<Void>> loads = new ArrayList<>(missing.size());
-            missing.forEach((content, indexes) -> {
-                List<LikeMutation> ops = new ArrayList<>(indexes.size());
-                indexes.forEach(k -> ops.add(batch.get(k)));
-                loads.add(loadAndApply(shard, content, ops, MAX_LOAD_RETRIES).handle((applied, failure) -> {
-                    for (int j = 0; j < indexes.size(); j++) {
-                        out.set(indexes.get(j), failure != null
-                                ? CompletableFuture.failedFuture(Redis.unwrap(failure))
-                                : CompletableFuture.completedFuture(applied.get(j)));
-                    }
-                    return null;
-                }));
-            });
-            return CompletableFuture.allOf(loads.toArray(new CompletableFuture<?>[0])).thenApply(done -> out);
+            return out;
         });
     }
 
-    private CompletableFuture<List<LikeResult>> loadAndApply(int shard, ContentRef content, List<LikeMutation> ops,
-            int loadsLeft) {
-        if (readThrough == null || loadsLeft == 0) {
-            return CompletableFuture.failedFuture(
-                    new LikeStoreException("content " + content + " could not be loaded into Redis", null));
+    /** The wait of a mutation whose content is parked, or null when it is not. */
+    private CompletableFuture<LikeResult> parkIfLoading(LikeMutation m) {
+        Parked p = parked.get(m.content());
+        if (p == null) {
+            return null;
         }
-        return readThrough.loadState(content)
-                .thenCompose(loaded -> applyScript.run(shard, ops))
-                .thenCompose(applied -> settle(shard, ops, applied))
-                .thenCompose(results -> results.get(0) == null
-                        ? loadAndApply(shard, content, ops, loadsLeft - 1)
-                        : CompletableFuture.completedFuture(results));
+        synchronized (p) {
+            if (parked.get(m.content()) != p) {
+                return null; // it has just been applied and unparked
+            }
+            return enqueue(p, m);
+        }
+    }
+
+    /** Parks a mutation the script found missing; the first one of its content starts the load. */
+    private CompletableFuture<LikeResult> park(int shard, LikeMutation m) {
+        while (true) {
+            Parked p = parked.computeIfAbsent(m.content(), c -> new Parked(shard));
+            boolean first;
+            CompletableFuture<LikeResult> result;
+            synchronized (p) {
+                if (parked.get(m.content()) != p) {
+                    continue;
+                }
+                first = p.mutations.isEmpty() && p.results.isEmpty();
+                result = enqueue(p, m);
+            }
+            if (first) {
+                loadAndDrain(m.content(), p, MAX_LOAD_RETRIES);
+            }
+            return result;
+        }
+    }
+
+    private CompletableFuture<LikeResult> enqueue(Parked p, LikeMutation m) {
+        if (p.mutations.size() >= maxParked) {
+            return CompletableFuture.failedFuture(new LikeRejectedException(LikeRejectedException.Reason.OVERLOADED,
+                    Duration.ofMillis(500),
+                    maxParked + " likes of " + m.content() + " already wait for it to be loaded; retry shortly"));
+        }
+        CompletableFuture<LikeResult> result = new CompletableFuture<>();
+        p.mutations.addLast(m);
+        p.results.addLast(result);
+        return result;
+    }
+
+    /**
+     * Loads a parked content, then applies its waiting mutations in order, outside the lane, until none is left and
+     * the content leaves the parked ones; a failed load fails them all.
+     */
+    private void loadAndDrain(ContentRef content, Parked p, int loadsLeft) {
+        CompletableFuture<Void> loaded = readThrough == null || loadsLeft == 0
+                ? CompletableFuture.failedFuture(
+                        new LikeStoreException("content " + content + " could not be loaded into Redis", null))
+                : readThrough.loadState(content).toCompletableFuture();
+        loaded.whenComplete((ok, failure) -> {
+            if (failure != null) {
+                List<CompletableFuture<LikeResult>> failed;
+                synchronized (p) {
+                    failed = new ArrayList<>(p.results);
+                    p.mutations.clear();
+                    p.results.clear();
+                    parked.remove(content, p);
+                }
+                Throwable cause = Redis.unwrap(failure);
+                failed.forEach(f -> f.completeExceptionally(cause));
+                return;
+            }
+            drain(content, p, loadsLeft);
+        });
+    }
+
+    private void drain(ContentRef content, Parked p, int loadsLeft) {
+        List<LikeMutation> ops;
+        synchronized (p) {
+            if (p.mutations.isEmpty()) {
+                parked.remove(content, p);
+                return;
+            }
+            ops = new ArrayList<>(Math.min(maxBatch, p.mutations.size()));
+            for (LikeMutation m : p.mutations) {
+                if (ops.size() == maxBatch) {
+                    break;
+                }
+                ops.add(m);
+            }
+        }
+        applyScript.run(p.shard, ops).thenCompose(applied -> settle(p.shard, ops, applied)).whenComplete((results, failure) -> {
+            List<CompletableFuture<LikeResult>> done = new ArrayList<>(ops.size());
+            if (failure != null || results.get(0) != null) {
+                synchronized (p) {
+                    for (int i = 0; i < ops.size(); i++) {
+                        p.mutations.pollFirst();
+                        done.add(p.results.pollFirst());
+                    }
+                }
+            }
+            if (failure != null) {
+                Throwable cause = Redis.unwrap(failure);
+                done.forEach(f -> f.completeExceptionally(cause));
+                // the rest waits for a call of its own: the next one tries again
+                drain(content, p, loadsLeft);
+            } else if (results.get(0) == null) {
+                loadAndDrain(content, p, loadsLeft - 1); // evicted again before its mutations got in: load again
+            } else {
+                for (int i = 0; i < ops.size(); i++) {
+                    done.get(i).complete(results.get(i));
+                }
+                drain(content, p, loadsLeft);
+            }
+        });
     }
 
     /**
