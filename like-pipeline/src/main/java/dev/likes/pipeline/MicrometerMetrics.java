@@ -25,7 +25,7 @@ import java.util.function.Supplier;
  *       ACCEPTED for degraded, REJECTED, TIMED_OUT for an unknown outcome, FAILED)
  *   <li>{@code likes.rejections} (counter; tag {@code reason}: RATE_LIMITED, OVERLOADED)
  *   <li>{@code likes.reads.fallback} (counter), {@code likes.degraded.backlog} (gauge), {@code likes.degraded.replayed}
- *       (counter)
+ *       (counter), {@code likes.degraded.corrected} (counter: stale retries corrected at their replay)
  *   <li>{@code likes.redis.circuit.state} (gauge: 0 closed, 1 open, 2 half open, 3 other)
  *   <li>{@code likes.local.cache.requests} (function counter; tag {@code result}: hit, miss)
  *   <li>{@code likes.outbox.relayed} (function counter; tag {@code path}: fast, sweeper), {@code likes.outbox.failures},
@@ -43,6 +43,7 @@ final class MicrometerMetrics implements PipelineMetrics {
     private final Map<LikeRejectedException.Reason, Counter> rejections = new EnumMap<>(LikeRejectedException.Reason.class);
     private final Counter fallbackReads;
     private final Counter replayed;
+    private final Counter corrected;
 
     MicrometerMetrics(Object registry) {
         this.registry = (MeterRegistry) registry;
@@ -55,6 +56,9 @@ final class MicrometerMetrics implements PipelineMetrics {
                 .register(this.registry);
         this.replayed = Counter.builder("likes.degraded.replayed")
                 .description("changes accepted in degraded mode and replayed into Redis").register(this.registry);
+        this.corrected = Counter.builder("likes.degraded.corrected")
+                .description("degraded changes found at their replay to be stale retries, and corrected")
+                .register(this.registry);
     }
 
     @Override
@@ -80,6 +84,11 @@ final class MicrometerMetrics implements PipelineMetrics {
     @Override
     public void replayed() {
         replayed.increment();
+    }
+
+    @Override
+    public void corrected(int events) {
+        corrected.increment(events);
     }
 
     void bindStore(ResilientLikeStore store, CircuitBreaker breaker, RedisLikeStore redis, AtomicLong outboxBacklog) {

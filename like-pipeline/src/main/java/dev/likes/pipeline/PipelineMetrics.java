@@ -19,4 +19,7 @@ interface PipelineMetrics {
 
     /** A degraded change replayed into Redis. */
     default void replayed() {}
+
+    /** Corrections published for degraded changes that Redis recognised, at their replay, as stale retries. */
+    default void corrected(int events) {}
 }

@@ -19,21 +19,26 @@ import dev.likes.redis.RedisLikeStore;
 import dev.likes.redis.RedisRateLimiter;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -92,18 +97,19 @@ final class ResilientLikeStore implements LikeStore {
     private final RequestLog requestLog;
     private final DegradedJournal journal;
     /** This store's name in the journal's leases. */
-    private final String owner = "like-" + java.util.UUID.randomUUID();
+    private final String owner = "like-" + UUID.randomUUID();
     /** Journal entries replayed whose deletion failed: deleted again by the next repair. */
-    private final java.util.concurrent.ConcurrentLinkedQueue<DegradedJournal.Entry> unremoved =
-            new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<DegradedJournal.Entry> unremoved = new ConcurrentLinkedQueue<>();
     private long lastRenew = System.nanoTime();
     /** When the journal was last asked for entries to take over: the first repair asks at once. */
     private long lastClaim = System.nanoTime() - CLAIM_EVERY_NANOS;
     private final Object journalLock = new Object();
-    private final java.util.concurrent.atomic.AtomicBoolean unjournaledWarned =
-            new java.util.concurrent.atomic.AtomicBoolean();
-    /** Request IDs of changes accepted in degraded mode and not replayed yet, with whether each was a like. */
-    private final ConcurrentHashMap<RequestKey, Boolean> degradedRequests = new ConcurrentHashMap<>();
+    private final AtomicBoolean unjournaledWarned = new AtomicBoolean();
+    /**
+     * Request IDs of changes being accepted or accepted in degraded mode and not replayed yet, each with its change's
+     * outcome: whether it was a like, once accepted.
+     */
+    private final ConcurrentHashMap<RequestKey, CompletableFuture<Boolean>> degradedRequests = new ConcurrentHashMap<>();
 
     /** Where the durable side records request IDs (the consumer's sink), asked while Redis is down. */
     @FunctionalInterface
@@ -258,10 +264,29 @@ final class ResilientLikeStore implements LikeStore {
             return accept(mutation);
         }
         RequestKey key = RequestKey.of(mutation);
-        Boolean earlier = degradedRequests.putIfAbsent(key, mutation.action() == LikeAction.LIKE);
+        CompletableFuture<Boolean> mine = new CompletableFuture<>();
+        CompletableFuture<Boolean> earlier = degradedRequests.putIfAbsent(key, mine);
         if (earlier != null) {
-            return CompletableFuture.completedFuture(duplicate(mutation, earlier));
+            // a retry of a change accepted, or being accepted, in degraded mode: it learns the outcome of that one,
+            // and tries itself if that one was refused
+            return earlier.handle((liked, failure) -> failure == null
+                    ? CompletableFuture.completedFuture(duplicate(mutation, liked))
+                    : degrade(mutation)).thenCompose(Function.identity());
         }
+        CompletableFuture<LikeResult> outcome = lookUpThenAccept(mutation, key);
+        outcome.whenComplete((r, failure) -> {
+            if (failure != null) {
+                degradedRequests.remove(key, mine);
+                mine.completeExceptionally(failure);
+            } else {
+                mine.complete(r.liked());
+            }
+        });
+        return outcome;
+    }
+
+    /** Asks the durable side whether the request ID was used; accepts the change if not. */
+    private CompletableFuture<LikeResult> lookUpThenAccept(LikeMutation mutation, RequestKey key) {
         CompletableFuture<Boolean> seen;
         try {
             seen = requestLog.seen(mutation.userId(), mutation.content(), mutation.requestId(), clock.instant())
@@ -273,21 +298,17 @@ final class ResilientLikeStore implements LikeStore {
         }
         return seen.handle((used, failure) -> {
             if (failure != null) {
-                degradedRequests.remove(key);
                 return CompletableFuture.<LikeResult>failedFuture(new LikeStoreException("Redis is unavailable and the"
                         + " durable store could not tell whether request ID " + mutation.requestId() + " was used"
                         + " before: nothing was recorded; retry with the same request ID", unwrap(failure)));
             }
             if (used) {
-                degradedRequests.remove(key);
+                // Redis applied it before the outage: the durable side's state is the answer, and nothing waits
                 return durable.hasLiked(mutation.userId(), mutation.content()).toCompletableFuture()
-                        .thenApply(liked -> duplicate(mutation, liked));
+                        .thenApply(liked -> duplicate(mutation, liked))
+                        .whenComplete((r, e) -> degradedRequests.remove(key));
             }
-            return accept(mutation).whenComplete((r, acceptFailure) -> {
-                if (acceptFailure != null) {
-                    degradedRequests.remove(key);
-                }
-            });
+            return accept(mutation);
         }).thenCompose(Function.identity());
     }
 
@@ -311,6 +332,10 @@ final class ResilientLikeStore implements LikeStore {
         LikeEvent event = new LikeEvent(mutation.eventId(), mutation.requestId(), mutation.userId(), mutation.content(),
                 mutation.action(), mutation.at(), version, count);
         LikeMutation replay = replayOf(mutation);
+        // the change takes its place in the content's replay backlog now, in the order of the calls; the replay waits
+        // until it is journaled and published, and passes over it if it is refused
+        Pending pending = new Pending(replay, null);
+        Dirty queued = enqueue(pending);
         CompletableFuture<DegradedJournal.Entry> journaled;
         try {
             journaled = journal.append(replay, owner, clock.instant().plus(LEASE)).toCompletableFuture();
@@ -324,8 +349,7 @@ final class ResilientLikeStore implements LikeStore {
             } else if (journalFailure == null) {
                 unjournaledWarned.set(false);
             }
-            Pending pending = new Pending(replay, entry);
-            Dirty queued = enqueue(pending);
+            pending.entry = entry;
             CompletableFuture<Void> sent;
             try {
                 sent = publisher.publish(event).toCompletableFuture();
@@ -338,6 +362,7 @@ final class ResilientLikeStore implements LikeStore {
                     synchronized (queued) {
                         removed = queued.pending.removeLastOccurrence(pending);
                     }
+                    pending.accepted.complete(false);
                     if (removed) {
                         degradedBacklog.decrementAndGet();
                         if (entry != null) {
@@ -348,6 +373,7 @@ final class ResilientLikeStore implements LikeStore {
                             "Redis is unavailable and the event log refused the change too: nothing was recorded",
                             unwrap(failure)));
                 }
+                pending.accepted.complete(true);
                 return new LikeResult(LikeResult.Status.ACCEPTED, liked, count, version);
             });
         }).thenCompose(Function.identity());
@@ -430,8 +456,8 @@ final class ResilientLikeStore implements LikeStore {
             } else {
                 batch = new ArrayList<>(Math.min(REPLAY_BATCH, d.pending.size()));
                 for (Pending m : d.pending) {
-                    if (batch.size() == REPLAY_BATCH) {
-                        break;
+                    if (batch.size() == REPLAY_BATCH || !m.accepted.isDone()) {
+                        break; // a change still being accepted: it and the ones after it wait for the next repair
                     }
                     batch.add(m);
                 }
@@ -439,6 +465,10 @@ final class ResilientLikeStore implements LikeStore {
         }
         if (batch == null) {
             done.complete(true);
+            return;
+        }
+        if (batch.isEmpty()) {
+            finishRepair(d, done);
             return;
         }
         if (!breaker.tryAcquirePermission()) {
@@ -489,6 +519,7 @@ final class ResilientLikeStore implements LikeStore {
                 }
             }
             List<DegradedJournal.Entry> replayed = new ArrayList<>(finished);
+            List<LikeEvent> corrections = new ArrayList<>();
             for (int i = 0; i < finished; i++) {
                 LikeMutation m = sent.get(i).mutation();
                 if (m.requestId() != null) {
@@ -498,14 +529,63 @@ final class ResilientLikeStore implements LikeStore {
                 if (sent.get(i).entry() != null) {
                     replayed.add(sent.get(i).entry());
                 }
+                LikeResult r = applied.get(i).join();
+                if (r != null && r.status() == LikeResult.Status.DUPLICATE_REQUEST
+                        && r.liked() != (m.action() == LikeAction.LIKE)) {
+                    corrections.add(correction(m, r));
+                }
             }
-            forget(replayed);
-            if (stop != null) {
-                finishRepair(d, done);
-            } else {
-                replayNext(content, d, done);
-            }
+            boolean failed = stop != null;
+            publishCorrections(corrections).whenComplete((ok, ignored) -> {
+                forget(replayed);
+                if (failed) {
+                    finishRepair(d, done);
+                } else {
+                    replayNext(content, d, done);
+                }
+            });
         });
+    }
+
+    /**
+     * The event that brings the durable side back to Redis' state after a degraded change turned out to be a stale
+     * retry: Redis had applied its request ID before the outage, and a later change of the pair, so the degraded
+     * event (published with a newer version) may have overwritten that later change on the durable side. The
+     * correction states the pair as Redis holds it, with a version above the degraded event's.
+     */
+    private LikeEvent correction(LikeMutation replayed, LikeResult redisState) {
+        String eventId = UUID.nameUUIDFromBytes(
+                ("correction:" + replayed.eventId()).getBytes(StandardCharsets.UTF_8)).toString();
+        long floor = redisState.version() + 1;
+        long version = lastVersion.updateAndGet(
+                last -> Math.max(Math.max(last + 1, floor), TimeUnit.MILLISECONDS.toMicros(clock.millis())));
+        return new LikeEvent(eventId, null, replayed.userId(), replayed.content(),
+                redisState.liked() ? LikeAction.LIKE : LikeAction.UNLIKE, clock.instant(), version, redisState.count());
+    }
+
+    private CompletableFuture<Void> publishCorrections(List<LikeEvent> corrections) {
+        if (corrections.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        metrics.corrected(corrections.size());
+        CompletableFuture<?>[] sent = new CompletableFuture<?>[corrections.size()];
+        for (int i = 0; i < sent.length; i++) {
+            LikeEvent e = corrections.get(i);
+            CompletableFuture<Void> one;
+            try {
+                one = publisher.publish(e).toCompletableFuture();
+            } catch (RuntimeException x) {
+                one = CompletableFuture.failedFuture(x);
+            }
+            sent[i] = one.whenComplete((ok, failure) -> {
+                if (failure != null) {
+                    log.warn("the correction of a stale retry of user {} on {} could not be published ({}): the"
+                            + " durable side may keep the stale change until the reconciler repairs it",
+                            e.userId(), e.content(), unwrap(failure).toString());
+                }
+            });
+        }
+        return CompletableFuture.allOf(sent).handle((ok, failure) -> null);
     }
 
     /**
@@ -514,8 +594,8 @@ final class ResilientLikeStore implements LikeStore {
      * event ID must not drop it as a redelivery of the degraded event.
      */
     private static LikeMutation replayOf(LikeMutation degraded) {
-        String eventId = java.util.UUID.nameUUIDFromBytes(
-                ("replay:" + degraded.eventId()).getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
+        String eventId = UUID.nameUUIDFromBytes(
+                ("replay:" + degraded.eventId()).getBytes(StandardCharsets.UTF_8)).toString();
         return new LikeMutation(eventId, degraded.userId(), degraded.content(), degraded.action(), degraded.requestId(),
                 degraded.at());
     }
@@ -575,9 +655,10 @@ final class ResilientLikeStore implements LikeStore {
                     degradedBacklog.incrementAndGet();
                     LikeMutation m = entry.mutation();
                     if (m.requestId() != null) {
-                        degradedRequests.putIfAbsent(RequestKey.of(m), m.action() == LikeAction.LIKE);
+                        degradedRequests.putIfAbsent(RequestKey.of(m),
+                                CompletableFuture.completedFuture(m.action() == LikeAction.LIKE));
                     }
-                    enqueue(new Pending(entry.mutation(), entry));
+                    enqueue(Pending.accepted(entry.mutation(), entry));
                 }
                 if (!claimed.isEmpty()) {
                     log.info("took over {} degraded changes of processes that stopped before replaying them",
@@ -639,7 +720,7 @@ final class ResilientLikeStore implements LikeStore {
 
     private CompletionStage<Map<ContentRef, Long>> fallbackCounts(Set<ContentRef> contents) {
         Map<ContentRef, Long> counts = new HashMap<>();
-        java.util.HashSet<ContentRef> missing = new java.util.HashSet<>();
+        HashSet<ContentRef> missing = new HashSet<>();
         for (ContentRef content : contents) {
             var local = redis.policy().localCount(content);
             if (local.isPresent()) {
@@ -693,15 +774,25 @@ final class ResilientLikeStore implements LikeStore {
         return cause;
     }
 
-    /** A content's changes accepted while Redis was down, oldest first, and the replay running now. */
-    /** A change waiting for its replay, with its journal entry (null if the journal could not be written). */
+    /**
+     * A change waiting for its replay, with its journal entry (null if the journal could not be written), and whether
+     * it was accepted: a change is replayed only once its acceptance has completed (it was journaled and published).
+     */
     private static final class Pending {
         private final LikeMutation mutation;
-        private final DegradedJournal.Entry entry;
+        private volatile DegradedJournal.Entry entry;
+        final CompletableFuture<Boolean> accepted = new CompletableFuture<>();
 
         Pending(LikeMutation mutation, DegradedJournal.Entry entry) {
             this.mutation = mutation;
             this.entry = entry;
+        }
+
+        /** A change accepted already: one taken over from the journal. */
+        static Pending accepted(LikeMutation mutation, DegradedJournal.Entry entry) {
+            Pending p = new Pending(mutation, entry);
+            p.accepted.complete(true);
+            return p;
         }
 
         DegradedJournal.Entry entry() {
@@ -713,6 +804,7 @@ final class ResilientLikeStore implements LikeStore {
         }
     }
 
+    /** A content's changes accepted while Redis was down, oldest first, and the replay running now. */
     private static final class Dirty {
         final Deque<Pending> pending = new ArrayDeque<>();
         CompletableFuture<Boolean> repairing;

@@ -120,6 +120,51 @@ class DegradedModeIT {
         }
     }
 
+    /**
+     * A stale retry that the degraded mode cannot recognise: Redis applied its request ID and a later change of the
+     * pair just before the outage, and neither reached MySQL (Kafka was down). The retry is accepted and its event
+     * overwrites MySQL's row with a newer version; at the replay Redis recognises the request ID, and the correction
+     * brings MySQL back to the pair's last acknowledged state.
+     */
+    @Test
+    void aStaleRetryOfAChangeStillOnItsWayToMySqlIsCorrectedAtTheReplay() {
+        try (LikePipeline p = h.pipeline().callTimeout(Duration.ofSeconds(10)).build()) {
+            LikeService likes = p.service();
+            assertThat(likes.like(2, POST, "other").status()).isEqualTo(LikeResult.Status.APPLIED);
+            await().atMost(Duration.ofSeconds(30)).until(() -> h.mysqlCounts().getOrDefault(POST, 0L) == 1);
+
+            TestServices.kill(Server.KAFKA);
+            try {
+                assertThat(likes.like(1, POST, "a").status()).isEqualTo(LikeResult.Status.APPLIED);
+                assertThat(likes.unlike(1, POST, "b").status()).isEqualTo(LikeResult.Status.APPLIED);
+                TestServices.kill(Server.REDIS); // the two events wait in Redis' outbox
+            } finally {
+                TestServices.start(Server.KAFKA);
+            }
+            try {
+                LikeResult stale = await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
+                        .until(() -> likes.like(1, POST, "a"), r -> true);
+                assertThat(stale.status()).isIn(LikeResult.Status.ACCEPTED, LikeResult.Status.DUPLICATE_REQUEST);
+                await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                        assertThat(h.mysqlLikers().getOrDefault(POST, Set.of()))
+                                .as("the stale retry reached MySQL").contains(1L));
+            } finally {
+                TestServices.start(Server.REDIS);
+            }
+
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                assertThat(p.degradedBacklog()).isZero();
+                assertThat(Invariants.nonEmpty(h.mysqlLikers()))
+                        .as("MySQL ends on the last acknowledged change of each pair")
+                        .isEqualTo(Map.of(POST, Set.of(2L)));
+                assertThat(h.mysqlCounts()).containsEntry(POST, 1L);
+            });
+            assertThat(likes.hasLiked(1, POST)).isFalse();
+            assertThat(likes.count(POST)).isEqualTo(1);
+            assertThat(p.reconciler().reconcile(List.of(POST), false).clean()).isTrue();
+        }
+    }
+
     @Test
     void aDatabaseOutageDoesNotOpenTheRedisBreakerAndLoadedContentsStayOnTheHotPath() {
         // a call may wait for a failing load (the pool's 5 s connection timeout) and still be answered
