@@ -29,12 +29,15 @@ final class Invariants {
     /** Waits until everything converged (at most {@code max}), asserts the invariants, and reports. */
     static void assertConverged(String scenario, Harness h, LikePipeline p, Load load, Duration max) {
         assertThat(load.unresolved.get()).as("operations never acknowledged").isZero();
+        assertThat(load.staleRetriesApplied.sum()).as("stale retries that changed a pair's state").isZero();
         String stats = String.format("operations=%d acknowledged=%d applied=%d unchanged=%d duplicate_request=%d"
-                        + " accepted_degraded=%d failed_attempts_retried=%d slowest_call_ms=%d",
+                        + " accepted_degraded=%d failed_attempts_retried=%d stale_retries=%d"
+                        + " stale_retries_accepted_degraded=%d slowest_call_ms=%d",
                 load.operations.sum(), load.acknowledged(), load.count(dev.likes.core.LikeResult.Status.APPLIED),
                 load.count(dev.likes.core.LikeResult.Status.UNCHANGED),
                 load.count(dev.likes.core.LikeResult.Status.DUPLICATE_REQUEST),
                 load.count(dev.likes.core.LikeResult.Status.ACCEPTED), load.failedAttempts.sum(),
+                load.staleRetries.sum(), load.staleRetriesAccepted.sum(),
                 java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(load.slowestCallNanos.get()));
         assertConverged(scenario, h, p, load.expected(), Set.of(), load.operations.sum(), stats, max);
     }

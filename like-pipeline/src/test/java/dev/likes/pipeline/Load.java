@@ -40,6 +40,12 @@ final class Load {
     final AtomicLong slowestCallNanos = new AtomicLong();
     private volatile boolean randomUserIds;
     private volatile int withoutRequestIdPercent;
+    private volatile int staleRetryPercent;
+    private volatile long giveUpNanos = TimeUnit.SECONDS.toNanos(90);
+    /** Stale retries sent, and those a store answered by changing the pair's state (each one a flip: never right). */
+    final LongAdder staleRetries = new LongAdder();
+    final LongAdder staleRetriesApplied = new LongAdder();
+    final LongAdder staleRetriesAccepted = new LongAdder();
 
     record Pair(long userId, ContentRef content) {}
 
@@ -84,6 +90,32 @@ final class Load {
         return this;
     }
 
+    /**
+     * Makes {@code percent} of the operations stale retries: a client re-sending, with its request ID, one of its last
+     * 64 acknowledged operations (one other operations have followed, or not). A stale retry must not change the
+     * pair's state, so it leaves the model as it is. Call before {@link #start()}.
+     *
+     * @return this load
+     */
+    Load staleRetries(int percent) {
+        this.staleRetryPercent = percent;
+        return this;
+    }
+
+    /**
+     * How long a client retries a failed operation before it gives up on it (counted in {@link #unresolved}); 90 s
+     * unless set. Call before {@link #start()}.
+     *
+     * @return this load
+     */
+    Load giveUpAfter(java.time.Duration patience) {
+        this.giveUpNanos = patience.toNanos();
+        return this;
+    }
+
+    /** An acknowledged operation that carried a request ID, kept to be retried stale. */
+    private record Sent(long userId, ContentRef content, boolean like, String requestId) {}
+
     private long userId(long n) {
         if (!randomUserIds) {
             return n;
@@ -101,14 +133,20 @@ final class Load {
     }
 
     private void run(long firstUser, Map<Pair, Boolean> model, SplittableRandom random) {
+        Sent[] recent = new Sent[64];
+        int sent = 0;
         while (running.get()) {
+            if (sent > 0 && random.nextInt(100) < staleRetryPercent) {
+                retryStale(recent[random.nextInt(Math.min(sent, recent.length))]);
+                continue;
+            }
             long user = userId(firstUser + random.nextInt(usersPerThread));
             ContentRef content = contents.get(random.nextInt(contents.size()));
             boolean like = random.nextInt(10) < 7;
             String requestId = random.nextInt(100) < withoutRequestIdPercent
                     ? null
                     : Long.toHexString(random.nextLong()) + Long.toHexString(random.nextLong());
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+            long deadline = System.nanoTime() + giveUpNanos;
             while (true) {
                 long started = System.nanoTime();
                 try {
@@ -116,6 +154,9 @@ final class Load {
                     slowestCallNanos.accumulateAndGet(System.nanoTime() - started, Math::max);
                     statuses.get(r.status()).increment();
                     model.put(new Pair(user, content), like);
+                    if (requestId != null) {
+                        recent[sent++ % recent.length] = new Sent(user, content, like, requestId);
+                    }
                     break;
                 } catch (LikeException e) {
                     slowestCallNanos.accumulateAndGet(System.nanoTime() - started, Math::max);
@@ -131,6 +172,29 @@ final class Load {
             if (pauseNanos > 0) {
                 LockSupport.parkNanos(pauseNanos);
             }
+        }
+    }
+
+    /** Sends a stale retry once; a failure is not retried (the client gave up on it long ago). */
+    private void retryStale(Sent old) {
+        staleRetries.increment();
+        long started = System.nanoTime();
+        try {
+            LikeResult r = old.like()
+                    ? service.like(old.userId(), old.content(), old.requestId())
+                    : service.unlike(old.userId(), old.content(), old.requestId());
+            if (r.status() == LikeResult.Status.APPLIED) {
+                staleRetriesApplied.increment();
+            } else if (r.status() == LikeResult.Status.ACCEPTED) {
+                staleRetriesAccepted.increment();
+            }
+        } catch (LikeException e) {
+            failedAttempts.increment();
+        } finally {
+            slowestCallNanos.accumulateAndGet(System.nanoTime() - started, Math::max);
+        }
+        if (pauseNanos > 0) {
+            LockSupport.parkNanos(pauseNanos);
         }
     }
 

@@ -3,14 +3,21 @@ package dev.likes.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.likes.core.ContentRef;
+import dev.likes.core.LikeResult;
 import dev.likes.kafka.KafkaLikeConsumer;
 import dev.likes.testsupport.Server;
 import dev.likes.testsupport.TestServices;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -44,7 +51,7 @@ class ProductionShapeFaultIT {
     @Test
     void kafkaKilledFor90SecondsUnderLoadOver500Contents() throws Exception {
         try (LikePipeline p = h.pipeline().build()) {
-            Load load = new Load(p.service(), 4, 2_000, contents(), 2_000, 90).randomUserIds().start();
+            Load load = new Load(p.service(), 4, 2_000, contents(), 2_000, 90).randomUserIds().staleRetries(5).start();
             TimeUnit.SECONDS.sleep(3);
             TestServices.kill(Server.KAFKA);
             long backlogDuringOutage;
@@ -65,6 +72,110 @@ class ProductionShapeFaultIT {
         }
     }
 
+    /**
+     * MariaDB hung ({@code SIGSTOP}) for 90 s: one load keeps writing 500 contents loaded into Redis, another keeps
+     * asking for 2,000 contents that must be loaded from MySQL first (their calls time out and are retried until
+     * MySQL answers again). The loaded contents stay writable throughout; afterwards every tier converges.
+     */
+    @Test
+    void mysqlHungFor90SecondsWhileContentsLoad() throws Exception {
+        SplittableRandom random = new SplittableRandom(2_000);
+        List<ContentRef> cold = new ArrayList<>();
+        for (int i = 0; i < 2_000; i++) {
+            cold.add(ContentRef.of(i % 2 == 0 ? "post" : "comment", 1 + (random.nextLong() >>> 1)));
+        }
+        try (LikePipeline p = h.pipeline().build()) {
+            for (ContentRef content : contents()) {
+                p.service().unlike(Long.MAX_VALUE, content); // loads the content into Redis; changes nothing
+            }
+            Load hot = new Load(p.service(), 3, 2_000, contents(), 2_000, 93).randomUserIds().withoutRequestIds(30)
+                    .staleRetries(5)
+                    .giveUpAfter(Duration.ofMinutes(3))
+                    .start();
+            TimeUnit.SECONDS.sleep(3);
+            Load loading = new Load(p.service(), 2, 2_000, cold, 2_000, 94).randomUserIds().withoutRequestIds(30)
+                    .giveUpAfter(Duration.ofMinutes(3))
+                    .start();
+            TimeUnit.MILLISECONDS.sleep(500);
+            long hotBefore = hot.operations.sum();
+            long loadingBefore = loading.operations.sum();
+            long hotDuring;
+            long loadingDuring;
+            TestServices.hang(Server.MARIADB);
+            try {
+                TimeUnit.SECONDS.sleep(90);
+                hotDuring = hot.operations.sum() - hotBefore;
+                loadingDuring = loading.operations.sum() - loadingBefore;
+            } finally {
+                TestServices.resume(Server.MARIADB);
+            }
+            TimeUnit.SECONDS.sleep(5);
+            hot.stop();
+            loading.stop();
+            assertThat(hot.unresolved.get() + loading.unresolved.get()).as("operations never acknowledged").isZero();
+            assertThat(hotDuring).as("contents in Redis stay writable while MySQL hangs").isGreaterThan(1_000);
+            Map<ContentRef, Set<Long>> model = new HashMap<>(hot.expected());
+            model.putAll(loading.expected());
+            long slowest = TimeUnit.NANOSECONDS.toMillis(
+                    Math.max(hot.slowestCallNanos.get(), loading.slowestCallNanos.get()));
+            String stats = String.format("operations_on_loaded_contents_during_hang=%d operations_needing_a_load_during"
+                            + "_hang=%d stale_retries=%d slowest_call_ms=%d", hotDuring, loadingDuring,
+                    hot.staleRetries.sum(), slowest);
+            assertThat(hot.staleRetriesApplied.sum()).as("stale retries that changed a pair's state").isZero();
+            Invariants.assertConverged("mariadb hung (SIGSTOP) 90 s, loads", h, p, model, Set.of(),
+                    hot.operations.sum() + loading.operations.sum(), stats, CONVERGE);
+        }
+    }
+
+    /**
+     * Redis under {@code maxmemory} (policy {@code noeviction}) for 20 s: writes that would add data are refused as a
+     * whole, the breaker opens and likes answer {@code ACCEPTED} through the degraded mode; once the limit is lifted
+     * the backlog is replayed and every tier converges.
+     */
+    @Test
+    void redisOutOfMemoryFor20SecondsUnderLoadOver500Contents() throws Exception {
+        try (LikePipeline p = h.pipeline().build();
+                RedisClient client = RedisClient.create(TestServices.redisUri());
+                StatefulRedisConnection<String, String> admin = client.connect()) {
+            Load load = new Load(p.service(), 4, 2_000, contents(), 2_000, 95).randomUserIds().withoutRequestIds(30)
+                    .staleRetries(5)
+                    .start();
+            TimeUnit.SECONDS.sleep(3);
+            long used = Long.parseLong(admin.sync().info("memory").lines()
+                    .filter(l -> l.startsWith("used_memory:")).findFirst().orElseThrow().substring(12).trim());
+            long acceptedBefore = load.count(LikeResult.Status.ACCEPTED);
+            admin.sync().configSet("maxmemory", Long.toString(used + 256 * 1024));
+            try {
+                TimeUnit.SECONDS.sleep(20);
+            } finally {
+                admin.sync().configSet("maxmemory", "0");
+            }
+            long acceptedDuring = load.count(LikeResult.Status.ACCEPTED) - acceptedBefore;
+            TimeUnit.SECONDS.sleep(5);
+            load.stop();
+            assertThat(acceptedDuring).as("likes were accepted through the degraded mode while Redis refused writes")
+                    .isPositive();
+            Invariants.assertConverged("redis at maxmemory 20 s, 500 contents, random ids", h, p, load, CONVERGE);
+        }
+    }
+
+    /** {@code CLIENT PAUSE 6000} under load: calls time out with an unknown outcome, are retried, and converge. */
+    @Test
+    void redisPausedFor6SecondsUnderLoadOver500Contents() throws Exception {
+        try (LikePipeline p = h.pipeline().build();
+                RedisClient client = RedisClient.create(TestServices.redisUri());
+                StatefulRedisConnection<String, String> admin = client.connect()) {
+            Load load = new Load(p.service(), 4, 2_000, contents(), 2_000, 96).randomUserIds().withoutRequestIds(30)
+                    .staleRetries(5)
+                    .start();
+            TimeUnit.SECONDS.sleep(3);
+            admin.sync().clientPause(6_000);
+            TimeUnit.SECONDS.sleep(10);
+            load.stop();
+            Invariants.assertConverged("redis CLIENT PAUSE 6 s, 500 contents, random ids", h, p, load, CONVERGE);
+        }
+    }
+
     @Test
     void redisKilledFor90SecondsUnderLoadOver500Contents() throws Exception {
         redisOutage("redis killed 90 s, 500 contents, random ids", false);
@@ -76,15 +187,16 @@ class ProductionShapeFaultIT {
     }
 
     /**
-     * Redis down for 90 s under load, 30% of the calls without a request ID: likes answer {@code ACCEPTED} through
-     * the degraded mode (after a hang, the calls Redis held answer {@code LikeTimeoutException} and are retried, with
-     * their request IDs where they have one); once Redis is back the backlog is replayed in batches while the load
-     * goes on.
+     * Redis down for 90 s under load, 30% of the calls without a request ID and 5% stale retries: likes answer
+     * {@code ACCEPTED} through the degraded mode (after a hang, the calls Redis held answer
+     * {@code LikeTimeoutException} and are retried, with their request IDs where they have one); once Redis is back the
+     * backlog is replayed in batches while the load goes on.
      */
     private void redisOutage(String scenario, boolean hang) throws Exception {
         try (LikePipeline p = h.pipeline().build()) {
             Load load = new Load(p.service(), 4, 2_000, contents(), 10_000, hang ? 91 : 90).randomUserIds()
                     .withoutRequestIds(30)
+                    .staleRetries(5)
                     .start();
             TimeUnit.SECONDS.sleep(3);
             int backlogAtRecovery;
@@ -104,7 +216,7 @@ class ProductionShapeFaultIT {
                 }
             }
             long recovering = System.nanoTime();
-            org.awaitility.Awaitility.await().atMost(CONVERGE).pollInterval(Duration.ofMillis(100))
+            Awaitility.await().atMost(CONVERGE).pollInterval(Duration.ofMillis(100))
                     .until(() -> p.degradedBacklog() == 0);
             long replayMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - recovering);
             TimeUnit.SECONDS.sleep(5);
