@@ -127,8 +127,9 @@ public final class RedisLikeStore implements LikeStore {
         this.localCounts = new LocalCounts(b.localCacheTtl, b.localCacheSize);
         this.listings = new Listings(redis, keys);
         this.contentFilter = b.contentFilter;
-        this.writes = new Writes(applyScript, keys, b.maxBatchSize, b.maxQueuedPerShard, readThrough, relay, localCounts,
-                listings, singleNode);
+        ReplicaWait replicaWait = b.waitReplicas > 0 ? new ReplicaWait(redis, b.waitReplicas, b.waitTimeout) : null;
+        this.writes = new Writes(applyScript, keys, b.maxBatchSize, b.maxQueuedPerShard, readThrough, relay,
+                replicaWait, localCounts, listings, singleNode);
         this.policy = new RedisStorePolicy(redis, keys, readThrough, relay, localCounts, truth);
     }
 
@@ -441,6 +442,8 @@ public final class RedisLikeStore implements LikeStore {
         private Duration sweepInterval = DEFAULT_OUTBOX_SWEEP_INTERVAL;
         private Duration grace = DEFAULT_OUTBOX_GRACE;
         private int outboxMaxInFlight = DEFAULT_OUTBOX_MAX_IN_FLIGHT;
+        private int waitReplicas;
+        private Duration waitTimeout;
 
         private Builder(RedisClient client, RedisClusterClient clusterClient) {
             this.client = client;
@@ -670,11 +673,33 @@ public final class RedisLikeStore implements LikeStore {
         }
 
         /**
+         * Acknowledges a write only once {@code replicas} replicas of the Redis primary hold it (Redis' {@code WAIT},
+         * after each script call), so that a like survives the loss of the primary and the promotion of a replica.
+         * If fewer replicas confirm within {@code timeout}, the calls of that write end with
+         * {@link dev.likes.core.LikeTimeoutException}: the primary applied them, a failover may lose them, and a retry
+         * with the same request ID learns which; their events are left to the outbox sweeper, which relays them only
+         * if the primary still holds them after the grace period. {@code WAIT} holds the store's connection until the
+         * replicas answer, so every call on this store pays a replication round trip. With replicas required, the
+         * {@link #settingsCheck} asks for that many connected replicas instead of {@code appendfsync always}. Only on
+         * a standalone Redis. Off by default.
+         *
+         * @param replicas 1 to 64
+         * @param timeout at least one millisecond, shorter than the {@link #commandTimeout}
+         * @return this builder
+         */
+        public Builder replicaAcknowledgements(int replicas, Duration timeout) {
+            this.waitReplicas = Args.between("replicas", replicas, 1, 64);
+            this.waitTimeout = Args.atLeast("timeout", timeout, Duration.ofMillis(1));
+            return this;
+        }
+
+        /**
          * What {@link #build()} does if Redis' settings cannot keep what the store acknowledges. Checked when the
          * store is Redis as the truth (no backing store) or has an {@link #outbox}: on every node (every master of a
          * cluster), {@code maxmemory-policy} must be {@code noeviction} whenever {@code maxmemory} is set (otherwise
          * Redis evicts outbox entries and request IDs under memory pressure), and {@code appendonly yes} with
-         * {@code appendfsync always} (otherwise a crash of Redis loses acknowledged likes). A Redis that refuses
+         * {@code appendfsync always} (otherwise a crash of Redis loses acknowledged likes), or, with
+         * {@link #replicaAcknowledgements}, at least that many connected replicas. A Redis that refuses
          * {@code CONFIG GET} (some managed services) counts as failing the check. Default
          * {@link SettingsCheck#REFUSE}.
          *
@@ -690,8 +715,9 @@ public final class RedisLikeStore implements LikeStore {
          * Connects and builds the store.
          *
          * @return the store
-         * @throws IllegalStateException if expiry settings were given without a backing store, or TTLs are out of
-         *     order
+         * @throws IllegalStateException if expiry settings were given without a backing store, TTLs are out of
+         *     order, or replica acknowledgements were asked of a cluster or with a timeout not shorter than the
+         *     command timeout
          * @throws LikeStoreException if Redis cannot be reached, or its settings fail the {@link #settingsCheck}
          */
         public RedisLikeStore build() {
@@ -702,6 +728,14 @@ public final class RedisLikeStore implements LikeStore {
             if (coldTtl.compareTo(hotTtl) > 0) {
                 throw new IllegalStateException(
                         "coldTtl (" + coldTtl + ") must not be longer than hotTtl (" + hotTtl + ")");
+            }
+            if (waitReplicas > 0 && clusterClient != null) {
+                throw new IllegalStateException("replicaAcknowledgements needs a standalone Redis; a cluster store"
+                        + " cannot wait for its nodes' replicas");
+            }
+            if (waitReplicas > 0 && waitTimeout.compareTo(commandTimeout) >= 0) {
+                throw new IllegalStateException("the replicaAcknowledgements timeout (" + waitTimeout + ") must be"
+                        + " shorter than commandTimeout (" + commandTimeout + ")");
             }
             try {
                 return connect();
@@ -739,7 +773,8 @@ public final class RedisLikeStore implements LikeStore {
                 var connection = target.connect();
                 try {
                     if (checked) {
-                        SettingsGuard.enforce(settingsCheck, SettingsGuard.problems("Redis", connection.sync()));
+                        SettingsGuard.enforce(settingsCheck,
+                                SettingsGuard.problems("Redis", connection.sync(), waitReplicas));
                     }
                 } catch (RuntimeException e) {
                     connection.close();

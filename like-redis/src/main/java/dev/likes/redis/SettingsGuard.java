@@ -21,8 +21,13 @@ final class SettingsGuard {
 
     private SettingsGuard() {}
 
-    /** What a node's settings break, empty if nothing. */
-    static List<String> problems(String node, Map<String, String> config) {
+    /**
+     * What a node's settings break, empty if nothing.
+     *
+     * @param waitReplicas the replicas that must confirm each write (0: none, so the node's own disk must keep it)
+     * @param connectedReplicas the replicas connected to the node now
+     */
+    static List<String> problems(String node, Map<String, String> config, int waitReplicas, int connectedReplicas) {
         List<String> problems = new ArrayList<>();
         String maxmemory = config.getOrDefault("maxmemory", "0");
         String policy = config.getOrDefault("maxmemory-policy", "?");
@@ -33,16 +38,24 @@ final class SettingsGuard {
         }
         String appendonly = config.getOrDefault("appendonly", "?");
         String fsync = config.getOrDefault("appendfsync", "?");
-        if (!"yes".equals(appendonly) || !"always".equals(fsync)) {
+        if (waitReplicas > 0) {
+            if (connectedReplicas < waitReplicas) {
+                problems.add(node + " has " + connectedReplicas + " connected replicas, fewer than the " + waitReplicas
+                        + " that replicaAcknowledgements requires: every like would end in a timeout");
+            }
+        } else if (!"yes".equals(appendonly) || !"always".equals(fsync)) {
             problems.add(node + " has appendonly " + appendonly + " and appendfsync " + fsync
-                    + ": a crash of Redis loses likes it acknowledged (set appendonly yes and appendfsync always)");
+                    + ": a crash of Redis loses likes it acknowledged (set appendonly yes and appendfsync always, or"
+                    + " require replica acknowledgements)");
         }
         return problems;
     }
 
-    static List<String> problems(String node, RedisServerCommands<String, String> commands) {
+    static List<String> problems(String node, RedisServerCommands<String, String> commands, int waitReplicas) {
         try {
-            return problems(node, commands.configGet("maxmemory", "maxmemory-policy", "appendonly", "appendfsync"));
+            Map<String, String> config = commands.configGet("maxmemory", "maxmemory-policy", "appendonly", "appendfsync");
+            int connected = waitReplicas == 0 ? 0 : connectedReplicas(commands.info("replication"));
+            return problems(node, config, waitReplicas, connected);
         } catch (RuntimeException e) {
             return List.of(node + " did not answer CONFIG GET (" + e.getMessage() + "), so its eviction policy and"
                     + " persistence are unknown");
@@ -54,10 +67,16 @@ final class SettingsGuard {
         for (RedisClusterNode node : cluster.getPartitions()) {
             if (node.is(RedisClusterNode.NodeFlag.UPSTREAM)) {
                 String name = node.getUri().getHost() + ':' + node.getUri().getPort();
-                problems.addAll(problems(name, cluster.getConnection(node.getNodeId()).sync()));
+                problems.addAll(problems(name, cluster.getConnection(node.getNodeId()).sync(), 0));
             }
         }
         return problems;
+    }
+
+    /** The {@code connected_slaves} of an {@code INFO replication} answer. */
+    static int connectedReplicas(String info) {
+        return info.lines().filter(l -> l.startsWith("connected_slaves:")).findFirst()
+                .map(l -> Integer.parseInt(l.substring("connected_slaves:".length()).trim())).orElse(0);
     }
 
     /** Acts on what was found: refuses with every problem named, or logs them, or does nothing. */

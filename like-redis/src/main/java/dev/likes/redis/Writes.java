@@ -29,6 +29,7 @@ final class Writes {
     private final GroupCommit groupCommit;
     private final ReadThrough readThrough;
     private final OutboxRelay relay;
+    private final ReplicaWait replicaWait;
     private final LocalCounts localCounts;
     private final Listings listings;
     private final boolean singleNode;
@@ -40,12 +41,14 @@ final class Writes {
     /**
      * @param readThrough null when Redis is the source of truth
      * @param relay null without an outbox
+     * @param replicaWait null when no replica must confirm a write before it is acknowledged
      */
     Writes(ApplyScript applyScript, Keys keys, int maxBatchSize, int maxQueuedPerShard, ReadThrough readThrough,
-            OutboxRelay relay, LocalCounts localCounts, Listings listings, boolean singleNode) {
+            OutboxRelay relay, ReplicaWait replicaWait, LocalCounts localCounts, Listings listings, boolean singleNode) {
         this.applyScript = applyScript;
         this.readThrough = readThrough;
         this.relay = relay;
+        this.replicaWait = replicaWait;
         this.localCounts = localCounts;
         this.listings = listings;
         this.singleNode = singleNode;
@@ -212,10 +215,20 @@ final class Writes {
     }
 
     /**
-     * What follows a script call: the local counts learn the new counts, the outbox relay gets the call's events, and
-     * on a cluster in truth mode the users' indexes are written. Results of contents not loaded stay null.
+     * What follows a script call: the replicas confirm it (when required), the local counts learn the new counts, the
+     * outbox relay gets the call's events, and on a cluster in truth mode the users' indexes are written. Results of
+     * contents not loaded stay null. A change the replicas did not confirm is left to the outbox sweeper, which
+     * relays it only if the entry is still there after the grace period (that is, no failover lost it).
      */
     private CompletableFuture<List<LikeResult>> settle(int shard, List<LikeMutation> batch, ApplyScript.Applied applied) {
+        if (replicaWait != null && applied.results().stream().anyMatch(r -> r != null)) {
+            return replicaWait.await().thenCompose(confirmed -> settleConfirmed(shard, batch, applied));
+        }
+        return settleConfirmed(shard, batch, applied);
+    }
+
+    private CompletableFuture<List<LikeResult>> settleConfirmed(int shard, List<LikeMutation> batch,
+            ApplyScript.Applied applied) {
         List<LikeResult> results = applied.results();
         List<LikeEvent> events = relay != null && !applied.outboxEntry().isEmpty() ? new ArrayList<>() : null;
         for (int k = 0; k < batch.size(); k++) {

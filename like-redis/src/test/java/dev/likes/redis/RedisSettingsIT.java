@@ -85,10 +85,17 @@ class RedisSettingsIT {
     @Test
     void everyProblemOfANodeIsNamed() {
         assertThat(SettingsGuard.problems("n1", Map.of("maxmemory", "0", "maxmemory-policy", "allkeys-lru",
-                "appendonly", "yes", "appendfsync", "always"))).isEmpty();
+                "appendonly", "yes", "appendfsync", "always"), 0, 0)).isEmpty();
         assertThat(SettingsGuard.problems("n1", Map.of("maxmemory", "100", "maxmemory-policy", "volatile-ttl",
-                "appendonly", "no", "appendfsync", "always"))).hasSize(2)
+                "appendonly", "no", "appendfsync", "always"), 0, 0)).hasSize(2)
                 .anySatisfy(p -> assertThat(p).contains("n1").contains("volatile-ttl"))
                 .anySatisfy(p -> assertThat(p).contains("appendonly no"));
+        assertThat(SettingsGuard.problems("n1", Map.of("maxmemory", "0", "maxmemory-policy", "noeviction",
+                "appendonly", "no", "appendfsync", "everysec"), 1, 1)).as("a replica confirms each write").isEmpty();
+        assertThat(SettingsGuard.problems("n1", Map.of("maxmemory", "0", "maxmemory-policy", "noeviction",
+                "appendonly", "no", "appendfsync", "everysec"), 2, 1)).singleElement()
+                .satisfies(p -> assertThat(p).contains("1 connected replicas, fewer than the 2"));
+        assertThat(SettingsGuard.connectedReplicas("# Replication\r\nrole:master\r\nconnected_slaves:3\r\n"))
+                .isEqualTo(3);
     }
 }

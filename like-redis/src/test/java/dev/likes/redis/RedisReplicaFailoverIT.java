@@ -1,0 +1,288 @@
+package dev.likes.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.likes.core.ContentRef;
+import dev.likes.core.LikeAction;
+import dev.likes.core.LikeMutation;
+import dev.likes.core.LikeResult;
+import dev.likes.core.LikeTimeoutException;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.RedisClusterClient;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A Redis primary with one replica (two {@code redis-server} processes of this test, without persistence, so only
+ * replication keeps a write): under load the replica falls behind (it is stopped for a second), the primary is killed,
+ * and the replica is promoted. With replica acknowledgements, every acknowledged like is on the promoted replica;
+ * without them, the likes acknowledged while the replica lagged are lost.
+ */
+class RedisReplicaFailoverIT {
+
+    private static final Instant AT = Instant.ofEpochSecond(1_764_345_603L);
+
+    @TempDir
+    Path dir;
+
+    private final List<Process> servers = new ArrayList<>();
+
+    @AfterEach
+    void stopServers() {
+        for (Process p : servers) {
+            signal(p.pid(), "CONT");
+            p.destroyForcibly();
+        }
+    }
+
+    @Test
+    void withReplicaAcknowledgementsEveryAcknowledgedLikeSurvivesTheFailover() throws Exception {
+        Failover run = failover(true);
+        System.out.printf("replica failover, WAIT 1: acknowledged=%d timed_out=%d lost=%d likes_per_s=%d"
+                + " (4 threads, one call at a time each)%n", run.acknowledged, run.timedOut, run.lost,
+                run.likesPerSecond);
+        assertThat(run.acknowledged).as("likes acknowledged before the kill").isGreaterThan(1_000);
+        assertThat(run.timedOut).as("likes the lagging replica did not confirm").isPositive();
+        assertThat(run.lost).as("acknowledged likes the promoted replica lacks").isZero();
+    }
+
+    /** The comparison row: the same failover without {@code WAIT} loses what the primary acknowledged meanwhile. */
+    @Test
+    void withoutReplicaAcknowledgementsTheLikesAcknowledgedWhileTheReplicaLaggedAreLost() throws Exception {
+        Failover run = failover(false);
+        System.out.printf("replica failover, no WAIT: acknowledged=%d lost=%d likes_per_s=%d"
+                + " (4 threads, one call at a time each)%n", run.acknowledged, run.lost, run.likesPerSecond);
+        assertThat(run.acknowledged).isGreaterThan(1_000);
+        assertThat(run.lost).as("likes acknowledged while the replica was stopped").isPositive();
+    }
+
+    @Test
+    void aReplicaThatDoesNotConfirmEndsTheCallWithATimeoutAndARetryLearnsTheOutcome() throws Exception {
+        int primaryPort = freePort();
+        startRedis("primary", primaryPort);
+        Process replica = startRedis("replica", freePort(), "--replicaof", "127.0.0.1", Integer.toString(primaryPort));
+        awaitReplicaLinked(primaryPort);
+        ContentRef post = ContentRef.of("post", 5);
+        try (RedisLikeStore store = RedisLikeStore.builder(uri(primaryPort))
+                .replicaAcknowledgements(1, Duration.ofMillis(300))
+                .commandTimeout(Duration.ofSeconds(2))
+                .build()) {
+            assertThat(store.apply(like(7, post, "r1")).toCompletableFuture().join().status())
+                    .isEqualTo(LikeResult.Status.APPLIED);
+            signal(replica.pid(), "STOP");
+            LikeMutation held = like(8, post, "r2");
+            try {
+                assertThatThrownBy(() -> store.apply(held).toCompletableFuture().join())
+                        .isInstanceOf(CompletionException.class)
+                        .hasCauseInstanceOf(LikeTimeoutException.class)
+                        .hasMessageContaining("0 of the 1 replicas");
+            } finally {
+                signal(replica.pid(), "CONT");
+            }
+            LikeResult retried = store.apply(like(8, post, "r2")).toCompletableFuture().join();
+            assertThat(retried.status()).as("the primary had applied it").isEqualTo(LikeResult.Status.DUPLICATE_REQUEST);
+            assertThat(retried.liked()).isTrue();
+            assertThat(store.count(post).toCompletableFuture().join()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void theSettingsCheckAsksForTheReplicasAndTheBuilderForAStandaloneRedisAndAShortWait() throws Exception {
+        int primaryPort = freePort();
+        startRedis("primary", primaryPort);
+        startRedis("replica", freePort(), "--replicaof", "127.0.0.1", Integer.toString(primaryPort));
+        awaitReplicaLinked(primaryPort);
+        try (RedisLikeStore store = RedisLikeStore.builder(uri(primaryPort))
+                .replicaAcknowledgements(1, Duration.ofMillis(300)).build()) {
+            assertThat(store).as("one replica, no appendonly: replication keeps the writes").isNotNull();
+        }
+        assertThatThrownBy(() -> RedisLikeStore.builder(uri(primaryPort))
+                .replicaAcknowledgements(2, Duration.ofMillis(300)).build())
+                .hasMessageContaining("1 connected replicas, fewer than the 2");
+        assertThatThrownBy(() -> RedisLikeStore.builder(uri(primaryPort)).build())
+                .as("without replica acknowledgements, the primary's own disk must keep the writes")
+                .hasMessageContaining("appendonly no");
+        assertThatThrownBy(() -> RedisLikeStore.builder(uri(primaryPort))
+                .replicaAcknowledgements(1, Duration.ofSeconds(1)).commandTimeout(Duration.ofSeconds(1)).build())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("shorter than commandTimeout");
+        RedisClusterClient cluster = RedisClusterClient.create(uri(primaryPort));
+        try {
+            assertThatThrownBy(() -> RedisLikeStore.builder(cluster)
+                    .replicaAcknowledgements(1, Duration.ofMillis(300)).build())
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("standalone");
+        } finally {
+            cluster.shutdown();
+        }
+        assertThatThrownBy(() -> RedisLikeStore.builder(uri(primaryPort)).replicaAcknowledgements(0, Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("replicas");
+    }
+
+    private record Failover(int acknowledged, int timedOut, int lost, long likesPerSecond) {}
+
+    /**
+     * Four threads like (random 63-bit users over 200 posts, each call with a request ID); once 3,000 likes are
+     * acknowledged the replica is stopped ({@code SIGSTOP}) for a second while they go on, then the primary is
+     * {@code SIGKILL}ed; the replica resumes, is promoted, and is asked for every acknowledged like.
+     */
+    private Failover failover(boolean waitForReplica) throws Exception {
+        int primaryPort = freePort();
+        int replicaPort = freePort();
+        Process primary = startRedis("primary", primaryPort);
+        Process replica = startRedis("replica", replicaPort, "--replicaof", "127.0.0.1", Integer.toString(primaryPort));
+        awaitReplicaLinked(primaryPort);
+        Map<ContentRef, Set<Long>> acknowledged = new ConcurrentHashMap<>();
+        AtomicInteger count = new AtomicInteger();
+        AtomicInteger timedOut = new AtomicInteger();
+        AtomicBoolean stop = new AtomicBoolean();
+        RedisLikeStore.Builder builder = RedisLikeStore.builder(uri(primaryPort))
+                .commandTimeout(Duration.ofSeconds(2))
+                .settingsCheck(RedisLikeStore.SettingsCheck.SKIP);
+        if (waitForReplica) {
+            builder.replicaAcknowledgements(1, Duration.ofMillis(500));
+        }
+        ExecutorService threads = Executors.newFixedThreadPool(4);
+        long rate;
+        try (RedisLikeStore store = builder.build()) {
+            long started = System.nanoTime();
+            for (int t = 0; t < 4; t++) {
+                int seed = t;
+                threads.submit(() -> {
+                    SplittableRandom random = new SplittableRandom(seed);
+                    int i = 0;
+                    while (!stop.get()) {
+                        long user = 1 + (random.nextLong() >>> 1) % (Long.MAX_VALUE - 1);
+                        ContentRef post = ContentRef.of("post", 1 + random.nextInt(200));
+                        LikeResult r;
+                        try {
+                            r = store.apply(like(user, post, "t" + seed + "-" + i++)).toCompletableFuture().join();
+                        } catch (CompletionException e) {
+                            if (e.getCause() instanceof LikeTimeoutException) {
+                                timedOut.incrementAndGet(); // not acknowledged
+                                continue;
+                            }
+                            return; // the primary is gone
+                        }
+                        if (r.status() == LikeResult.Status.APPLIED) {
+                            acknowledged.computeIfAbsent(post, p -> ConcurrentHashMap.newKeySet()).add(user);
+                            count.incrementAndGet();
+                        }
+                    }
+                });
+            }
+            Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10))
+                    .until(() -> count.get() >= 3_000);
+            rate = count.get() * 1_000_000_000L / (System.nanoTime() - started);
+            signal(replica.pid(), "STOP");
+            try {
+                TimeUnit.SECONDS.sleep(1);
+                primary.destroyForcibly(); // SIGKILL while the likes go on and the replica lags
+                primary.waitFor(10, TimeUnit.SECONDS);
+                stop.set(true);
+                threads.shutdown();
+                assertThat(threads.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+            } finally {
+                signal(replica.pid(), "CONT");
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+        RedisClient client = RedisClient.create(uri(replicaPort));
+        try (StatefulRedisConnection<String, String> admin = client.connect()) {
+            admin.sync().replicaofNoOne();
+        } finally {
+            client.shutdown();
+        }
+        int lost = 0;
+        try (RedisLikeStore promoted = RedisLikeStore.builder(uri(replicaPort))
+                .settingsCheck(RedisLikeStore.SettingsCheck.SKIP).build()) {
+            for (Map.Entry<ContentRef, Set<Long>> e : acknowledged.entrySet()) {
+                for (long user : e.getValue()) {
+                    if (!promoted.hasLiked(user, e.getKey()).toCompletableFuture().join()) {
+                        lost++;
+                    }
+                }
+            }
+        }
+        return new Failover(count.get(), timedOut.get(), lost, rate);
+    }
+
+    private static LikeMutation like(long user, ContentRef content, String requestId) {
+        return new LikeMutation(requestId + ":" + user, user, content, LikeAction.LIKE, requestId, AT);
+    }
+
+    private Process startRedis(String name, int port, String... extra) throws IOException {
+        Path home = dir.resolve(name);
+        home.toFile().mkdirs();
+        List<String> command = new ArrayList<>(List.of("redis-server", "--port", Integer.toString(port), "--bind",
+                "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", home.toString()));
+        command.addAll(List.of(extra));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(home.resolve("redis.log").toFile()).start();
+        servers.add(p);
+        RedisClient client = RedisClient.create(uri(port));
+        try {
+            Awaitility.await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> {
+                try (StatefulRedisConnection<String, String> c = client.connect()) {
+                    return "PONG".equals(c.sync().ping());
+                }
+            });
+        } finally {
+            client.shutdown();
+        }
+        return p;
+    }
+
+    private static void awaitReplicaLinked(int primaryPort) {
+        RedisClient client = RedisClient.create(uri(primaryPort));
+        try (StatefulRedisConnection<String, String> c = client.connect()) {
+            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> c.sync().info("replication").lines()
+                    .anyMatch(l -> l.startsWith("slave0:") && l.contains("state=online")));
+        } finally {
+            client.shutdown();
+        }
+    }
+
+    private static RedisURI uri(int port) {
+        return RedisURI.create("redis://127.0.0.1:" + port);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static void signal(long pid, String signal) {
+        try {
+            new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).start().waitFor(5, TimeUnit.SECONDS);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
