@@ -178,23 +178,33 @@ class ProductionShapeFaultIT {
 
     @Test
     void redisKilledFor90SecondsUnderLoadOver500Contents() throws Exception {
-        redisOutage("redis killed 90 s, 500 contents, random ids", false);
+        redisOutage("redis killed 90 s, 500 contents, random ids", false, 90);
     }
 
     @Test
     void redisHungFor90SecondsUnderLoadOver500Contents() throws Exception {
-        redisOutage("redis hung (SIGSTOP) 90 s, 500 contents, random ids", true);
+        redisOutage("redis hung (SIGSTOP) 90 s, 500 contents, random ids", true, 90);
+    }
+
+    @Test
+    void redisKilledFor5SecondsUnderLoadOver500Contents() throws Exception {
+        redisOutage("redis killed 5 s, 500 contents, random ids", false, 5);
+    }
+
+    @Test
+    void redisHungFor5SecondsUnderLoadOver500Contents() throws Exception {
+        redisOutage("redis hung (SIGSTOP) 5 s, 500 contents, random ids", true, 5);
     }
 
     /**
-     * Redis down for 90 s under load, 30% of the calls without a request ID and 5% stale retries: likes answer
+     * Redis down for a while under load, 30% of the calls without a request ID and 5% stale retries: likes answer
      * {@code ACCEPTED} through the degraded mode (after a hang, the calls Redis held answer
      * {@code LikeTimeoutException} and are retried, with their request IDs where they have one); once Redis is back the
      * backlog is replayed in batches while the load goes on.
      */
-    private void redisOutage(String scenario, boolean hang) throws Exception {
+    private void redisOutage(String scenario, boolean hang, int seconds) throws Exception {
         try (LikePipeline p = h.pipeline().build()) {
-            Load load = new Load(p.service(), 4, 2_000, contents(), 10_000, hang ? 91 : 90).randomUserIds()
+            Load load = new Load(p.service(), 4, 2_000, contents(), 10_000, (hang ? 91 : 90) + seconds).randomUserIds()
                     .withoutRequestIds(30)
                     .staleRetries(5)
                     .start();
@@ -206,7 +216,7 @@ class ProductionShapeFaultIT {
                 TestServices.kill(Server.REDIS);
             }
             try {
-                TimeUnit.SECONDS.sleep(90);
+                TimeUnit.SECONDS.sleep(seconds);
                 backlogAtRecovery = p.degradedBacklog();
             } finally {
                 if (hang) {
@@ -221,7 +231,9 @@ class ProductionShapeFaultIT {
             long replayMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - recovering);
             TimeUnit.SECONDS.sleep(5);
             load.stop();
-            assertThat(backlogAtRecovery).as("changes were accepted in degraded mode").isPositive();
+            if (!hang || seconds >= 90) { // a short hang may end before the breaker opens
+                assertThat(backlogAtRecovery).as("changes were accepted in degraded mode").isPositive();
+            }
             Invariants.report(String.format("%-34s degraded_backlog_at_recovery=%d replayed_within_ms=%d", scenario,
                     backlogAtRecovery, replayMillis));
             Invariants.assertConverged(scenario, h, p, load, CONVERGE);
