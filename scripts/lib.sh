@@ -52,16 +52,19 @@ ensure_browser() {
   export LIKE_CHROMIUM LIKE_CHROMEDRIVER
 }
 
-# ensure_build_tools: a JDK 17+ and Maven 3.8.6+ on the PATH.
+# ensure_build_tools: a JDK 17+ on the PATH, and what the Maven wrapper (./mvnw) needs to fetch its Maven once into
+# ~/.m2/wrapper: curl and unzip. The build runs on the Maven that .mvn/wrapper/maven-wrapper.properties names,
+# checked against its SHA-256, whatever Maven the machine has.
 ensure_build_tools() {
   command -v javac >/dev/null 2>&1 || apt_install openjdk-17-jdk-headless
-  command -v mvn >/dev/null 2>&1 || apt_install maven
+  command -v curl >/dev/null 2>&1 || apt_install curl ca-certificates
+  command -v unzip >/dev/null 2>&1 || apt_install unzip
   local v
   v=$(javac -version 2>&1 | sed -E 's/^javac ([0-9]+).*/\1/')
   [ "${v:-0}" -ge 17 ] 2>/dev/null || die "javac 17 or newer is needed, found: $(javac -version 2>&1)"
 }
 
-MVN=(mvn -B -ntp -Dstyle.color=never)
+MVN=("$LIKE_ROOT/mvnw" -B -ntp -Dstyle.color=never)
 
 # runtime_classpath MODULE: builds MODULE and what it needs (no tests) and prints its runtime classpath.
 runtime_classpath() {

@@ -126,7 +126,7 @@ public final class RedisStorePolicy {
      * Drops a content's cached state, so that the next access loads it again from the backing store: the repair of a
      * content whose cached state drifted from the backing store (see the reconciler). Refused while its shard's outbox
      * still holds changes the backing store may lack. One step whatever the content's size: its status buckets are
-     * left to expire by themselves (at most {@link Builder#hotTtl} later) and a new load writes new ones.
+     * left to expire by themselves (at most {@link RedisLikeStore.Builder#hotTtl} later) and a new load writes new ones.
      *
      * @param content the content
      * @return {@code true} if evicted, {@code false} if its shard's outbox is not empty
