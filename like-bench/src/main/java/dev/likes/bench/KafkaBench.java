@@ -74,6 +74,9 @@ final class KafkaBench implements Bench.Section {
                         .build()
                         .start()) {
             while (consumed.sum() < events) {
+                if (!consumer.isRunning()) {
+                    throw new IllegalStateException("the consumer stopped before it consumed every event");
+                }
                 Thread.sleep(20);
             }
         }

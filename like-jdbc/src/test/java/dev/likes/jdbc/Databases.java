@@ -18,10 +18,28 @@ final class Databases {
         return jdbi;
     }
 
+    /** A new database with the like tables, reached through MariaDB Connector/J instead of MySQL's driver. */
+    static Jdbi freshThroughMariaDbDriver() {
+        JdbcEndpoint endpoint = TestServices.freshDatabase();
+        if (!endpoint.url().startsWith("jdbc:mysql:")) {
+            throw new IllegalStateException("expected a jdbc:mysql: URL, got " + endpoint);
+        }
+        Jdbi jdbi = pooled(new JdbcEndpoint("jdbc:mariadb:" + endpoint.url().substring("jdbc:mysql:".length()),
+                endpoint.user(), endpoint.password()), "org.mariadb.jdbc.Driver");
+        JdbiLikeStore.createSchema(jdbi);
+        return jdbi;
+    }
+
     /** A new database without any table. */
     static Jdbi empty() {
-        JdbcEndpoint endpoint = TestServices.freshDatabase();
+        return pooled(TestServices.freshDatabase(), null);
+    }
+
+    private static Jdbi pooled(JdbcEndpoint endpoint, String driverClass) {
         HikariConfig config = new HikariConfig();
+        if (driverClass != null) {
+            config.setDriverClassName(driverClass);
+        }
         config.setJdbcUrl(endpoint.url());
         config.setUsername(endpoint.user());
         config.setPassword(endpoint.password());

@@ -2,8 +2,8 @@ package dev.likes.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.likes.core.InMemoryEventSink;
 import dev.likes.core.LikeEvent;
+import dev.likes.testkit.InMemoryEventSink;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -271,7 +272,7 @@ public final class KafkaLikeConsumer implements AutoCloseable {
                 } finally {
                     if (client != null) {
                         KafkaConsumer<String, byte[]> closing = client;
-                        closeClient("consumer", () -> closing.close(Duration.ofSeconds(10)));
+                        closeClient("consumer", () -> closing.close(CloseOptions.timeout(Duration.ofSeconds(10))));
                     }
                 }
                 if (running.get()) {

@@ -4,11 +4,11 @@ import static dev.likes.kafka.KafkaRoundTripIT.assertFinalState;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.likes.core.InMemoryEventSink;
 import dev.likes.core.LikeEvent;
 import dev.likes.core.LikeEventSink;
-import dev.likes.testsupport.Server;
 import dev.likes.testkit.EventHistory;
+import dev.likes.testkit.InMemoryEventSink;
+import dev.likes.testsupport.Server;
 import dev.likes.testsupport.TestServices;
 import java.time.Duration;
 import java.util.ArrayList;

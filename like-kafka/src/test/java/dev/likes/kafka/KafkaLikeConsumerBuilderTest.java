@@ -3,7 +3,7 @@ package dev.likes.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.likes.core.InMemoryEventSink;
+import dev.likes.testkit.InMemoryEventSink;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

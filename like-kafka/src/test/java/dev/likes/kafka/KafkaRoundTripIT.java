@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.likes.core.ContentRef;
-import dev.likes.core.InMemoryEventSink;
 import dev.likes.core.LikeEvent;
 import dev.likes.core.LikeEventSink;
 import dev.likes.testkit.EventHistory;
+import dev.likes.testkit.InMemoryEventSink;
 import dev.likes.testsupport.TestServices;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -14,6 +14,7 @@ import io.github.resilience4j.bulkhead.BulkheadConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.lettuce.core.RedisURI;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.lettuce.core.cluster.RedisClusterClient;
 import java.time.Clock;
 import java.time.Duration;
@@ -376,7 +377,7 @@ public final class LikePipeline implements AutoCloseable {
                 .waitDurationInOpenState(Duration.ofSeconds(2))
                 .permittedNumberOfCallsInHalfOpenState(3)
                 .build();
-        private Object meterRegistry;
+        private MeterRegistry meterRegistry;
         private Clock clock = Clock.systemUTC();
         private Consumer<RedisLikeStore.Builder> redisCustomizer = b -> {};
         private Consumer<KafkaEventPublisher.Builder> publisherCustomizer = b -> {};
@@ -636,27 +637,12 @@ public final class LikePipeline implements AutoCloseable {
          * Registers the pipeline's meters (see {@code MicrometerMetrics}' list) on a Micrometer registry. Without
          * it nothing is registered, and Micrometer need not be on the class path.
          *
-         * @param registry an {@code io.micrometer.core.instrument.MeterRegistry}
+         * @param registry the registry
          * @return this builder
-         * @throws IllegalArgumentException if {@code registry} is not a Micrometer {@code MeterRegistry}
          */
-        public Builder meterRegistry(Object registry) {
-            Objects.requireNonNull(registry, "meterRegistry must not be null");
-            if (!isMeterRegistry(registry.getClass())) {
-                throw new IllegalArgumentException("meterRegistry must be an io.micrometer.core.instrument.MeterRegistry,"
-                        + " but was a " + registry.getClass().getName());
-            }
-            this.meterRegistry = registry;
+        public Builder meterRegistry(MeterRegistry registry) {
+            this.meterRegistry = Objects.requireNonNull(registry, "meterRegistry must not be null");
             return this;
-        }
-
-        private static boolean isMeterRegistry(Class<?> type) {
-            for (Class<?> c = type; c != null; c = c.getSuperclass()) {
-                if (c.getName().equals("io.micrometer.core.instrument.MeterRegistry")) {
-                    return true;
-                }
-            }
-            return false;
         }
 
         /**

@@ -45,8 +45,8 @@ final class MicrometerMetrics implements PipelineMetrics {
     private final Counter replayed;
     private final Counter corrected;
 
-    MicrometerMetrics(Object registry) {
-        this.registry = (MeterRegistry) registry;
+    MicrometerMetrics(MeterRegistry registry) {
+        this.registry = registry;
         for (LikeRejectedException.Reason reason : LikeRejectedException.Reason.values()) {
             rejections.put(reason, Counter.builder("likes.rejections").tag("reason", reason.name())
                     .description("likes and unlikes refused before anything was written").register(this.registry));

@@ -148,13 +148,6 @@ class PipelineIT {
     }
 
     @Test
-    void noMeterRegistryMeansNoMetersAndAWrongObjectIsRefused() {
-        assertThatThrownBy(() -> LikePipeline.builder().meterRegistry("not a registry"))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("meterRegistry must be an io.micrometer.core.instrument.MeterRegistry");
-    }
-
-    @Test
     void aUserOverTheRateLimitIsRefusedAndNothingIsWritten() {
         try (LikePipeline p = h.pipeline().rateLimit(0.2, 3).build()) {
             for (int i = 1; i <= 3; i++) {

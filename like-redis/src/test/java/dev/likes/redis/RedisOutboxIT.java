@@ -9,7 +9,7 @@ import dev.likes.core.EventPublisher;
 import dev.likes.core.InMemoryLikeStore;
 import dev.likes.core.LikeEvent;
 import dev.likes.core.LikeService;
-import dev.likes.core.RecordingEventPublisher;
+import dev.likes.testkit.RecordingEventPublisher;
 import dev.likes.testsupport.TestServices;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Duration;

@@ -1,5 +1,9 @@
-package dev.likes.core;
+package dev.likes.testkit;
 
+import dev.likes.core.ContentRef;
+import dev.likes.core.LikeAction;
+import dev.likes.core.LikeEvent;
+import dev.likes.core.LikeEventSink;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

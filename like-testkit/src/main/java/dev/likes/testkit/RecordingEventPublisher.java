@@ -1,7 +1,10 @@
-package dev.likes.core;
+package dev.likes.testkit;
 
+import dev.likes.core.EventPublisher;
+import dev.likes.core.LikeEvent;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -19,7 +22,7 @@ public final class RecordingEventPublisher implements EventPublisher {
     @Override
     public CompletionStage<Void> publish(LikeEvent event) {
         synchronized (events) {
-            events.add(Args.notNull("event", event));
+            events.add(Objects.requireNonNull(event, "event"));
         }
         return CompletableFuture.completedFuture(null);
     }

@@ -1,7 +1,10 @@
-package dev.likes.core;
+package dev.likes.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.likes.core.ContentRef;
+import dev.likes.core.LikeAction;
+import dev.likes.core.LikeEvent;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;

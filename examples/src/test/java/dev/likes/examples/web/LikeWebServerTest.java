@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -125,29 +126,29 @@ class LikeWebServerTest {
     @Test
     void acceptedIs202RateLimitedIs429AndOverloadOrOutageIs503WithRetryAfter() throws Exception {
         InMemoryLikeStore memory = InMemoryLikeStore.create();
-        Function<LikeMutation, CompletionStage<LikeResult>>[] behaviour = new Function[1];
+        AtomicReference<Function<LikeMutation, CompletionStage<LikeResult>>> behaviour = new AtomicReference<>();
         start(new Delegating(memory) {
             @Override
             public CompletionStage<LikeResult> apply(LikeMutation mutation) {
-                return behaviour[0].apply(mutation);
+                return behaviour.get().apply(mutation);
             }
         });
-        behaviour[0] = m -> CompletableFuture.completedFuture(new LikeResult(LikeResult.Status.ACCEPTED, true, 1, 7));
+        behaviour.set(m -> CompletableFuture.completedFuture(new LikeResult(LikeResult.Status.ACCEPTED, true, 1, 7)));
         HttpResponse<String> accepted = post("/api/like", "{\"user\":1,\"content\":\"post:1\"}");
         assertThat(accepted.statusCode()).isEqualTo(202);
         assertThat(body(accepted).get("status").asText()).isEqualTo("ACCEPTED");
 
-        behaviour[0] = m -> CompletableFuture.failedFuture(new LikeRejectedException(
-                LikeRejectedException.Reason.RATE_LIMITED, Duration.ofMillis(2_500), "user 1 is over their rate limit"));
+        behaviour.set(m -> CompletableFuture.failedFuture(new LikeRejectedException(
+                LikeRejectedException.Reason.RATE_LIMITED, Duration.ofMillis(2_500), "user 1 is over their rate limit")));
         HttpResponse<String> limited = post("/api/like", "{\"user\":1,\"content\":\"post:1\"}");
         assertThat(limited.statusCode()).isEqualTo(429);
         assertThat(limited.headers().firstValue("Retry-After")).hasValue("3");
 
-        behaviour[0] = m -> CompletableFuture.failedFuture(new LikeRejectedException(
-                LikeRejectedException.Reason.OVERLOADED, Duration.ofMillis(100), "too many"));
+        behaviour.set(m -> CompletableFuture.failedFuture(new LikeRejectedException(
+                LikeRejectedException.Reason.OVERLOADED, Duration.ofMillis(100), "too many")));
         assertThat(post("/api/like", "{\"user\":1,\"content\":\"post:1\"}").statusCode()).isEqualTo(503);
 
-        behaviour[0] = m -> CompletableFuture.failedFuture(new LikeStoreException("Redis is unreachable", null));
+        behaviour.set(m -> CompletableFuture.failedFuture(new LikeStoreException("Redis is unreachable", null)));
         HttpResponse<String> down = post("/api/like", "{\"user\":1,\"content\":\"post:1\"}");
         assertThat(down.statusCode()).isEqualTo(503);
         assertThat(down.headers().firstValue("Retry-After")).isPresent();
