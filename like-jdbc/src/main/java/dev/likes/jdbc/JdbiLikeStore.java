@@ -60,8 +60,15 @@ import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
  */
 public final class JdbiLikeStore implements LikeStore, LikeEventSink {
 
-    /** Where the migrations are in the jar, in Flyway's naming ({@code V1__like_records.sql}, ...). */
-    public static final String MIGRATIONS = "db/migration/like";
+    /**
+     * Where the migrations are in the jar, in Flyway's naming ({@code V1__like_records.sql}, ...): a location of the
+     * library's own, outside Flyway's default {@code db/migration}, so that a host's Flyway does not pick them up
+     * beside its own migrations. Run them with a Flyway of their own (locations {@code classpath:} + this, a history
+     * table of their own) or through {@link #LIQUIBASE_CHANGELOG}.
+     */
+    public static final String MIGRATIONS = "dev/likes/jdbc/migration";
+    /** The same migrations as a Liquibase changelog, for a host's changelog to include. */
+    public static final String LIQUIBASE_CHANGELOG = MIGRATIONS + "/changelog.xml";
     /** How long request IDs are remembered unless configured: 24 hours. */
     public static final Duration DEFAULT_REQUEST_ID_TTL = Duration.ofHours(24);
     /** Threads of the store's own pool unless an executor is given. */
@@ -128,37 +135,51 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
 
     /**
      * Brings the database's schema up to date for development and tests: runs, in order, each migration under
-     * {@link #MIGRATIONS} that the database has not run yet, and records it in {@code like_schema_history}. Safe to
-     * call again. A database that already holds the design's {@code like_records} table (created with the design's
-     * DDL) keeps its rows: V1 leaves it as it is, V2 adds the library's columns and indexes, V3 seeds
-     * {@code like_counts} from its records. Production schemas belong to the host's migration tool (Flyway or
-     * Liquibase), which can run the same files from the jar.
+     * {@link #MIGRATIONS} that the database has not run yet, and records it in {@code like_schema_history}. Idempotent,
+     * and safe to call from several processes at once: a call holds the database's named lock
+     * {@code like_schema_history} ({@code GET_LOCK}) while it runs, and waits up to a minute for another holder. A
+     * database that already holds the design's {@code like_records} table (created with the design's DDL) keeps its
+     * rows: V1 leaves it as it is, V2 adds the library's columns and indexes, V3 seeds {@code like_counts} from its
+     * records. Production schemas belong to the host's migration tool (Flyway or Liquibase), which runs the same files
+     * from the jar.
      *
      * @param jdbi the database
+     * @throws IllegalStateException if another process held the lock for a minute
      */
     public static void createSchema(Jdbi jdbi) {
-        jdbi.useHandle(handle -> handle.execute("CREATE TABLE IF NOT EXISTS like_schema_history ("
-                + " version INT NOT NULL PRIMARY KEY, script VARCHAR(100) NOT NULL, installed_at DATETIME(3) NOT NULL"
-                + ") ENGINE=InnoDB"));
-        Set<Integer> done = new HashSet<>(jdbi.withHandle(handle ->
-                handle.createQuery("SELECT version FROM like_schema_history").mapTo(Integer.class).list()));
-        for (int i = 0; i < SCHEMA.length; i++) {
-            int version = i + 1;
-            if (done.contains(version)) {
-                continue;
+        jdbi.useHandle(handle -> {
+            Integer locked = handle.createQuery("SELECT GET_LOCK('like_schema_history', 60)")
+                    .mapTo(Integer.class)
+                    .one();
+            if (locked == null || locked != 1) {
+                throw new IllegalStateException("createSchema: another connection held the lock like_schema_history"
+                        + " for 60 s");
             }
-            String file = SCHEMA[i];
-            String script = resource(MIGRATIONS + '/' + file);
-            jdbi.useHandle(handle -> {
-                for (String statement : script.replaceAll("(?m)^--.*$", "").split(";")) {
-                    if (!statement.isBlank()) {
-                        handle.execute(statement);
+            try {
+                handle.execute("CREATE TABLE IF NOT EXISTS like_schema_history ("
+                        + " version INT NOT NULL PRIMARY KEY, script VARCHAR(100) NOT NULL,"
+                        + " installed_at DATETIME(3) NOT NULL) ENGINE=InnoDB");
+                Set<Integer> done = new HashSet<>(handle.createQuery("SELECT version FROM like_schema_history")
+                        .mapTo(Integer.class)
+                        .list());
+                for (int i = 0; i < SCHEMA.length; i++) {
+                    int version = i + 1;
+                    if (done.contains(version)) {
+                        continue;
                     }
+                    String file = SCHEMA[i];
+                    for (String statement : resource(MIGRATIONS + '/' + file).replaceAll("(?m)^--.*$", "").split(";")) {
+                        if (!statement.isBlank()) {
+                            handle.execute(statement);
+                        }
+                    }
+                    handle.execute("INSERT INTO like_schema_history (version, script, installed_at)"
+                            + " VALUES (?, ?, CURRENT_TIMESTAMP(3))", version, file);
                 }
-                handle.execute("INSERT INTO like_schema_history (version, script, installed_at)"
-                        + " VALUES (?, ?, CURRENT_TIMESTAMP(3))", version, file);
-            });
-        }
+            } finally {
+                handle.execute("DO RELEASE_LOCK('like_schema_history')");
+            }
+        });
     }
 
     private static String resource(String path) {

@@ -1,5 +1,6 @@
 /**
  * The durable tier of the like service on MySQL or MariaDB (module {@code like-jdbc}): {@link
- * dev.likes.jdbc.JdbiLikeStore}, on Jdbi, with the schema as versioned migrations under {@code db/migration/like}.
+ * dev.likes.jdbc.JdbiLikeStore}, on Jdbi, with the schema as versioned migrations under {@code
+ * dev/likes/jdbc/migration} (in Flyway's naming, with a Liquibase changelog beside them).
  */
 package dev.likes.jdbc;

@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.likes.testsupport.JdbcEndpoint;
 import dev.likes.testsupport.TestServices;
+import javax.sql.DataSource;
 import org.jdbi.v3.core.Jdbi;
 
 /** Test databases of their own, with the schema, behind a small connection pool that closes when the JVM exits. */
@@ -32,10 +33,19 @@ final class Databases {
 
     /** A new database without any table. */
     static Jdbi empty() {
-        return pooled(TestServices.freshDatabase(), null);
+        return Jdbi.create(emptyDataSource());
+    }
+
+    /** A new database without any table, as a pooled data source (what a host's migration tool is given). */
+    static DataSource emptyDataSource() {
+        return pool(TestServices.freshDatabase(), null);
     }
 
     private static Jdbi pooled(JdbcEndpoint endpoint, String driverClass) {
+        return Jdbi.create(pool(endpoint, driverClass));
+    }
+
+    private static DataSource pool(JdbcEndpoint endpoint, String driverClass) {
         HikariConfig config = new HikariConfig();
         if (driverClass != null) {
             config.setDriverClassName(driverClass);
@@ -47,7 +57,7 @@ final class Databases {
         config.setPoolName(endpoint.url().substring(endpoint.url().lastIndexOf('/') + 1));
         HikariDataSource pool = new HikariDataSource(config);
         Runtime.getRuntime().addShutdownHook(new Thread(pool::close));
-        return Jdbi.create(pool);
+        return pool;
     }
 
     static void truncate(Jdbi jdbi) {

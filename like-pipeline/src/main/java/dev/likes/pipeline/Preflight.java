@@ -54,8 +54,8 @@ final class Preflight {
         }
         if (!problems.isEmpty()) {
             throw new IllegalStateException("the database is not ready for the pipeline: " + String.join("; ", problems)
-                    + ". Run the migrations under classpath:db/migration/like (Flyway or Liquibase), or"
-                    + " JdbiLikeStore.createSchema(jdbi) in development.");
+                    + ". Run the migrations under classpath:dev/likes/jdbc/migration (Flyway, or its changelog.xml with"
+                    + " Liquibase), or JdbiLikeStore.createSchema(jdbi) in development.");
         }
     }
 

@@ -210,7 +210,7 @@ class PipelineIT {
             assertThatThrownBy(() -> bare.pipeline().build())
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("like_records")
-                    .hasMessageContaining("db/migration/like");
+                    .hasMessageContaining("dev/likes/jdbc/migration");
             JdbiLikeStore.createSchema(bare.jdbi);
             String absent = TestServices.uniqueName("absent");
             assertThatThrownBy(() -> LikePipeline.builder()
