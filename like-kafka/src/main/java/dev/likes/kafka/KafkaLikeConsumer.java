@@ -24,7 +24,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
-import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -272,7 +271,7 @@ public final class KafkaLikeConsumer implements AutoCloseable {
                 } finally {
                     if (client != null) {
                         KafkaConsumer<String, byte[]> closing = client;
-                        closeClient("consumer", () -> closing.close(CloseOptions.timeout(Duration.ofSeconds(10))));
+                        closeClient("consumer", () -> closeWithin(closing, Duration.ofSeconds(10)));
                     }
                 }
                 if (running.get()) {
@@ -355,6 +354,25 @@ public final class KafkaLikeConsumer implements AutoCloseable {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /*
+     * close(Duration) is deprecated from kafka-clients 4.1 on in favour of close(CloseOptions), which 3.x lacks;
+     * Spring Boot 3.5 manages kafka-clients 3.9, so the consumer closes through the method both lines have.
+     * close() interrupts the loop's thread to end its waits; a Kafka client closed with the flag set fails its
+     * coordinator's close (logged as errors) and does not leave the group, so the other members wait for the session
+     * timeout before they take its partitions. The flag is cleared for the client's close and set again after it.
+     */
+    @SuppressWarnings("deprecation")
+    private static void closeWithin(KafkaConsumer<String, byte[]> consumer, Duration timeout) {
+        boolean interrupted = Thread.interrupted();
+        try {
+            consumer.close(timeout);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
