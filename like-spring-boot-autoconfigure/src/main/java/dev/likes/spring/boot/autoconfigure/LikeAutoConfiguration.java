@@ -1,0 +1,180 @@
+package dev.likes.spring.boot.autoconfigure;
+
+import dev.likes.core.InMemoryLikeStore;
+import dev.likes.core.LikeService;
+import dev.likes.core.LikeStore;
+import dev.likes.pipeline.LikePipeline;
+import io.lettuce.core.RedisURI;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.jdbi.v3.core.Jdbi;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+
+/**
+ * Auto-configuration of the like service. With {@code like.mode=pipeline} (the default, when {@code like-pipeline} is
+ * on the class path) it builds a {@link LikePipeline} on the host's {@link DataSource}, the Redis and Kafka of Spring
+ * Boot's own properties (or {@code like.redis.uri} and {@code like.kafka.bootstrap-servers}), and the host's
+ * {@code MeterRegistry}, and exposes its {@link LikeService}; with {@code like.mode=memory}, a {@link LikeService} over
+ * an {@link InMemoryLikeStore}. Every bean backs off when the host defines one of its type; {@link
+ * LikePipelineCustomizer} beans adjust the pipeline beyond the properties. {@link LikeHealthAutoConfiguration} adds
+ * the pipeline's health indicator.
+ */
+@AutoConfiguration(afterName = {
+    "org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration",
+    "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
+    "org.springframework.boot.actuate.autoconfigure.metrics.CompositeMeterRegistryAutoConfiguration",
+    "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration"})
+@EnableConfigurationProperties(LikeProperties.class)
+public class LikeAutoConfiguration {
+
+    /** Creates the auto-configuration; Spring Boot does. */
+    public LikeAutoConfiguration() {}
+
+    /** {@code like.mode=memory}: one process's memory. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnProperty(prefix = "like", name = "mode", havingValue = "memory")
+    static class MemoryConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean(LikeStore.class)
+        InMemoryLikeStore likeStore() {
+            return InMemoryLikeStore.create();
+        }
+
+        @Bean
+        @ConditionalOnMissingBean(LikeService.class)
+        LikeService likeService(LikeStore likeStore, LikeProperties properties) {
+            return LikeService.builder(likeStore).callTimeout(properties.getCallTimeout()).build();
+        }
+    }
+
+    /** {@code like.mode=pipeline}: the design, on the host's data source, Redis and Kafka. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "dev.likes.pipeline.LikePipeline")
+    @ConditionalOnProperty(prefix = "like", name = "mode", havingValue = "pipeline", matchIfMissing = true)
+    static class PipelineConfiguration {
+
+        @Bean(destroyMethod = "close")
+        @ConditionalOnMissingBean({LikePipeline.class, LikeService.class})
+        LikePipeline likePipeline(LikeProperties properties, Environment environment,
+                ObjectProvider<DataSource> dataSource, ObjectProvider<LikePipelineCustomizer> customizers) {
+            DataSource database = dataSource.getIfUnique();
+            if (database == null) {
+                throw new IllegalStateException("like.mode=pipeline needs one DataSource bean holding like_records"
+                        + " (spring-boot-starter-jdbc, which the starter brings, and spring.datasource.url); or set"
+                        + " like.mode=memory for development");
+            }
+            LikeProperties.Kafka kafka = properties.getKafka();
+            LikePipeline.Builder builder = LikePipeline.builder()
+                    .redis(redisUri(properties, environment))
+                    .kafka(bootstrapServers(kafka, environment))
+                    .mysql(Jdbi.create(database))
+                    .topic(kafka.getTopic())
+                    .consumerGroup(kafka.getConsumerGroup())
+                    .runConsumer(kafka.isRunConsumer())
+                    .callTimeout(properties.getCallTimeout())
+                    .maxInFlight(properties.getMaxInFlight())
+                    .maxDegraded(properties.getMaxDegraded())
+                    .repairInterval(properties.getRepairInterval());
+            LikeProperties.RateLimit limit = properties.getRateLimit();
+            if (limit.isEnabled()) {
+                builder.rateLimit(limit.getPerSecond(), limit.getBurst());
+            } else {
+                builder.noRateLimit();
+            }
+            if (kafka.getCreateTopicPartitions() > 0) {
+                builder.createTopic(kafka.getCreateTopicPartitions(), (short) 1);
+            }
+            kafkaClientProperties(kafka, environment).forEach(builder::kafkaClientProperty);
+            customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
+            return builder.build();
+        }
+
+        @Bean(destroyMethod = "")
+        @ConditionalOnMissingBean(LikeService.class)
+        LikeService likeService(LikePipeline likePipeline) {
+            return likePipeline.service();
+        }
+
+        /** The host's meter registry, when it has Micrometer. */
+        @Configuration(proxyBeanMethods = false)
+        @ConditionalOnClass(MeterRegistry.class)
+        static class MetricsConfiguration {
+
+            @Bean
+            LikePipelineCustomizer likeMeterRegistryCustomizer(ObjectProvider<MeterRegistry> registry) {
+                return builder -> {
+                    MeterRegistry unique = registry.getIfUnique();
+                    if (unique != null) {
+                        builder.meterRegistry(unique);
+                    }
+                };
+            }
+        }
+    }
+
+    static RedisURI redisUri(LikeProperties properties, Environment environment) {
+        String uri = properties.getRedis().getUri();
+        if (uri == null || uri.isBlank()) {
+            uri = environment.getProperty("spring.data.redis.url");
+        }
+        if (uri != null && !uri.isBlank()) {
+            return RedisURI.create(uri);
+        }
+        RedisURI.Builder builder = RedisURI.builder()
+                .withHost(environment.getProperty("spring.data.redis.host", "localhost"))
+                .withPort(environment.getProperty("spring.data.redis.port", Integer.class, 6379))
+                .withDatabase(environment.getProperty("spring.data.redis.database", Integer.class, 0))
+                .withSsl(environment.getProperty("spring.data.redis.ssl.enabled", Boolean.class, false));
+        String password = environment.getProperty("spring.data.redis.password");
+        if (password != null && !password.isEmpty()) {
+            String username = environment.getProperty("spring.data.redis.username");
+            if (username != null && !username.isEmpty()) {
+                builder.withAuthentication(username, password);
+            } else {
+                builder.withPassword(password.toCharArray());
+            }
+        }
+        return builder.build();
+    }
+
+    static String bootstrapServers(LikeProperties.Kafka kafka, Environment environment) {
+        String servers = kafka.getBootstrapServers();
+        if (servers == null || servers.isBlank()) {
+            List<String> boot = Binder.get(environment)
+                    .bind("spring.kafka.bootstrap-servers", Bindable.listOf(String.class))
+                    .orElse(List.of());
+            servers = String.join(",", boot);
+        }
+        if (servers.isBlank()) {
+            throw new IllegalStateException("like.mode=pipeline needs Kafka: set spring.kafka.bootstrap-servers or"
+                    + " like.kafka.bootstrap-servers; or set like.mode=memory for development");
+        }
+        return servers;
+    }
+
+    static Map<String, Object> kafkaClientProperties(LikeProperties.Kafka kafka, Environment environment) {
+        Map<String, Object> properties = new LinkedHashMap<>(Binder.get(environment)
+                .bind("spring.kafka.properties", Bindable.mapOf(String.class, String.class))
+                .orElse(Map.of()));
+        String protocol = environment.getProperty("spring.kafka.security.protocol");
+        if (protocol != null && !protocol.isBlank()) {
+            properties.put("security.protocol", protocol);
+        }
+        properties.putAll(kafka.getProperties());
+        return properties;
+    }
+}

@@ -1,0 +1,110 @@
+package dev.likes.spring.boot.autoconfigure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.likes.core.ContentRef;
+import dev.likes.core.InMemoryLikeStore;
+import dev.likes.core.LikeService;
+import dev.likes.core.LikeStore;
+import io.lettuce.core.RedisURI;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.mock.env.MockEnvironment;
+
+/** The auto-configuration without servers: modes, backing off, properties, and the metadata IDEs complete from. */
+class LikeAutoConfigurationTest {
+
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(LikeAutoConfiguration.class));
+
+    @Test
+    void memoryModeGivesAServiceOverTheInMemoryStore() {
+        runner.withPropertyValues("like.mode=memory", "like.call-timeout=750ms").run(context -> {
+            assertThat(context).hasSingleBean(LikeService.class).hasSingleBean(InMemoryLikeStore.class);
+            LikeService service = context.getBean(LikeService.class);
+            ContentRef post = ContentRef.of("post", 1);
+            assertThat(service.like(Long.MAX_VALUE, post).count()).isEqualTo(1);
+            assertThat(service.count(post)).isEqualTo(1);
+            assertThat(context.getBean(LikeProperties.class).getCallTimeout()).isEqualTo(Duration.ofMillis(750));
+        });
+    }
+
+    @Test
+    void theHostsOwnBeansWin() {
+        InMemoryLikeStore own = InMemoryLikeStore.create();
+        runner.withPropertyValues("like.mode=memory")
+                .withBean("ownStore", LikeStore.class, () -> own)
+                .run(context -> {
+                    assertThat(context).hasSingleBean(LikeStore.class).hasSingleBean(LikeService.class);
+                    context.getBean(LikeService.class).like(7, ContentRef.of("post", 2));
+                    assertThat(own.count(ContentRef.of("post", 2)).toCompletableFuture().join()).isEqualTo(1);
+                });
+        try (LikeService ownService = LikeService.builder(InMemoryLikeStore.create()).build()) {
+            runner.withBean(LikeService.class, () -> ownService).run(context -> {
+                // the pipeline backs off too: nothing needs Redis, Kafka or a DataSource
+                assertThat(context).hasNotFailed().hasSingleBean(LikeService.class);
+                assertThat(context.getBean(LikeService.class)).isSameAs(ownService);
+            });
+        }
+    }
+
+    @Test
+    void thePipelineWithoutADataSourceFailsSayingWhatToSet() {
+        runner.withPropertyValues("spring.kafka.bootstrap-servers=127.0.0.1:1").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).rootCause()
+                    .hasMessageContaining("spring.datasource.url")
+                    .hasMessageContaining("like.mode=memory");
+        });
+    }
+
+    @Test
+    void redisAndKafkaComeFromSpringBootsOwnPropertiesUnlessSetHere() {
+        MockEnvironment boot = new MockEnvironment()
+                .withProperty("spring.data.redis.host", "10.1.2.3")
+                .withProperty("spring.data.redis.port", "6380")
+                .withProperty("spring.data.redis.password", "s3cret")
+                .withProperty("spring.data.redis.database", "2")
+                .withProperty("spring.kafka.bootstrap-servers", "k1:9092,k2:9092")
+                .withProperty("spring.kafka.security.protocol", "SASL_SSL")
+                .withProperty("spring.kafka.properties.sasl.mechanism", "PLAIN")
+                .withProperty("spring.kafka.properties.client.rack", "a");
+        LikeProperties properties = new LikeProperties();
+        properties.getKafka().getProperties().put("client.rack", "b");
+
+        RedisURI redis = LikeAutoConfiguration.redisUri(properties, boot);
+        assertThat(redis.getHost()).isEqualTo("10.1.2.3");
+        assertThat(redis.getPort()).isEqualTo(6380);
+        assertThat(redis.getDatabase()).isEqualTo(2);
+        assertThat(redis.getCredentialsProvider().resolveCredentials().block().getPassword()).containsExactly("s3cret".toCharArray());
+        assertThat(LikeAutoConfiguration.bootstrapServers(properties.getKafka(), boot)).isEqualTo("k1:9092,k2:9092");
+        assertThat(LikeAutoConfiguration.kafkaClientProperties(properties.getKafka(), boot))
+                .containsEntry("security.protocol", "SASL_SSL")
+                .containsEntry("sasl.mechanism", "PLAIN")
+                .containsEntry("client.rack", "b");
+
+        boot.setProperty("spring.data.redis.url", "redis://10.9.9.9:7000");
+        assertThat(LikeAutoConfiguration.redisUri(properties, boot).getHost()).isEqualTo("10.9.9.9");
+        properties.getRedis().setUri("redis://127.0.0.1:16379");
+        properties.getKafka().setBootstrapServers("127.0.0.1:19092");
+        assertThat(LikeAutoConfiguration.redisUri(properties, boot).getPort()).isEqualTo(16379);
+        assertThat(LikeAutoConfiguration.bootstrapServers(properties.getKafka(), boot)).isEqualTo("127.0.0.1:19092");
+    }
+
+    @Test
+    void thePropertiesHaveMetadataWithDescriptionsForIdes() throws Exception {
+        String metadata;
+        try (InputStream in = LikeProperties.class.getClassLoader()
+                .getResourceAsStream("META-INF/spring-configuration-metadata.json")) {
+            assertThat(in).as("generated by spring-boot-configuration-processor").isNotNull();
+            metadata = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        assertThat(metadata).contains("\"like.mode\"", "\"like.call-timeout\"", "\"like.redis.uri\"",
+                "\"like.kafka.bootstrap-servers\"", "\"like.kafka.run-consumer\"", "\"like.rate-limit.per-second\"",
+                "\"like.max-degraded\"", "The average rate per user, per second.");
+    }
+}
