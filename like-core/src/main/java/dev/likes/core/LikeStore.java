@@ -115,6 +115,23 @@ public interface LikeStore extends AutoCloseable {
         return java.util.concurrent.CompletableFuture.completedFuture(0L);
     }
 
+    /**
+     * The content's count, version and newest likers, read together: what a cache in front of this store reads to
+     * load a content it does not hold. The default reads {@link #count}, {@link #version} and the first page of
+     * {@link #likers} at once; a store that can read them in one round trip, or more consistently (from one
+     * snapshot, from a primary rather than a replica), overrides it.
+     *
+     * @param content the content
+     * @param limit the most likers to read, 1 to {@link PageRequest#MAX_LIMIT}
+     * @return the snapshot
+     */
+    default CompletionStage<ContentSnapshot> snapshot(ContentRef content, int limit) {
+        java.util.concurrent.CompletableFuture<Long> count = count(content).toCompletableFuture();
+        java.util.concurrent.CompletableFuture<Long> version = version(content).toCompletableFuture();
+        return likers(content, null, limit).thenCompose(likers -> count.thenCombine(version,
+                (n, v) -> new ContentSnapshot(n, v, likers)));
+    }
+
     /** Releases what the store opened; resources the host passed in stay open. The default does nothing. */
     @Override
     default void close() {}

@@ -1,6 +1,7 @@
 package dev.likes.jdbc;
 
 import dev.likes.core.ContentRef;
+import dev.likes.core.ContentSnapshot;
 import dev.likes.core.LikeEvent;
 import dev.likes.core.LikeEventSink;
 import dev.likes.core.LikeMutation;
@@ -404,33 +405,54 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
      * {@inheritDoc} Newest first by the time of the latest like, archived likes included: one index range read of
      * the likers index ({@code idx_content_likers}) in the hot table and one in the archive, merged.
      */
+    /**
+     * {@inheritDoc} On the content's primary, through one connection: the count and version in one statement, the
+     * newest likers in another. A load into a cache reads what the primary holds, never a lagging replica.
+     */
+    @Override
+    public CompletionStage<ContentSnapshot> snapshot(ContentRef content, int limit) {
+        Jdbi primary = shardOf(content).primary();
+        return onShard(primary, "snapshot", handle -> {
+            long[] countAndVersion = handle.createQuery(
+                            "SELECT like_count, version FROM like_counts WHERE content_id = ? AND content_type = ?")
+                    .bind(0, content.id())
+                    .bind(1, content.type())
+                    .map((rs, ctx) -> new long[] {rs.getLong(1), rs.getLong(2)})
+                    .findOne()
+                    .orElse(new long[] {0, 0});
+            return new ContentSnapshot(countAndVersion[0], countAndVersion[1], likers(handle, content, null, limit));
+        });
+    }
+
     @Override
     public CompletionStage<List<Liker>> likers(ContentRef content, Liker after, int limit) {
-        return read(content, "likers", handle -> {
-            StringBuilder sql = new StringBuilder();
-            for (String table : TABLES) {
-                sql.append(sql.length() == 0 ? "(" : " UNION ALL (")
-                        .append("SELECT user_id, updated_at FROM ")
-                        .append(table)
-                        .append(" WHERE content_id = ? AND content_type = ? AND is_canceled = 0")
-                        .append(after == null ? "" : " AND (updated_at < ? OR (updated_at = ? AND user_id < ?))")
-                        .append(" ORDER BY updated_at DESC, user_id DESC LIMIT ?)");
+        return read(content, "likers", handle -> likers(handle, content, after, limit));
+    }
+
+    private static List<Liker> likers(Handle handle, ContentRef content, Liker after, int limit) {
+        StringBuilder sql = new StringBuilder();
+        for (String table : TABLES) {
+            sql.append(sql.length() == 0 ? "(" : " UNION ALL (")
+                    .append("SELECT user_id, updated_at FROM ")
+                    .append(table)
+                    .append(" WHERE content_id = ? AND content_type = ? AND is_canceled = 0")
+                    .append(after == null ? "" : " AND (updated_at < ? OR (updated_at = ? AND user_id < ?))")
+                    .append(" ORDER BY updated_at DESC, user_id DESC LIMIT ?)");
+        }
+        sql.append(" ORDER BY updated_at DESC, user_id DESC LIMIT ?");
+        var query = handle.createQuery(sql.toString());
+        int i = 0;
+        for (int table = 0; table < TABLES.length; table++) {
+            query.bind(i++, content.id()).bind(i++, content.type());
+            if (after != null) {
+                String at = Times.toSql(after.likedAt());
+                query.bind(i++, at).bind(i++, at).bind(i++, after.userId());
             }
-            sql.append(" ORDER BY updated_at DESC, user_id DESC LIMIT ?");
-            var query = handle.createQuery(sql.toString());
-            int i = 0;
-            for (int table = 0; table < TABLES.length; table++) {
-                query.bind(i++, content.id()).bind(i++, content.type());
-                if (after != null) {
-                    String at = Times.toSql(after.likedAt());
-                    query.bind(i++, at).bind(i++, at).bind(i++, after.userId());
-                }
-                query.bind(i++, limit);
-            }
-            return query.bind(i, limit)
-                    .map((rs, ctx) -> new Liker(rs.getLong(1), Times.fromSql(rs.getObject(2, LocalDateTime.class))))
-                    .list();
-        });
+            query.bind(i++, limit);
+        }
+        return query.bind(i, limit)
+                .map((rs, ctx) -> new Liker(rs.getLong(1), Times.fromSql(rs.getObject(2, LocalDateTime.class))))
+                .list();
     }
 
     /**

@@ -190,13 +190,12 @@ final class ReadThrough {
                     loads.increment();
                     // the buckets are sized for the count the backing store has now; later likes split them further.
                     // The content's versions go on above the backing store's, whatever Redis' clock says.
-                    CompletableFuture<Long> version = backingStore(() -> backingStore.version(content));
-                    return backingStore(() -> backingStore.count(content)).thenCombine(version, (expected, v) -> {
+                    return backingStore(() -> backingStore.snapshot(content, CHUNK)).thenCompose(snapshot -> {
                         long now = System.currentTimeMillis();
-                        return new Layout(content, Long.toString(started, 36), now / 1000, expected,
-                                now + coldTtlMillis, token, v);
-                    }).thenCompose(layout -> copy(layout, null, 0))
-                            .exceptionallyCompose(failure -> release(content, token, failure));
+                        Layout layout = new Layout(content, Long.toString(started, 36), now / 1000, snapshot.count(),
+                                now + coldTtlMillis, token, snapshot.version());
+                        return copy(layout, snapshot.newestLikers(), 0);
+                    }).exceptionallyCompose(failure -> release(content, token, failure));
                 });
     }
 
@@ -258,30 +257,32 @@ final class ReadThrough {
         }
     }
 
-    /** Copies the backing store's likers page by page, then publishes the meta fields that make the content visible. */
-    private CompletableFuture<Void> copy(Layout layout, Liker after, long copied) {
+    /**
+     * Copies a page of the backing store's likers, reads and copies the pages after it, then publishes the meta fields
+     * that make the content visible.
+     */
+    private CompletableFuture<Void> copy(Layout layout, List<Liker> page, long copied) {
         ContentRef content = layout.content;
-        return backingStore(() -> backingStore.likers(content, after, CHUNK)).thenCompose(page -> {
-            if (page.isEmpty()) {
-                return placeholders(layout, 1, copied);
-            }
-            List<String> args = new ArrayList<>(3 + page.size() * 3);
-            args.add(layout.token);
-            args.add(Long.toString(layout.expireAt));
-            args.add(Long.toString(loadTimeoutMillis));
-            for (Liker liker : page) {
-                long address = Keys.address(Keys.addressHash(liker.userId()), layout.level, layout.split);
-                args.add(keys.bucket(content, layout.generation, address));
-                args.add(Long.toString(liker.userId()));
-                args.add(Long.toString(liker.likedAt().getEpochSecond() - layout.base));
-            }
-            long total = copied + page.size();
-            return redis.<Long>script(chunk, new String[] {keys.lock(content)}, args.toArray(new String[0]))
-                    .thenCompose(done -> lockHeld(done, content))
-                    .thenCompose(ignored -> page.size() < CHUNK
-                            ? placeholders(layout, 1, total)
-                            : copy(layout, page.get(page.size() - 1), total));
-        });
+        if (page.isEmpty()) {
+            return placeholders(layout, 1, copied);
+        }
+        List<String> args = new ArrayList<>(3 + page.size() * 3);
+        args.add(layout.token);
+        args.add(Long.toString(layout.expireAt));
+        args.add(Long.toString(loadTimeoutMillis));
+        for (Liker liker : page) {
+            long address = Keys.address(Keys.addressHash(liker.userId()), layout.level, layout.split);
+            args.add(keys.bucket(content, layout.generation, address));
+            args.add(Long.toString(liker.userId()));
+            args.add(Long.toString(liker.likedAt().getEpochSecond() - layout.base));
+        }
+        long total = copied + page.size();
+        return redis.<Long>script(chunk, new String[] {keys.lock(content)}, args.toArray(new String[0]))
+                .thenCompose(done -> lockHeld(done, content))
+                .thenCompose(ignored -> page.size() < CHUNK
+                        ? placeholders(layout, 1, total)
+                        : backingStore(() -> backingStore.likers(content, page.get(page.size() - 1), CHUNK))
+                                .thenCompose(next -> copy(layout, next, total)));
     }
 
     /**

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.likes.core.ContentRef;
+import dev.likes.core.ContentSnapshot;
 import dev.likes.core.FeedState;
 import dev.likes.core.LikeAction;
 import dev.likes.core.LikeEvent;
@@ -456,6 +457,29 @@ public abstract class LikeStoreCompatibilityKit {
                             new Liker(2, START.plusSeconds(1)),
                             new Liker(1, START.plusSeconds(1)),
                             new Liker(3, START));
+        }
+
+        @Test
+        @DisplayName("a snapshot agrees with the count, the version and the newest likers read one by one")
+        void snapshot() {
+            ContentSnapshot none = store.snapshot(POST, 10).toCompletableFuture().join();
+            assertThat(none.count()).isZero();
+            assertThat(none.newestLikers()).isEmpty();
+            assertThat(none.version()).isEqualTo(store.version(POST).toCompletableFuture().join());
+
+            likeInTurn(POST, 1, 7);
+            service.unlike(3, POST);
+            tick();
+            service.like(9, OTHER_POST);
+
+            ContentSnapshot snapshot = store.snapshot(POST, 4).toCompletableFuture().join();
+            assertThat(snapshot.count()).isEqualTo(6);
+            assertThat(snapshot.version()).isEqualTo(store.version(POST).toCompletableFuture().join());
+            assertThat(snapshot.newestLikers())
+                    .hasSize(4)
+                    .isEqualTo(store.likers(POST, null, 4).toCompletableFuture().join())
+                    .extracting(Liker::userId)
+                    .containsExactly(7L, 6L, 5L, 4L);
         }
 
         @Test
