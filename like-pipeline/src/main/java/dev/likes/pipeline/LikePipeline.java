@@ -129,6 +129,13 @@ public final class LikePipeline implements AutoCloseable {
         this.resilient = new ResilientLikeStore(redis, mysql, mysql::requestSeen, DegradedJournal.of(mysql), publisher,
                 limiter, breaker, bulkhead, b.clock, b.maxDegraded, metrics);
         opened.push(resilient::releaseJournal);
+        Duration drainTimeout = b.callTimeout;
+        opened.push(() -> {
+            if (!resilient.drain(drainTimeout)) {
+                log.warn("closing the like pipeline with likes still in flight after {} ms: their outcome is unknown",
+                        drainTimeout.toMillis());
+            }
+        });
         this.service = open(opened, LikeService.builder(resilient).clock(b.clock).callTimeout(b.callTimeout).build());
         List<Jdbi> primaries = new ArrayList<>();
         b.shards.forEach(s -> primaries.add(s.primary()));
@@ -323,7 +330,11 @@ public final class LikePipeline implements AutoCloseable {
         resilient.repairAll();
     }
 
-    /** Stops the consumer and background work, then closes what the pipeline created, newest first. */
+    /**
+     * Stops the consumer and background work, refuses new calls, waits up to the call timeout for the likes and
+     * unlikes in flight to end, then closes what the pipeline created, newest first. A change still in flight then
+     * fails with an unknown outcome; none is accepted in degraded mode while the pipeline closes.
+     */
     @Override
     public void close() {
         closeAll(opened);

@@ -88,6 +88,7 @@ final class ResilientLikeStore implements LikeStore {
     private final RedisRateLimiter limiter;
     private final CircuitBreaker breaker;
     private final Bulkhead bulkhead;
+    private volatile boolean closing;
     private final Clock clock;
     private final PipelineMetrics metrics;
     private final int maxDegraded;
@@ -145,6 +146,11 @@ final class ResilientLikeStore implements LikeStore {
     @Override
     public CompletionStage<LikeResult> apply(LikeMutation mutation) {
         long start = System.nanoTime();
+        if (closing) {
+            return CompletableFuture.failedFuture(new LikeStoreException(
+                    "the like pipeline is closing: " + mutation.action() + " of user " + mutation.userId() + " on "
+                            + mutation.content() + " was not applied", null));
+        }
         if (!bulkhead.tryAcquirePermission()) {
             return rejected(mutation, start, new LikeRejectedException(LikeRejectedException.Reason.OVERLOADED,
                     Duration.ofMillis(100), "too many likes in flight (at most "
@@ -236,6 +242,13 @@ final class ResilientLikeStore implements LikeStore {
                 return CompletableFuture.completedFuture(value);
             }
             Throwable cause = unwrap(failure);
+            if (closing && mutation) {
+                // the pipeline closes what this call needs: its failure says nothing about Redis, and a change
+                // accepted in degraded mode now could not be journaled or replayed
+                breaker.releasePermission();
+                return CompletableFuture.<T>failedFuture(new LikeStoreException(
+                        "the like pipeline closed while this change was in flight; its outcome is unknown", cause));
+            }
             if (cause instanceof BackingStoreException) {
                 breaker.releasePermission();
                 return fallback.get().toCompletableFuture();
@@ -674,6 +687,31 @@ final class ResilientLikeStore implements LikeStore {
      * Lets another process take over this one's journal entries at once (a graceful shutdown): the changes not
      * replayed yet are replayed by the next process that claims them.
      */
+    /**
+     * Refuses new likes and unlikes and waits up to {@code timeout} for those in flight to end, so that the stores
+     * they use are closed after them. A change still in flight afterwards, or one whose store fails meanwhile, fails
+     * with an unknown outcome instead of going to the degraded mode.
+     *
+     * @return true if none was left in flight
+     */
+    boolean drain(Duration timeout) {
+        closing = true;
+        int max = bulkhead.getBulkheadConfig().getMaxConcurrentCalls();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (bulkhead.getMetrics().getAvailableConcurrentCalls() < max) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+
     void releaseJournal() {
         try {
             journal.release(owner, clock.instant()).toCompletableFuture().get(2, TimeUnit.SECONDS);

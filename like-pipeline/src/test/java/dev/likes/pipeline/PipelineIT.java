@@ -194,6 +194,52 @@ class PipelineIT {
     }
 
     @Test
+    void closingWithLikesInFlightAcceptsNoneInDegradedModeAndKeepsEveryAcknowledgedLike() {
+        java.util.Random random = new java.util.Random(11);
+        List<ContentRef> contents = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            contents.add(ContentRef.of("post", 1 + (random.nextLong() >>> 2)));
+        }
+        List<ContentRef> targets = new ArrayList<>();
+        List<CompletableFuture<LikeResult>> calls = new ArrayList<>();
+        LikePipeline p = h.pipeline().noRateLimit().build();
+        for (int i = 0; i < 3_000; i++) {
+            ContentRef content = contents.get(random.nextInt(contents.size()));
+            targets.add(content);
+            calls.add(p.service().async().like(1 + (random.nextLong() >>> 1), content).toCompletableFuture());
+        }
+        p.close(); // most of the likes are still in flight: their contents are being loaded from MySQL
+
+        Map<ContentRef, Long> acknowledged = new java.util.HashMap<>();
+        Map<ContentRef, Long> unknown = new java.util.HashMap<>();
+        for (int i = 0; i < calls.size(); i++) {
+            try {
+                LikeResult result = calls.get(i).join();
+                assertThat(result.status()).as("a change accepted in degraded mode while the pipeline closes")
+                        .isEqualTo(LikeResult.Status.APPLIED);
+                acknowledged.merge(targets.get(i), 1L, Long::sum);
+            } catch (java.util.concurrent.CompletionException e) {
+                unknown.merge(targets.get(i), 1L, Long::sum);
+            }
+        }
+        assertThat(p.degradedBacklog()).isZero();
+
+        // every acknowledged like reaches MySQL through a new pipeline's consumer
+        try (LikePipeline next = h.pipeline().build()) {
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                Map<ContentRef, Long> counts = h.mysqlCounts();
+                for (ContentRef content : contents) {
+                    long n = counts.getOrDefault(content, 0L);
+                    assertThat(n).as("MySQL count of %s", content)
+                            .isBetween(acknowledged.getOrDefault(content, 0L),
+                                    acknowledged.getOrDefault(content, 0L) + unknown.getOrDefault(content, 0L));
+                    assertThat(next.service().count(content)).isEqualTo(n);
+                }
+            });
+        }
+    }
+
+    @Test
     void theBuilderNamesWhatIsMissing() {
         assertThatThrownBy(() -> LikePipeline.builder().build()).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("redis");
