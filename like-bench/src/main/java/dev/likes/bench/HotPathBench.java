@@ -1,9 +1,11 @@
 package dev.likes.bench;
 
+import com.zaxxer.hikari.HikariDataSource;
 import dev.likes.core.ContentRef;
 import dev.likes.core.EventPublisher;
 import dev.likes.core.InMemoryLikeStore;
 import dev.likes.core.LikeService;
+import dev.likes.jdbc.JdbiLikeStore;
 import dev.likes.redis.RedisLikeStore;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -13,6 +15,7 @@ import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jdbi.v3.core.Jdbi;
 
 /**
  * The hot path: likes through our {@code LikeService} over {@code RedisLikeStore} (validation, request-ID dedup, the
@@ -148,6 +152,23 @@ final class HotPathBench implements Bench.Section {
                                 spread.contents[(int) (i % likes)], "os" + i)));
                 openSpread = openSpreadRow.run;
                 rows.add(openSpreadRow);
+            }
+            // ours, cache mode over MariaDB: every like is on a content Redis does not hold, so it loads it first
+            int coldLikes = mode.pick(2_000, 20_000, 50_000);
+            Workload cold = Workload.of(Workload.Users.RANDOM, Workload.Contents.SPREAD_1M, coldLikes, 6);
+            try (HikariDataSource pool = env.freshDatabase("bench_cold_" + run, 10);
+                    JdbiLikeStore mysql = JdbiLikeStore.builder(Jdbi.create(pool)).build();
+                    RedisLikeStore store = RedisLikeStore.builder(RedisURI.create(env.redisUri()))
+                            .keyPrefix("bc" + run)
+                            .backingStore(mysql)
+                            .outbox(EventPublisher.NONE)
+                            .build();
+                    LikeService service = LikeService.builder(store).callTimeout(Duration.ofSeconds(30)).build()) {
+                rows.add(measure(sync, "ours, cache mode over MariaDB, every like on a content Redis must load first; "
+                                + cold.name,
+                        "256 in flight; each like loads its content (one JdbiLikeStore.snapshot, HikariCP pool of 10)",
+                        () -> Latency.closed(coldLikes, 256, i -> service.async().like(cold.users[(int) i],
+                                cold.contents[(int) i], "c" + i))));
             }
             // ours, Redis as the truth (listings kept by the same script)
             try (RedisLikeStore store = RedisLikeStore.builder(RedisURI.create(env.redisUri()))

@@ -1,6 +1,7 @@
 package dev.likes.redis;
 
 import dev.likes.core.ContentRef;
+import dev.likes.core.LikeRejectedException;
 import dev.likes.core.LikeStore;
 import dev.likes.core.LikeStoreException;
 import dev.likes.core.Liker;
@@ -27,6 +28,8 @@ final class ReadThrough {
     private static final int CHUNK = 1_000;
     /** The most loads that run at once. */
     static final int MAX_LOADS = 64;
+    /** The most loads that wait for one of those; one more is refused at once ({@code OVERLOADED}). */
+    static final int MAX_WAITING_LOADS = 1_024;
     private static final long POLL_MILLIS = 20;
 
     private final Redis redis;
@@ -45,6 +48,7 @@ final class ReadThrough {
     private final LongAdder loads = new LongAdder();
     private final java.util.Queue<Runnable> waiting = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger waitingCount = new java.util.concurrent.atomic.AtomicInteger();
     private final java.util.concurrent.atomic.AtomicInteger wip = new java.util.concurrent.atomic.AtomicInteger();
 
     ReadThrough(Redis redis, Keys keys, LikeStore backingStore, Duration coldTtl, Duration emptyTtl, Duration loadTimeout) {
@@ -75,10 +79,21 @@ final class ReadThrough {
         return singleFlight(fullLoads, content, () -> admitted(() -> startLoad(content)));
     }
 
-    /** Runs {@code load} when fewer than {@link #MAX_LOADS} run; otherwise when one ends. Never blocks. */
+    /**
+     * Runs {@code load} when fewer than {@link #MAX_LOADS} run; otherwise when one ends. Never blocks. With
+     * {@link #MAX_WAITING_LOADS} waiting already, fails at once with {@link LikeRejectedException} ({@code OVERLOADED}):
+     * a storm of misses beyond what the backing store serves is shed, instead of holding every call until its deadline.
+     */
     private CompletableFuture<Void> admitted(Supplier<CompletableFuture<Void>> load) {
+        if (waitingCount.incrementAndGet() > MAX_WAITING_LOADS) {
+            waitingCount.decrementAndGet();
+            return CompletableFuture.failedFuture(new LikeRejectedException(LikeRejectedException.Reason.OVERLOADED,
+                    Duration.ofMillis(200), "too many contents waiting to be loaded from the backing store (at most "
+                            + MAX_WAITING_LOADS + "); retry shortly"));
+        }
         CompletableFuture<Void> done = new CompletableFuture<>();
         waiting.add(() -> {
+            waitingCount.decrementAndGet();
             CompletableFuture<Void> started;
             try {
                 started = load.get();

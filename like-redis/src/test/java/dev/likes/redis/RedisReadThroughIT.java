@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.google.common.hash.BloomFilter;
 import com.google.common.hash.Funnel;
 import dev.likes.core.ContentRef;
+import dev.likes.core.LikeRejectedException;
 import dev.likes.core.LikeResult;
 import dev.likes.core.LikeService;
 import dev.likes.core.LikeStoreException;
@@ -163,6 +164,46 @@ class RedisReadThroughIT {
                     third.get(30, TimeUnit.SECONDS).count())).as("applied in order after the load").containsExactly(
                     301L, 300L, 301L);
             assertThat(service.hasLiked(301, POST)).isTrue();
+        }
+    }
+
+    @Test
+    void aStormOfMissesBeyondTheLoadQueueIsShedAtOnceAndEveryAdmittedLikeIsApplied() throws Exception {
+        CompletableFuture<Void> gate = new CompletableFuture<>();
+        durable.likersGate = gate; // every load waits for the gate
+        int admitted = ReadThrough.MAX_LOADS + ReadThrough.MAX_WAITING_LOADS;
+        try (RedisLikeStore store = cache().loadTimeout(Duration.ofSeconds(60)).build();
+                LikeService service = LikeService.builder(store).callTimeout(Duration.ofSeconds(60)).build()) {
+            List<CompletableFuture<LikeResult>> calls = new ArrayList<>();
+            for (int i = 0; i < admitted + 50; i++) {
+                calls.add(service.async().like(7, ContentRef.of("post", 1_000 + i)).toCompletableFuture());
+            }
+            // the 50 beyond the queue fail at once, while every admitted load still waits
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() ->
+                    calls.stream().filter(CompletableFuture::isCompletedExceptionally).count() >= 50);
+            List<Integer> refused = new ArrayList<>();
+            for (int i = 0; i < calls.size(); i++) {
+                if (calls.get(i).isCompletedExceptionally()) {
+                    refused.add(i);
+                    assertThatThrownBy(calls.get(i)::join).cause()
+                            .isInstanceOf(LikeRejectedException.class)
+                            .satisfies(e -> assertThat(((LikeRejectedException) e).reason())
+                                    .isEqualTo(LikeRejectedException.Reason.OVERLOADED));
+                }
+            }
+            assertThat(refused).hasSize(50);
+            assertThat(calls.stream().filter(CompletableFuture::isDone).count()).isEqualTo(50);
+
+            durable.likersGate = null;
+            gate.complete(null);
+            for (int i = 0; i < calls.size(); i++) {
+                ContentRef content = ContentRef.of("post", 1_000 + i);
+                if (refused.contains(i)) {
+                    assertThat(service.hasLiked(7, content)).as("a refused like changed nothing").isFalse();
+                } else {
+                    assertThat(calls.get(i).get(60, TimeUnit.SECONDS).count()).isEqualTo(1);
+                }
+            }
         }
     }
 
