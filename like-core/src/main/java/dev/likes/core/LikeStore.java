@@ -3,6 +3,7 @@ package dev.likes.core;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -112,7 +113,7 @@ public interface LikeStore extends AutoCloseable {
      * @return the version, 0 or more
      */
     default CompletionStage<Long> version(ContentRef content) {
-        return java.util.concurrent.CompletableFuture.completedFuture(0L);
+        return CompletableFuture.completedFuture(0L);
     }
 
     /**
@@ -126,8 +127,8 @@ public interface LikeStore extends AutoCloseable {
      * @return the snapshot
      */
     default CompletionStage<ContentSnapshot> snapshot(ContentRef content, int limit) {
-        java.util.concurrent.CompletableFuture<Long> count = count(content).toCompletableFuture();
-        java.util.concurrent.CompletableFuture<Long> version = version(content).toCompletableFuture();
+        CompletableFuture<Long> count = count(content).toCompletableFuture();
+        CompletableFuture<Long> version = version(content).toCompletableFuture();
         return likers(content, null, limit).thenCompose(likers -> count.thenCombine(version,
                 (n, v) -> new ContentSnapshot(n, v, likers)));
     }

@@ -16,8 +16,10 @@ import io.lettuce.core.RedisURI;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
@@ -195,7 +197,7 @@ class PipelineIT {
 
     @Test
     void closingWithLikesInFlightAcceptsNoneInDegradedModeAndKeepsEveryAcknowledgedLike() {
-        java.util.Random random = new java.util.Random(11);
+        Random random = new Random(11);
         List<ContentRef> contents = new ArrayList<>();
         for (int i = 0; i < 300; i++) {
             contents.add(ContentRef.of("post", 1 + (random.nextLong() >>> 2)));
@@ -210,8 +212,8 @@ class PipelineIT {
         }
         p.close(); // most of the likes are still in flight: their contents are being loaded from MySQL
 
-        Map<ContentRef, Long> acknowledged = new java.util.HashMap<>();
-        Map<ContentRef, Long> unknown = new java.util.HashMap<>();
+        Map<ContentRef, Long> acknowledged = new HashMap<>();
+        Map<ContentRef, Long> unknown = new HashMap<>();
         for (int i = 0; i < calls.size(); i++) {
             try {
                 LikeResult result = calls.get(i).join();

@@ -5,15 +5,23 @@ import dev.likes.core.LikeRejectedException;
 import dev.likes.core.LikeStore;
 import dev.likes.core.LikeStoreException;
 import dev.likes.core.Liker;
+import io.lettuce.core.ScriptOutputType;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
@@ -46,20 +54,20 @@ final class ReadThrough {
     private final ConcurrentHashMap<ContentRef, CompletableFuture<Void>> fullLoads = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<ContentRef, CompletableFuture<Long>> countLoads = new ConcurrentHashMap<>();
     private final LongAdder loads = new LongAdder();
-    private final java.util.Queue<Runnable> waiting = new java.util.concurrent.ConcurrentLinkedQueue<>();
-    private final java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
-    private final java.util.concurrent.atomic.AtomicInteger waitingCount = new java.util.concurrent.atomic.AtomicInteger();
-    private final java.util.concurrent.atomic.AtomicInteger wip = new java.util.concurrent.atomic.AtomicInteger();
+    private final Queue<Runnable> waiting = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger running = new AtomicInteger();
+    private final AtomicInteger waitingCount = new AtomicInteger();
+    private final AtomicInteger wip = new AtomicInteger();
 
     ReadThrough(Redis redis, Keys keys, LikeStore backingStore, Duration coldTtl, Duration emptyTtl, Duration loadTimeout) {
         this.redis = redis;
         this.keys = keys;
         this.backingStore = backingStore;
-        this.begin = Redis.Script.load("load-begin", io.lettuce.core.ScriptOutputType.INTEGER);
-        this.chunk = Redis.Script.load("load-chunk", io.lettuce.core.ScriptOutputType.INTEGER);
-        this.finish = Redis.Script.load("load-finish", io.lettuce.core.ScriptOutputType.INTEGER);
-        this.abort = Redis.Script.load("load-abort", io.lettuce.core.ScriptOutputType.INTEGER);
-        this.countOnly = Redis.Script.load("load-count", io.lettuce.core.ScriptOutputType.INTEGER);
+        this.begin = Redis.Script.load("load-begin", ScriptOutputType.INTEGER);
+        this.chunk = Redis.Script.load("load-chunk", ScriptOutputType.INTEGER);
+        this.finish = Redis.Script.load("load-finish", ScriptOutputType.INTEGER);
+        this.abort = Redis.Script.load("load-abort", ScriptOutputType.INTEGER);
+        this.countOnly = Redis.Script.load("load-count", ScriptOutputType.INTEGER);
         this.coldTtlMillis = coldTtl.toMillis();
         this.emptyTtlMillis = emptyTtl.toMillis();
         this.loadTimeoutMillis = loadTimeout.toMillis();
@@ -150,7 +158,7 @@ final class ReadThrough {
     }
 
     /** Caches several counts read from the backing store in one call. */
-    CompletableFuture<Map<ContentRef, Long>> loadCounts(java.util.Set<ContentRef> contents) {
+    CompletableFuture<Map<ContentRef, Long>> loadCounts(Set<ContentRef> contents) {
         loads.increment();
         return backingStore(() -> backingStore.counts(contents)).thenCompose(counts -> {
             List<CompletableFuture<Long>> writes = new ArrayList<>(counts.size());
@@ -218,7 +226,7 @@ final class ReadThrough {
      * A stage of the backing store that fails after the load timeout if it has not completed by then, so that a
      * backing store that never answers cannot hold a load (and the calls waiting for it) for ever.
      */
-    private <T> CompletableFuture<T> backingStore(Supplier<java.util.concurrent.CompletionStage<T>> read) {
+    private <T> CompletableFuture<T> backingStore(Supplier<CompletionStage<T>> read) {
         CompletableFuture<T> stage;
         try {
             stage = read.get().toCompletableFuture();
@@ -227,7 +235,7 @@ final class ReadThrough {
         }
         return stage.copy().orTimeout(loadTimeoutMillis, TimeUnit.MILLISECONDS).exceptionallyCompose(failure -> {
             Throwable cause = Redis.unwrap(failure);
-            String why = cause instanceof java.util.concurrent.TimeoutException
+            String why = cause instanceof TimeoutException
                     ? "did not answer within the load timeout of " + loadTimeoutMillis + " ms"
                     : "failed: " + cause.getMessage();
             return CompletableFuture.failedFuture(new BackingStoreException("the backing store " + why, cause));
@@ -236,7 +244,7 @@ final class ReadThrough {
 
     /** Releases the lock of a failed load, then fails with the load's failure. */
     private CompletableFuture<Void> release(ContentRef content, String token, Throwable failure) {
-        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                 ? failure.getCause()
                 : failure;
         LikeStoreException failed = cause instanceof LikeStoreException lse

@@ -10,6 +10,7 @@ import dev.likes.pipeline.LikePipeline;
 import dev.likes.testsupport.JdbcEndpoint;
 import dev.likes.testsupport.TestServices;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -33,7 +34,7 @@ class LikeStarterIT {
     static class HostApp {
         @Bean
         MeterRegistry meterRegistry() {
-            return new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+            return new SimpleMeterRegistry();
         }
     }
 
