@@ -3,7 +3,9 @@
 #   redis    one redis-server                      127.0.0.1:${LIKE_REDIS_PORT:-16379}
 #   cluster  a 3-master Redis Cluster              127.0.0.1:${LIKE_CLUSTER_PORT:-17001}..+2
 #   mariadb  MariaDB with database like_test and a password user 'like'   127.0.0.1:${LIKE_MARIADB_PORT:-13306}
-#   kafka    a single-node KRaft Kafka broker      127.0.0.1:${LIKE_KAFKA_PORT:-19092}
+#   kafka    a single-node KRaft Kafka broker      127.0.0.1:${LIKE_KAFKA_PORT:-19092}, and a SASL/PLAIN listener on
+#            the port two above it (users like-producer, like-consumer and like-admin, password = user name + "-pw";
+#            ACLs are enforced, a resource without any is open to all, PLAINTEXT clients are super users)
 #
 # Usage: scripts/services.sh start|stop|kill|hang|resume|restart|status [NAME...]   (no NAME: all four; kill = SIGKILL,
 #        hang = SIGSTOP, resume = SIGCONT)
@@ -22,6 +24,7 @@ CLUSTER_PORT="${LIKE_CLUSTER_PORT:-17001}"
 MARIADB_PORT="${LIKE_MARIADB_PORT:-13306}"
 KAFKA_PORT="${LIKE_KAFKA_PORT:-19092}"
 KAFKA_CONTROLLER_PORT=$((KAFKA_PORT + 1))
+KAFKA_SASL_PORT=$((KAFKA_PORT + 2))
 DB_NAME=like_test
 DB_USER=like
 DB_PASSWORD="${LIKE_TEST_DB_PASSWORD:-like-test-only}"   # a throwaway server on loopback; never a real secret
@@ -235,10 +238,15 @@ start_kafka() {
 process.roles=broker,controller
 node.id=1
 controller.quorum.bootstrap.servers=127.0.0.1:$KAFKA_CONTROLLER_PORT
-listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT
-advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT
+listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT,SASL_PLAINTEXT://127.0.0.1:$KAFKA_SASL_PORT
+advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,SASL_PLAINTEXT://127.0.0.1:$KAFKA_SASL_PORT
 controller.listener.names=CONTROLLER
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT
+sasl.enabled.mechanisms=PLAIN
+authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
+super.users=User:ANONYMOUS
+allow.everyone.if.no.acl.found=true
+listener.name.sasl_plaintext.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_like-producer="like-producer-pw" user_like-consumer="like-consumer-pw" user_like-admin="like-admin-pw";
 inter.broker.listener.name=PLAINTEXT
 log.dirs=$KAFKA_DIR/data
 num.partitions=4
@@ -294,6 +302,7 @@ print_env() {
   echo "export LIKE_TEST_JDBC_USER=$DB_USER"
   echo "export LIKE_TEST_JDBC_PASSWORD=$DB_PASSWORD"
   echo "export LIKE_TEST_KAFKA_BOOTSTRAP=127.0.0.1:$KAFKA_PORT"
+  echo "export LIKE_TEST_KAFKA_SASL_BOOTSTRAP=127.0.0.1:$KAFKA_SASL_PORT"
   echo "export LIKE_TEST_SERVICES_SCRIPT=$LIKE_ROOT/scripts/services.sh"
 }
 

@@ -13,6 +13,8 @@ import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -21,7 +23,9 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -68,6 +72,8 @@ public final class LikePipeline implements AutoCloseable {
     public static final String DEFAULT_TOPIC = KafkaEventPublisher.DEFAULT_TOPIC;
     /** The consumer group of the MySQL writer unless configured. */
     public static final String DEFAULT_CONSUMER_GROUP = "like-mysql-writer";
+    /** The name of the circuit breaker around Redis, also in a host's {@link CircuitBreakerRegistry}. */
+    public static final String BREAKER_NAME = "like-redis";
 
     private final JdbiLikeStore mysql;
     private final KafkaEventPublisher publisher;
@@ -90,7 +96,8 @@ public final class LikePipeline implements AutoCloseable {
         this.opened = opened;
         this.clock = b.clock;
         Preflight.schema(b.shards);
-        try (Admin admin = Admin.create(Preflight.adminConfig(b.kafka, b.kafkaClientProperties))) {
+        try (Admin admin = Admin.create(Preflight.adminConfig(b.kafka, b.kafkaClientProperties,
+                b.kafkaAdminProperties))) {
             if (b.createTopicPartitions > 0) {
                 LikeTopics.createIfAbsent(admin, b.topic, b.createTopicPartitions, b.createTopicReplication,
                         LikeTopics.DEFAULT_RETENTION);
@@ -106,13 +113,18 @@ public final class LikePipeline implements AutoCloseable {
         b.kafkaClientProperties.forEach(pb::producerProperty);
         b.publisherCustomizer.accept(pb);
         this.publisher = open(opened, pb.build());
-        RedisLikeStore.Builder rb = b.redisCluster != null
-                ? RedisLikeStore.builder(b.redisCluster)
-                : RedisLikeStore.builder(b.redisUri);
+        RedisLikeStore.Builder rb;
+        if (b.redisCluster != null) {
+            rb = RedisLikeStore.builder(b.redisCluster);
+        } else if (b.redisClient != null) {
+            rb = RedisLikeStore.builder(b.redisClient, b.redisUri);
+        } else {
+            rb = RedisLikeStore.builder(b.redisUri);
+        }
         rb.backingStore(mysql).outbox(publisher).localCountCache(Duration.ofSeconds(1), 100_000);
         b.redisCustomizer.accept(rb);
         this.redis = open(opened, rb.build());
-        this.breaker = CircuitBreaker.of("like-redis", b.breakerConfig);
+        this.breaker = breaker(b, opened);
         breaker.getEventPublisher().onStateTransition(e -> {
             if (e.getStateTransition().getToState() == CircuitBreaker.State.OPEN) {
                 log.warn("Redis circuit breaker {}: likes are now accepted in degraded mode", e.getStateTransition());
@@ -125,6 +137,9 @@ public final class LikePipeline implements AutoCloseable {
                 .maxWaitDuration(Duration.ZERO)
                 .build());
         PipelineMetrics metrics = b.meterRegistry == null ? PipelineMetrics.NONE : new MicrometerMetrics(b.meterRegistry);
+        if (metrics instanceof MicrometerMetrics m) {
+            opened.push(m::removeAll);
+        }
         RedisRateLimiter limiter = b.ratePerSecond > 0 ? RedisRateLimiter.on(redis, b.ratePerSecond, b.rateBurst) : null;
         this.resilient = new ResilientLikeStore(redis, mysql, mysql::requestSeen, DegradedJournal.of(mysql), publisher,
                 limiter, breaker, bulkhead, b.clock, b.maxDegraded, metrics);
@@ -181,6 +196,21 @@ public final class LikePipeline implements AutoCloseable {
         if (consumer != null) {
             consumer.start();
         }
+    }
+
+    /* The breaker of the host's registry when it holds one named BREAKER_NAME; else one of the pipeline's, put in the
+     * host's registry (for its meters and endpoints) and taken out again on close. */
+    private static CircuitBreaker breaker(Builder b, Deque<AutoCloseable> opened) {
+        if (b.breakerRegistry == null) {
+            return CircuitBreaker.of(BREAKER_NAME, b.breakerConfig);
+        }
+        Optional<CircuitBreaker> hosts = b.breakerRegistry.find(BREAKER_NAME);
+        if (hosts.isPresent()) {
+            return hosts.get();
+        }
+        CircuitBreaker created = b.breakerRegistry.circuitBreaker(BREAKER_NAME, b.breakerConfig);
+        opened.push(() -> b.breakerRegistry.remove(BREAKER_NAME));
+        return created;
     }
 
     private static <T extends AutoCloseable> T open(Deque<AutoCloseable> opened, T resource) {
@@ -366,6 +396,7 @@ public final class LikePipeline implements AutoCloseable {
     public static final class Builder {
 
         private RedisURI redisUri;
+        private RedisClient redisClient;
         private RedisClusterClient redisCluster;
         private String kafka;
         private List<JdbiShard> shards;
@@ -393,7 +424,9 @@ public final class LikePipeline implements AutoCloseable {
         private Consumer<RedisLikeStore.Builder> redisCustomizer = b -> {};
         private Consumer<KafkaEventPublisher.Builder> publisherCustomizer = b -> {};
         private Consumer<KafkaLikeConsumer.Builder> consumerCustomizer = b -> {};
-        private final java.util.Map<String, Object> kafkaClientProperties = new java.util.LinkedHashMap<>();
+        private CircuitBreakerRegistry breakerRegistry;
+        private final Map<String, Object> kafkaClientProperties = new LinkedHashMap<>();
+        private final Map<String, Object> kafkaAdminProperties = new LinkedHashMap<>();
 
         private Builder() {}
 
@@ -404,6 +437,23 @@ public final class LikePipeline implements AutoCloseable {
          * @return this builder
          */
         public Builder redis(RedisURI uri) {
+            this.redisUri = Objects.requireNonNull(uri, "redis uri must not be null");
+            this.redisClient = null;
+            this.redisCluster = null;
+            return this;
+        }
+
+        /**
+         * A standalone Redis, through a client the host owns (its event loops, options and TLS settings; for
+         * example Spring Data's native client). The pipeline opens its connections to {@code uri} on it and closes
+         * them; the client stays open.
+         *
+         * @param client the host's client
+         * @param uri the server to connect to through it
+         * @return this builder
+         */
+        public Builder redis(RedisClient client, RedisURI uri) {
+            this.redisClient = Objects.requireNonNull(client, "redis client must not be null");
             this.redisUri = Objects.requireNonNull(uri, "redis uri must not be null");
             this.redisCluster = null;
             return this;
@@ -418,6 +468,7 @@ public final class LikePipeline implements AutoCloseable {
         public Builder redisCluster(RedisClusterClient client) {
             this.redisCluster = Objects.requireNonNull(client, "redisCluster client must not be null");
             this.redisUri = null;
+            this.redisClient = null;
             return this;
         }
 
@@ -502,13 +553,30 @@ public final class LikePipeline implements AutoCloseable {
          * @return this builder
          */
         public Builder kafkaClientProperty(String name, Object value) {
-            Objects.requireNonNull(name, "kafkaClientProperty name must not be null");
-            Objects.requireNonNull(value, "kafkaClientProperty " + name + " must not be null");
+            kafkaClientProperties.put(kafkaProperty("kafkaClientProperty", name, value), value);
+            return this;
+        }
+
+        /**
+         * Sets a property of the admin client that checks (or creates) the topics at build time, over the
+         * {@link #kafkaClientProperty shared ones}: for settings only the admin needs, such as its own SASL login.
+         *
+         * @param name a property Kafka's admin client accepts
+         * @param value its value
+         * @return this builder
+         */
+        public Builder kafkaAdminProperty(String name, Object value) {
+            kafkaAdminProperties.put(kafkaProperty("kafkaAdminProperty", name, value), value);
+            return this;
+        }
+
+        private static String kafkaProperty(String setter, String name, Object value) {
+            Objects.requireNonNull(name, setter + " name must not be null");
+            Objects.requireNonNull(value, setter + " " + name + " must not be null");
             if (name.equals("bootstrap.servers")) {
                 throw new IllegalArgumentException("bootstrap.servers is set with kafka(bootstrapServers)");
             }
-            kafkaClientProperties.put(name, value);
-            return this;
+            return name;
         }
 
         /**
@@ -645,8 +713,24 @@ public final class LikePipeline implements AutoCloseable {
         }
 
         /**
-         * Registers the pipeline's meters (see {@code MicrometerMetrics}' list) on a Micrometer registry. Without
-         * it nothing is registered, and Micrometer need not be on the class path.
+         * Takes the circuit breaker around Redis from the host's registry: the breaker named
+         * {@value LikePipeline#BREAKER_NAME} if the registry holds one (configured by the host, e.g. through
+         * Resilience4j's Spring Boot properties), otherwise one created in the registry with the
+         * {@link #circuitBreaker(CircuitBreakerConfig) configuration given here} and removed from it on
+         * {@link LikePipeline#close()}. Either way the registry's meters and endpoints show it.
+         *
+         * @param registry the host's registry
+         * @return this builder
+         */
+        public Builder circuitBreakerRegistry(CircuitBreakerRegistry registry) {
+            this.breakerRegistry = Objects.requireNonNull(registry, "circuitBreakerRegistry must not be null");
+            return this;
+        }
+
+        /**
+         * Registers the pipeline's meters (named {@code likes.*}; README lists them) on a Micrometer registry and
+         * removes them on {@link LikePipeline#close()}: the registry may outlive the pipeline. Without it nothing is
+         * registered, and Micrometer need not be on the class path.
          *
          * @param registry the registry
          * @return this builder
@@ -669,35 +753,40 @@ public final class LikePipeline implements AutoCloseable {
 
         /**
          * Adjusts the Redis store before it is built (timeouts, TTLs, local cache, outbox sweep, key prefix). The
-         * backing store and the outbox are set by the pipeline.
+         * backing store and the outbox are set by the pipeline. Several customizers run in the order given.
          *
          * @param customizer called with the store's builder
          * @return this builder
          */
         public Builder configureRedis(Consumer<RedisLikeStore.Builder> customizer) {
-            this.redisCustomizer = Objects.requireNonNull(customizer, "configureRedis customizer must not be null");
+            this.redisCustomizer = this.redisCustomizer.andThen(
+                    Objects.requireNonNull(customizer, "configureRedis customizer must not be null"));
             return this;
         }
 
         /**
-         * Adjusts the Kafka publisher before it is built (producer properties such as SASL settings).
+         * Adjusts the Kafka publisher before it is built (producer properties such as SASL settings). Several
+         * customizers run in the order given.
          *
          * @param customizer called with the publisher's builder
          * @return this builder
          */
         public Builder configurePublisher(Consumer<KafkaEventPublisher.Builder> customizer) {
-            this.publisherCustomizer = Objects.requireNonNull(customizer, "configurePublisher customizer must not be null");
+            this.publisherCustomizer = this.publisherCustomizer.andThen(
+                    Objects.requireNonNull(customizer, "configurePublisher customizer must not be null"));
             return this;
         }
 
         /**
-         * Adjusts the consumer before it is built (batch size, backoff, consumer properties).
+         * Adjusts the consumer before it is built (batch size, backoff, consumer properties). Several customizers
+         * run in the order given.
          *
          * @param customizer called with the consumer's builder
          * @return this builder
          */
         public Builder configureConsumer(Consumer<KafkaLikeConsumer.Builder> customizer) {
-            this.consumerCustomizer = Objects.requireNonNull(customizer, "configureConsumer customizer must not be null");
+            this.consumerCustomizer = this.consumerCustomizer.andThen(
+                    Objects.requireNonNull(customizer, "configureConsumer customizer must not be null"));
             return this;
         }
 

@@ -8,11 +8,16 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
@@ -45,30 +50,45 @@ final class MicrometerMetrics implements PipelineMetrics {
     private final Counter replayed;
     private final Counter corrected;
 
+    private final List<Meter> meters = new CopyOnWriteArrayList<>();
+
     MicrometerMetrics(MeterRegistry registry) {
         this.registry = registry;
         for (LikeRejectedException.Reason reason : LikeRejectedException.Reason.values()) {
-            rejections.put(reason, Counter.builder("likes.rejections").tag("reason", reason.name())
-                    .description("likes and unlikes refused before anything was written").register(this.registry));
+            rejections.put(reason, keep(Counter.builder("likes.rejections").tag("reason", reason.name())
+                    .description("likes and unlikes refused before anything was written").register(this.registry)));
         }
-        this.fallbackReads = Counter.builder("likes.reads.fallback")
+        this.fallbackReads = keep(Counter.builder("likes.reads.fallback")
                 .description("reads answered by the local cache or the durable store because Redis could not")
-                .register(this.registry);
-        this.replayed = Counter.builder("likes.degraded.replayed")
-                .description("changes accepted in degraded mode and replayed into Redis").register(this.registry);
-        this.corrected = Counter.builder("likes.degraded.corrected")
+                .register(this.registry));
+        this.replayed = keep(Counter.builder("likes.degraded.replayed")
+                .description("changes accepted in degraded mode and replayed into Redis").register(this.registry));
+        this.corrected = keep(Counter.builder("likes.degraded.corrected")
                 .description("degraded changes found at their replay to be stale retries, and corrected")
-                .register(this.registry);
+                .register(this.registry));
+    }
+
+    private <M extends Meter> M keep(M meter) {
+        meters.add(meter);
+        return meter;
+    }
+
+    /** Takes this pipeline's meters out of the registry, which may outlive the pipeline. */
+    void removeAll() {
+        for (Meter meter : meters) {
+            registry.remove(meter);
+        }
+        meters.clear();
     }
 
     @Override
     public void mutation(LikeAction action, String status, long nanos) {
-        timers.computeIfAbsent(action.name() + '/' + status, k -> Timer.builder("likes.mutations")
-                        .tag("action", action.name().toLowerCase(java.util.Locale.ROOT))
+        timers.computeIfAbsent(action.name() + '/' + status, k -> keep(Timer.builder("likes.mutations")
+                        .tag("action", action.name().toLowerCase(Locale.ROOT))
                         .tag("status", status)
                         .description("likes and unlikes, by outcome")
-                        .register(registry))
-                .record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+                        .register(registry)))
+                .record(nanos, TimeUnit.NANOSECONDS);
     }
 
     @Override
@@ -92,52 +112,52 @@ final class MicrometerMetrics implements PipelineMetrics {
     }
 
     void bindStore(ResilientLikeStore store, CircuitBreaker breaker, RedisLikeStore redis, AtomicLong outboxBacklog) {
-        Gauge.builder("likes.degraded.backlog", store, s -> s.degradedBacklog())
-                .description("changes accepted in degraded mode, not yet replayed into Redis").register(registry);
-        Gauge.builder("likes.redis.circuit.state", breaker, b -> switch (b.getState()) {
+        keep(Gauge.builder("likes.degraded.backlog", store, s -> s.degradedBacklog())
+                .description("changes accepted in degraded mode, not yet replayed into Redis").register(registry));
+        keep(Gauge.builder("likes.redis.circuit.state", breaker, b -> switch (b.getState()) {
                     case CLOSED -> 0;
                     case OPEN -> 1;
                     case HALF_OPEN -> 2;
                     default -> 3;
                 })
-                .description("the Redis circuit breaker: 0 closed, 1 open, 2 half open, 3 other").register(registry);
-        FunctionCounter.builder("likes.local.cache.requests", redis, r -> r.policy().localCacheHits()).tag("result", "hit")
-                .description("count reads asked of the local cache").register(registry);
-        FunctionCounter.builder("likes.local.cache.requests", redis, r -> r.policy().localCacheMisses()).tag("result", "miss")
-                .description("count reads asked of the local cache").register(registry);
-        FunctionCounter.builder("likes.outbox.relayed", redis, r -> r.policy().outboxStats().published()).tag("path", "fast")
-                .description("events relayed from the outbox to the event log").register(registry);
-        FunctionCounter.builder("likes.outbox.relayed", redis, r -> r.policy().outboxStats().swept()).tag("path", "sweeper")
-                .description("events relayed from the outbox to the event log").register(registry);
-        FunctionCounter.builder("likes.outbox.failures", redis, r -> r.policy().outboxStats().failures())
-                .description("outbox publishes that failed (the sweeper retries them)").register(registry);
-        Gauge.builder("likes.outbox.inflight", redis, r -> r.policy().outboxStats().inFlight())
-                .description("events the outbox fast path is publishing").register(registry);
-        Gauge.builder("likes.outbox.backlog", outboxBacklog, AtomicLong::get)
-                .description("outbox entries not yet acknowledged by the event log (sampled)").register(registry);
+                .description("the Redis circuit breaker: 0 closed, 1 open, 2 half open, 3 other").register(registry));
+        keep(FunctionCounter.builder("likes.local.cache.requests", redis, r -> r.policy().localCacheHits()).tag("result", "hit")
+                .description("count reads asked of the local cache").register(registry));
+        keep(FunctionCounter.builder("likes.local.cache.requests", redis, r -> r.policy().localCacheMisses()).tag("result", "miss")
+                .description("count reads asked of the local cache").register(registry));
+        keep(FunctionCounter.builder("likes.outbox.relayed", redis, r -> r.policy().outboxStats().published()).tag("path", "fast")
+                .description("events relayed from the outbox to the event log").register(registry));
+        keep(FunctionCounter.builder("likes.outbox.relayed", redis, r -> r.policy().outboxStats().swept()).tag("path", "sweeper")
+                .description("events relayed from the outbox to the event log").register(registry));
+        keep(FunctionCounter.builder("likes.outbox.failures", redis, r -> r.policy().outboxStats().failures())
+                .description("outbox publishes that failed (the sweeper retries them)").register(registry));
+        keep(Gauge.builder("likes.outbox.inflight", redis, r -> r.policy().outboxStats().inFlight())
+                .description("events the outbox fast path is publishing").register(registry));
+        keep(Gauge.builder("likes.outbox.backlog", outboxBacklog, AtomicLong::get)
+                .description("outbox entries not yet acknowledged by the event log (sampled)").register(registry));
     }
 
     void bindConsumer(Supplier<KafkaLikeConsumer> current, AtomicLong replacements) {
         // the pipeline holds the supplier, so these weakly referenced meters keep reading the consumer running now
-        FunctionCounter.builder("likes.consumer.applied", current, c -> c.get().appliedEvents())
-                .description("events applied to the durable store").register(registry);
-        FunctionCounter.builder("likes.consumer.dead.lettered", current, c -> c.get().deadLetteredRecords())
-                .description("records sent to the dead-letter topic").register(registry);
-        FunctionCounter.builder("likes.consumer.sink.failures", current, c -> c.get().sinkFailures())
-                .description("batches the durable store failed (retried)").register(registry);
-        Gauge.builder("likes.consumer.lag", current, c -> c.get().lag())
-                .description("records behind the end of the assigned partitions").register(registry);
-        FunctionCounter.builder("likes.consumer.loop.failures", current, c -> c.get().loopFailures())
-                .description("failed polls, commits and lag measurements (retried)").register(registry);
-        FunctionCounter.builder("likes.consumer.restarts", current, c -> c.get().restarts())
-                .description("Kafka clients replaced after repeated failures").register(registry);
-        FunctionCounter.builder("likes.consumer.replaced", replacements, AtomicLong::get)
-                .description("stopped consumers the pipeline replaced").register(registry);
-        Gauge.builder("likes.consumer.healthy", current, c -> c.get().health().healthy() ? 1 : 0)
-                .description("1 while the consumer's last round worked, 0 while it fails or is stopped").register(registry);
-        Gauge.builder("likes.consumer.since.success", current, c -> c.get().health().sinceLastSuccess().toMillis() / 1000.0)
+        keep(FunctionCounter.builder("likes.consumer.applied", current, c -> c.get().appliedEvents())
+                .description("events applied to the durable store").register(registry));
+        keep(FunctionCounter.builder("likes.consumer.dead.lettered", current, c -> c.get().deadLetteredRecords())
+                .description("records sent to the dead-letter topic").register(registry));
+        keep(FunctionCounter.builder("likes.consumer.sink.failures", current, c -> c.get().sinkFailures())
+                .description("batches the durable store failed (retried)").register(registry));
+        keep(Gauge.builder("likes.consumer.lag", current, c -> c.get().lag())
+                .description("records behind the end of the assigned partitions").register(registry));
+        keep(FunctionCounter.builder("likes.consumer.loop.failures", current, c -> c.get().loopFailures())
+                .description("failed polls, commits and lag measurements (retried)").register(registry));
+        keep(FunctionCounter.builder("likes.consumer.restarts", current, c -> c.get().restarts())
+                .description("Kafka clients replaced after repeated failures").register(registry));
+        keep(FunctionCounter.builder("likes.consumer.replaced", replacements, AtomicLong::get)
+                .description("stopped consumers the pipeline replaced").register(registry));
+        keep(Gauge.builder("likes.consumer.healthy", current, c -> c.get().health().healthy() ? 1 : 0)
+                .description("1 while the consumer's last round worked, 0 while it fails or is stopped").register(registry));
+        keep(Gauge.builder("likes.consumer.since.success", current, c -> c.get().health().sinceLastSuccess().toMillis() / 1000.0)
                 .baseUnit("seconds")
                 .description("time since the consumer's last round that worked: alert on it, not on lag alone")
-                .register(registry);
+                .register(registry));
     }
 }

@@ -2,12 +2,14 @@ package dev.likes.pipeline;
 
 import dev.likes.jdbc.JdbiShard;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -87,9 +89,10 @@ final class Preflight {
         }
     }
 
-    static Map<String, Object> adminConfig(String bootstrap, Map<String, Object> shared) {
-        Map<String, Object> config = new java.util.HashMap<>(shared);
-        config.put(org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    static Map<String, Object> adminConfig(String bootstrap, Map<String, Object> shared, Map<String, Object> admin) {
+        Map<String, Object> config = new HashMap<>(shared);
+        config.putAll(admin);
+        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         return config;
     }
 }

@@ -9,11 +9,15 @@ import dev.likes.core.LikeStore;
 import dev.likes.core.LikeStoreException;
 import dev.likes.core.Liker;
 import dev.likes.core.UserLike;
+import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.resource.ClientResources;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -141,6 +145,21 @@ public final class RedisLikeStore implements LikeStore {
      */
     public static Builder builder(RedisClient client) {
         return new Builder(Args.notNull("client", client), null);
+    }
+
+    /**
+     * A builder over a client the host owns, such as Spring Data's native client, which has no URI of its own: the
+     * store opens one connection to {@code uri} on it and closes that connection. The client's options apply (how
+     * commands behave while it reconnects, TLS); every call still ends within {@link Builder#commandTimeout}.
+     *
+     * @param client a standalone client
+     * @param uri the server to connect to through it
+     * @return the builder
+     */
+    public static Builder builder(RedisClient client, RedisURI uri) {
+        Builder builder = new Builder(Args.notNull("client", client), null);
+        builder.uri = Args.notNull("uri", uri);
+        return builder;
     }
 
     /**
@@ -421,6 +440,8 @@ public final class RedisLikeStore implements LikeStore {
         private final RedisClient client;
         private final RedisClusterClient clusterClient;
         private RedisURI uri;
+        private ClientResources clientResources;
+        private ClientOptions clientOptions;
         private String keyPrefix = DEFAULT_KEY_PREFIX;
         private int shards = DEFAULT_SHARDS;
         private long maxRequestIds = DEFAULT_MAX_REQUEST_IDS;
@@ -549,6 +570,33 @@ public final class RedisLikeStore implements LikeStore {
          */
         public Builder requestIdTtl(Duration ttl) {
             this.requestIdTtl = Args.atLeast("requestIdTtl", ttl, Duration.ofMillis(1));
+            return this;
+        }
+
+        /**
+         * The event loops and timers of the client this store creates from its URI, such as the host's Lettuce
+         * {@code ClientResources}: the store then adds no threads of its own, and leaves the resources running on
+         * {@link RedisLikeStore#close()}. Only for {@link RedisLikeStore#builder(RedisURI)}.
+         *
+         * @param resources the host's resources
+         * @return this builder
+         */
+        public Builder clientResources(ClientResources resources) {
+            this.clientResources = Args.notNull("clientResources", resources);
+            return this;
+        }
+
+        /**
+         * The options of the client this store creates from its URI, such as the host client's (TLS, socket and
+         * protocol settings). Two are always the store's: commands are refused at once while disconnected, and time
+         * out after {@link #commandTimeout}, so that a Redis outage fails calls fast instead of queueing them. Only
+         * for {@link RedisLikeStore#builder(RedisURI)}.
+         *
+         * @param options the options to start from
+         * @return this builder
+         */
+        public Builder clientOptions(ClientOptions options) {
+            this.clientOptions = Args.notNull("clientOptions", options);
             return this;
         }
 
@@ -729,6 +777,10 @@ public final class RedisLikeStore implements LikeStore {
                 throw new IllegalStateException(
                         "coldTtl (" + coldTtl + ") must not be longer than hotTtl (" + hotTtl + ")");
             }
+            if ((clientResources != null || clientOptions != null) && (client != null || clusterClient != null)) {
+                throw new IllegalStateException("clientResources and clientOptions apply to the client the store creates"
+                        + " from a URI; configure the client you passed instead");
+            }
             if (waitReplicas > 0 && clusterClient != null) {
                 throw new IllegalStateException("replicaAcknowledgements needs a standalone Redis; a cluster store"
                         + " cannot wait for its nodes' replicas");
@@ -739,7 +791,7 @@ public final class RedisLikeStore implements LikeStore {
             }
             try {
                 return connect();
-            } catch (io.lettuce.core.RedisConnectionException e) {
+            } catch (RedisConnectionException e) {
                 throw new LikeStoreException("could not connect to Redis", e);
             }
         }
@@ -762,15 +814,16 @@ public final class RedisLikeStore implements LikeStore {
             RedisClient target = client;
             AutoCloseable owned = null;
             if (target == null) {
-                target = RedisClient.create(uri);
-                target.setOptions(io.lettuce.core.ClientOptions.builder()
-                        .disconnectedBehavior(io.lettuce.core.ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                        .timeoutOptions(io.lettuce.core.TimeoutOptions.enabled(commandTimeout))
+                target = clientResources == null ? RedisClient.create(uri) : RedisClient.create(clientResources, uri);
+                ClientOptions.Builder options = clientOptions == null ? ClientOptions.builder() : clientOptions.mutate();
+                target.setOptions(options
+                        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                        .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
                         .build());
                 owned = target::shutdown;
             }
             try {
-                var connection = target.connect();
+                var connection = uri == null ? target.connect() : target.connect(uri);
                 try {
                     if (checked) {
                         SettingsGuard.enforce(settingsCheck,

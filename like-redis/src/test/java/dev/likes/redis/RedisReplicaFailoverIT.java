@@ -1,5 +1,9 @@
 package dev.likes.redis;
 
+
+import static dev.likes.redis.OwnRedisServers.freePort;
+import static dev.likes.redis.OwnRedisServers.signal;
+import static dev.likes.redis.OwnRedisServers.uri;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,18 +13,11 @@ import dev.likes.core.LikeMutation;
 import dev.likes.core.LikeResult;
 import dev.likes.core.LikeTimeoutException;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.RedisClusterClient;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -33,6 +30,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,14 +47,16 @@ class RedisReplicaFailoverIT {
     @TempDir
     Path dir;
 
-    private final List<Process> servers = new ArrayList<>();
+    private OwnRedisServers servers;
+
+    @BeforeEach
+    void servers() {
+        servers = new OwnRedisServers(dir);
+    }
 
     @AfterEach
     void stopServers() {
-        for (Process p : servers) {
-            signal(p.pid(), "CONT");
-            p.destroyForcibly();
-        }
+        servers.stopAll();
     }
 
     @Test
@@ -83,8 +83,8 @@ class RedisReplicaFailoverIT {
     @Test
     void aReplicaThatDoesNotConfirmEndsTheCallWithATimeoutAndARetryLearnsTheOutcome() throws Exception {
         int primaryPort = freePort();
-        startRedis("primary", primaryPort);
-        Process replica = startRedis("replica", freePort(), "--replicaof", "127.0.0.1", Integer.toString(primaryPort));
+        servers.start("primary", primaryPort);
+        Process replica = servers.start("replica", freePort(), "--replicaof", "127.0.0.1", Integer.toString(primaryPort));
         awaitReplicaLinked(primaryPort);
         ContentRef post = ContentRef.of("post", 5);
         try (RedisLikeStore store = RedisLikeStore.builder(uri(primaryPort))
@@ -113,8 +113,8 @@ class RedisReplicaFailoverIT {
     @Test
     void theSettingsCheckAsksForTheReplicasAndTheBuilderForAStandaloneRedisAndAShortWait() throws Exception {
         int primaryPort = freePort();
-        startRedis("primary", primaryPort);
-        startRedis("replica", freePort(), "--replicaof", "127.0.0.1", Integer.toString(primaryPort));
+        servers.start("primary", primaryPort);
+        servers.start("replica", freePort(), "--replicaof", "127.0.0.1", Integer.toString(primaryPort));
         awaitReplicaLinked(primaryPort);
         try (RedisLikeStore store = RedisLikeStore.builder(uri(primaryPort))
                 .replicaAcknowledgements(1, Duration.ofMillis(300)).build()) {
@@ -151,8 +151,8 @@ class RedisReplicaFailoverIT {
     private Failover failover(boolean waitForReplica) throws Exception {
         int primaryPort = freePort();
         int replicaPort = freePort();
-        Process primary = startRedis("primary", primaryPort);
-        Process replica = startRedis("replica", replicaPort, "--replicaof", "127.0.0.1", Integer.toString(primaryPort));
+        Process primary = servers.start("primary", primaryPort);
+        Process replica = servers.start("replica", replicaPort, "--replicaof", "127.0.0.1", Integer.toString(primaryPort));
         awaitReplicaLinked(primaryPort);
         Map<ContentRef, Set<Long>> acknowledged = new ConcurrentHashMap<>();
         AtomicInteger count = new AtomicInteger();
@@ -234,28 +234,6 @@ class RedisReplicaFailoverIT {
         return new LikeMutation(requestId + ":" + user, user, content, LikeAction.LIKE, requestId, AT);
     }
 
-    private Process startRedis(String name, int port, String... extra) throws IOException {
-        Path home = dir.resolve(name);
-        home.toFile().mkdirs();
-        List<String> command = new ArrayList<>(List.of("redis-server", "--port", Integer.toString(port), "--bind",
-                "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", home.toString()));
-        command.addAll(List.of(extra));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(home.resolve("redis.log").toFile()).start();
-        servers.add(p);
-        RedisClient client = RedisClient.create(uri(port));
-        try {
-            Awaitility.await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> {
-                try (StatefulRedisConnection<String, String> c = client.connect()) {
-                    return "PONG".equals(c.sync().ping());
-                }
-            });
-        } finally {
-            client.shutdown();
-        }
-        return p;
-    }
-
     private static void awaitReplicaLinked(int primaryPort) {
         RedisClient client = RedisClient.create(uri(primaryPort));
         try (StatefulRedisConnection<String, String> c = client.connect()) {
@@ -263,26 +241,6 @@ class RedisReplicaFailoverIT {
                     .anyMatch(l -> l.startsWith("slave0:") && l.contains("state=online")));
         } finally {
             client.shutdown();
-        }
-    }
-
-    private static RedisURI uri(int port) {
-        return RedisURI.create("redis://127.0.0.1:" + port);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
-    private static void signal(long pid, String signal) {
-        try {
-            new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).start().waitFor(5, TimeUnit.SECONDS);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

@@ -106,6 +106,21 @@ public final class TestServices {
     }
 
     /**
+     * The Kafka broker's SASL/PLAIN listener ({@code scripts/services.sh} starts it): users {@code like-producer},
+     * {@code like-consumer} and {@code like-admin}, each with the password {@code <user>-pw}; a client without a
+     * login is refused.
+     *
+     * @return a bootstrap address such as {@code 127.0.0.1:19094}
+     * @throws IllegalStateException if {@code LIKE_TEST_KAFKA_SASL_BOOTSTRAP} is not set: the Docker fallback has no
+     *     SASL listener
+     */
+    public static String kafkaSaslBootstrap() {
+        return env("LIKE_TEST_KAFKA_SASL_BOOTSTRAP").orElseThrow(() -> new IllegalStateException(
+                "LIKE_TEST_KAFKA_SASL_BOOTSTRAP is not set: run scripts/services.sh start and"
+                        + " eval \"$(scripts/services.sh env)\" (the Docker fallback has no SASL listener)"));
+    }
+
+    /**
      * A name no other test run uses: {@code prefix}, an underscore and 10 random characters of {@code [a-z0-9]}.
      * Safe as a Redis key prefix, a topic, a consumer group and a database name.
      *

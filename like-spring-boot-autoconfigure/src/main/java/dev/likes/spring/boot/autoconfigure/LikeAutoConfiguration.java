@@ -4,6 +4,7 @@ import dev.likes.core.InMemoryLikeStore;
 import dev.likes.core.LikeService;
 import dev.likes.core.LikeStore;
 import dev.likes.pipeline.LikePipeline;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.lettuce.core.RedisURI;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.LinkedHashMap;
@@ -21,6 +22,7 @@ import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 
 /**
@@ -65,12 +67,14 @@ public class LikeAutoConfiguration {
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(name = "dev.likes.pipeline.LikePipeline")
     @ConditionalOnProperty(prefix = "like", name = "mode", havingValue = "pipeline", matchIfMissing = true)
+    @Import({Boot3Kafka.class, Boot4Kafka.class, BootRedis.class})
     static class PipelineConfiguration {
 
         @Bean(destroyMethod = "close")
         @ConditionalOnMissingBean({LikePipeline.class, LikeService.class})
         LikePipeline likePipeline(LikeProperties properties, Environment environment,
-                ObjectProvider<DataSource> dataSource, ObjectProvider<LikePipelineCustomizer> customizers) {
+                ObjectProvider<DataSource> dataSource, ObjectProvider<BootKafkaSettings> bootKafka,
+                ObjectProvider<CircuitBreakerRegistry> breakers, ObjectProvider<LikePipelineCustomizer> customizers) {
             DataSource database = dataSource.getIfUnique();
             if (database == null) {
                 throw new IllegalStateException("like.mode=pipeline needs one DataSource bean holding like_records"
@@ -78,9 +82,10 @@ public class LikeAutoConfiguration {
                         + " like.mode=memory for development");
             }
             LikeProperties.Kafka kafka = properties.getKafka();
+            BootKafkaSettings boot = bootKafka.getIfAvailable();
             LikePipeline.Builder builder = LikePipeline.builder()
                     .redis(redisUri(properties, environment))
-                    .kafka(bootstrapServers(kafka, environment))
+                    .kafka(bootstrapServers(kafka, boot, environment))
                     .mysql(Jdbi.create(database))
                     .topic(kafka.getTopic())
                     .consumerGroup(kafka.getConsumerGroup())
@@ -99,6 +104,13 @@ public class LikeAutoConfiguration {
                 builder.createTopic(kafka.getCreateTopicPartitions(), (short) 1);
             }
             kafkaClientProperties(kafka, environment).forEach(builder::kafkaClientProperty);
+            if (boot != null) {
+                perClient(builder, boot, kafka.getProperties());
+            }
+            CircuitBreakerRegistry registry = breakers.getIfUnique();
+            if (registry != null) {
+                builder.circuitBreakerRegistry(registry);
+            }
             customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
             return builder.build();
         }
@@ -151,19 +163,40 @@ public class LikeAutoConfiguration {
         return builder.build();
     }
 
-    static String bootstrapServers(LikeProperties.Kafka kafka, Environment environment) {
+    static String bootstrapServers(LikeProperties.Kafka kafka, BootKafkaSettings boot, Environment environment) {
         String servers = kafka.getBootstrapServers();
+        if ((servers == null || servers.isBlank()) && boot != null) {
+            servers = String.join(",", boot.bootstrapServers());
+        }
         if (servers == null || servers.isBlank()) {
-            List<String> boot = Binder.get(environment)
+            List<String> property = Binder.get(environment)
                     .bind("spring.kafka.bootstrap-servers", Bindable.listOf(String.class))
                     .orElse(List.of());
-            servers = String.join(",", boot);
+            servers = String.join(",", property);
         }
         if (servers.isBlank()) {
             throw new IllegalStateException("like.mode=pipeline needs Kafka: set spring.kafka.bootstrap-servers or"
                     + " like.kafka.bootstrap-servers; or set like.mode=memory for development");
         }
         return servers;
+    }
+
+    /* Boot's per-client security settings, under like.kafka.properties, which win everywhere. */
+    static void perClient(LikePipeline.Builder builder, BootKafkaSettings boot, Map<String, String> own) {
+        Map<String, Object> producer = over(boot.producer(), own);
+        Map<String, Object> consumer = over(boot.consumer(), own);
+        over(boot.admin(), own).forEach(builder::kafkaAdminProperty);
+        builder.configurePublisher(publisher -> producer.forEach(publisher::producerProperty));
+        builder.configureConsumer(writer -> {
+            consumer.forEach(writer::consumerProperty);
+            producer.forEach(writer::deadLetterProducerProperty);
+        });
+    }
+
+    private static Map<String, Object> over(Map<String, Object> boot, Map<String, String> own) {
+        Map<String, Object> merged = new LinkedHashMap<>(boot);
+        merged.putAll(own);
+        return merged;
     }
 
     static Map<String, Object> kafkaClientProperties(LikeProperties.Kafka kafka, Environment environment) {

@@ -10,9 +10,17 @@ import io.lettuce.core.RedisURI;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.data.redis.connection.RedisSentinelConfiguration;
+import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.mock.env.MockEnvironment;
 
 /** The auto-configuration without servers: modes, backing off, properties, and the metadata IDEs complete from. */
@@ -81,7 +89,7 @@ class LikeAutoConfigurationTest {
         assertThat(redis.getPort()).isEqualTo(6380);
         assertThat(redis.getDatabase()).isEqualTo(2);
         assertThat(redis.getCredentialsProvider().resolveCredentials().block().getPassword()).containsExactly("s3cret".toCharArray());
-        assertThat(LikeAutoConfiguration.bootstrapServers(properties.getKafka(), boot)).isEqualTo("k1:9092,k2:9092");
+        assertThat(LikeAutoConfiguration.bootstrapServers(properties.getKafka(), null, boot)).isEqualTo("k1:9092,k2:9092");
         assertThat(LikeAutoConfiguration.kafkaClientProperties(properties.getKafka(), boot))
                 .containsEntry("security.protocol", "SASL_SSL")
                 .containsEntry("sasl.mechanism", "PLAIN")
@@ -92,7 +100,64 @@ class LikeAutoConfigurationTest {
         properties.getRedis().setUri("redis://127.0.0.1:16379");
         properties.getKafka().setBootstrapServers("127.0.0.1:19092");
         assertThat(LikeAutoConfiguration.redisUri(properties, boot).getPort()).isEqualTo(16379);
-        assertThat(LikeAutoConfiguration.bootstrapServers(properties.getKafka(), boot)).isEqualTo("127.0.0.1:19092");
+        assertThat(LikeAutoConfiguration.bootstrapServers(properties.getKafka(), null, boot)).isEqualTo("127.0.0.1:19092");
+    }
+
+    @Test
+    void ofBootsPerClientKafkaSettingsOnlySecurityIsTaken() {
+        Object bundle = new Object();
+        Map<String, Object> producer = new HashMap<>();
+        producer.put("bootstrap.servers", List.of("k1:9092"));
+        producer.put("key.serializer", "org.apache.kafka.common.serialization.StringSerializer");
+        producer.put("acks", "1");
+        producer.put("security.protocol", "SASL_SSL");
+        producer.put("sasl.jaas.config", "login");
+        producer.put("ssl.truststore.location", "/etc/trust.p12");
+        Map<String, Object> withBundle = BootKafkaSettings.withDetails(producer, bundle, "EngineFactory", "SSL");
+
+        BootKafkaSettings settings = new BootKafkaSettings(List.of("k1:9092"), withBundle,
+                Map.of("group.id", "hosts-group", "auto.offset.reset", "latest", "enable.auto.commit", "true"),
+                Map.of("sasl.jaas.config", "admin-login"));
+
+        assertThat(settings.producer()).containsOnly(
+                Map.entry("security.protocol", "SSL"),
+                Map.entry("sasl.jaas.config", "login"),
+                Map.entry("ssl.truststore.location", "/etc/trust.p12"),
+                Map.entry("ssl.engine.factory.class", "EngineFactory"),
+                Map.entry("org.springframework.boot.ssl.SslBundle", bundle));
+        assertThat(settings.consumer()).as("the host's group, offsets and commits are its own").isEmpty();
+        assertThat(settings.admin()).containsOnly(Map.entry("sasl.jaas.config", "admin-login"));
+    }
+
+    @Test
+    void redisComesFromTheHostsLettuceConnectionFactory() {
+        RedisStandaloneConfiguration standalone = new RedisStandaloneConfiguration("10.1.2.3", 6380);
+        standalone.setDatabase(3);
+        standalone.setUsername("app");
+        standalone.setPassword("s3cret");
+        LettuceConnectionFactory factory = new LettuceConnectionFactory(standalone, LettuceClientConfiguration.builder()
+                .useSsl().disablePeerVerification().and()
+                .clientName("host-app")
+                .build());
+
+        RedisURI uri = BootRedis.uri(factory);
+        assertThat(uri.getHost()).isEqualTo("10.1.2.3");
+        assertThat(uri.getPort()).isEqualTo(6380);
+        assertThat(uri.getDatabase()).isEqualTo(3);
+        assertThat(uri.isSsl()).isTrue();
+        assertThat(uri.isVerifyPeer()).isFalse();
+        assertThat(uri.getClientName()).isEqualTo("host-app");
+        var credentials = uri.getCredentialsProvider().resolveCredentials().block();
+        assertThat(credentials.getUsername()).isEqualTo("app");
+        assertThat(credentials.getPassword()).containsExactly("s3cret".toCharArray());
+
+        RedisSentinelConfiguration sentinel = new RedisSentinelConfiguration("primary", Set.of("10.0.0.1:26379"));
+        sentinel.setDatabase(1);
+        RedisURI viaSentinel = BootRedis.uri(new LettuceConnectionFactory(sentinel));
+        assertThat(viaSentinel.getSentinelMasterId()).isEqualTo("primary");
+        assertThat(viaSentinel.getSentinels()).singleElement()
+                .satisfies(node -> assertThat(node.getHost() + ":" + node.getPort()).isEqualTo("10.0.0.1:26379"));
+        assertThat(viaSentinel.getDatabase()).isEqualTo(1);
     }
 
     @Test
