@@ -4,6 +4,7 @@ import java.util.Collection;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The asynchronous view of a {@link LikeService}: the same operations with the same guarantees, returning
@@ -32,7 +33,7 @@ public interface AsyncLikeService {
      * @param requestId the client's request ID (see {@link RequestIds}), or {@code null}
      * @return the result
      */
-    CompletionStage<LikeResult> like(long userId, ContentRef content, String requestId);
+    CompletionStage<LikeResult> like(long userId, ContentRef content, @Nullable String requestId);
 
     /**
      * Asynchronous {@link LikeService#unlike(long, ContentRef)}.
@@ -51,7 +52,7 @@ public interface AsyncLikeService {
      * @param requestId the client's request ID (see {@link RequestIds}), or {@code null}
      * @return the result
      */
-    CompletionStage<LikeResult> unlike(long userId, ContentRef content, String requestId);
+    CompletionStage<LikeResult> unlike(long userId, ContentRef content, @Nullable String requestId);
 
     /**
      * Asynchronous {@link LikeService#hasLiked(long, ContentRef)}.
@@ -113,5 +114,5 @@ public interface AsyncLikeService {
      * @param page which page
      * @return the page
      */
-    CompletionStage<Page<UserLike>> likesOf(long userId, String contentType, PageRequest page);
+    CompletionStage<Page<UserLike>> likesOf(long userId, @Nullable String contentType, PageRequest page);
 }

@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The asynchronous service, which does the work: validates, times and identifies each call, lets the store apply it,
@@ -52,16 +53,16 @@ final class AsyncService implements AsyncLikeService {
     }
 
     @Override
-    public CompletionStage<LikeResult> like(long userId, ContentRef content, String requestId) {
+    public CompletionStage<LikeResult> like(long userId, ContentRef content, @Nullable String requestId) {
         return mutate(userId, content, LikeAction.LIKE, requestId);
     }
 
     @Override
-    public CompletionStage<LikeResult> unlike(long userId, ContentRef content, String requestId) {
+    public CompletionStage<LikeResult> unlike(long userId, ContentRef content, @Nullable String requestId) {
         return mutate(userId, content, LikeAction.UNLIKE, requestId);
     }
 
-    private CompletionStage<LikeResult> mutate(long userId, ContentRef content, LikeAction action, String requestId) {
+    private CompletionStage<LikeResult> mutate(long userId, ContentRef content, LikeAction action, @Nullable String requestId) {
         ensureOpen();
         Instant at = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         LikeMutation mutation = new LikeMutation(newEventId(), userId, content, action, requestId, at);
@@ -152,7 +153,7 @@ final class AsyncService implements AsyncLikeService {
     }
 
     @Override
-    public CompletionStage<Page<UserLike>> likesOf(long userId, String contentType, PageRequest page) {
+    public CompletionStage<Page<UserLike>> likesOf(long userId, @Nullable String contentType, PageRequest page) {
         ensureOpen();
         Args.positiveId("userId", userId);
         if (contentType != null) {

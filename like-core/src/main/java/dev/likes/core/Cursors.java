@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.Base64;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Encodes the last item of a page as an opaque cursor and decodes it back, strictly: a cursor that was not made here
@@ -28,7 +29,7 @@ final class Cursors {
                 + last.likedAt().getNano() + '.' + last.userId());
     }
 
-    static String encode(long userId, String contentType, UserLike last) {
+    static String encode(long userId, @Nullable String contentType, UserLike last) {
         return pack(USER_LIKES + '.' + userId + '.' + (contentType == null ? ANY_TYPE : contentType) + '.'
                 + last.likedAt().getEpochSecond() + '.' + last.likedAt().getNano() + '.' + last.content().type() + '.'
                 + last.content().id());
@@ -46,7 +47,7 @@ final class Cursors {
         }
     }
 
-    static UserLike decodeUserLike(long userId, String contentType, String cursor) {
+    static UserLike decodeUserLike(long userId, @Nullable String contentType, String cursor) {
         String[] parts = unpack(cursor, USER_LIKES, 7);
         try {
             if (Long.parseLong(parts[1]) != userId || !parts[2].equals(contentType == null ? ANY_TYPE : contentType)) {

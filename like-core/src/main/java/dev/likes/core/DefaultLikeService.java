@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import org.jspecify.annotations.Nullable;
 
 /** The blocking view: every call is the asynchronous one, awaited. */
 final class DefaultLikeService implements LikeService {
@@ -21,7 +22,7 @@ final class DefaultLikeService implements LikeService {
     }
 
     @Override
-    public LikeResult like(long userId, ContentRef content, String requestId) {
+    public LikeResult like(long userId, ContentRef content, @Nullable String requestId) {
         return await(async.like(userId, content, requestId));
     }
 
@@ -31,7 +32,7 @@ final class DefaultLikeService implements LikeService {
     }
 
     @Override
-    public LikeResult unlike(long userId, ContentRef content, String requestId) {
+    public LikeResult unlike(long userId, ContentRef content, @Nullable String requestId) {
         return await(async.unlike(userId, content, requestId));
     }
 
@@ -71,7 +72,7 @@ final class DefaultLikeService implements LikeService {
     }
 
     @Override
-    public Page<UserLike> likesOf(long userId, String contentType, PageRequest page) {
+    public Page<UserLike> likesOf(long userId, @Nullable String contentType, PageRequest page) {
         return await(async.likesOf(userId, contentType, page));
     }
 

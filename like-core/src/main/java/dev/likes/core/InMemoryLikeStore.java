@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link LikeStore} in the JVM's heap: for unit tests, demos and single-process apps. Nothing survives the object.
@@ -161,7 +162,7 @@ public final class InMemoryLikeStore implements LikeStore {
     }
 
     @Override
-    public CompletionStage<List<Liker>> likers(ContentRef content, Liker after, int limit) {
+    public CompletionStage<List<Liker>> likers(ContentRef content, @Nullable Liker after, int limit) {
         ContentState state = contents.get(content);
         List<Liker> page = new ArrayList<>(Math.min(limit, 64));
         if (state != null) {
@@ -173,7 +174,7 @@ public final class InMemoryLikeStore implements LikeStore {
     }
 
     @Override
-    public CompletionStage<List<UserLike>> likesOf(long userId, String contentType, UserLike after, int limit) {
+    public CompletionStage<List<UserLike>> likesOf(long userId, @Nullable String contentType, @Nullable UserLike after, int limit) {
         NavigableSet<UserLike> index = byUser.get(userId);
         List<UserLike> page = new ArrayList<>(Math.min(limit, 64));
         if (index != null) {
@@ -182,7 +183,7 @@ public final class InMemoryLikeStore implements LikeStore {
         return CompletableFuture.completedFuture(page);
     }
 
-    private static <T> void take(Iterable<T> from, String contentType, int limit, List<T> into) {
+    private static <T> void take(Iterable<T> from, @Nullable String contentType, int limit, List<T> into) {
         for (T item : from) {
             if (into.size() == limit) {
                 return;
@@ -211,7 +212,7 @@ public final class InMemoryLikeStore implements LikeStore {
                 index.add(new Liker(m.userId(), m.at()));
                 userIndex.add(new UserLike(m.content(), m.at()));
                 count++;
-            } else {
+            } else if (previous != null) {
                 likedAt.remove(m.userId());
                 index.remove(new Liker(m.userId(), previous));
                 userIndex.remove(new UserLike(m.content(), previous));
@@ -222,7 +223,7 @@ public final class InMemoryLikeStore implements LikeStore {
         }
     }
 
-    private record RequestKey(long userId, ContentRef content, String requestId) {}
+    private record RequestKey(long userId, ContentRef content, @Nullable String requestId) {}
 
     private record Claim(RequestKey key, long expiresAt) {}
 

@@ -1,6 +1,7 @@
 package dev.likes.core;
 
 import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A state change, as published to an {@link EventPublisher}: one event per {@link LikeResult.Status#APPLIED}
@@ -21,7 +22,7 @@ import java.time.Instant;
  */
 public record LikeEvent(
         String eventId,
-        String requestId,
+        @Nullable String requestId,
         long userId,
         ContentRef content,
         LikeAction action,

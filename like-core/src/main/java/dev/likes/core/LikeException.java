@@ -1,5 +1,7 @@
 package dev.likes.core;
 
+import org.jspecify.annotations.Nullable;
+
 /** The base of the exceptions this library throws for failures that are not caused by bad arguments. */
 public class LikeException extends RuntimeException {
 
@@ -11,7 +13,7 @@ public class LikeException extends RuntimeException {
      * @param message what failed
      * @param cause the underlying failure, or {@code null}
      */
-    public LikeException(String message, Throwable cause) {
+    public LikeException(String message, @Nullable Throwable cause) {
         super(message, cause);
     }
 }

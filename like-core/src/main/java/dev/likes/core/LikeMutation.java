@@ -1,6 +1,7 @@
 package dev.likes.core;
 
 import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One like or unlike as the service hands it to a {@link LikeStore}: validated, timed and identified.
@@ -14,7 +15,7 @@ import java.time.Instant;
  * @param at when the service received the mutation; stores record it as the like time
  */
 public record LikeMutation(
-        String eventId, long userId, ContentRef content, LikeAction action, String requestId, Instant at) {
+        String eventId, long userId, ContentRef content, LikeAction action, @Nullable String requestId, Instant at) {
 
     /**
      * Validates every component.

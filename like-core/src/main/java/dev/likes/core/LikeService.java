@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The like service host applications call: like, unlike, and the reads a feed needs.
@@ -57,7 +58,7 @@ public interface LikeService extends AutoCloseable {
      * @param requestId the client's request ID (see {@link RequestIds}), or {@code null}
      * @return the result
      */
-    LikeResult like(long userId, ContentRef content, String requestId);
+    LikeResult like(long userId, ContentRef content, @Nullable String requestId);
 
     /**
      * Withdraws {@code userId}'s like of {@code content}; unliking what is not liked returns
@@ -77,7 +78,7 @@ public interface LikeService extends AutoCloseable {
      * @param requestId the client's request ID (see {@link RequestIds}), or {@code null}
      * @return the result
      */
-    LikeResult unlike(long userId, ContentRef content, String requestId);
+    LikeResult unlike(long userId, ContentRef content, @Nullable String requestId);
 
     /**
      * Tells whether {@code userId} likes {@code content}.
@@ -149,7 +150,7 @@ public interface LikeService extends AutoCloseable {
      * @param page which page; its cursor must come from an earlier page of this listing
      * @return the page
      */
-    Page<UserLike> likesOf(long userId, String contentType, PageRequest page);
+    Page<UserLike> likesOf(long userId, @Nullable String contentType, PageRequest page);
 
     /**
      * The asynchronous view of this service, sharing its store and publisher.

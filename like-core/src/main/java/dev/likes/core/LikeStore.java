@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The storage SPI: where who-liked-what and the counts live. A {@link LikeService} validates every argument before
@@ -77,7 +78,7 @@ public interface LikeStore extends AutoCloseable {
      * @param limit how many at most, 1 to {@link PageRequest#MAX_LIMIT}
      * @return the likers strictly after {@code after}, at most {@code limit}
      */
-    CompletionStage<List<Liker>> likers(ContentRef content, Liker after, int limit);
+    CompletionStage<List<Liker>> likers(ContentRef content, @Nullable Liker after, int limit);
 
     /**
      * Lists the contents a user likes, in {@link UserLike#NEWEST_FIRST} order.
@@ -88,7 +89,7 @@ public interface LikeStore extends AutoCloseable {
      * @param limit how many at most, 1 to {@link PageRequest#MAX_LIMIT}
      * @return the user's likes strictly after {@code after}, at most {@code limit}
      */
-    CompletionStage<List<UserLike>> likesOf(long userId, String contentType, UserLike after, int limit);
+    CompletionStage<List<UserLike>> likesOf(long userId, @Nullable String contentType, @Nullable UserLike after, int limit);
 
     /**
      * Reads a feed page for one user: the counts of several contents and which of them the user likes. The default

@@ -1,5 +1,7 @@
 package dev.likes.core;
 
+import org.jspecify.annotations.Nullable;
+
 /** A {@link LikeStore} could not do what was asked: its backend is unreachable, timed out or failed. */
 public class LikeStoreException extends LikeException {
 
@@ -11,7 +13,7 @@ public class LikeStoreException extends LikeException {
      * @param message what failed; never include credentials
      * @param cause the underlying failure, or {@code null}
      */
-    public LikeStoreException(String message, Throwable cause) {
+    public LikeStoreException(String message, @Nullable Throwable cause) {
         super(message, cause);
     }
 }

@@ -1,6 +1,7 @@
 package dev.likes.core;
 
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A call did not finish within its time: the service's {@linkplain LikeService.Builder#callTimeout call timeout}, or a
@@ -22,7 +23,7 @@ public class LikeTimeoutException extends LikeStoreException {
      * @param timeout the time the call was given; never null
      * @param cause the underlying failure, or {@code null}
      */
-    public LikeTimeoutException(String message, Duration timeout, Throwable cause) {
+    public LikeTimeoutException(String message, Duration timeout, @Nullable Throwable cause) {
         super(message, cause);
         this.timeout = Args.notNull("timeout", timeout);
     }

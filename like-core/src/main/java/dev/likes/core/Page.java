@@ -1,6 +1,7 @@
 package dev.likes.core;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One page of a listing.
@@ -10,7 +11,7 @@ import java.util.List;
  *     when this page is the last one
  * @param <T> the item type
  */
-public record Page<T>(List<T> items, String nextCursor) {
+public record Page<T>(List<T> items, @Nullable String nextCursor) {
 
     /**
      * Copies the items into an unmodifiable list.

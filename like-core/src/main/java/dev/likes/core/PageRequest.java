@@ -1,5 +1,7 @@
 package dev.likes.core;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Which page of a listing to read: at most {@code limit} items after the position an earlier page's
  * {@link Page#nextCursor() cursor} marks, or from the start when the cursor is {@code null}.
@@ -10,7 +12,7 @@ package dev.likes.core;
  * @param limit how many items at most, 1 to {@link #MAX_LIMIT}
  * @param cursor the opaque cursor of the page before, or {@code null} for the first page
  */
-public record PageRequest(int limit, String cursor) {
+public record PageRequest(int limit, @Nullable String cursor) {
 
     /** The page size of {@link #first()}. */
     public static final int DEFAULT_LIMIT = 20;

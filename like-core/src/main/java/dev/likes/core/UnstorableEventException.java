@@ -1,5 +1,7 @@
 package dev.likes.core;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A {@link LikeEventSink} can never store an event of a batch: its data breaks a rule of the backend (a time the
  * database cannot hold, a value out of its range). Delivering the same event again would fail the same way, so a
@@ -17,7 +19,7 @@ public class UnstorableEventException extends LikeStoreException {
      * @param message what rule the event breaks; never include credentials
      * @param cause the backend's failure, or {@code null}
      */
-    public UnstorableEventException(String message, Throwable cause) {
+    public UnstorableEventException(String message, @Nullable Throwable cause) {
         super(message, cause);
     }
 }

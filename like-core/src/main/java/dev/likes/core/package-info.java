@@ -8,4 +8,7 @@
  * {@link java.lang.IllegalArgumentException} (or {@link java.lang.NullPointerException} for {@code null}) whose
  * message names the argument and the rule, before anything is written.
  */
+@NullMarked
 package dev.likes.core;
+
+import org.jspecify.annotations.NullMarked;

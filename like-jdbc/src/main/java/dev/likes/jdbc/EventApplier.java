@@ -64,8 +64,9 @@ final class EventApplier {
         rows.putAll(archived);
         List<LikeEvent> winners = new ArrayList<>();
         Map<ContentRef, long[]> deltas = new LinkedHashMap<>(); // content -> {count delta, max version}
-        for (Key key : keys) {
-            LikeEvent e = newest.get(key);
+        for (Map.Entry<Key, LikeEvent> entry : newest.entrySet()) {
+            Key key = entry.getKey();
+            LikeEvent e = entry.getValue();
             Row row = rows.get(key);
             if (row != null && row.version >= e.version()) {
                 continue; // a redelivery, or older than what is applied

@@ -38,6 +38,7 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
 import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The durable tier on MySQL or MariaDB, through Jdbi: the design's {@code like_records} table (unique per user and
@@ -85,7 +86,7 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
 
     private final List<JdbiShard> shards;
     private final Executor executor;
-    private final ExecutorService ownExecutor;
+    private final @Nullable ExecutorService ownExecutor;
     private final Mutations mutations;
     private final long requestIdTtlMillis;
     private final int queryTimeoutSeconds;
@@ -425,11 +426,11 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
     }
 
     @Override
-    public CompletionStage<List<Liker>> likers(ContentRef content, Liker after, int limit) {
+    public CompletionStage<List<Liker>> likers(ContentRef content, @Nullable Liker after, int limit) {
         return read(content, "likers", handle -> likers(handle, content, after, limit));
     }
 
-    private static List<Liker> likers(Handle handle, ContentRef content, Liker after, int limit) {
+    private static List<Liker> likers(Handle handle, ContentRef content, @Nullable Liker after, int limit) {
         StringBuilder sql = new StringBuilder();
         for (String table : TABLES) {
             sql.append(sql.length() == 0 ? "(" : " UNION ALL (")
@@ -461,7 +462,8 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
      * every shard is asked and the answers are merged.
      */
     @Override
-    public CompletionStage<List<UserLike>> likesOf(long userId, String contentType, UserLike after, int limit) {
+    public CompletionStage<List<UserLike>> likesOf(long userId, @Nullable String contentType, @Nullable UserLike after,
+            int limit) {
         List<CompletableFuture<List<UserLike>>> answers = new ArrayList<>();
         for (JdbiShard shard : shards) {
             answers.add(onShard(shard.reader(), "likesOf",
@@ -475,7 +477,8 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
         });
     }
 
-    private static List<UserLike> likesOf(Handle handle, long userId, String contentType, UserLike after, int limit) {
+    private static List<UserLike> likesOf(Handle handle, long userId, @Nullable String contentType,
+            @Nullable UserLike after, int limit) {
         StringBuilder sql = new StringBuilder();
         for (String table : TABLES) {
             sql.append(sql.length() == 0 ? "(" : " UNION ALL (")
@@ -625,7 +628,7 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
     public static final class Builder {
 
         private final List<JdbiShard> shards;
-        private Executor executor;
+        private @Nullable Executor executor;
         private int threads = DEFAULT_THREADS;
         private Duration requestIdTtl = DEFAULT_REQUEST_ID_TTL;
         private Duration queryTimeout = DEFAULT_QUERY_TIMEOUT;

@@ -2,6 +2,7 @@ package dev.likes.jdbc;
 
 import java.util.Objects;
 import org.jdbi.v3.core.Jdbi;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One shard of the like tables: its primary, where every write goes, and optionally a read replica, where reads go.
@@ -11,7 +12,7 @@ import org.jdbi.v3.core.Jdbi;
  * @param replica a read replica of it, or {@code null} to read from the primary; reads from a replica may lag behind
  *     the primary's latest writes by the replication delay
  */
-public record JdbiShard(Jdbi primary, Jdbi replica) {
+public record JdbiShard(Jdbi primary, @Nullable Jdbi replica) {
 
     /**
      * Checks the primary.

@@ -16,6 +16,7 @@ import java.util.stream.Collectors;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Moves old records out of the hot {@code like_records} table into the compressed {@code like_records_archive}
@@ -45,7 +46,7 @@ public final class LikeArchiver {
     private final Duration age;
     private final Duration canceledAge;
     private final int batchSize;
-    private final ArchiveSink sink;
+    private final @Nullable ArchiveSink sink;
 
     private LikeArchiver(Builder b) {
         this.jdbi = b.jdbi;
@@ -167,7 +168,7 @@ public final class LikeArchiver {
         private Duration age = DEFAULT_AGE;
         private Duration canceledAge = DEFAULT_CANCELED_AGE;
         private int batchSize = DEFAULT_BATCH_SIZE;
-        private ArchiveSink sink;
+        private @Nullable ArchiveSink sink;
 
         private Builder(Jdbi jdbi, Clock clock) {
             this.jdbi = Objects.requireNonNull(jdbi, "jdbi must not be null");

@@ -10,6 +10,7 @@ import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Recomputes {@code like_counts} from the records (the rows not canceled in {@code like_records} and in
@@ -109,7 +110,7 @@ public final class LikeCountReconciler {
     }
 
     /** The next {@value #BATCH} contents after {@code after} (null: from the start) in any of the three tables. */
-    private static List<ContentRef> nextContents(Handle h, ContentRef after) {
+    private static List<ContentRef> nextContents(Handle h, @Nullable ContentRef after) {
         StringBuilder sql = new StringBuilder("SELECT content_id, content_type FROM (");
         String[] tables = {"like_counts", "like_records", "like_records_archive"};
         for (int t = 0; t < tables.length; t++) {

@@ -20,6 +20,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An {@link EventPublisher} that sends every like event to a Kafka topic.
@@ -201,12 +202,12 @@ public final class KafkaEventPublisher implements EventPublisher {
     /** Configures a {@link KafkaEventPublisher}. Not thread-safe. */
     public static final class Builder {
 
-        private final Producer<String, byte[]> producer;
+        private final @Nullable Producer<String, byte[]> producer;
         private final Map<String, Object> properties = new HashMap<>();
         private String topic = DEFAULT_TOPIC;
         private int maxPending = DEFAULT_MAX_PENDING;
 
-        private Builder(Producer<String, byte[]> producer) {
+        private Builder(@Nullable Producer<String, byte[]> producer) {
             this.producer = producer;
             properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
             properties.put(ProducerConfig.ACKS_CONFIG, "all");

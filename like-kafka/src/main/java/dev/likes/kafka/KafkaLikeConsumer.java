@@ -41,6 +41,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -127,11 +128,11 @@ public final class KafkaLikeConsumer implements AutoCloseable {
     private final LongAdder loopFailures = new LongAdder();
     private final LongAdder restarts = new LongAdder();
     private final Set<TopicPartition> revoked = ConcurrentHashMap.newKeySet();
-    private volatile KafkaConsumer<String, byte[]> consumer;
+    private volatile @Nullable KafkaConsumer<String, byte[]> consumer;
     private volatile long lag = -1;
     private volatile long lastSuccessNanos = System.nanoTime();
     private volatile int failuresInARow;
-    private volatile String lastFailure;
+    private volatile @Nullable String lastFailure;
     private long lastLagNanos;
 
     private KafkaLikeConsumer(Builder b) {
@@ -507,7 +508,7 @@ public final class KafkaLikeConsumer implements AutoCloseable {
     }
 
     /** Waits, staying in the group, until {@code call} ends; its failure, a timeout placeholder if none, null if stopped. */
-    private Throwable awaitEnd(KafkaConsumer<String, byte[]> client, CompletableFuture<Void> call) {
+    private @Nullable Throwable awaitEnd(KafkaConsumer<String, byte[]> client, CompletableFuture<Void> call) {
         while (running.get() && !call.isDone()) {
             pauseFor(client, pollTimeout.toMillis());
         }
@@ -522,7 +523,7 @@ public final class KafkaLikeConsumer implements AutoCloseable {
         }
     }
 
-    private static UnstorableEventException unstorable(Throwable failure) {
+    private static @Nullable UnstorableEventException unstorable(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof UnstorableEventException u) {
                 return u;
@@ -545,9 +546,9 @@ public final class KafkaLikeConsumer implements AutoCloseable {
         }
     }
 
-    private boolean deadLetter(KafkaConsumer<String, byte[]> client, ConsumerRecord<String, byte[]> record, String why) {
+    private boolean deadLetter(KafkaConsumer<String, byte[]> client, ConsumerRecord<String, byte[]> record, @Nullable String why) {
         String source = record.topic() + '-' + record.partition() + '@' + record.offset();
-        String reason = Show.text(why.length() > MAX_REASON ? why.substring(0, MAX_REASON) : why);
+        String reason = why == null ? "" : Show.text(why.length() > MAX_REASON ? why.substring(0, MAX_REASON) : why);
         byte[] value = record.value();
         boolean cut = value != null && value.length > deadLetterMaxBytes;
         boolean withoutValue = false;
@@ -656,7 +657,8 @@ public final class KafkaLikeConsumer implements AutoCloseable {
      * @param lastFailure the last failure, escaped and cut short, or {@code null} when healthy
      */
     public record Health(
-            boolean running, boolean healthy, Duration sinceLastSuccess, int failuresInARow, String lastFailure) {}
+            boolean running, boolean healthy, Duration sinceLastSuccess, int failuresInARow,
+            @Nullable String lastFailure) {}
 
     private final class Rebalance implements ConsumerRebalanceListener {
         @Override
@@ -683,7 +685,7 @@ public final class KafkaLikeConsumer implements AutoCloseable {
         private final LikeEventSink sink;
         private final Map<String, Object> properties = new HashMap<>();
         private String topic = KafkaEventPublisher.DEFAULT_TOPIC;
-        private String deadLetterTopic;
+        private @Nullable String deadLetterTopic;
         private int maxBatch = DEFAULT_MAX_BATCH;
         private Duration pollTimeout = Duration.ofMillis(200);
         private Duration sinkTimeout = Duration.ofSeconds(30);

@@ -1,5 +1,7 @@
 package dev.likes.kafka;
 
+import org.jspecify.annotations.Nullable;
+
 /** A record is not a like event this library can read: not JSON, a field missing or invalid, or an unknown version. */
 public class LikeEventFormatException extends RuntimeException {
 
@@ -11,7 +13,7 @@ public class LikeEventFormatException extends RuntimeException {
      * @param message what is wrong with the record
      * @param cause the underlying failure, or {@code null}
      */
-    public LikeEventFormatException(String message, Throwable cause) {
+    public LikeEventFormatException(String message, @Nullable Throwable cause) {
         super(message, cause);
     }
 }

@@ -1,5 +1,7 @@
 package dev.likes.kafka;
 
+import org.jspecify.annotations.Nullable;
+
 /** Makes text from a record safe for a log line or a header: cut short, control and non-ASCII characters escaped. */
 final class Show {
 
@@ -8,7 +10,7 @@ final class Show {
 
     private Show() {}
 
-    static String text(String value) {
+    static String text(@Nullable String value) {
         if (value == null) {
             return "null";
         }

@@ -3,4 +3,7 @@
  * {@link dev.likes.kafka.KafkaLikeConsumer} applies them in batches to a {@link dev.likes.core.LikeEventSink}, and
  * {@link dev.likes.kafka.LikeEventCodec} is the wire format.
  */
+@NullMarked
 package dev.likes.kafka;
+
+import org.jspecify.annotations.NullMarked;

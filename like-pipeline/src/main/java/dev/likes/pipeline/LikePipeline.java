@@ -36,6 +36,7 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.jdbi.v3.core.Jdbi;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,10 +82,10 @@ public final class LikePipeline implements AutoCloseable {
     private final ResilientLikeStore resilient;
     private final CircuitBreaker breaker;
     private final LikeService service;
-    private final KafkaLikeConsumer.Builder consumerBuilder;
+    private final KafkaLikeConsumer.@Nullable Builder consumerBuilder;
     private final Supplier<KafkaLikeConsumer> currentConsumer = () -> this.consumer;
     private final AtomicLong consumerReplacements = new AtomicLong();
-    private volatile KafkaLikeConsumer consumer;
+    private volatile @Nullable KafkaLikeConsumer consumer;
     private volatile boolean closing;
     private final LikeReconciler reconciler;
     private final ScheduledExecutorService background;
@@ -95,8 +96,11 @@ public final class LikePipeline implements AutoCloseable {
     private LikePipeline(Builder b, Deque<AutoCloseable> opened) {
         this.opened = opened;
         this.clock = b.clock;
-        Preflight.schema(b.shards);
-        try (Admin admin = Admin.create(Preflight.adminConfig(b.kafka, b.kafkaClientProperties,
+        // build() checked these
+        String kafka = Objects.requireNonNull(b.kafka);
+        List<JdbiShard> shards = Objects.requireNonNull(b.shards);
+        Preflight.schema(shards);
+        try (Admin admin = Admin.create(Preflight.adminConfig(kafka, b.kafkaClientProperties,
                 b.kafkaAdminProperties))) {
             if (b.createTopicPartitions > 0) {
                 LikeTopics.createIfAbsent(admin, b.topic, b.createTopicPartitions, b.createTopicReplication,
@@ -108,8 +112,8 @@ public final class LikePipeline implements AutoCloseable {
                 Preflight.topic(admin, b.topic, b.topic + ".dlq");
             }
         }
-        this.mysql = open(opened, JdbiLikeStore.builder(b.shards).build());
-        KafkaEventPublisher.Builder pb = KafkaEventPublisher.builder(b.kafka).topic(b.topic);
+        this.mysql = open(opened, JdbiLikeStore.builder(shards).build());
+        KafkaEventPublisher.Builder pb = KafkaEventPublisher.builder(kafka).topic(b.topic);
         b.kafkaClientProperties.forEach(pb::producerProperty);
         b.publisherCustomizer.accept(pb);
         this.publisher = open(opened, pb.build());
@@ -117,9 +121,9 @@ public final class LikePipeline implements AutoCloseable {
         if (b.redisCluster != null) {
             rb = RedisLikeStore.builder(b.redisCluster);
         } else if (b.redisClient != null) {
-            rb = RedisLikeStore.builder(b.redisClient, b.redisUri);
+            rb = RedisLikeStore.builder(b.redisClient, Objects.requireNonNull(b.redisUri));
         } else {
-            rb = RedisLikeStore.builder(b.redisUri);
+            rb = RedisLikeStore.builder(Objects.requireNonNull(b.redisUri));
         }
         rb.backingStore(mysql).outbox(publisher).localCountCache(Duration.ofSeconds(1), 100_000);
         b.redisCustomizer.accept(rb);
@@ -153,10 +157,10 @@ public final class LikePipeline implements AutoCloseable {
         });
         this.service = open(opened, LikeService.builder(resilient).clock(b.clock).callTimeout(b.callTimeout).build());
         List<Jdbi> primaries = new ArrayList<>();
-        b.shards.forEach(s -> primaries.add(s.primary()));
+        shards.forEach(s -> primaries.add(s.primary()));
         this.reconciler = new LikeReconciler(redis, primaries, LikeReconciler.DEFAULT_DEEP_LIMIT);
         if (b.runConsumer) {
-            KafkaLikeConsumer.Builder cb = KafkaLikeConsumer.builder(b.kafka, b.consumerGroup, mysql).topic(b.topic);
+            KafkaLikeConsumer.Builder cb = KafkaLikeConsumer.builder(kafka, b.consumerGroup, mysql).topic(b.topic);
             b.kafkaClientProperties.forEach(cb::consumerProperty);
             b.consumerCustomizer.accept(cb);
             this.consumerBuilder = cb;
@@ -165,7 +169,10 @@ public final class LikePipeline implements AutoCloseable {
                 synchronized (this) {
                     closing = true;
                 }
-                consumer.close(); // the one running now, which may have replaced the first
+                KafkaLikeConsumer running = consumer; // the one running now, which may have replaced the first
+                if (running != null) {
+                    running.close();
+                }
             });
         } else {
             this.consumerBuilder = null;
@@ -201,15 +208,16 @@ public final class LikePipeline implements AutoCloseable {
     /* The breaker of the host's registry when it holds one named BREAKER_NAME; else one of the pipeline's, put in the
      * host's registry (for its meters and endpoints) and taken out again on close. */
     private static CircuitBreaker breaker(Builder b, Deque<AutoCloseable> opened) {
-        if (b.breakerRegistry == null) {
+        CircuitBreakerRegistry registry = b.breakerRegistry;
+        if (registry == null) {
             return CircuitBreaker.of(BREAKER_NAME, b.breakerConfig);
         }
-        Optional<CircuitBreaker> hosts = b.breakerRegistry.find(BREAKER_NAME);
+        Optional<CircuitBreaker> hosts = registry.find(BREAKER_NAME);
         if (hosts.isPresent()) {
             return hosts.get();
         }
-        CircuitBreaker created = b.breakerRegistry.circuitBreaker(BREAKER_NAME, b.breakerConfig);
-        opened.push(() -> b.breakerRegistry.remove(BREAKER_NAME));
+        CircuitBreaker created = registry.circuitBreaker(BREAKER_NAME, b.breakerConfig);
+        opened.push(() -> registry.remove(BREAKER_NAME));
         return created;
     }
 
@@ -229,13 +237,14 @@ public final class LikePipeline implements AutoCloseable {
     /** Replaces a consumer that stopped while the pipeline is open (it stops only if closed or its thread died). */
     private void superviseConsumer() {
         KafkaLikeConsumer current = consumer;
-        if (closing || current.isRunning()) {
+        KafkaLikeConsumer.Builder builder = consumerBuilder;
+        if (closing || current == null || builder == null || current.isRunning()) {
             return;
         }
         log.error("the like event consumer stopped while the pipeline is open: starting a new one");
         try {
             current.close();
-            KafkaLikeConsumer next = consumerBuilder.build();
+            KafkaLikeConsumer next = builder.build();
             synchronized (this) {
                 if (closing) {
                     next.close();
@@ -395,11 +404,11 @@ public final class LikePipeline implements AutoCloseable {
     /** Configures a {@link LikePipeline}. Not thread-safe. Every setter validates its argument and names it. */
     public static final class Builder {
 
-        private RedisURI redisUri;
-        private RedisClient redisClient;
-        private RedisClusterClient redisCluster;
-        private String kafka;
-        private List<JdbiShard> shards;
+        private @Nullable RedisURI redisUri;
+        private @Nullable RedisClient redisClient;
+        private @Nullable RedisClusterClient redisCluster;
+        private @Nullable String kafka;
+        private @Nullable List<JdbiShard> shards;
         private String topic = DEFAULT_TOPIC;
         private String consumerGroup = DEFAULT_CONSUMER_GROUP;
         private boolean runConsumer = true;
@@ -419,12 +428,12 @@ public final class LikePipeline implements AutoCloseable {
                 .waitDurationInOpenState(Duration.ofSeconds(2))
                 .permittedNumberOfCallsInHalfOpenState(3)
                 .build();
-        private MeterRegistry meterRegistry;
+        private @Nullable MeterRegistry meterRegistry;
         private Clock clock = Clock.systemUTC();
         private Consumer<RedisLikeStore.Builder> redisCustomizer = b -> {};
         private Consumer<KafkaEventPublisher.Builder> publisherCustomizer = b -> {};
         private Consumer<KafkaLikeConsumer.Builder> consumerCustomizer = b -> {};
-        private CircuitBreakerRegistry breakerRegistry;
+        private @Nullable CircuitBreakerRegistry breakerRegistry;
         private final Map<String, Object> kafkaClientProperties = new LinkedHashMap<>();
         private final Map<String, Object> kafkaAdminProperties = new LinkedHashMap<>();
 

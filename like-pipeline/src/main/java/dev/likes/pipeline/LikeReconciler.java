@@ -11,6 +11,7 @@ import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.Set;
 import org.jdbi.v3.core.Jdbi;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -121,7 +122,7 @@ public final class LikeReconciler {
         return report;
     }
 
-    private CacheDrift compare(ContentRef content, boolean repair) {
+    private @Nullable CacheDrift compare(ContentRef content, boolean repair) {
         OptionalLong cached = redis.policy().cachedCount(content).toCompletableFuture().join();
         if (cached.isEmpty()) {
             return null; // Redis holds nothing of it: nothing can drift

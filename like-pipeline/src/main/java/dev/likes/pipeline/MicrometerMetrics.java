@@ -15,6 +15,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -93,7 +94,7 @@ final class MicrometerMetrics implements PipelineMetrics {
 
     @Override
     public void rejected(LikeRejectedException.Reason reason) {
-        rejections.get(reason).increment();
+        Objects.requireNonNull(rejections.get(reason), "every reason has its counter").increment();
     }
 
     @Override

@@ -71,7 +71,7 @@ final class Preflight {
                 admin.describeTopics(List.of(name)).allTopicNames().get(10, TimeUnit.SECONDS);
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
-                    log.warn("could not check that topic {} exists: {}", name, e.getCause().toString());
+                    log.warn("could not check that topic {} exists: {}", name, String.valueOf(e.getCause()));
                 } else if (name.equals(topic)) {
                     throw new IllegalStateException("topic " + topic + " does not exist: create it with your platform's"
                             + " tooling or LikeTopics.createIfAbsent, or call createTopic(partitions, replicationFactor)");

@@ -29,6 +29,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -43,6 +44,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,7 +87,7 @@ final class ResilientLikeStore implements LikeStore {
     private final RedisLikeStore redis;
     private final LikeStore durable;
     private final EventPublisher publisher;
-    private final RedisRateLimiter limiter;
+    private final @Nullable RedisRateLimiter limiter;
     private final CircuitBreaker breaker;
     private final Bulkhead bulkhead;
     private volatile boolean closing;
@@ -118,7 +120,7 @@ final class ResilientLikeStore implements LikeStore {
         CompletionStage<Boolean> seen(long userId, ContentRef content, String requestId, java.time.Instant now);
     }
 
-    private record RequestKey(long userId, ContentRef content, String requestId) {
+    private record RequestKey(long userId, ContentRef content, @Nullable String requestId) {
         static RequestKey of(LikeMutation m) {
             return new RequestKey(m.userId(), m.content(), m.requestId());
         }
@@ -126,7 +128,7 @@ final class ResilientLikeStore implements LikeStore {
 
     ResilientLikeStore(RedisLikeStore redis, LikeStore durable, RequestLog requestLog, DegradedJournal journal,
             EventPublisher publisher,
-            RedisRateLimiter limiter, CircuitBreaker breaker, Bulkhead bulkhead, Clock clock, int maxDegraded,
+            @Nullable RedisRateLimiter limiter, CircuitBreaker breaker, Bulkhead bulkhead, Clock clock, int maxDegraded,
             PipelineMetrics metrics) {
         this.redis = redis;
         this.durable = durable;
@@ -302,7 +304,8 @@ final class ResilientLikeStore implements LikeStore {
     private CompletableFuture<LikeResult> lookUpThenAccept(LikeMutation mutation, RequestKey key) {
         CompletableFuture<Boolean> seen;
         try {
-            seen = requestLog.seen(mutation.userId(), mutation.content(), mutation.requestId(), clock.instant())
+            seen = requestLog.seen(mutation.userId(), mutation.content(),
+                            Objects.requireNonNull(mutation.requestId(), "looked up by request ID"), clock.instant())
                     .toCompletableFuture()
                     .copy()
                     .orTimeout(REQUEST_LOOKUP_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
@@ -795,12 +798,13 @@ final class ResilientLikeStore implements LikeStore {
     }
 
     @Override
-    public CompletionStage<List<Liker>> likers(ContentRef content, Liker after, int limit) {
+    public CompletionStage<List<Liker>> likers(ContentRef content, @Nullable Liker after, int limit) {
         return redis.likers(content, after, limit);
     }
 
     @Override
-    public CompletionStage<List<UserLike>> likesOf(long userId, String contentType, UserLike after, int limit) {
+    public CompletionStage<List<UserLike>> likesOf(long userId, @Nullable String contentType, @Nullable UserLike after,
+            int limit) {
         return redis.likesOf(userId, contentType, after, limit);
     }
 
@@ -818,10 +822,10 @@ final class ResilientLikeStore implements LikeStore {
      */
     private static final class Pending {
         private final LikeMutation mutation;
-        private volatile DegradedJournal.Entry entry;
+        private volatile DegradedJournal.@Nullable Entry entry;
         final CompletableFuture<Boolean> accepted = new CompletableFuture<>();
 
-        Pending(LikeMutation mutation, DegradedJournal.Entry entry) {
+        Pending(LikeMutation mutation, DegradedJournal.@Nullable Entry entry) {
             this.mutation = mutation;
             this.entry = entry;
         }
@@ -833,7 +837,7 @@ final class ResilientLikeStore implements LikeStore {
             return p;
         }
 
-        DegradedJournal.Entry entry() {
+        DegradedJournal.@Nullable Entry entry() {
             return entry;
         }
 
@@ -845,7 +849,7 @@ final class ResilientLikeStore implements LikeStore {
     /** A content's changes accepted while Redis was down, oldest first, and the replay running now. */
     private static final class Dirty {
         final Deque<Pending> pending = new ArrayDeque<>();
-        CompletableFuture<Boolean> repairing;
+        @Nullable CompletableFuture<Boolean> repairing;
         boolean retired;
     }
 }

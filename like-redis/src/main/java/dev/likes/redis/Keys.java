@@ -1,6 +1,7 @@
 package dev.likes.redis;
 
 import dev.likes.core.ContentRef;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The key layout. Contents are spread over a fixed number of shards; every key of a content, and the shard's own keys
@@ -136,7 +137,7 @@ final class Keys {
     }
 
     /** The content a main key belongs to, or null. */
-    ContentRef mainContent(String key) {
+    @Nullable ContentRef mainContent(String key) {
         String head = prefix + ":c:{s:";
         if (!key.startsWith(head)) {
             return null;

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The newest-first listings Redis keeps when it is the source of truth: per content, a sorted set of likers whose
@@ -35,7 +36,7 @@ final class Listings {
         this.keys = keys;
     }
 
-    CompletionStage<List<Liker>> likers(ContentRef content, Liker after, int limit) {
+    CompletionStage<List<Liker>> likers(ContentRef content, @Nullable Liker after, int limit) {
         Range<String> range = after == null
                 ? Range.unbounded()
                 : Range.from(Range.Boundary.unbounded(),
@@ -55,7 +56,8 @@ final class Listings {
                 });
     }
 
-    CompletionStage<List<UserLike>> likesOf(long userId, String contentType, UserLike after, int limit) {
+    CompletionStage<List<UserLike>> likesOf(long userId, @Nullable String contentType, @Nullable UserLike after,
+            int limit) {
         String from = after == null
                 ? null
                 : Keys.userLikeMember(after.likedAt().getEpochSecond(), after.content());
@@ -64,7 +66,7 @@ final class Listings {
 
     /** Reads the user's index from {@code from} on, keeping the likes of {@code contentType}, until the page is full. */
     private CompletableFuture<List<UserLike>> scanUserLikes(
-            long userId, String contentType, String from, int limit, List<UserLike> page) {
+            long userId, @Nullable String contentType, @Nullable String from, int limit, List<UserLike> page) {
         int batch = contentType == null ? limit - page.size() : Math.max(100, limit - page.size());
         Range<String> range = from == null
                 ? Range.unbounded()

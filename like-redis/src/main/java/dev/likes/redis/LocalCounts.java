@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.likes.core.ContentRef;
 import java.time.Duration;
 import java.util.concurrent.atomic.LongAdder;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The optional in-process cache of counts in front of Redis (Caffeine). It keeps the newest count seen through this
@@ -13,19 +14,19 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class LocalCounts {
 
-    private final Cache<ContentRef, Counted> cache;
+    private final @Nullable Cache<ContentRef, Counted> cache;
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
 
     /** A cache, or a disabled one when {@code ttl} is null. */
-    LocalCounts(Duration ttl, long maxContents) {
+    LocalCounts(@Nullable Duration ttl, long maxContents) {
         this.cache = ttl == null
                 ? null
                 : Caffeine.newBuilder().expireAfterWrite(ttl).maximumSize(maxContents).build();
     }
 
     /** The cached count, or null. */
-    Long get(ContentRef content) {
+    @Nullable Long get(ContentRef content) {
         if (cache == null) {
             return null;
         }
@@ -45,7 +46,7 @@ final class LocalCounts {
     }
 
     /** The cached count without counting a hit or miss, or null. */
-    Long peek(ContentRef content) {
+    @Nullable Long peek(ContentRef content) {
         Counted counted = cache == null ? null : cache.getIfPresent(content);
         return counted == null ? null : counted.count;
     }

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The encoding of events in a shard's outbox. An entry holds one script call: field {@code o}, one line per mutation
@@ -51,15 +52,20 @@ final class OutboxEvents {
      *
      * @return the events, or null if the entry is malformed
      */
-    static List<LikeEvent> decode(Map<String, String> body) {
+    static @Nullable List<LikeEvent> decode(Map<String, String> body) {
         try {
             String marks = body.get("a");
-            String[] lines = body.get("o").split("\n", -1);
-            if (marks == null || lines.length != marks.length()) {
+            String applied = body.get("o");
+            String headers = body.get("h");
+            if (marks == null || applied == null || headers == null) {
+                return null;
+            }
+            String[] lines = applied.split("\n", -1);
+            if (lines.length != marks.length()) {
                 return null;
             }
             Map<String, long[]> contents = new HashMap<>();
-            for (String header : body.get("h").split("\n")) {
+            for (String header : headers.split("\n")) {
                 String[] h = header.split(" ", 3);
                 // {next version, count so far}
                 contents.put(h[0], new long[] {Long.parseLong(h[1]), Long.parseLong(h[2])});

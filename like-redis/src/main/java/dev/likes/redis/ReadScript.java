@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The call of {@code read.lua}: one user's liked flags of several contents and, where asked, their counts. One call
@@ -15,7 +16,7 @@ import java.util.concurrent.CompletableFuture;
 final class ReadScript {
 
     /** What Redis holds of one content for the user: liked is null when the content's state is not loaded. */
-    record Read(Boolean liked, Long count, long version) {}
+    record Read(@Nullable Boolean liked, @Nullable Long count, long version) {}
 
     private final Redis redis;
     private final Keys keys;

@@ -2,6 +2,7 @@ package dev.likes.redis;
 
 import dev.likes.core.LikeStoreException;
 import dev.likes.core.LikeTimeoutException;
+import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisNoScriptException;
@@ -20,6 +21,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The store's access to Redis: every call gets the store's timeout and has its failures turned into
@@ -105,7 +107,7 @@ final class Redis {
     }
 
     /** A field's value from an {@code HMGET}, or null when absent or empty (a meta field not set yet). */
-    static String value(io.lettuce.core.KeyValue<String, String> kv) {
+    static @Nullable String value(KeyValue<String, String> kv) {
         return kv.hasValue() && !kv.getValue().isEmpty() ? kv.getValue() : null;
     }
 

@@ -24,10 +24,12 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link LikeStore} on Redis (single node or Redis Cluster), through Lettuce: the hot tier of the like service.
@@ -96,32 +98,33 @@ public final class RedisLikeStore implements LikeStore {
 
     private final Redis redis;
     private final Keys keys;
-    private final LikeStore backingStore;
-    private final ReadThrough readThrough;
+    private final @Nullable LikeStore backingStore;
+    private final @Nullable ReadThrough readThrough;
     private final Writes writes;
     private final ReadScript readScript;
     private final LocalCounts localCounts;
     private final Listings listings;
-    private final Predicate<ContentRef> contentFilter;
-    private final OutboxRelay relay;
+    private final @Nullable Predicate<ContentRef> contentFilter;
+    private final @Nullable OutboxRelay relay;
     private final StatefulConnection<String, String> connection;
-    private final AutoCloseable ownedClient;
+    private final @Nullable AutoCloseable ownedClient;
     private final boolean singleNode;
     private final RedisStorePolicy policy;
 
     private RedisLikeStore(Builder b, StatefulConnection<String, String> connection,
-            RedisClusterAsyncCommands<String, String> commands, AutoCloseable ownedClient, boolean singleNode,
+            RedisClusterAsyncCommands<String, String> commands, @Nullable AutoCloseable ownedClient, boolean singleNode,
             io.netty.util.Timer timer) {
         this.connection = connection;
         this.singleNode = singleNode;
         this.ownedClient = ownedClient;
         this.redis = new Redis(commands, b.commandTimeout, timer);
         this.keys = new Keys(b.keyPrefix, b.shards);
-        this.backingStore = b.backingStore;
-        boolean truth = backingStore == null;
-        this.readThrough = truth
+        LikeStore backing = b.backingStore;
+        this.backingStore = backing;
+        boolean truth = backing == null;
+        this.readThrough = backing == null
                 ? null
-                : new ReadThrough(redis, keys, backingStore, b.coldTtl, b.emptyTtl, b.loadTimeout);
+                : new ReadThrough(redis, keys, backing, b.coldTtl, b.emptyTtl, b.loadTimeout);
         ApplyScript applyScript = new ApplyScript(redis, keys, truth, truth && singleNode,
                 truth ? 0 : b.hotTtl.toMillis(), b.requestIdTtl.toMillis(), b.outbox != null, b.maxRequestIds);
         this.readScript = new ReadScript(redis, keys, !truth, singleNode);
@@ -202,7 +205,7 @@ public final class RedisLikeStore implements LikeStore {
      * lag behind the latest likes.
      */
     @Override
-    public CompletionStage<List<Liker>> likers(ContentRef content, Liker after, int limit) {
+    public CompletionStage<List<Liker>> likers(ContentRef content, @Nullable Liker after, int limit) {
         return backingStore != null ? backingStore.likers(content, after, limit) : listings.likers(content, after, limit);
     }
 
@@ -211,7 +214,8 @@ public final class RedisLikeStore implements LikeStore {
      * lag behind the latest likes.
      */
     @Override
-    public CompletionStage<List<UserLike>> likesOf(long userId, String contentType, UserLike after, int limit) {
+    public CompletionStage<List<UserLike>> likesOf(long userId, @Nullable String contentType, @Nullable UserLike after,
+            int limit) {
         return backingStore != null
                 ? backingStore.likesOf(userId, contentType, after, limit)
                 : listings.likesOf(userId, contentType, after, limit);
@@ -224,15 +228,17 @@ public final class RedisLikeStore implements LikeStore {
         if (!known(content)) {
             return CompletableFuture.completedFuture(false);
         }
+        ReadThrough loader = readThrough;
+        LikeStore backing = backingStore;
         return readLiked(userId, content).thenCompose(liked -> {
-            if (liked != null) {
-                return CompletableFuture.completedFuture(liked);
+            if (liked != null || loader == null || backing == null) {
+                return CompletableFuture.completedFuture(liked != null && liked);
             }
-            return readThrough.loadState(content)
+            return loader.loadState(content)
                     .thenCompose(loaded -> readLiked(userId, content))
                     .thenCompose(again -> again != null
                             ? CompletableFuture.completedFuture(again)
-                            : backingStore.hasLiked(userId, content));
+                            : backing.hasLiked(userId, content));
         });
     }
 
@@ -306,7 +312,8 @@ public final class RedisLikeStore implements LikeStore {
 
     /** Loads counts Redis does not hold from the backing store (cache mode), and remembers them locally. */
     private CompletableFuture<Map<ContentRef, Long>> loadCounts(Set<ContentRef> missing) {
-        return readThrough.loadCounts(missing).thenApply(loaded -> {
+        ReadThrough loader = Objects.requireNonNull(readThrough, "counts are loaded in cache mode only");
+        return loader.loadCounts(missing).thenApply(loaded -> {
             loaded.forEach((content, n) -> localCounts.remember(content, n, 0));
             return loaded;
         });
@@ -373,7 +380,8 @@ public final class RedisLikeStore implements LikeStore {
                     : loadCounts(noCount);
             CompletableFuture<Set<ContentRef>> moreLiked = notLoaded.isEmpty()
                     ? CompletableFuture.completedFuture(Set.of())
-                    : backingStore.likedAmong(userId, notLoaded).toCompletableFuture();
+                    : Objects.requireNonNull(backingStore, "cache mode").likedAmong(userId, notLoaded)
+                            .toCompletableFuture();
             return loadedCounts.thenCombine(moreLiked, (loaded, more) -> {
                 counts.putAll(loaded);
                 liked.addAll(more);
@@ -437,15 +445,15 @@ public final class RedisLikeStore implements LikeStore {
      */
     public static final class Builder {
 
-        private final RedisClient client;
-        private final RedisClusterClient clusterClient;
-        private RedisURI uri;
-        private ClientResources clientResources;
-        private ClientOptions clientOptions;
+        private final @Nullable RedisClient client;
+        private final @Nullable RedisClusterClient clusterClient;
+        private @Nullable RedisURI uri;
+        private @Nullable ClientResources clientResources;
+        private @Nullable ClientOptions clientOptions;
         private String keyPrefix = DEFAULT_KEY_PREFIX;
         private int shards = DEFAULT_SHARDS;
         private long maxRequestIds = DEFAULT_MAX_REQUEST_IDS;
-        private LikeStore backingStore;
+        private @Nullable LikeStore backingStore;
         private Duration hotTtl = DEFAULT_HOT_TTL;
         private Duration coldTtl = DEFAULT_COLD_TTL;
         private Duration emptyTtl = DEFAULT_EMPTY_TTL;
@@ -455,18 +463,18 @@ public final class RedisLikeStore implements LikeStore {
         private Duration loadTimeout = DEFAULT_LOAD_TIMEOUT;
         private int maxBatchSize = DEFAULT_MAX_BATCH_SIZE;
         private int maxQueuedPerShard = DEFAULT_MAX_QUEUED_PER_SHARD;
-        private Duration localCacheTtl;
+        private @Nullable Duration localCacheTtl;
         private long localCacheSize;
-        private Predicate<ContentRef> contentFilter;
-        private EventPublisher outbox;
+        private @Nullable Predicate<ContentRef> contentFilter;
+        private @Nullable EventPublisher outbox;
         private SettingsCheck settingsCheck = SettingsCheck.REFUSE;
         private Duration sweepInterval = DEFAULT_OUTBOX_SWEEP_INTERVAL;
         private Duration grace = DEFAULT_OUTBOX_GRACE;
         private int outboxMaxInFlight = DEFAULT_OUTBOX_MAX_IN_FLIGHT;
         private int waitReplicas;
-        private Duration waitTimeout;
+        private Duration waitTimeout = Duration.ZERO;
 
-        private Builder(RedisClient client, RedisClusterClient clusterClient) {
+        private Builder(@Nullable RedisClient client, @Nullable RedisClusterClient clusterClient) {
             this.client = client;
             this.clusterClient = clusterClient;
         }

@@ -10,6 +10,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The operations view of a {@link RedisLikeStore} ({@link RedisLikeStore#policy()}): counters of the local cache, the
@@ -20,13 +21,14 @@ public final class RedisStorePolicy {
 
     private final Redis redis;
     private final Keys keys;
-    private final ReadThrough readThrough;
-    private final OutboxRelay relay;
+    private final @Nullable ReadThrough readThrough;
+    private final @Nullable OutboxRelay relay;
     private final LocalCounts localCounts;
     private final boolean truth;
     private final Redis.Script evict = Redis.Script.load("evict", ScriptOutputType.INTEGER);
 
-    RedisStorePolicy(Redis redis, Keys keys, ReadThrough readThrough, OutboxRelay relay, LocalCounts localCounts,
+    RedisStorePolicy(Redis redis, Keys keys, @Nullable ReadThrough readThrough, @Nullable OutboxRelay relay,
+            LocalCounts localCounts,
             boolean truth) {
         this.redis = redis;
         this.keys = keys;
@@ -171,7 +173,8 @@ public final class RedisStorePolicy {
             if (!"1".equals(Redis.value(meta.get(0)))) {
                 return CompletableFuture.completedFuture(null);
             }
-            String generation = Redis.value(meta.get(1)) == null ? "0" : Redis.value(meta.get(1));
+            String stored = Redis.value(meta.get(1));
+            String generation = stored == null ? "0" : stored;
             int level = Redis.value(meta.get(2)) == null ? 0 : Integer.parseInt(Redis.value(meta.get(2)));
             long split = Redis.value(meta.get(3)) == null ? 0 : Long.parseLong(Redis.value(meta.get(3)));
             long buckets = (1L << level) + split;

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The write path of {@link RedisLikeStore}: group commit per shard, the apply script, what follows each call (local
@@ -27,9 +28,9 @@ final class Writes {
 
     private final ApplyScript applyScript;
     private final GroupCommit groupCommit;
-    private final ReadThrough readThrough;
-    private final OutboxRelay relay;
-    private final ReplicaWait replicaWait;
+    private final @Nullable ReadThrough readThrough;
+    private final @Nullable OutboxRelay relay;
+    private final @Nullable ReplicaWait replicaWait;
     private final LocalCounts localCounts;
     private final Listings listings;
     private final boolean singleNode;
@@ -43,8 +44,9 @@ final class Writes {
      * @param relay null without an outbox
      * @param replicaWait null when no replica must confirm a write before it is acknowledged
      */
-    Writes(ApplyScript applyScript, Keys keys, int maxBatchSize, int maxQueuedPerShard, ReadThrough readThrough,
-            OutboxRelay relay, ReplicaWait replicaWait, LocalCounts localCounts, Listings listings, boolean singleNode) {
+    Writes(ApplyScript applyScript, Keys keys, int maxBatchSize, int maxQueuedPerShard, @Nullable ReadThrough readThrough,
+            @Nullable OutboxRelay relay, @Nullable ReplicaWait replicaWait, LocalCounts localCounts, Listings listings,
+            boolean singleNode) {
         this.applyScript = applyScript;
         this.readThrough = readThrough;
         this.relay = relay;
@@ -102,7 +104,7 @@ final class Writes {
     }
 
     /** The wait of a mutation whose content is parked, or null when it is not. */
-    private CompletableFuture<LikeResult> parkIfLoading(LikeMutation m) {
+    private @Nullable CompletableFuture<LikeResult> parkIfLoading(LikeMutation m) {
         Parked p = parked.get(m.content());
         if (p == null) {
             return null;
@@ -230,7 +232,8 @@ final class Writes {
     private CompletableFuture<List<LikeResult>> settleConfirmed(int shard, List<LikeMutation> batch,
             ApplyScript.Applied applied) {
         List<LikeResult> results = applied.results();
-        List<LikeEvent> events = relay != null && !applied.outboxEntry().isEmpty() ? new ArrayList<>() : null;
+        OutboxRelay outbox = relay;
+        List<LikeEvent> events = outbox != null && !applied.outboxEntry().isEmpty() ? new ArrayList<>() : null;
         for (int k = 0; k < batch.size(); k++) {
             LikeResult result = results.get(k);
             if (result == null) {
@@ -241,8 +244,8 @@ final class Writes {
                 events.add(LikeEvent.of(batch.get(k), result));
             }
         }
-        if (events != null) {
-            relay.relay(shard, applied.outboxEntry(), events);
+        if (outbox != null && events != null) {
+            outbox.relay(shard, applied.outboxEntry(), events);
         }
         if (readThrough == null && !singleNode) {
             return listings.recordForUsers(batch, results).thenApply(done -> results);

@@ -27,6 +27,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -523,7 +524,7 @@ public abstract class LikeStoreCompatibilityKit {
                 if (!page.hasNext()) {
                     break;
                 }
-                request = PageRequest.after(page.nextCursor(), 7);
+                request = PageRequest.after(Objects.requireNonNull(page.nextCursor()), 7);
             }
             assertThat(seen).isEqualTo(LongStream.rangeClosed(1, 60).boxed().collect(Collectors.toSet()));
             assertThat(listed).isSortedAccordingTo(Liker.NEWEST_FIRST);
@@ -563,8 +564,8 @@ public abstract class LikeStoreCompatibilityKit {
         void badCursor() {
             likeInTurn(POST, 1, 3);
             likeInTurn(COMMENT, 1, 3);
-            String userCursor = service.likesOf(1, PageRequest.first(1)).nextCursor();
-            String postCursor = service.likers(POST, PageRequest.first(1)).nextCursor();
+            String userCursor = Objects.requireNonNull(service.likesOf(1, PageRequest.first(1)).nextCursor());
+            String postCursor = Objects.requireNonNull(service.likers(POST, PageRequest.first(1)).nextCursor());
 
             assertThatThrownBy(() -> service.likers(POST, PageRequest.after(userCursor, 5)))
                     .isInstanceOf(IllegalArgumentException.class)
@@ -675,6 +676,7 @@ public abstract class LikeStoreCompatibilityKit {
 
         @Test
         @DisplayName("content types are 1 to 20 of [a-z0-9_] starting with a letter; ids are greater than 0")
+        @SuppressWarnings("NullAway") // passes null on purpose
         void contents() {
             String[] badTypes = {
                 "", "Post", "post:1", "{x}", "' OR 1=1 --", "a".repeat(21), "1post", "p\u00f6st", "post\n", "x".repeat(10_000)
@@ -704,6 +706,7 @@ public abstract class LikeStoreCompatibilityKit {
 
         @Test
         @DisplayName("batches hold 1 to " + LikeService.MAX_BATCH_SIZE + " contents, none null")
+        @SuppressWarnings("NullAway") // passes null on purpose
         void batches() {
             List<ContentRef> tooMany = new ArrayList<>();
             for (int i = 1; i <= LikeService.MAX_BATCH_SIZE + 1; i++) {
@@ -991,7 +994,7 @@ public abstract class LikeStoreCompatibilityKit {
             if (!page.hasNext()) {
                 return all;
             }
-            request = PageRequest.after(page.nextCursor(), pageSize);
+            request = PageRequest.after(Objects.requireNonNull(page.nextCursor()), pageSize);
         }
         throw new AssertionError("listing did not end after 100,000 pages");
     }

@@ -3,6 +3,7 @@ package dev.likes.spring.boot.autoconfigure;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What Spring Boot's own Kafka configuration ({@code spring.kafka.*}, its connection details and SSL bundles) gives
@@ -41,8 +42,8 @@ record BootKafkaSettings(List<String> bootstrapServers, Map<String, Object> prod
      * Applies what Boot's connection details say of one kind of client over a map Boot's properties built, as Boot's
      * own Kafka auto-configuration does.
      */
-    static Map<String, Object> withDetails(Map<String, Object> built, Object sslBundle, String engineFactory,
-            String securityProtocol) {
+    static Map<String, Object> withDetails(Map<String, Object> built, @Nullable Object sslBundle, String engineFactory,
+            @Nullable String securityProtocol) {
         Map<String, Object> map = new LinkedHashMap<>(built);
         if (sslBundle != null) {
             map.put("ssl.engine.factory.class", engineFactory);

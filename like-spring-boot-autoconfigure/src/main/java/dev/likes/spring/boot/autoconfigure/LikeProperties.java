@@ -3,6 +3,7 @@ package dev.likes.spring.boot.autoconfigure;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -117,15 +118,15 @@ public class LikeProperties {
          * The Redis URI, e.g. redis://:secret@127.0.0.1:6379/0 (rediss:// for TLS). Default: Spring Boot's
          * spring.data.redis.url, else spring.data.redis.host, port, username, password and database.
          */
-        private String uri;
+        private @Nullable String uri;
 
         /** @return the URI, or {@code null} for Spring Boot's settings */
-        public String getUri() {
+        public @Nullable String getUri() {
             return uri;
         }
 
         /** @param uri the URI */
-        public void setUri(String uri) {
+        public void setUri(@Nullable String uri) {
             this.uri = uri;
         }
     }
@@ -134,7 +135,7 @@ public class LikeProperties {
     public static class Kafka {
 
         /** Kafka's bootstrap servers, comma-separated. Default: Spring Boot's spring.kafka.bootstrap-servers. */
-        private String bootstrapServers;
+        private @Nullable String bootstrapServers;
 
         /** The topic of the like events. */
         private String topic = "like-events";
@@ -158,12 +159,12 @@ public class LikeProperties {
         private Map<String, String> properties = new LinkedHashMap<>();
 
         /** @return the bootstrap servers, or {@code null} for Spring Boot's */
-        public String getBootstrapServers() {
+        public @Nullable String getBootstrapServers() {
             return bootstrapServers;
         }
 
         /** @param bootstrapServers the bootstrap servers */
-        public void setBootstrapServers(String bootstrapServers) {
+        public void setBootstrapServers(@Nullable String bootstrapServers) {
             this.bootstrapServers = bootstrapServers;
         }
 

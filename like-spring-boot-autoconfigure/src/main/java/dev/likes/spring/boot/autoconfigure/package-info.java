@@ -4,4 +4,7 @@
  * {@code like.*} {@linkplain dev.likes.spring.boot.autoconfigure.LikeProperties properties} and {@link
  * dev.likes.spring.boot.autoconfigure.LikePipelineCustomizer}. Works with Spring Boot 3.5 and 4.0.
  */
+@NullMarked
 package dev.likes.spring.boot.autoconfigure;
+
+import org.jspecify.annotations.NullMarked;
