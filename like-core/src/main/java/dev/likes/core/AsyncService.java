@@ -62,7 +62,8 @@ final class AsyncService implements AsyncLikeService {
         return mutate(userId, content, LikeAction.UNLIKE, requestId);
     }
 
-    private CompletionStage<LikeResult> mutate(long userId, ContentRef content, LikeAction action, @Nullable String requestId) {
+    private CompletionStage<LikeResult> mutate(long userId, ContentRef content, LikeAction action,
+            @Nullable String requestId) {
         ensureOpen();
         Instant at = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         LikeMutation mutation = new LikeMutation(newEventId(), userId, content, action, requestId, at);

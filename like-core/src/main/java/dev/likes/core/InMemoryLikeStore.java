@@ -174,7 +174,8 @@ public final class InMemoryLikeStore implements LikeStore {
     }
 
     @Override
-    public CompletionStage<List<UserLike>> likesOf(long userId, @Nullable String contentType, @Nullable UserLike after, int limit) {
+    public CompletionStage<List<UserLike>> likesOf(long userId, @Nullable String contentType, @Nullable UserLike after,
+            int limit) {
         NavigableSet<UserLike> index = byUser.get(userId);
         List<UserLike> page = new ArrayList<>(Math.min(limit, 64));
         if (index != null) {

@@ -89,7 +89,8 @@ public interface LikeStore extends AutoCloseable {
      * @param limit how many at most, 1 to {@link PageRequest#MAX_LIMIT}
      * @return the user's likes strictly after {@code after}, at most {@code limit}
      */
-    CompletionStage<List<UserLike>> likesOf(long userId, @Nullable String contentType, @Nullable UserLike after, int limit);
+    CompletionStage<List<UserLike>> likesOf(long userId, @Nullable String contentType, @Nullable UserLike after,
+            int limit);
 
     /**
      * Reads a feed page for one user: the counts of several contents and which of them the user likes. The default

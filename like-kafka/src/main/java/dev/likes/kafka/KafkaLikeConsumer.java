@@ -546,7 +546,8 @@ public final class KafkaLikeConsumer implements AutoCloseable {
         }
     }
 
-    private boolean deadLetter(KafkaConsumer<String, byte[]> client, ConsumerRecord<String, byte[]> record, @Nullable String why) {
+    private boolean deadLetter(KafkaConsumer<String, byte[]> client, ConsumerRecord<String, byte[]> record,
+            @Nullable String why) {
         String source = record.topic() + '-' + record.partition() + '@' + record.offset();
         String reason = why == null ? "" : Show.text(why.length() > MAX_REASON ? why.substring(0, MAX_REASON) : why);
         byte[] value = record.value();

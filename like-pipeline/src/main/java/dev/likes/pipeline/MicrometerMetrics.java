@@ -122,13 +122,17 @@ final class MicrometerMetrics implements PipelineMetrics {
                     default -> 3;
                 })
                 .description("the Redis circuit breaker: 0 closed, 1 open, 2 half open, 3 other").register(registry));
-        keep(FunctionCounter.builder("likes.local.cache.requests", redis, r -> r.policy().localCacheHits()).tag("result", "hit")
+        keep(FunctionCounter.builder("likes.local.cache.requests", redis, r -> r.policy().localCacheHits())
+                .tag("result", "hit")
                 .description("count reads asked of the local cache").register(registry));
-        keep(FunctionCounter.builder("likes.local.cache.requests", redis, r -> r.policy().localCacheMisses()).tag("result", "miss")
+        keep(FunctionCounter.builder("likes.local.cache.requests", redis, r -> r.policy().localCacheMisses())
+                .tag("result", "miss")
                 .description("count reads asked of the local cache").register(registry));
-        keep(FunctionCounter.builder("likes.outbox.relayed", redis, r -> r.policy().outboxStats().published()).tag("path", "fast")
+        keep(FunctionCounter.builder("likes.outbox.relayed", redis, r -> r.policy().outboxStats().published())
+                .tag("path", "fast")
                 .description("events relayed from the outbox to the event log").register(registry));
-        keep(FunctionCounter.builder("likes.outbox.relayed", redis, r -> r.policy().outboxStats().swept()).tag("path", "sweeper")
+        keep(FunctionCounter.builder("likes.outbox.relayed", redis, r -> r.policy().outboxStats().swept())
+                .tag("path", "sweeper")
                 .description("events relayed from the outbox to the event log").register(registry));
         keep(FunctionCounter.builder("likes.outbox.failures", redis, r -> r.policy().outboxStats().failures())
                 .description("outbox publishes that failed (the sweeper retries them)").register(registry));
@@ -155,8 +159,10 @@ final class MicrometerMetrics implements PipelineMetrics {
         keep(FunctionCounter.builder("likes.consumer.replaced", replacements, AtomicLong::get)
                 .description("stopped consumers the pipeline replaced").register(registry));
         keep(Gauge.builder("likes.consumer.healthy", current, c -> c.get().health().healthy() ? 1 : 0)
-                .description("1 while the consumer's last round worked, 0 while it fails or is stopped").register(registry));
-        keep(Gauge.builder("likes.consumer.since.success", current, c -> c.get().health().sinceLastSuccess().toMillis() / 1000.0)
+                .description("1 while the consumer's last round worked, 0 while it fails or is stopped")
+                .register(registry));
+        keep(Gauge.builder("likes.consumer.since.success", current,
+                        c -> c.get().health().sinceLastSuccess().toMillis() / 1000.0)
                 .baseUnit("seconds")
                 .description("time since the consumer's last round that worked: alert on it, not on lag alone")
                 .register(registry));

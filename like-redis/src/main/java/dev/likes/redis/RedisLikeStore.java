@@ -786,8 +786,8 @@ public final class RedisLikeStore implements LikeStore {
                         "coldTtl (" + coldTtl + ") must not be longer than hotTtl (" + hotTtl + ")");
             }
             if ((clientResources != null || clientOptions != null) && (client != null || clusterClient != null)) {
-                throw new IllegalStateException("clientResources and clientOptions apply to the client the store creates"
-                        + " from a URI; configure the client you passed instead");
+                throw new IllegalStateException("clientResources and clientOptions apply to the client the store"
+                        + " creates from a URI; configure the client you passed instead");
             }
             if (waitReplicas > 0 && clusterClient != null) {
                 throw new IllegalStateException("replicaAcknowledgements needs a standalone Redis; a cluster store"
@@ -823,7 +823,8 @@ public final class RedisLikeStore implements LikeStore {
             AutoCloseable owned = null;
             if (target == null) {
                 target = clientResources == null ? RedisClient.create(uri) : RedisClient.create(clientResources, uri);
-                ClientOptions.Builder options = clientOptions == null ? ClientOptions.builder() : clientOptions.mutate();
+                ClientOptions.Builder options =
+                        clientOptions == null ? ClientOptions.builder() : clientOptions.mutate();
                 target.setOptions(options
                         .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                         .timeoutOptions(TimeoutOptions.enabled(commandTimeout))

@@ -44,8 +44,8 @@ final class Writes {
      * @param relay null without an outbox
      * @param replicaWait null when no replica must confirm a write before it is acknowledged
      */
-    Writes(ApplyScript applyScript, Keys keys, int maxBatchSize, int maxQueuedPerShard, @Nullable ReadThrough readThrough,
-            @Nullable OutboxRelay relay, @Nullable ReplicaWait replicaWait, LocalCounts localCounts, Listings listings,
+    Writes(ApplyScript applyScript, Keys keys, int maxBatchSize, int maxQueuedPerShard,
+            @Nullable ReadThrough readThrough, @Nullable OutboxRelay relay, @Nullable ReplicaWait replicaWait, LocalCounts localCounts, Listings listings,
             boolean singleNode) {
         this.applyScript = applyScript;
         this.readThrough = readThrough;

@@ -84,7 +84,8 @@ class RedisReplicaFailoverIT {
     void aReplicaThatDoesNotConfirmEndsTheCallWithATimeoutAndARetryLearnsTheOutcome() throws Exception {
         int primaryPort = freePort();
         servers.start("primary", primaryPort);
-        Process replica = servers.start("replica", freePort(), "--replicaof", "127.0.0.1", Integer.toString(primaryPort));
+        Process replica = servers.start("replica", freePort(), "--replicaof", "127.0.0.1",
+                Integer.toString(primaryPort));
         awaitReplicaLinked(primaryPort);
         ContentRef post = ContentRef.of("post", 5);
         try (RedisLikeStore store = RedisLikeStore.builder(uri(primaryPort))
@@ -114,7 +115,8 @@ class RedisReplicaFailoverIT {
     void theSettingsCheckAsksForTheReplicasAndTheBuilderForAStandaloneRedisAndAShortWait() throws Exception {
         int primaryPort = freePort();
         servers.start("primary", primaryPort);
-        servers.start("replica", freePort(), "--replicaof", "127.0.0.1", Integer.toString(primaryPort));
+        servers.start("replica", freePort(), "--replicaof", "127.0.0.1",
+                Integer.toString(primaryPort));
         awaitReplicaLinked(primaryPort);
         try (RedisLikeStore store = RedisLikeStore.builder(uri(primaryPort))
                 .replicaAcknowledgements(1, Duration.ofMillis(300)).build()) {
@@ -152,7 +154,8 @@ class RedisReplicaFailoverIT {
         int primaryPort = freePort();
         int replicaPort = freePort();
         Process primary = servers.start("primary", primaryPort);
-        Process replica = servers.start("replica", replicaPort, "--replicaof", "127.0.0.1", Integer.toString(primaryPort));
+        Process replica = servers.start("replica", replicaPort, "--replicaof", "127.0.0.1",
+                Integer.toString(primaryPort));
         awaitReplicaLinked(primaryPort);
         Map<ContentRef, Set<Long>> acknowledged = new ConcurrentHashMap<>();
         AtomicInteger count = new AtomicInteger();

@@ -196,7 +196,8 @@ class LikeStarterOnHostClientsIT {
             });
             assertThat(meters.getMeters()).anySatisfy(m -> assertThat(m.getId().getName()).startsWith("likes."));
         }
-        assertThat(breakers.find(LikePipeline.BREAKER_NAME)).as("the breaker the pipeline put in the registry").isEmpty();
+        assertThat(breakers.find(LikePipeline.BREAKER_NAME)).as("the breaker the pipeline put in the registry")
+                .isEmpty();
         assertThat(meters.getMeters()).noneSatisfy(m -> assertThat(m.getId().getName()).startsWith("likes."));
     }
 
