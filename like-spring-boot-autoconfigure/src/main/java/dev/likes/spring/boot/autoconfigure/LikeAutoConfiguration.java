@@ -103,9 +103,10 @@ public class LikeAutoConfiguration {
             if (kafka.getCreateTopicPartitions() > 0) {
                 builder.createTopic(kafka.getCreateTopicPartitions(), (short) 1);
             }
+            PipelineSettings.stores(builder, properties);
             kafkaClientProperties(kafka, environment).forEach(builder::kafkaClientProperty);
             if (boot != null) {
-                perClient(builder, boot, kafka.getProperties());
+                PipelineSettings.perClient(builder, boot, kafka.getProperties());
             }
             CircuitBreakerRegistry registry = breakers.getIfUnique();
             if (registry != null) {
@@ -179,24 +180,6 @@ public class LikeAutoConfiguration {
                     + " like.kafka.bootstrap-servers; or set like.mode=memory for development");
         }
         return servers;
-    }
-
-    /* Boot's per-client security settings, under like.kafka.properties, which win everywhere. */
-    static void perClient(LikePipeline.Builder builder, BootKafkaSettings boot, Map<String, String> own) {
-        Map<String, Object> producer = over(boot.producer(), own);
-        Map<String, Object> consumer = over(boot.consumer(), own);
-        over(boot.admin(), own).forEach(builder::kafkaAdminProperty);
-        builder.configurePublisher(publisher -> producer.forEach(publisher::producerProperty));
-        builder.configureConsumer(writer -> {
-            consumer.forEach(writer::consumerProperty);
-            producer.forEach(writer::deadLetterProducerProperty);
-        });
-    }
-
-    private static Map<String, Object> over(Map<String, Object> boot, Map<String, String> own) {
-        Map<String, Object> merged = new LinkedHashMap<>(boot);
-        merged.putAll(own);
-        return merged;
     }
 
     static Map<String, Object> kafkaClientProperties(LikeProperties.Kafka kafka, Environment environment) {

@@ -45,6 +45,8 @@ public class LikeProperties {
     private final Redis redis = new Redis();
     private final Kafka kafka = new Kafka();
     private final RateLimit rateLimit = new RateLimit();
+    private final CircuitBreaker circuitBreaker = new CircuitBreaker();
+    private final Consumer consumer = new Consumer();
 
     /** @return how likes are stored */
     public Mode getMode() {
@@ -111,7 +113,17 @@ public class LikeProperties {
         return rateLimit;
     }
 
-    /** Where Redis is. */
+    /** @return the circuit breaker around Redis */
+    public CircuitBreaker getCircuitBreaker() {
+        return circuitBreaker;
+    }
+
+    /** @return the consumer's settings */
+    public Consumer getConsumer() {
+        return consumer;
+    }
+
+    /** Where Redis is, and the store's settings on it. */
     public static class Redis {
 
         /**
@@ -119,6 +131,39 @@ public class LikeProperties {
          * spring.data.redis.url, else spring.data.redis.host, port, username, password and database.
          */
         private @Nullable String uri;
+
+        /** The prefix of every Redis key of the store (no braces, at most 40 characters). */
+        private String keyPrefix = "like";
+
+        /** Contents are spread over this many shards (hash tags); one script call serves one shard. */
+        private int shards = 16;
+
+        /** How long one Redis call may take before it fails; keep it below like.call-timeout. */
+        private Duration commandTimeout = Duration.ofSeconds(1);
+
+        /** How long a liked content stays in Redis after its last change. */
+        private Duration hotTtl = Duration.ofHours(24);
+
+        /** How long a content loaded for reading stays in Redis. */
+        private Duration coldTtl = Duration.ofHours(1);
+
+        /** How long a content nobody likes is remembered as empty. */
+        private Duration emptyTtl = Duration.ofMinutes(1);
+
+        /** How long a request ID is remembered, so that a retry is not applied twice. */
+        private Duration requestIdTtl = Duration.ofHours(24);
+
+        /** How long a count read from Redis is served from this process's memory when Redis cannot answer. */
+        private Duration localCacheTtl = Duration.ofSeconds(1);
+
+        /** The most contents whose counts this process keeps in memory. */
+        private long localCacheSize = 100_000;
+
+        /**
+         * What to do when Redis's settings cannot keep what the store acknowledges (appendfsync, maxmemory-policy):
+         * REFUSE to start, WARN, or SKIP the check (for a managed Redis that refuses CONFIG GET).
+         */
+        private String settingsCheck = "REFUSE";
 
         /** @return the URI, or {@code null} for Spring Boot's settings */
         public @Nullable String getUri() {
@@ -128,6 +173,107 @@ public class LikeProperties {
         /** @param uri the URI */
         public void setUri(@Nullable String uri) {
             this.uri = uri;
+        }
+    
+
+        /** @return the key prefix */
+        public String getKeyPrefix() {
+            return keyPrefix;
+        }
+
+        /** @param keyPrefix the key prefix */
+        public void setKeyPrefix(String keyPrefix) {
+            this.keyPrefix = keyPrefix;
+        }
+
+        /** @return the number of shards */
+        public int getShards() {
+            return shards;
+        }
+
+        /** @param shards the number of shards */
+        public void setShards(int shards) {
+            this.shards = shards;
+        }
+
+        /** @return the command timeout */
+        public Duration getCommandTimeout() {
+            return commandTimeout;
+        }
+
+        /** @param commandTimeout the command timeout */
+        public void setCommandTimeout(Duration commandTimeout) {
+            this.commandTimeout = commandTimeout;
+        }
+
+        /** @return the expiry of changed contents */
+        public Duration getHotTtl() {
+            return hotTtl;
+        }
+
+        /** @param hotTtl the expiry of changed contents */
+        public void setHotTtl(Duration hotTtl) {
+            this.hotTtl = hotTtl;
+        }
+
+        /** @return the expiry of contents loaded for reading */
+        public Duration getColdTtl() {
+            return coldTtl;
+        }
+
+        /** @param coldTtl the expiry of contents loaded for reading */
+        public void setColdTtl(Duration coldTtl) {
+            this.coldTtl = coldTtl;
+        }
+
+        /** @return the expiry of empty contents */
+        public Duration getEmptyTtl() {
+            return emptyTtl;
+        }
+
+        /** @param emptyTtl the expiry of empty contents */
+        public void setEmptyTtl(Duration emptyTtl) {
+            this.emptyTtl = emptyTtl;
+        }
+
+        /** @return how long request IDs are kept */
+        public Duration getRequestIdTtl() {
+            return requestIdTtl;
+        }
+
+        /** @param requestIdTtl how long request IDs are kept */
+        public void setRequestIdTtl(Duration requestIdTtl) {
+            this.requestIdTtl = requestIdTtl;
+        }
+
+        /** @return the local count cache's expiry */
+        public Duration getLocalCacheTtl() {
+            return localCacheTtl;
+        }
+
+        /** @param localCacheTtl the local count cache's expiry */
+        public void setLocalCacheTtl(Duration localCacheTtl) {
+            this.localCacheTtl = localCacheTtl;
+        }
+
+        /** @return the local count cache's size */
+        public long getLocalCacheSize() {
+            return localCacheSize;
+        }
+
+        /** @param localCacheSize the local count cache's size */
+        public void setLocalCacheSize(long localCacheSize) {
+            this.localCacheSize = localCacheSize;
+        }
+
+        /** @return the settings check */
+        public String getSettingsCheck() {
+            return settingsCheck;
+        }
+
+        /** @param settingsCheck the settings check */
+        public void setSettingsCheck(String settingsCheck) {
+            this.settingsCheck = settingsCheck;
         }
     }
 
@@ -259,6 +405,144 @@ public class LikeProperties {
         /** @param burst the burst */
         public void setBurst(int burst) {
             this.burst = burst;
+        }
+    }
+
+    /** The circuit breaker around Redis (unless the host's CircuitBreakerRegistry holds one named like-redis). */
+    public static class CircuitBreaker {
+
+        /** The failure rate, in percent, at which the breaker opens. */
+        private float failureRateThreshold = 50;
+
+        /** How many of the last calls the failure rate is measured over. */
+        private int slidingWindowSize = 20;
+
+        /** How many calls the window needs before the breaker can open. */
+        private int minimumNumberOfCalls = 5;
+
+        /** How long the breaker stays open before it lets probes through. */
+        private Duration waitDurationInOpenState = Duration.ofSeconds(2);
+
+        /** How many probes a half-open breaker lets through. */
+        private int permittedNumberOfCallsInHalfOpenState = 3;
+
+        /** @return the failure rate threshold */
+        public float getFailureRateThreshold() {
+            return failureRateThreshold;
+        }
+
+        /** @param failureRateThreshold the failure rate threshold */
+        public void setFailureRateThreshold(float failureRateThreshold) {
+            this.failureRateThreshold = failureRateThreshold;
+        }
+
+        /** @return the window size */
+        public int getSlidingWindowSize() {
+            return slidingWindowSize;
+        }
+
+        /** @param slidingWindowSize the window size */
+        public void setSlidingWindowSize(int slidingWindowSize) {
+            this.slidingWindowSize = slidingWindowSize;
+        }
+
+        /** @return the minimum number of calls */
+        public int getMinimumNumberOfCalls() {
+            return minimumNumberOfCalls;
+        }
+
+        /** @param minimumNumberOfCalls the minimum number of calls */
+        public void setMinimumNumberOfCalls(int minimumNumberOfCalls) {
+            this.minimumNumberOfCalls = minimumNumberOfCalls;
+        }
+
+        /** @return the time open */
+        public Duration getWaitDurationInOpenState() {
+            return waitDurationInOpenState;
+        }
+
+        /** @param waitDurationInOpenState the time open */
+        public void setWaitDurationInOpenState(Duration waitDurationInOpenState) {
+            this.waitDurationInOpenState = waitDurationInOpenState;
+        }
+
+        /** @return the number of probes */
+        public int getPermittedNumberOfCallsInHalfOpenState() {
+            return permittedNumberOfCallsInHalfOpenState;
+        }
+
+        /** @param permittedNumberOfCallsInHalfOpenState the number of probes */
+        public void setPermittedNumberOfCallsInHalfOpenState(int permittedNumberOfCallsInHalfOpenState) {
+            this.permittedNumberOfCallsInHalfOpenState = permittedNumberOfCallsInHalfOpenState;
+        }
+    }
+
+    /** The consumer that writes the events into MySQL. */
+    public static class Consumer {
+
+        /** The most events the consumer hands to MySQL in one batch. */
+        private int maxBatch = 1_000;
+
+        /** How long one batch may take in MySQL before it is retried. */
+        private Duration sinkTimeout = Duration.ofSeconds(30);
+
+        /** The first wait after a failed batch or poll; it doubles up to backoff-max. */
+        private Duration backoffInitial = Duration.ofMillis(100);
+
+        /** The longest wait between retries. */
+        private Duration backoffMax = Duration.ofSeconds(10);
+
+        /** The longest record value a dead letter carries; a longer one is cut. */
+        private int deadLetterMaxBytes = 256 * 1024;
+
+        /** @return the batch size */
+        public int getMaxBatch() {
+            return maxBatch;
+        }
+
+        /** @param maxBatch the batch size */
+        public void setMaxBatch(int maxBatch) {
+            this.maxBatch = maxBatch;
+        }
+
+        /** @return the sink timeout */
+        public Duration getSinkTimeout() {
+            return sinkTimeout;
+        }
+
+        /** @param sinkTimeout the sink timeout */
+        public void setSinkTimeout(Duration sinkTimeout) {
+            this.sinkTimeout = sinkTimeout;
+        }
+
+        /** @return the first backoff */
+        public Duration getBackoffInitial() {
+            return backoffInitial;
+        }
+
+        /** @param backoffInitial the first backoff */
+        public void setBackoffInitial(Duration backoffInitial) {
+            this.backoffInitial = backoffInitial;
+        }
+
+        /** @return the longest backoff */
+        public Duration getBackoffMax() {
+            return backoffMax;
+        }
+
+        /** @param backoffMax the longest backoff */
+        public void setBackoffMax(Duration backoffMax) {
+            this.backoffMax = backoffMax;
+        }
+
+        /** @return the dead-letter value limit */
+        public int getDeadLetterMaxBytes() {
+            return deadLetterMaxBytes;
+        }
+
+        /** @param deadLetterMaxBytes the dead-letter value limit */
+        public void setDeadLetterMaxBytes(int deadLetterMaxBytes) {
+            this.deadLetterMaxBytes = deadLetterMaxBytes;
         }
     }
 }

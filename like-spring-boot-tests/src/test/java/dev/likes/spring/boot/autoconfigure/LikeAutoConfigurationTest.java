@@ -1,11 +1,13 @@
 package dev.likes.spring.boot.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.likes.core.ContentRef;
 import dev.likes.core.InMemoryLikeStore;
 import dev.likes.core.LikeService;
 import dev.likes.core.LikeStore;
+import dev.likes.pipeline.LikePipeline;
 import io.lettuce.core.RedisURI;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -170,6 +172,16 @@ class LikeAutoConfigurationTest {
         }
         assertThat(metadata).contains("\"like.mode\"", "\"like.call-timeout\"", "\"like.redis.uri\"",
                 "\"like.kafka.bootstrap-servers\"", "\"like.kafka.run-consumer\"", "\"like.rate-limit.per-second\"",
-                "\"like.max-degraded\"", "The average rate per user, per second.");
+                "\"like.max-degraded\"", "The average rate per user, per second.", "\"like.redis.key-prefix\"",
+                "\"like.redis.hot-ttl\"", "\"like.circuit-breaker.sliding-window-size\"", "\"like.consumer.max-batch\"");
+    }
+
+    @Test
+    void aSettingsCheckThatIsNotOneOfTheThreeIsRefusedNamingTheProperty() {
+        LikeProperties properties = new LikeProperties();
+        properties.getRedis().setSettingsCheck("maybe");
+        assertThatThrownBy(() -> PipelineSettings.stores(LikePipeline.builder(), properties))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("like.redis.settings-check must be REFUSE, WARN or SKIP, but was maybe");
     }
 }

@@ -122,6 +122,11 @@ class LikeStarterOnHostClientsIT {
         properties.put("like.kafka.consumer-group", topic + "_writer");
         properties.put("like.kafka.create-topic-partitions", "2");
         properties.put("like.rate-limit.enabled", "false");
+        // the store's, the breaker's and the consumer's settings from like.* properties
+        String keyPrefix = TestServices.uniqueName("kp");
+        properties.put("like.redis.key-prefix", keyPrefix);
+        properties.put("like.circuit-breaker.sliding-window-size", "7");
+        properties.put("like.consumer.max-batch", "50");
 
         // a topic with ACLs is closed to everyone not allowed; the denials win over the allowances
         List<AclBinding> acls = List.of(acl(topic, "like-producer", AclOperation.ALL, AclPermissionType.ALLOW),
@@ -134,7 +139,7 @@ class LikeStarterOnHostClientsIT {
                 TestServices.kafkaBootstrap()))) {
             admin.createAcls(acls).all().get();
             try {
-                runApp(topic, properties, clientName);
+                runApp(topic, properties, clientName, keyPrefix);
             } finally {
                 admin.deleteAcls(acls.stream().map(AclBinding::toFilter).toList()).all().get();
             }
@@ -150,7 +155,8 @@ class LikeStarterOnHostClientsIT {
                 new AccessControlEntry("User:" + user, "*", operation, type));
     }
 
-    private static void runApp(String topic, Map<String, Object> properties, String clientName) throws Exception {
+    private static void runApp(String topic, Map<String, Object> properties, String clientName, String keyPrefix)
+            throws Exception {
         ContentRef post = ContentRef.of("post", ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE));
         long user = ThreadLocalRandom.current().nextLong(1L << 62, Long.MAX_VALUE);
         AtomicInteger activations = new AtomicInteger();
@@ -183,8 +189,11 @@ class LikeStarterOnHostClientsIT {
             assertThat(clientsNamed(clientName)).as("Redis connections named as spring.data.redis.client-name")
                     .isPositive();
 
-            // the breaker is the registry's
+            assertThat(keysStartingWith(keyPrefix + ":")).as("Redis keys under like.redis.key-prefix").isPositive();
+
+            // the breaker is the registry's, configured from like.circuit-breaker.*
             CircuitBreaker breaker = breakers.find(LikePipeline.BREAKER_NAME).orElseThrow();
+            assertThat(breaker.getCircuitBreakerConfig().getSlidingWindowSize()).isEqualTo(7);
             breaker.transitionToForcedOpenState();
             ContentRef other = ContentRef.of("post", ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE));
             assertThat(likes.like(user, other).status()).isEqualTo(LikeResult.Status.ACCEPTED);
@@ -224,6 +233,15 @@ class LikeStarterOnHostClientsIT {
         RedisClient client = RedisClient.create(TestServices.redisUri());
         try (StatefulRedisConnection<String, String> connection = client.connect()) {
             return connection.sync().clientList().lines().filter(line -> line.contains(" name=" + name + " ")).count();
+        } finally {
+            client.shutdown();
+        }
+    }
+
+    private static long keysStartingWith(String prefix) {
+        RedisClient client = RedisClient.create(TestServices.redisUri());
+        try (StatefulRedisConnection<String, String> connection = client.connect()) {
+            return connection.sync().keys(prefix + "*").size();
         } finally {
             client.shutdown();
         }
