@@ -37,7 +37,8 @@ final class ApplyScript {
         this.truth = truth;
         this.userIndexInScript = userIndexInScript;
         this.head = new String[] {truth ? "1" : "0", Long.toString(hotTtlMillis), Long.toString(requestIdTtlMillis),
-            outbox ? "1" : "0", Long.toString(maxRequestIds), userIndexInScript ? "1" : "0"};
+            outbox ? "1" : "0", Long.toString(maxRequestIds), userIndexInScript ? "1" : "0",
+            Integer.toString(keys.bucketLoad())};
     }
 
     /**
@@ -58,21 +59,21 @@ final class ApplyScript {
         String[] scriptKeys = new String[2 + c];
         scriptKeys[0] = keys.requests(shard);
         scriptKeys[1] = keys.outbox(shard);
-        String[] args = new String[8 + 4 * c + 7 * batch.size()];
+        String[] args = new String[9 + 4 * c + 7 * batch.size()];
         System.arraycopy(head, 0, args, 0, head.length);
-        args[6] = Integer.toString(c);
-        args[7] = "1".equals(head[3]) ? OutboxEvents.lines(batch) : "";
+        args[7] = Integer.toString(c);
+        args[8] = "1".equals(head[3]) ? OutboxEvents.lines(batch) : "";
         for (Map.Entry<ContentRef, Integer> e : contents.entrySet()) {
             ContentRef content = e.getKey();
             int i = e.getValue();
             scriptKeys[1 + i] = keys.main(content);
-            int a = 8 + 4 * (i - 1);
+            int a = 9 + 4 * (i - 1);
             args[a] = keys.bucketPrefix(content);
             args[a + 1] = content.toString();
             args[a + 2] = truth ? keys.likers(content) : "";
             args[a + 3] = userIndexInScript ? Keys.userLikeSuffix(content) : "";
         }
-        int a = 8 + 4 * c;
+        int a = 9 + 4 * c;
         for (int k = 0; k < batch.size(); k++) {
             LikeMutation m = batch.get(k);
             args[a] = m.action() == LikeAction.LIKE ? "1" : "0";

@@ -27,8 +27,8 @@ import org.jspecify.annotations.Nullable;
  * </pre>
  *
  * <p>A user's bucket is picked by {@link #addressHash(long)}, a hash of the user id that the scripts compute the same
- * way, so buckets stay near 40 users whatever the ids look like (dense, random 63-bit, snowflake). Nothing from a
- * request reaches a key unvalidated: types, ids and request IDs are checked by the core types.
+ * way, so buckets stay near {@link #bucketLoad()} users whatever the ids look like (dense, random 63-bit, snowflake).
+ * Nothing from a request reaches a key unvalidated: types, ids and request IDs are checked by the core types.
  */
 final class Keys {
 
@@ -40,19 +40,35 @@ final class Keys {
     private static final long HD = 12_582_917L;
     private static final long HE = 3_141_592L;
 
-    /**
-     * Users per status bucket on average: a content's buckets split (linear hashing, one bucket at a time) when it has
-     * more likers than this many per bucket, so that even the fullest bucket stays under Redis' default
-     * {@code hash-max-listpack-entries} (128) and keeps the compact listpack encoding. {@code apply.lua} has its twin.
-     */
-    static final int BUCKET_LOAD = 40;
+    /** The {@code hash-max-listpack-entries} assumed when the server's cannot be read: the value of its redis.conf. */
+    static final int DEFAULT_LISTPACK_ENTRIES = 128;
 
     private final String prefix;
     private final int shards;
+    private final int bucketLoad;
 
-    Keys(String prefix, int shards) {
+    /**
+     * @param listpackEntries the servers' {@code hash-max-listpack-entries} (the smallest, on a cluster)
+     */
+    Keys(String prefix, int shards, int listpackEntries) {
         this.prefix = prefix;
         this.shards = shards;
+        this.bucketLoad = bucketLoad(listpackEntries);
+    }
+
+    /**
+     * Users per status bucket on average: a content's buckets split (linear hashing, one bucket at a time) when it has
+     * more likers than this many per bucket. A bucket not yet split in a round holds up to twice the average, so the
+     * load is 5/16 of the server's {@code hash-max-listpack-entries}: with its scatter even the fullest of a million
+     * likers' buckets stays under the limit and keeps the compact listpack encoding. 40 users for the 128 of
+     * redis.conf, 160 (the most, since a lookup in a listpack scans it) for the 512 of a server started without one.
+     */
+    static int bucketLoad(int listpackEntries) {
+        return Math.max(8, Math.min(160, listpackEntries * 5 / 16));
+    }
+
+    int bucketLoad() {
+        return bucketLoad;
     }
 
     int shards() {

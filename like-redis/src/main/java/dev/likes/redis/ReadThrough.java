@@ -216,7 +216,7 @@ final class ReadThrough {
                     return backingStore(() -> backingStore.snapshot(content, CHUNK)).thenCompose(snapshot -> {
                         long now = System.currentTimeMillis();
                         Layout layout = new Layout(content, Long.toString(started, 36), now / 1000, snapshot.count(),
-                                now + coldTtlMillis, token, snapshot.version());
+                                keys.bucketLoad(), now + coldTtlMillis, token, snapshot.version());
                         return copy(layout, snapshot.newestLikers(), 0);
                     }).exceptionallyCompose(failure -> release(content, token, failure));
                 });
@@ -266,15 +266,15 @@ final class ReadThrough {
         final String token;
         final long version;
 
-        Layout(ContentRef content, String generation, long base, long expectedLikers, long expireAt, String token,
-                long version) {
+        Layout(ContentRef content, String generation, long base, long expectedLikers, int bucketLoad, long expireAt,
+                String token, long version) {
             this.content = content;
             this.version = version;
             this.generation = generation;
             this.base = base;
             this.expireAt = expireAt;
             this.token = token;
-            long buckets = Math.max(1, (expectedLikers + Keys.BUCKET_LOAD - 1) / Keys.BUCKET_LOAD);
+            long buckets = Math.max(1, (expectedLikers + bucketLoad - 1) / bucketLoad);
             this.level = 63 - Long.numberOfLeadingZeros(buckets);
             this.split = buckets - (1L << level);
         }

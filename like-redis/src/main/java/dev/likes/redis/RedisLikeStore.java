@@ -53,9 +53,11 @@ import org.jspecify.annotations.Nullable;
  * {@link Builder#emptyTtl}; and listings are the backing store's. The backing store is kept up to date by the events
  * (Kafka and a consumer), not by this store.
  *
- * <p><b>Memory.</b> A content's likers live in hashes of about 40 users (a hash of the user id picks the hash, so any
- * id distribution fills them evenly; they split one at a time as likers come), which Redis keeps in its compact
- * listpack encoding; the field is the user id, the value the like time in seconds after the content's time base.
+ * <p><b>Memory.</b> A content's likers live in hashes of about 40 users, 160 on a server whose
+ * {@code hash-max-listpack-entries} is 512 ({@link Builder#hashMaxListpackEntries}); a hash of the user id picks the
+ * hash, so any id distribution fills them evenly, and they split one at a time as likers come. Redis keeps them in its
+ * compact listpack encoding; the field is the user id, the value the like time in seconds after the content's time
+ * base.
  *
  * <p><b>Failures.</b> Every call fails with a {@link LikeStoreException} within {@link Builder#commandTimeout}
  * when Redis is unreachable or slow; after a timeout the outcome is unknown, and a retry with the same request ID is
@@ -113,12 +115,12 @@ public final class RedisLikeStore implements LikeStore {
 
     private RedisLikeStore(Builder b, StatefulConnection<String, String> connection,
             RedisClusterAsyncCommands<String, String> commands, @Nullable AutoCloseable ownedClient, boolean singleNode,
-            io.netty.util.Timer timer) {
+            io.netty.util.Timer timer, int listpackEntries) {
         this.connection = connection;
         this.singleNode = singleNode;
         this.ownedClient = ownedClient;
         this.redis = new Redis(commands, b.commandTimeout, timer);
-        this.keys = new Keys(b.keyPrefix, b.shards);
+        this.keys = new Keys(b.keyPrefix, b.shards, listpackEntries);
         LikeStore backing = b.backingStore;
         this.backingStore = backing;
         boolean truth = backing == null;
@@ -453,6 +455,7 @@ public final class RedisLikeStore implements LikeStore {
         private String keyPrefix = DEFAULT_KEY_PREFIX;
         private int shards = DEFAULT_SHARDS;
         private long maxRequestIds = DEFAULT_MAX_REQUEST_IDS;
+        private int listpackEntries;
         private @Nullable LikeStore backingStore;
         private Duration hotTtl = DEFAULT_HOT_TTL;
         private Duration coldTtl = DEFAULT_COLD_TTL;
@@ -502,6 +505,22 @@ public final class RedisLikeStore implements LikeStore {
          */
         public Builder shards(int shards) {
             this.shards = Args.between("shards", shards, 1, 16_384);
+            return this;
+        }
+
+        /**
+         * The servers' {@code hash-max-listpack-entries}, which sizes the status buckets: a content's likers are spread
+         * over buckets of about 5/16 of it on average (40 users for the 128 of redis.conf, at most 160), so that each
+         * stays a compact listpack. By default the store reads it with {@code CONFIG GET} when it is built (the
+         * smallest of a cluster's nodes) and assumes 128 when the server refuses, as some managed services do; set it
+         * for such a service. Every store on one Redis should see the same value; a different one changes only when
+         * buckets split.
+         *
+         * @param entries the setting's value, between 16 and 1,000,000
+         * @return this builder
+         */
+        public Builder hashMaxListpackEntries(int entries) {
+            this.listpackEntries = Args.between("hashMaxListpackEntries", entries, 16, 1_000_000);
             return this;
         }
 
@@ -808,16 +827,20 @@ public final class RedisLikeStore implements LikeStore {
             boolean checked = settingsCheck != SettingsCheck.SKIP && (outbox != null || backingStore == null);
             if (clusterClient != null) {
                 var connection = clusterClient.connect();
+                int entries;
                 try {
                     if (checked) {
                         SettingsGuard.enforce(settingsCheck, SettingsGuard.problems(connection));
                     }
+                    entries = listpackEntries > 0
+                            ? listpackEntries
+                            : SettingsGuard.listpackEntries(connection);
                 } catch (RuntimeException e) {
                     connection.close();
                     throw e;
                 }
                 return new RedisLikeStore(this, connection, connection.async(), null, false,
-                        clusterClient.getResources().timer());
+                        clusterClient.getResources().timer(), entries);
             }
             RedisClient target = client;
             AutoCloseable owned = null;
@@ -833,17 +856,21 @@ public final class RedisLikeStore implements LikeStore {
             }
             try {
                 var connection = uri == null ? target.connect() : target.connect(uri);
+                int entries;
                 try {
                     if (checked) {
                         SettingsGuard.enforce(settingsCheck,
                                 SettingsGuard.problems("Redis", connection.sync(), waitReplicas));
                     }
+                    entries = listpackEntries > 0
+                            ? listpackEntries
+                            : SettingsGuard.listpackEntries(connection.sync());
                 } catch (RuntimeException e) {
                     connection.close();
                     throw e;
                 }
                 return new RedisLikeStore(this, connection, connection.async(), owned, true,
-                        target.getResources().timer());
+                        target.getResources().timer(), entries);
             } catch (RuntimeException e) {
                 if (owned != null) {
                     target.shutdown();

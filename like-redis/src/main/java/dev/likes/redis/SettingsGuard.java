@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Checks, when a store is built, the Redis settings its promises rest on: an outbox entry or a request ID that Redis
  * evicts under memory pressure is lost, and so is what Redis acknowledged before a crash unless every write reaches
- * the append-only file first.
+ * the append-only file first. Also reads the setting that sizes the status buckets.
  */
 final class SettingsGuard {
 
@@ -71,6 +71,34 @@ final class SettingsGuard {
             }
         }
         return problems;
+    }
+
+    /**
+     * A node's {@code hash-max-listpack-entries}, which sizes the status buckets ({@link Keys#bucketLoad(int)}), or
+     * {@link Keys#DEFAULT_LISTPACK_ENTRIES} when the node does not answer {@code CONFIG GET}.
+     */
+    static int listpackEntries(RedisServerCommands<String, String> commands) {
+        try {
+            String value = commands.configGet("hash-max-listpack-entries").get("hash-max-listpack-entries");
+            return value == null
+                    ? Keys.DEFAULT_LISTPACK_ENTRIES
+                    : (int) Math.min(Integer.MAX_VALUE, Long.parseLong(value));
+        } catch (RuntimeException e) {
+            log.debug("CONFIG GET hash-max-listpack-entries failed ({}), assuming {}", e.getMessage(),
+                    Keys.DEFAULT_LISTPACK_ENTRIES);
+            return Keys.DEFAULT_LISTPACK_ENTRIES;
+        }
+    }
+
+    /** The smallest {@code hash-max-listpack-entries} of a cluster's upstream nodes. */
+    static int listpackEntries(StatefulRedisClusterConnection<String, String> cluster) {
+        int least = Integer.MAX_VALUE;
+        for (RedisClusterNode node : cluster.getPartitions()) {
+            if (node.is(RedisClusterNode.NodeFlag.UPSTREAM)) {
+                least = Math.min(least, listpackEntries(cluster.getConnection(node.getNodeId()).sync()));
+            }
+        }
+        return least == Integer.MAX_VALUE ? Keys.DEFAULT_LISTPACK_ENTRIES : least;
     }
 
     /** The {@code connected_slaves} of an {@code INFO replication} answer. */

@@ -17,12 +17,13 @@
 -- ARGV[4]  '1' to write the applied changes to the outbox stream
 -- ARGV[5]  the most request IDs the shard keeps
 -- ARGV[6]  '1' to keep the users' likes indexes in this call (one Redis node, source of truth)
--- ARGV[7]  C, the number of contents
--- ARGV[8]  the batch's events, one line per operation (OutboxEvents), '' without an outbox
+-- ARGV[7]  the average users per status bucket above which a content's buckets split (Keys.bucketLoad)
+-- ARGV[8]  C, the number of contents
+-- ARGV[9]  the batch's events, one line per operation (OutboxEvents), '' without an outbox
 -- A main hash holds s = '1' (loaded; '0' count only, 'L' loading), n count, v version, x expiry (ms), g generation of
 -- the buckets, b time base (s), l + p level and split pointer (linear hashing), c + y the bucket the expiry y moves to
 -- next ('' when none), in this order, then the users of bucket 0: user id -> like time - b (s).
--- ARGV[9+4(i-1)..] for content i: its bucket key prefix, its 'type:id', its likers index key ('' without one), and
+-- ARGV[10+4(i-1)..] for content i: its bucket key prefix, its 'type:id', its likers index key ('' without one), and
 --          the suffix '!type!iiiiiiiiiiiiiiiiiiii' of its members in the users' likes indexes ('' without them)
 -- then for operation k, 7 values: action ('1' like, '0' unlike), its content i, the user id, the user's address hash,
 --          the time (s), the request-ID member ('' without one), and the user's likes index key ('' without one)
@@ -31,7 +32,7 @@
 -- operation: 2 * status + liked, where status is 0 not loaded (nothing changed), 1 applied, 2 unchanged, 3 duplicate
 -- request, and liked is 1 or 0. An applied like adds 1 to its content's count, an applied unlike takes 1.
 -- The outbox entry has three fields: 'h', one line 'type:id firstVersion countBefore' per content with changes; 'a',
--- one character per operation, '1' when it applied a change; 'o', ARGV[8] as given. Versions and counts follow from
+-- one character per operation, '1' when it applied a change; 'o', ARGV[9] as given. Versions and counts follow from
 -- 'h' as for the reply.
 local call, tonumber, tostring, format, unpack = redis.call, tonumber, tostring, string.format, unpack
 local truth = ARGV[1] == '1'
@@ -40,12 +41,13 @@ local ridTtl = tonumber(ARGV[3])
 local outbox = ARGV[4] == '1'
 local ridCap = tonumber(ARGV[5])
 local userIndex = ARGV[6] == '1'
-local C = tonumber(ARGV[7])
-local first = 9 + 4 * C
+local ALPHA = tonumber(ARGV[7])
+local C = tonumber(ARGV[8])
+local first = 10 + 4 * C
 local ops = (#ARGV - first + 1) / 7
--- buckets hold about ALPHA users on average and split at most MAXSPLIT per content per call; expiry moves to STEP
+-- buckets split at most MAXSPLIT per content per call, moving at most about 640 users in all; expiry moves to STEP
 -- buckets per call
-local ALPHA, MAXSPLIT, STEP = 40, 8, 64
+local MAXSPLIT, STEP = math.max(1, math.floor(320 / ALPHA)), 64
 local P, HA, HB, HD, HE = 16777213, 9576883, 5382577, 12582917, 3141592
 
 local t = call('TIME')
@@ -90,7 +92,7 @@ end
 -- known). The meta fields come first in the main hash, so they are found at once.
 local cs = {}
 for i = 1, C do
-  local at = 9 + 4 * (i - 1)
+  local at = 10 + 4 * (i - 1)
   cs[i] = {key = KEYS[2 + i], prefix = ARGV[at], ref = ARGV[at + 1], likers = ARGV[at + 2], suffix = ARGV[at + 3],
            fields = {}, was = {}, vals = {}, ops = 0,
            -- set later; named here so that the table is created at its full size
@@ -440,7 +442,7 @@ end
 
 local out = {''}
 if outbox and changes > 0 then
-  out[1] = call('XADD', KEYS[2], '*', 'h', table.concat(headers, '\n'), 'a', table.concat(marks), 'o', ARGV[8])
+  out[1] = call('XADD', KEYS[2], '*', 'h', table.concat(headers, '\n'), 'a', table.concat(marks), 'o', ARGV[9])
 end
 for i = 1, C do
   local c = cs[i]

@@ -44,6 +44,7 @@ class RandomIdBucketsIT {
         InMemoryLikeStore model = InMemoryLikeStore.create();
         RedisLikeStore.Builder builder = RedisLikeStore.builder(SharedClients.redis())
                 .keyPrefix(TestServices.uniqueName("rid"))
+                .hashMaxListpackEntries(random.nextBoolean() ? 16 : 128) // buckets of 8 or 40 users on average
                 .maxBatchSize(batch);
         if (cache) {
             builder.backingStore(InMemoryLikeStore.create());

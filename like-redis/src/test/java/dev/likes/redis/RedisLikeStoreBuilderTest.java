@@ -1,5 +1,6 @@
 package dev.likes.redis;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.likes.core.InMemoryLikeStore;
@@ -35,6 +36,17 @@ class RedisLikeStoreBuilderTest {
                 .hasMessage("shards must be between 1 and 16384, but was 20000");
         assertThatThrownBy(() -> RedisLikeStore.builder(client).maxRequestIds(10))
                 .hasMessage("maxRequestIds must be at least 1000, but was 10");
+    }
+
+    @Test
+    void bucketsAreSizedFromTheListpackLimitWithinItsRule() {
+        assertThatThrownBy(() -> RedisLikeStore.builder(client).hashMaxListpackEntries(8))
+                .hasMessage("hashMaxListpackEntries must be between 16 and 1000000, but was 8");
+        // 5/16 of the limit: the fullest bucket of a round of linear hashing holds about twice the average
+        assertThat(Keys.bucketLoad(16)).isEqualTo(8);
+        assertThat(Keys.bucketLoad(128)).isEqualTo(40);
+        assertThat(Keys.bucketLoad(512)).isEqualTo(160);
+        assertThat(Keys.bucketLoad(1_000_000)).as("a listpack lookup scans it: at most 160").isEqualTo(160);
     }
 
     @Test

@@ -32,6 +32,7 @@ class RedisOutOfMemoryIT {
         Instant at = Instant.ofEpochSecond(1_764_345_603L);
         try (RedisLikeStore store = RedisLikeStore.builder(SharedClients.redis())
                         .keyPrefix(TestServices.uniqueName("oom"))
+                        .hashMaxListpackEntries(128)
                         .build();
                 RedisClient client = RedisClient.create(TestServices.redisUri());
                 StatefulRedisConnection<String, String> admin = client.connect()) {

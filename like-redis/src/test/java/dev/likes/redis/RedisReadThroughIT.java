@@ -256,7 +256,10 @@ class RedisReadThroughIT {
 
     @Test
     void allKeysOfAContentExpireTogetherAndWritesMoveThemToTheHotTtl() {
-        try (RedisLikeStore store = cache().hotTtl(Duration.ofHours(24)).coldTtl(Duration.ofHours(1)).build();
+        try (RedisLikeStore store = cache().hashMaxListpackEntries(128)
+                        .hotTtl(Duration.ofHours(24))
+                        .coldTtl(Duration.ofHours(1))
+                        .build();
                 LikeService service = LikeService.builder(store).build()) {
             service.hasLiked(1, POST); // loaded for reading: cold TTL
             RedisCommands<String, String> redis = admin.sync();

@@ -138,6 +138,12 @@ public class LikeProperties {
         /** Contents are spread over this many shards (hash tags); one script call serves one shard. */
         private int shards = 16;
 
+        /**
+         * The server's hash-max-listpack-entries, which sizes the status buckets; 0 reads it with CONFIG GET (128 when
+         * the server refuses, as some managed services do).
+         */
+        private int hashMaxListpackEntries;
+
         /** How long one Redis call may take before it fails; keep it below like.call-timeout. */
         private Duration commandTimeout = Duration.ofSeconds(1);
 
@@ -194,6 +200,16 @@ public class LikeProperties {
         /** @param shards the number of shards */
         public void setShards(int shards) {
             this.shards = shards;
+        }
+
+        /** @return the server's hash-max-listpack-entries, 0 to read it */
+        public int getHashMaxListpackEntries() {
+            return hashMaxListpackEntries;
+        }
+
+        /** @param hashMaxListpackEntries the server's hash-max-listpack-entries, 0 to read it */
+        public void setHashMaxListpackEntries(int hashMaxListpackEntries) {
+            this.hashMaxListpackEntries = hashMaxListpackEntries;
         }
 
         /** @return the command timeout */

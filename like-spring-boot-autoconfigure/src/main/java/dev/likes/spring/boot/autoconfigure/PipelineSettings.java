@@ -25,16 +25,20 @@ final class PipelineSettings {
             throw new IllegalArgumentException("like.redis.settings-check must be REFUSE, WARN or SKIP, but was "
                     + redis.getSettingsCheck(), e);
         }
-        builder.configureRedis(store -> store
-                .keyPrefix(redis.getKeyPrefix())
-                .shards(redis.getShards())
-                .commandTimeout(redis.getCommandTimeout())
-                .hotTtl(redis.getHotTtl())
-                .coldTtl(redis.getColdTtl())
-                .emptyTtl(redis.getEmptyTtl())
-                .requestIdTtl(redis.getRequestIdTtl())
-                .localCountCache(redis.getLocalCacheTtl(), redis.getLocalCacheSize())
-                .settingsCheck(check));
+        builder.configureRedis(store -> {
+            store.keyPrefix(redis.getKeyPrefix())
+                    .shards(redis.getShards())
+                    .commandTimeout(redis.getCommandTimeout())
+                    .hotTtl(redis.getHotTtl())
+                    .coldTtl(redis.getColdTtl())
+                    .emptyTtl(redis.getEmptyTtl())
+                    .requestIdTtl(redis.getRequestIdTtl())
+                    .localCountCache(redis.getLocalCacheTtl(), redis.getLocalCacheSize())
+                    .settingsCheck(check);
+            if (redis.getHashMaxListpackEntries() != 0) {
+                store.hashMaxListpackEntries(redis.getHashMaxListpackEntries());
+            }
+        });
         LikeProperties.CircuitBreaker breaker = properties.getCircuitBreaker();
         builder.circuitBreaker(CircuitBreakerConfig.custom()
                 .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)

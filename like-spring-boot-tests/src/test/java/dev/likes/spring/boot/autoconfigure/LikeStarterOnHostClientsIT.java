@@ -125,6 +125,7 @@ class LikeStarterOnHostClientsIT {
         // the store's, the breaker's and the consumer's settings from like.* properties
         String keyPrefix = TestServices.uniqueName("kp");
         properties.put("like.redis.key-prefix", keyPrefix);
+        properties.put("like.redis.hash-max-listpack-entries", "16"); // status buckets of about 8 users
         properties.put("like.circuit-breaker.sliding-window-size", "7");
         properties.put("like.consumer.max-batch", "50");
 
@@ -190,6 +191,12 @@ class LikeStarterOnHostClientsIT {
                     .isPositive();
 
             assertThat(keysStartingWith(keyPrefix + ":")).as("Redis keys under like.redis.key-prefix").isPositive();
+            ContentRef crowded = ContentRef.of("post", ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE));
+            for (long liker = 1; liker <= 40; liker++) {
+                likes.like(liker, crowded);
+            }
+            assertThat(keysStartingWith(keyPrefix + ":b:")).as("40 likers in buckets sized from like.redis.hash-max-"
+                    + "listpack-entries").isGreaterThanOrEqualTo(3);
 
             // the breaker is the registry's, configured from like.circuit-breaker.*
             CircuitBreaker breaker = breakers.find(LikePipeline.BREAKER_NAME).orElseThrow();
