@@ -82,7 +82,8 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
     /** The tables a live like can be in: the hot one, and the archive the archiver moves old likes to. */
     private static final String[] TABLES = {"like_records", "like_records_archive"};
     private static final String[] SCHEMA = {"V1__like_records.sql", "V2__like_records_library_columns.sql",
-        "V3__like_counts_and_requests.sql", "V4__like_records_archive.sql", "V5__like_degraded.sql"};
+        "V3__like_counts_and_requests.sql", "V4__like_records_archive.sql", "V5__like_degraded.sql",
+        "V6__like_job_leases.sql"};
 
     private final List<JdbiShard> shards;
     private final Executor executor;

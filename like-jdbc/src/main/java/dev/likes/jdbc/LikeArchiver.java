@@ -1,6 +1,8 @@
 package dev.likes.jdbc;
 
 import dev.likes.core.ContentRef;
+import dev.likes.core.JobLeases;
+import dev.likes.core.LikeStoreException;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -12,11 +14,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Moves old records out of the hot {@code like_records} table into the compressed {@code like_records_archive}
@@ -30,7 +35,12 @@ import org.jspecify.annotations.Nullable;
  * <p>Each batch (oldest ids first, {@link Builder#batchSize} rows) is one transaction: the rows are locked, copied to
  * the sink, inserted into the archive and deleted from the hot table, or none of it. A crash or a sink failure rolls
  * the batch back, and the next run moves it again (the sink's copy is replaced), so nothing is lost or duplicated.
- * Time comes from the injected {@link Clock}. Run one archiver per database; it is safe alongside the store.
+ * Time comes from the injected {@link Clock}. It is safe alongside the store.
+ *
+ * <p>{@link #run()} holds the lease of job {@value #JOB} for the whole run ({@link Builder#leases}; by default
+ * {@link JdbiJobLeases} in the same database), so every instance of a host may run it on a schedule: one runs it at a
+ * time, the others return at once, and the run of an instance that died goes to another once its lease expired.
+ * Thread-safe.
  */
 public final class LikeArchiver {
 
@@ -40,6 +50,12 @@ public final class LikeArchiver {
     public static final Duration DEFAULT_CANCELED_AGE = Duration.ofDays(7);
     /** Default rows per batch. */
     public static final int DEFAULT_BATCH_SIZE = 1_000;
+    /** Default lease time of the job: a batch must end within it. */
+    public static final Duration DEFAULT_LEASE_TIME = Duration.ofMinutes(1);
+    /** The name of the job whose lease {@link #run()} holds. */
+    public static final String JOB = "archiver";
+
+    private static final Logger log = LoggerFactory.getLogger(LikeArchiver.class);
 
     private final Jdbi jdbi;
     private final Clock clock;
@@ -47,6 +63,8 @@ public final class LikeArchiver {
     private final Duration canceledAge;
     private final int batchSize;
     private final @Nullable ArchiveSink sink;
+    private final JobLeases leases;
+    private final Duration leaseTime;
 
     private LikeArchiver(Builder b) {
         this.jdbi = b.jdbi;
@@ -55,6 +73,9 @@ public final class LikeArchiver {
         this.canceledAge = b.canceledAge;
         this.batchSize = b.batchSize;
         this.sink = b.sink;
+        JobLeases chosen = b.leases;
+        this.leases = chosen == null ? JdbiJobLeases.create(b.jdbi) : chosen;
+        this.leaseTime = b.leaseTime;
     }
 
     /**
@@ -69,22 +90,36 @@ public final class LikeArchiver {
     }
 
     /**
-     * Archives everything old enough, batch after batch.
+     * Archives everything old enough, batch after batch, if this instance gets the job's lease; renews the lease after
+     * each batch and stops if it was lost.
      *
-     * @return how many records were moved
+     * @return how many records were moved; 0 when another instance holds the lease
      * @throws IOException if the sink failed (the batch in progress was rolled back; earlier ones stay moved)
+     * @throws LikeStoreException if the lease could not be read or written
      */
     public long run() throws IOException {
-        long moved = 0;
-        int n;
-        while ((n = runBatch()) > 0) {
-            moved += n;
+        Optional<JobLeases.Lease> lease = leases.tryAcquire(JOB, leaseTime);
+        if (lease.isEmpty()) {
+            log.debug("another instance holds the lease of job {}: not archiving", JOB);
+            return 0;
         }
-        return moved;
+        try (JobLeases.Lease held = lease.get()) {
+            long moved = 0;
+            int n;
+            while ((n = runBatch()) > 0) {
+                moved += n;
+                if (!held.renew()) {
+                    log.warn("lost the lease of job {} after {} records: a batch took longer than the lease time {}",
+                            JOB, moved, leaseTime);
+                    break;
+                }
+            }
+            return moved;
+        }
     }
 
     /**
-     * Archives one batch.
+     * Archives one batch, without the job's lease: for a caller that runs the archiver in one instance only.
      *
      * @return how many records were moved, 0 when nothing is old enough
      * @throws IOException if the sink failed; the batch was rolled back
@@ -169,6 +204,8 @@ public final class LikeArchiver {
         private Duration canceledAge = DEFAULT_CANCELED_AGE;
         private int batchSize = DEFAULT_BATCH_SIZE;
         private @Nullable ArchiveSink sink;
+        private @Nullable JobLeases leases;
+        private Duration leaseTime = DEFAULT_LEASE_TIME;
 
         private Builder(Jdbi jdbi, Clock clock) {
             this.jdbi = Objects.requireNonNull(jdbi, "jdbi must not be null");
@@ -219,6 +256,33 @@ public final class LikeArchiver {
          */
         public Builder sink(ArchiveSink sink) {
             this.sink = Objects.requireNonNull(sink, "sink must not be null");
+            return this;
+        }
+
+        /**
+         * Where the job's lease is held. Default {@link JdbiJobLeases} in the archiver's database.
+         *
+         * @param leases the leases
+         * @return this builder
+         */
+        public Builder leases(JobLeases leases) {
+            this.leases = Objects.requireNonNull(leases, "leases must not be null");
+            return this;
+        }
+
+        /**
+         * How long the job's lease lasts without a renewal: longer than a batch takes, sink included. Default
+         * {@link #DEFAULT_LEASE_TIME}.
+         *
+         * @param leaseTime at least 1 second
+         * @return this builder
+         */
+        public Builder leaseTime(Duration leaseTime) {
+            Objects.requireNonNull(leaseTime, "leaseTime must not be null");
+            if (leaseTime.compareTo(Duration.ofSeconds(1)) < 0) {
+                throw new IllegalArgumentException("leaseTime must be at least 1 second, but was " + leaseTime);
+            }
+            this.leaseTime = leaseTime;
             return this;
         }
 

@@ -1,6 +1,9 @@
 package dev.likes.jdbc;
 
 import dev.likes.core.ContentRef;
+import dev.likes.core.JobLeases;
+import dev.likes.core.LikeStoreException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -11,6 +14,8 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Recomputes {@code like_counts} from the records (the rows not canceled in {@code like_records} and in
@@ -18,21 +23,45 @@ import org.jspecify.annotations.Nullable;
  * if asked, repairs it. A repair locks the content's count row and then its records, so it cannot race with likes or
  * event batches of that content. "All" walks the contents that exist in batches, so memory stays bounded on a large
  * table. Thread-safe; run it on the primary.
+ *
+ * <p>{@link #reconcileAll} holds the lease of job {@value #JOB} while it runs (by default {@link JdbiJobLeases} in the
+ * same database, lease time {@link #LEASE_TIME}, renewed after each batch), so every instance of a host may run it on a
+ * schedule: one at a time does the work.
  */
 public final class LikeCountReconciler {
 
     /** Contents per step of {@link #reconcileAll}. */
     private static final int BATCH = 1_000;
 
+    /** The name of the job whose lease {@link #reconcileAll} holds. */
+    public static final String JOB = "count-reconciler";
+    /** How long the job's lease lasts without a renewal. */
+    public static final Duration LEASE_TIME = Duration.ofMinutes(1);
+
+    private static final Logger log = LoggerFactory.getLogger(LikeCountReconciler.class);
+
     private final Jdbi jdbi;
+    private final JobLeases leases;
 
     /**
-     * A reconciler of one database (one shard).
+     * A reconciler of one database (one shard), whose job lease is in that database.
      *
      * @param jdbi the primary
      */
     public LikeCountReconciler(Jdbi jdbi) {
         this.jdbi = Objects.requireNonNull(jdbi, "jdbi must not be null");
+        this.leases = JdbiJobLeases.create(jdbi);
+    }
+
+    /**
+     * A reconciler of one database (one shard), whose job lease is in {@code leases}.
+     *
+     * @param jdbi the primary
+     * @param leases where the lease of job {@value #JOB} is held
+     */
+    public LikeCountReconciler(Jdbi jdbi, JobLeases leases) {
+        this.jdbi = Objects.requireNonNull(jdbi, "jdbi must not be null");
+        this.leases = Objects.requireNonNull(leases, "leases must not be null");
     }
 
     /** A content whose stored count differed from its records. */
@@ -60,14 +89,26 @@ public final class LikeCountReconciler {
     }
 
     /**
-     * Checks every content: those with a count row, a record or an archived record. Walks them in order of
-     * (content_id, content_type), {@value #BATCH} at a time, so its time grows with the contents that exist, whatever
-     * their ids, and its memory stays bounded.
+     * Checks every content: those with a count row, a record or an archived record, if this instance gets the job's
+     * lease. Walks them in order of (content_id, content_type), {@value #BATCH} at a time, so its time grows with the
+     * contents that exist, whatever their ids, and its memory stays bounded; stops early if the lease was lost.
      *
      * @param repair whether to repair what drifted
-     * @return the report
+     * @return the report; no content checked when another instance holds the lease
+     * @throws LikeStoreException if the lease could not be read or written
      */
     public Report reconcileAll(boolean repair) {
+        Optional<JobLeases.Lease> lease = leases.tryAcquire(JOB, LEASE_TIME);
+        if (lease.isEmpty()) {
+            log.debug("another instance holds the lease of job {}: not reconciling", JOB);
+            return new Report(0, List.of(), repair);
+        }
+        try (JobLeases.Lease held = lease.get()) {
+            return reconcileAll(repair, held);
+        }
+    }
+
+    private Report reconcileAll(boolean repair, JobLeases.Lease held) {
         List<Drift> drifts = new ArrayList<>();
         long checked = 0;
         ContentRef after = null;
@@ -105,6 +146,11 @@ public final class LikeCountReconciler {
                 }
             }
             after = batch.get(batch.size() - 1);
+            if (!held.renew()) {
+                log.warn("lost the lease of job {} after {} contents: a batch took longer than {}", JOB, checked,
+                        LEASE_TIME);
+                break;
+            }
         }
         return new Report(checked, drifts, repair);
     }

@@ -19,6 +19,13 @@ final class Databases {
         return jdbi;
     }
 
+    /** A new database with the like tables, for callers that connect to it as several processes would. */
+    static JdbcEndpoint freshEndpoint() {
+        JdbcEndpoint endpoint = TestServices.freshDatabase();
+        JdbiLikeStore.createSchema(Jdbi.create(endpoint.url(), endpoint.user(), endpoint.password()));
+        return endpoint;
+    }
+
     /** A new database with the like tables, reached through MariaDB Connector/J instead of MySQL's driver. */
     static Jdbi freshThroughMariaDbDriver() {
         JdbcEndpoint endpoint = TestServices.freshDatabase();

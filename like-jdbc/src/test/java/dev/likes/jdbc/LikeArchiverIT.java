@@ -11,6 +11,7 @@ import dev.likes.core.LikeService;
 import dev.likes.core.Page;
 import dev.likes.core.PageRequest;
 import dev.likes.testkit.MutableClock;
+import dev.likes.testsupport.JdbcEndpoint;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -20,14 +21,21 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
+import org.awaitility.Awaitility;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -178,6 +186,113 @@ class LikeArchiverIT {
             items.addAll(page.items());
         }
         return items;
+    }
+
+    /**
+     * Three instances run the archiver on a schedule against one database: each record is archived once, and no two
+     * runs that moved records overlap in time (without the lease, runs started together interleave their batches).
+     */
+    @Test
+    void threeInstancesArchiveEachRecordOnceAndNeverRunAtOnce() throws Exception {
+        JdbcEndpoint endpoint = Databases.freshEndpoint();
+        Jdbi db = connect(endpoint);
+        Instant old = Instant.parse("2026-01-01T00:00:00Z");
+        int records = oldLikes(db, old, 1_500);
+        MutableClock later = MutableClock.at(old.plus(Duration.ofDays(200)));
+        Set<Long> archived = ConcurrentHashMap.newKeySet();
+        AtomicInteger twice = new AtomicInteger();
+        List<long[]> productiveRuns = Collections.synchronizedList(new ArrayList<>());
+        ExecutorService instances = Executors.newFixedThreadPool(3);
+        try {
+            List<Future<?>> running = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                int instance = i;
+                // an archiver of its own per instance, on connections of its own
+                LikeArchiver archiver = LikeArchiver.builder(connect(endpoint), later).batchSize(50).sink(batch -> {
+                    for (ArchivedLike like : batch) {
+                        if (!archived.add(like.id())) {
+                            twice.incrementAndGet();
+                        }
+                    }
+                    sleep(5); // a sink that takes its time: runs last long enough to meet
+                }).build();
+                running.add(instances.submit(() -> {
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                    while (count(db, "like_records") > 0 && System.nanoTime() < deadline) {
+                        long start = System.nanoTime();
+                        long moved = archiver.run();
+                        if (moved > 0) {
+                            productiveRuns.add(new long[] {instance, start, System.nanoTime()});
+                        }
+                        sleep(2);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : running) {
+                f.get(2, TimeUnit.MINUTES);
+            }
+        } finally {
+            instances.shutdownNow();
+        }
+        assertThat(count(db, "like_records")).isZero();
+        assertThat(count(db, "like_records_archive")).isEqualTo(records);
+        assertThat(archived).hasSize(records);
+        assertThat(twice).as("records the sink was given twice").hasValue(0);
+        for (long[] a : productiveRuns) {
+            for (long[] b : productiveRuns) {
+                if (a != b && a[0] != b[0]) {
+                    assertThat(a[2] <= b[1] || b[2] <= a[1]).as("runs of instances %d and %d overlap", a[0], b[0])
+                            .isTrue();
+                }
+            }
+        }
+    }
+
+    /** An instance that died holding the job's lease holds up the others only until the lease expires. */
+    @Test
+    void aDeadInstancesLeaseExpiresAndAnotherArchives() throws Exception {
+        JdbcEndpoint endpoint = Databases.freshEndpoint();
+        Jdbi db = connect(endpoint);
+        Instant old = Instant.parse("2026-01-01T00:00:00Z");
+        int records = oldLikes(db, old, 100);
+        // taken and never released nor renewed: the holder's process died
+        JdbiJobLeases.create(connect(endpoint)).tryAcquire(LikeArchiver.JOB, Duration.ofSeconds(2)).orElseThrow();
+        LikeArchiver archiver = LikeArchiver.builder(db, MutableClock.at(old.plus(Duration.ofDays(200)))).build();
+        assertThat(archiver.run()).as("while the dead holder's lease lasts").isZero();
+        assertThat(count(db, "like_records")).isEqualTo(records);
+        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .until(archiver::run, moved -> moved == records);
+        assertThat(count(db, "like_records_archive")).isEqualTo(records);
+    }
+
+    private static Jdbi connect(JdbcEndpoint endpoint) {
+        return Jdbi.create(endpoint.url(), endpoint.user(), endpoint.password());
+    }
+
+    /** {@code n} likes of 20 posts written at {@code at}, as the consumer writes them. */
+    private static int oldLikes(Jdbi db, Instant at, int n) throws Exception {
+        List<LikeEvent> events = new ArrayList<>();
+        Map<Long, Long> counts = new HashMap<>();
+        for (int i = 0; i < n; i++) {
+            long post = 1 + i % 20;
+            long count = counts.merge(post, 1L, Long::sum);
+            events.add(new LikeEvent("e" + i, null, 1 + i, ContentRef.of("post", post), LikeAction.LIKE, at, count,
+                    count));
+        }
+        try (JdbiLikeStore sink = JdbiLikeStore.builder(db).build()) {
+            sink.apply(events).toCompletableFuture().get(1, TimeUnit.MINUTES);
+        }
+        return n;
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     private static long count(Jdbi db, String tableAndWhere) {

@@ -1,7 +1,10 @@
 package dev.likes.pipeline;
 
+import dev.likes.core.JobLeases;
 import dev.likes.core.LikeService;
+import dev.likes.core.LikeStoreException;
 import dev.likes.jdbc.DegradedJournal;
+import dev.likes.jdbc.JdbiJobLeases;
 import dev.likes.jdbc.JdbiLikeStore;
 import dev.likes.jdbc.JdbiShard;
 import dev.likes.kafka.KafkaEventPublisher;
@@ -28,9 +31,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -75,6 +80,8 @@ public final class LikePipeline implements AutoCloseable {
     public static final String DEFAULT_CONSUMER_GROUP = "like-mysql-writer";
     /** The name of the circuit breaker around Redis, also in a host's {@link CircuitBreakerRegistry}. */
     public static final String BREAKER_NAME = "like-redis";
+    /** The name of the job whose lease {@link #purgeExpiredRequests()} holds. */
+    public static final String PURGE_JOB = "request-purge";
 
     private final JdbiLikeStore mysql;
     private final KafkaEventPublisher publisher;
@@ -88,6 +95,7 @@ public final class LikePipeline implements AutoCloseable {
     private volatile @Nullable KafkaLikeConsumer consumer;
     private volatile boolean closing;
     private final LikeReconciler reconciler;
+    private final JobLeases jobLeases;
     private final ScheduledExecutorService background;
     private final AtomicLong outboxBacklog = new AtomicLong();
     private final Deque<AutoCloseable> opened;
@@ -158,7 +166,8 @@ public final class LikePipeline implements AutoCloseable {
         this.service = open(opened, LikeService.builder(resilient).clock(b.clock).callTimeout(b.callTimeout).build());
         List<Jdbi> primaries = new ArrayList<>();
         shards.forEach(s -> primaries.add(s.primary()));
-        this.reconciler = new LikeReconciler(redis, primaries, LikeReconciler.DEFAULT_DEEP_LIMIT);
+        this.jobLeases = JdbiJobLeases.create(primaries.get(0));
+        this.reconciler = new LikeReconciler(redis, primaries, LikeReconciler.DEFAULT_DEEP_LIMIT, jobLeases);
         if (b.runConsumer) {
             KafkaLikeConsumer.Builder cb = KafkaLikeConsumer.builder(kafka, b.consumerGroup, mysql).topic(b.topic);
             b.kafkaClientProperties.forEach(cb::consumerProperty);
@@ -260,12 +269,36 @@ public final class LikePipeline implements AutoCloseable {
 
     private void purgeRequestsQuietly() {
         try {
-            long purged = mysql.purgeExpiredRequests(clock.instant(), 10_000).toCompletableFuture().get(10, TimeUnit.MINUTES);
+            long purged = purgeExpiredRequests();
             log.debug("purged {} expired request IDs from like_requests", purged);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
             log.debug("expired request IDs not purged, next try in an hour: {}", e.toString());
+        }
+    }
+
+    /**
+     * Deletes the request IDs in MySQL's {@code like_requests} whose time to be remembered has passed, if this
+     * instance gets the lease of job {@value #PURGE_JOB} (in {@code like_job_leases} of the first primary): every
+     * instance runs it hourly, one at a time does the work. Blocks until done, at most 10 minutes.
+     *
+     * @return how many were deleted; 0 when another instance holds the lease
+     * @throws InterruptedException if interrupted while waiting
+     * @throws ExecutionException if MySQL failed
+     * @throws TimeoutException if it took longer than 10 minutes
+     * @throws LikeStoreException if the lease could not be read or written
+     */
+    public long purgeExpiredRequests() throws InterruptedException, ExecutionException, TimeoutException {
+        Optional<JobLeases.Lease> lease = jobLeases.tryAcquire(PURGE_JOB, Duration.ofMinutes(15));
+        if (lease.isEmpty()) {
+            log.debug("another instance holds the lease of job {}: not purging", PURGE_JOB);
+            return 0;
+        }
+        try {
+            return mysql.purgeExpiredRequests(clock.instant(), 10_000).toCompletableFuture().get(10, TimeUnit.MINUTES);
+        } finally {
+            lease.get().close();
         }
     }
 

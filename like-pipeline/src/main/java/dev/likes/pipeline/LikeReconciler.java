@@ -1,13 +1,17 @@
 package dev.likes.pipeline;
 
 import dev.likes.core.ContentRef;
+import dev.likes.core.JobLeases;
+import dev.likes.core.LikeStoreException;
 import dev.likes.jdbc.LikeCountReconciler;
 import dev.likes.redis.RedisLikeStore;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import org.jdbi.v3.core.Jdbi;
@@ -23,6 +27,10 @@ import org.slf4j.LoggerFactory;
  * <p>Run it when the pipeline is drained (no outbox backlog, no consumer lag): while events are in flight, Redis is
  * legitimately ahead of MySQL, and a content whose outbox still holds events is never evicted. Reads MySQL on the
  * primaries. Thread-safe; blocking (an operations tool, not a request path).
+ *
+ * <p>{@link #reconcileCached} holds the lease of job {@value #JOB} while it runs (in {@code like_job_leases} of the
+ * first primary, renewed every {@value #LEASE_STEP} contents), so every instance of a host may run it on a schedule:
+ * one at a time does the work.
  */
 public final class LikeReconciler {
 
@@ -31,14 +39,23 @@ public final class LikeReconciler {
     /** Contents with more likers than this are compared by count only. */
     public static final int DEFAULT_DEEP_LIMIT = 100_000;
 
+    /** The name of the job whose lease {@link #reconcileCached} holds. */
+    public static final String JOB = "cache-reconciler";
+    /** How long the job's lease lasts without a renewal. */
+    public static final Duration LEASE_TIME = Duration.ofMinutes(1);
+
+    private static final int LEASE_STEP = 100;
+
     private final RedisLikeStore redis;
     private final List<Jdbi> primaries;
     private final int deepLimit;
+    private final JobLeases leases;
 
-    LikeReconciler(RedisLikeStore redis, List<Jdbi> primaries, int deepLimit) {
+    LikeReconciler(RedisLikeStore redis, List<Jdbi> primaries, int deepLimit, JobLeases leases) {
         this.redis = redis;
         this.primaries = List.copyOf(primaries);
         this.deepLimit = deepLimit;
+        this.leases = leases;
     }
 
     /**
@@ -84,13 +101,37 @@ public final class LikeReconciler {
     }
 
     /**
-     * Reconciles every content Redis holds (a SCAN of its meta keys).
+     * Reconciles every content Redis holds (a SCAN of its meta keys), if this instance gets the job's lease; stops
+     * early if the lease was lost.
      *
      * @param repair whether to repair what drifted, or only report it
-     * @return the report
+     * @return the report; no content checked when another instance holds the lease
+     * @throws LikeStoreException if the lease could not be read or written
      */
     public Report reconcileCached(boolean repair) {
-        return reconcile(redis.policy().cachedContents().toCompletableFuture().join(), repair);
+        Optional<JobLeases.Lease> lease = leases.tryAcquire(JOB, LEASE_TIME);
+        if (lease.isEmpty()) {
+            log.debug("another instance holds the lease of job {}: not reconciling", JOB);
+            return new Report(0, List.of(), List.of());
+        }
+        try (JobLeases.Lease held = lease.get()) {
+            List<ContentRef> contents = List.copyOf(redis.policy().cachedContents().toCompletableFuture().join());
+            List<LikeCountReconciler.Drift> rowDrifts = new ArrayList<>();
+            List<CacheDrift> cacheDrifts = new ArrayList<>();
+            long checked = 0;
+            for (int from = 0; from < contents.size(); from += LEASE_STEP) {
+                Report part = check(contents.subList(from, Math.min(contents.size(), from + LEASE_STEP)), repair);
+                checked += part.contentsChecked();
+                rowDrifts.addAll(part.countRowDrifts());
+                cacheDrifts.addAll(part.cacheDrifts());
+                if (!held.renew()) {
+                    log.warn("lost the lease of job {} after {} contents: a step took longer than {}", JOB, checked,
+                            LEASE_TIME);
+                    break;
+                }
+            }
+            return logged(new Report(checked, rowDrifts, cacheDrifts), repair);
+        }
     }
 
     /**
@@ -102,6 +143,19 @@ public final class LikeReconciler {
      */
     public Report reconcile(Collection<ContentRef> contents, boolean repair) {
         Objects.requireNonNull(contents, "contents must not be null");
+        return logged(check(contents, repair), repair);
+    }
+
+    private static Report logged(Report report, boolean repair) {
+        if (!report.clean()) {
+            log.warn("reconciliation of {} contents found {} count-row drifts and {} Redis drifts{}",
+                    report.contentsChecked(), report.countRowDrifts().size(), report.cacheDrifts().size(),
+                    repair ? ", repaired" : "");
+        }
+        return report;
+    }
+
+    private Report check(Collection<ContentRef> contents, boolean repair) {
         List<LikeCountReconciler.Drift> rowDrifts = new ArrayList<>();
         List<CacheDrift> cacheDrifts = new ArrayList<>();
         for (ContentRef content : new HashSet<>(contents)) {
@@ -114,12 +168,7 @@ public final class LikeReconciler {
                 cacheDrifts.add(drift);
             }
         }
-        Report report = new Report(contents.size(), rowDrifts, cacheDrifts);
-        if (!report.clean()) {
-            log.warn("reconciliation of {} contents found {} count-row drifts and {} Redis drifts{}", contents.size(),
-                    rowDrifts.size(), cacheDrifts.size(), repair ? ", repaired" : "");
-        }
-        return report;
+        return new Report(contents.size(), rowDrifts, cacheDrifts);
     }
 
     private @Nullable CacheDrift compare(ContentRef content, boolean repair) {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.likes.core.ContentRef;
+import dev.likes.core.JobLeases;
+import dev.likes.jdbc.JdbiJobLeases;
 import dev.likes.testsupport.TestServices;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -82,6 +84,34 @@ class ReconcilerIT {
             assertThat(p.reconciler().reconcileCached(false).clean()).isTrue();
         } finally {
             client.shutdown();
+        }
+    }
+
+    /** The scheduled jobs take turns across instances: while another instance holds a job's lease, a run is a no-op. */
+    @Test
+    void theCacheReconcilerAndTheRequestPurgeRunOnOneInstanceAtATime() throws Exception {
+        try (LikePipeline p = withThreeLikes()) {
+            h.jdbi.useHandle(x -> {
+                for (int i = 0; i < 20; i++) {
+                    x.execute("INSERT INTO like_requests (user_id, content_id, content_type, request_id, expires_at)"
+                            + " VALUES (?, 1, 'post', 'r', '2020-01-01 00:00:00')", i + 1);
+                }
+            });
+            JdbiJobLeases other = JdbiJobLeases.create(h.jdbi); // another instance of the host
+            try (JobLeases.Lease reconciling =
+                            other.tryAcquire(LikeReconciler.JOB, Duration.ofMinutes(1)).orElseThrow();
+                    JobLeases.Lease purging = other.tryAcquire(LikePipeline.PURGE_JOB, Duration.ofMinutes(1))
+                            .orElseThrow()) {
+                assertThat(p.reconciler().reconcileCached(false).contentsChecked()).isZero();
+                assertThat(p.purgeExpiredRequests()).isZero();
+                long requests = h.jdbi.withHandle(x -> x.createQuery("SELECT COUNT(*) FROM like_requests")
+                        .mapTo(Long.class)
+                        .one());
+                assertThat(requests).isGreaterThanOrEqualTo(20);
+                assertThat(reconciling.renew() && purging.renew()).as("the other instance keeps both").isTrue();
+            }
+            assertThat(p.reconciler().reconcileCached(false).contentsChecked()).isPositive();
+            assertThat(p.purgeExpiredRequests()).isEqualTo(20);
         }
     }
 }
