@@ -15,9 +15,11 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -369,8 +371,17 @@ final class OutboxRelay implements AutoCloseable {
         sweeper.shutdownNow();
         try {
             sweeper.awaitTermination(wait.toMillis(), TimeUnit.MILLISECONDS);
+            // a sweep runs on the client's threads: let it see `closed` and release the lease it holds
+            CompletableFuture<Long> running;
+            synchronized (this) {
+                running = lastSweep;
+            }
+            long left = Math.max(0, deadline - System.nanoTime());
+            running.handle((n, failure) -> null).get(Math.max(left, TimeUnit.SECONDS.toNanos(1)), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            log.debug("outbox sweep still running at close; its lease expires by itself", e);
         }
     }
 

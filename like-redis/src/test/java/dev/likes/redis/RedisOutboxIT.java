@@ -176,6 +176,18 @@ class RedisOutboxIT {
 
     /** Group commit writes one outbox entry per script call, not one per like; the backlog still counts events. */
     @Test
+    void closeReleasesTheSweepLeasesItHolds() throws InterruptedException {
+        RecordingEventPublisher recorded = new RecordingEventPublisher();
+        for (int round = 0; round < 40; round++) {
+            RedisLikeStore store = store(recorded).outboxSweep(Duration.ofMillis(10), Duration.ZERO).build();
+            Thread.sleep(round % 15); // closes at every point of a sweep: taking, holding, releasing a lease
+            store.close();
+            assertThat(admin.sync().keys(prefix + ":ol:*")).as("sweep leases left after close, round %d", round)
+                    .isEmpty();
+        }
+    }
+
+    @Test
     void concurrentLikesShareOneOutboxEntryPerBatchAndAPartlyFailedEntryStaysWhole() {
         Switchable publisher = new Switchable();
         publisher.failing.set(true);
