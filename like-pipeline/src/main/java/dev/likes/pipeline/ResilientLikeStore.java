@@ -535,7 +535,8 @@ final class ResilientLikeStore implements LikeStore {
                 }
             }
             List<DegradedJournal.Entry> replayed = new ArrayList<>(finished);
-            List<LikeEvent> corrections = new ArrayList<>();
+            Map<Long, Integer> lastOfUser = new HashMap<>();
+            Set<Long> stale = new HashSet<>();
             for (int i = 0; i < finished; i++) {
                 LikeMutation m = sent.get(i).mutation();
                 if (m.requestId() != null) {
@@ -545,11 +546,20 @@ final class ResilientLikeStore implements LikeStore {
                 if (sent.get(i).entry() != null) {
                     replayed.add(sent.get(i).entry());
                 }
-                LikeResult r = applied.get(i).join();
+                LikeResult r = applied.get(i).handle((ok, e) -> ok).join(); // null: dropped from the replay
+                if (r != null) {
+                    lastOfUser.put(m.userId(), i);
+                }
                 if (r != null && r.status() == LikeResult.Status.DUPLICATE_REQUEST
                         && r.liked() != (m.action() == LikeAction.LIKE)) {
-                    corrections.add(correction(m, r));
+                    stale.add(m.userId());
                 }
+            }
+            // a correction states the pair as this batch left it in Redis: the user's last change in the batch
+            List<LikeEvent> corrections = new ArrayList<>(stale.size());
+            for (long user : stale) {
+                int last = Objects.requireNonNull(lastOfUser.get(user), "a stale change has a result");
+                corrections.add(correction(sent.get(last).mutation(), applied.get(last).join()));
             }
             boolean failed = stop != null;
             publishCorrections(corrections).whenComplete((ok, ignored) -> {
@@ -609,10 +619,16 @@ final class ResilientLikeStore implements LikeStore {
      * version), so it gets an event ID of its own, derived from the degraded event's: a consumer that deduplicates by
      * event ID must not drop it as a redelivery of the degraded event.
      */
+    /**
+     * The change a replay sends to Redis: its own event ID, and the client's request ID, or one of its own when the
+     * client sent none. A replay that timed out may still run in Redis later, before or after the replay that
+     * succeeds; the request ID makes Redis apply the change at most once whichever runs first.
+     */
     private static LikeMutation replayOf(LikeMutation degraded) {
         String eventId = UUID.nameUUIDFromBytes(
                 ("replay:" + degraded.eventId()).getBytes(StandardCharsets.UTF_8)).toString();
-        return new LikeMutation(eventId, degraded.userId(), degraded.content(), degraded.action(), degraded.requestId(),
+        String requestId = degraded.requestId() != null ? degraded.requestId() : "replay-" + eventId;
+        return new LikeMutation(eventId, degraded.userId(), degraded.content(), degraded.action(), requestId,
                 degraded.at());
     }
 

@@ -7,6 +7,7 @@ import dev.likes.core.ContentRef;
 import dev.likes.core.FeedState;
 import dev.likes.core.LikeResult;
 import dev.likes.core.LikeService;
+import dev.likes.core.LikeTimeoutException;
 import dev.likes.testsupport.Server;
 import dev.likes.testsupport.TestServices;
 import java.time.Duration;
@@ -243,6 +244,44 @@ class DegradedModeIT {
             assertThat(new java.util.HashSet<>(h.eventIds())).as("one event per like: none from the degraded mode")
                     .hasSize(41);
             assertThat(p.degradedBacklog()).isZero();
+        }
+    }
+
+    /**
+     * While Redis hangs, each half-open probe of the breaker replays the degraded changes; the probe times out, but
+     * Redis runs its commands when it resumes, and then the replay that succeeds runs them again. A like without a
+     * request ID followed by an unlike with one must not end liked: the replay of a change is applied at most once.
+     */
+    @Test
+    void replaysThatRedisRunsLateApplyEachChangeOnce() throws Exception {
+        try (LikePipeline p = h.pipeline().build()) {
+            LikeService likes = p.service();
+            assertThat(likes.like(9, POST).status()).isEqualTo(LikeResult.Status.APPLIED);
+            TestServices.hang(Server.REDIS);
+            try {
+                // calls that time out open the breaker (the harness: 3 calls, 700 ms command timeout)
+                await().atMost(Duration.ofSeconds(30)).until(() -> {
+                    try {
+                        return likes.like(100, VIDEO).status() == LikeResult.Status.ACCEPTED;
+                    } catch (LikeTimeoutException e) {
+                        return false;
+                    }
+                });
+                assertThat(likes.like(1, POST).status()).isEqualTo(LikeResult.Status.ACCEPTED);
+                assertThat(likes.unlike(1, POST, "unlike-1").status()).isEqualTo(LikeResult.Status.ACCEPTED);
+                // half-open probes replay both changes into the hung Redis every 500 ms; each one times out
+                Thread.sleep(4_000);
+            } finally {
+                TestServices.resume(Server.REDIS);
+            }
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                assertThat(p.degradedBacklog()).isZero();
+                assertThat(Invariants.nonEmpty(h.mysqlLikers())).as("MySQL ends on the last answer of each pair")
+                        .isEqualTo(Map.of(POST, Set.of(9L), VIDEO, Set.of(100L)));
+            });
+            assertThat(likes.hasLiked(1, POST)).as("Redis ends on the last answer").isFalse();
+            assertThat(likes.count(POST)).isEqualTo(1);
+            assertThat(p.reconciler().reconcile(List.of(POST, VIDEO), false).clean()).isTrue();
         }
     }
 

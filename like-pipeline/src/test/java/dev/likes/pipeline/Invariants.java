@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.likes.core.ContentRef;
+import dev.likes.core.LikeResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +17,8 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * The final invariants after a run: MySQL's records equal the model of acknowledged operations, the count rows
@@ -33,13 +36,43 @@ final class Invariants {
         String stats = String.format("operations=%d acknowledged=%d applied=%d unchanged=%d duplicate_request=%d"
                         + " accepted_degraded=%d failed_attempts_retried=%d stale_retries=%d"
                         + " stale_retries_accepted_degraded=%d slowest_call_ms=%d",
-                load.operations.sum(), load.acknowledged(), load.count(dev.likes.core.LikeResult.Status.APPLIED),
-                load.count(dev.likes.core.LikeResult.Status.UNCHANGED),
-                load.count(dev.likes.core.LikeResult.Status.DUPLICATE_REQUEST),
-                load.count(dev.likes.core.LikeResult.Status.ACCEPTED), load.failedAttempts.sum(),
+                load.operations.sum(), load.acknowledged(), load.count(LikeResult.Status.APPLIED),
+                load.count(LikeResult.Status.UNCHANGED),
+                load.count(LikeResult.Status.DUPLICATE_REQUEST),
+                load.count(LikeResult.Status.ACCEPTED), load.failedAttempts.sum(),
                 load.staleRetries.sum(), load.staleRetriesAccepted.sum(),
-                java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(load.slowestCallNanos.get()));
-        assertConverged(scenario, h, p, load.expected(), Set.of(), load.operations.sum(), stats, max);
+                TimeUnit.NANOSECONDS.toMillis(load.slowestCallNanos.get()));
+        Map<ContentRef, Set<Long>> expected = load.expected();
+        try {
+            assertConverged(scenario, h, p, expected, Set.of(), load.operations.sum(), stats, max);
+        } catch (AssertionError | ConditionTimeoutException e) {
+            throw new AssertionError(e.getMessage() + "\n" + explain(h, expected, load), e);
+        }
+    }
+
+    /** The attempts made on each pair where MySQL and the model differ (at most 10 pairs). */
+    private static String explain(Harness h, Map<ContentRef, Set<Long>> expected, Load load) {
+        Map<ContentRef, Set<Long>> mysql = h.mysqlLikers();
+        Set<ContentRef> contents = new HashSet<>(expected.keySet());
+        contents.addAll(mysql.keySet());
+        StringBuilder out = new StringBuilder("pairs where MySQL differs from the model, with their attempts:");
+        int shown = 0;
+        for (ContentRef content : contents) {
+            Set<Long> want = expected.getOrDefault(content, Set.of());
+            Set<Long> have = mysql.getOrDefault(content, Set.of());
+            Set<Long> differ = new HashSet<>(want);
+            differ.addAll(have);
+            differ.removeIf(u -> want.contains(u) == have.contains(u));
+            for (long user : differ) {
+                if (shown++ == 10) {
+                    return out.toString();
+                }
+                out.append(String.format("%n  user %d %s: model %s, MySQL %s", user, content, want.contains(user),
+                        have.contains(user)));
+                load.history(user, content).forEach(line -> out.append("\n    ").append(line));
+            }
+        }
+        return out.toString();
     }
 
     /**

@@ -4,6 +4,7 @@ import dev.likes.core.ContentRef;
 import dev.likes.core.LikeException;
 import dev.likes.core.LikeResult;
 import dev.likes.core.LikeService;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -32,6 +34,9 @@ final class Load {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final List<Thread> threads = new ArrayList<>();
     private final List<Map<Pair, Boolean>> models = new ArrayList<>();
+    /** Every attempt per pair, in order (one thread writes a pair), for explaining a failed model check. */
+    private final Map<Pair, List<String>> history = new ConcurrentHashMap<>();
+    private final long origin = System.nanoTime();
     private final Map<LikeResult.Status, LongAdder> statuses = new EnumMap<>(LikeResult.Status.class);
     final LongAdder operations = new LongAdder();
     final LongAdder failedAttempts = new LongAdder();
@@ -108,7 +113,7 @@ final class Load {
      *
      * @return this load
      */
-    Load giveUpAfter(java.time.Duration patience) {
+    Load giveUpAfter(Duration patience) {
         this.giveUpNanos = patience.toNanos();
         return this;
     }
@@ -153,6 +158,7 @@ final class Load {
                     LikeResult r = like ? service.like(user, content, requestId) : service.unlike(user, content, requestId);
                     slowestCallNanos.accumulateAndGet(System.nanoTime() - started, Math::max);
                     statuses.get(r.status()).increment();
+                    record(user, content, like, requestId, started, r.status().toString());
                     model.put(new Pair(user, content), like);
                     if (requestId != null) {
                         recent[sent++ % recent.length] = new Sent(user, content, like, requestId);
@@ -161,6 +167,7 @@ final class Load {
                 } catch (LikeException e) {
                     slowestCallNanos.accumulateAndGet(System.nanoTime() - started, Math::max);
                     failedAttempts.increment();
+                    record(user, content, like, requestId, started, e.getClass().getSimpleName());
                     if (System.nanoTime() > deadline) {
                         unresolved.incrementAndGet();
                         return;
@@ -183,6 +190,7 @@ final class Load {
             LikeResult r = old.like()
                     ? service.like(old.userId(), old.content(), old.requestId())
                     : service.unlike(old.userId(), old.content(), old.requestId());
+            record(old.userId(), old.content(), old.like(), old.requestId(), started, "stale retry " + r.status());
             if (r.status() == LikeResult.Status.APPLIED) {
                 staleRetriesApplied.increment();
             } else if (r.status() == LikeResult.Status.ACCEPTED) {
@@ -190,6 +198,8 @@ final class Load {
             }
         } catch (LikeException e) {
             failedAttempts.increment();
+            record(old.userId(), old.content(), old.like(), old.requestId(), started,
+                    "stale retry " + e.getClass().getSimpleName());
         } finally {
             slowestCallNanos.accumulateAndGet(System.nanoTime() - started, Math::max);
         }
@@ -220,6 +230,19 @@ final class Load {
             });
         }
         return likers;
+    }
+
+    private void record(long user, ContentRef content, boolean like, String requestId, long started, String outcome) {
+        long now = System.nanoTime();
+        history.computeIfAbsent(new Pair(user, content), k -> new ArrayList<>())
+                .add(String.format("%s %s request=%s at %d ms, took %d ms: %s", like ? "like" : "unlike",
+                        content, requestId, TimeUnit.NANOSECONDS.toMillis(started - origin),
+                        TimeUnit.NANOSECONDS.toMillis(now - started), outcome));
+    }
+
+    /** The attempts made on a pair, in order, with their outcomes. */
+    List<String> history(long userId, ContentRef content) {
+        return history.getOrDefault(new Pair(userId, content), List.of());
     }
 
     long count(LikeResult.Status status) {
