@@ -142,7 +142,7 @@ start_redis() {
   # the standalone server is durable, as a production one holding an outbox must be: every write is in the
   # append-only file before its reply (appendfsync always), so a SIGKILL loses nothing acknowledged
   redis_up "$BASE/redis" "$REDIS_PORT" --appendonly yes --appendfsync always --appenddirname aof \
-    --lazyfree-lazy-expire yes
+    --maxmemory-policy noeviction --lazyfree-lazy-expire yes
   wait_for redis 15 redis_ready "$REDIS_PORT"
 }
 
@@ -163,7 +163,7 @@ start_cluster() {
   for port in $(cluster_ports); do
     redis_up "$BASE/cluster/$port" "$port" --cluster-enabled yes \
       --cluster-config-file "$BASE/cluster/$port/nodes.conf" --cluster-node-timeout 2000 \
-      --appendonly yes --appendfsync always --appenddirname aof
+      --appendonly yes --appendfsync always --appenddirname aof --maxmemory-policy noeviction
   done
   for port in $(cluster_ports); do
     wait_for "cluster node $port" 15 redis_ready "$port"

@@ -3,6 +3,7 @@ package dev.likes.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.likes.testcontainers.LikeStack;
 import dev.likes.testkit.InMemoryEventSink;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -35,6 +36,12 @@ class KafkaLikeConsumerBuilderTest {
         assertThat(builder.consumerConfig()).containsEntry("security.protocol", "SASL_SSL")
                 .containsEntry("session.timeout.ms", 10_000)
                 .containsEntry("enable.auto.commit", false);
+    }
+
+    @Test
+    void theTopicsTheDockerStackCreatesAreTheDefaultTopicAndItsDeadLetterTopic() {
+        assertThat(LikeStack.TOPICS).containsExactly(KafkaEventPublisher.DEFAULT_TOPIC,
+                KafkaEventPublisher.DEFAULT_TOPIC + ".dlq");
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.likes.testsupport;
 
+import dev.likes.testcontainers.LikeContainers;
+import dev.likes.testcontainers.LikeStack;
 import java.util.List;
 import java.util.Optional;
 import org.testcontainers.DockerClientFactory;
@@ -11,8 +13,8 @@ import org.testcontainers.mysql.MySQLContainer;
 
 /**
  * The Testcontainers way to the test servers, for machines with a Docker engine and no {@code LIKE_TEST_*}
- * variables. Each container starts on first use, once per JVM. Pinned images: {@value #REDIS_IMAGE},
- * {@value #MYSQL_IMAGE}, {@value #KAFKA_IMAGE}.
+ * variables: Redis, MySQL and Kafka as {@link LikeContainers} makes them, and a Redis Cluster. Each container starts
+ * on first use, once per JVM.
  *
  * <p>The Redis Cluster runs three servers in one container that announce {@code 127.0.0.1}, on the fixed host ports
  * {@value #CLUSTER_FIRST_PORT} to {@value #CLUSTER_FIRST_PORT}+2 (a cluster tells clients its nodes' own addresses,
@@ -20,11 +22,7 @@ import org.testcontainers.mysql.MySQLContainer;
  */
 final class DockerServers {
 
-    static final String REDIS_IMAGE = "redis:7.2";
-    static final String MYSQL_IMAGE = "mysql:8.4";
-    static final String KAFKA_IMAGE = "apache/kafka:4.1.1";
     static final int CLUSTER_FIRST_PORT = 27001;
-    private static final String MYSQL_PASSWORD = "like-test-only";
 
     private static volatile Optional<DockerServers> instance;
 
@@ -50,10 +48,10 @@ final class DockerServers {
 
     synchronized String redisUri() {
         if (redis == null) {
-            redis = new GenericContainer<>(REDIS_IMAGE).withExposedPorts(6379);
+            redis = LikeContainers.redis();
             redis.start();
         }
-        return "redis://" + redis.getHost() + ':' + redis.getMappedPort(6379);
+        return LikeContainers.redisUri(redis);
     }
 
     @SuppressWarnings({"deprecation", "resource"})
@@ -67,7 +65,7 @@ final class DockerServers {
             String script = String.format(node, a, a) + String.format(node, b, b) + String.format(node, c, c)
                     + "sleep 1; redis-cli --cluster create 127.0.0.1:" + a + " 127.0.0.1:" + b + " 127.0.0.1:" + c
                     + " --cluster-replicas 0 --cluster-yes; echo CLUSTER-READY; tail -f /dev/null";
-            cluster = new FixedHostPortGenericContainer<>(REDIS_IMAGE)
+            cluster = new FixedHostPortGenericContainer<>(LikeContainers.REDIS_IMAGE)
                     .withFixedExposedPort(a, a)
                     .withFixedExposedPort(b, b)
                     .withFixedExposedPort(c, c)
@@ -80,10 +78,7 @@ final class DockerServers {
 
     synchronized JdbcEndpoint jdbc() {
         if (mysql == null) {
-            mysql = new MySQLContainer(MYSQL_IMAGE)
-                    .withDatabaseName("like_test")
-                    .withUsername("root")
-                    .withPassword(MYSQL_PASSWORD);
+            mysql = LikeContainers.mysql();
             mysql.start();
         }
         return new JdbcEndpoint(mysql.getJdbcUrl(), mysql.getUsername(), mysql.getPassword());
@@ -91,8 +86,9 @@ final class DockerServers {
 
     synchronized String kafkaBootstrap() {
         if (kafka == null) {
-            kafka = new KafkaContainer(KAFKA_IMAGE);
+            kafka = LikeContainers.kafka();
             kafka.start();
+            LikeContainers.createTopics(kafka, LikeStack.TOPICS.toArray(String[]::new));
         }
         return kafka.getBootstrapServers();
     }
