@@ -52,6 +52,12 @@ ensure_browser() {
   export LIKE_CHROMIUM LIKE_CHROMEDRIVER
 }
 
+# ensure_prometheus: Prometheus and promtool (Debian's package) for the tests of docs/monitoring (MonitoringIT).
+ensure_prometheus() {
+  apt_install prometheus
+  command -v promtool >/dev/null 2>&1 || die "promtool is not on the PATH after installing prometheus"
+}
+
 # ensure_build_tools: a JDK 17+ on the PATH, and what the Maven wrapper (./mvnw) needs to fetch its Maven once into
 # ~/.m2/wrapper: curl and unzip. The build runs on the Maven that .mvn/wrapper/maven-wrapper.properties names,
 # checked against its SHA-256, whatever Maven the machine has.

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test: unit tests (*Test) and, against real servers, integration tests (*IT).
-# Installs headless Chromium for the browser tests, starts Redis, a Redis Cluster, MariaDB and Kafka with
-# scripts/services.sh (installing them if needed), runs
-# `mvn verify`, and stops the servers it started, also when the build fails or is interrupted. Servers that were
-# already running (started earlier with scripts/services.sh) are used and left running.
+# Installs headless Chromium for the browser tests and Prometheus for the monitoring tests, starts Redis, a Redis
+# Cluster, MariaDB and Kafka with scripts/services.sh (installing them if needed), runs `mvn verify`, and stops the
+# servers it started, also when the build fails or is interrupted. Servers that were already running (started
+# earlier with scripts/services.sh) are used and left running.
 # Usage: scripts/test.sh [extra Maven arguments]
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -12,6 +12,7 @@ cd "$LIKE_ROOT"
 
 t0=$SECONDS
 ensure_browser
+ensure_prometheus
 use_services redis cluster mariadb kafka
 log "servers ready in $((SECONDS - t0)) s"
 eval "$(bash scripts/services.sh env)"

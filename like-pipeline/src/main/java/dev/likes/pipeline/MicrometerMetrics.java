@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
@@ -27,8 +28,9 @@ import java.util.function.Supplier;
  * the host app passed a registry, so an app without Micrometer on its class path never needs it.
  *
  * <ul>
- *   <li>{@code likes.mutations} (timer; tags {@code action}, {@code status}: APPLIED, UNCHANGED, DUPLICATE_REQUEST,
- *       ACCEPTED for degraded, REJECTED, TIMED_OUT for an unknown outcome, FAILED)
+ *   <li>{@code likes.mutations} (timer with a percentile histogram from 100 µs to 10 s; tags {@code action},
+ *       {@code status}: APPLIED, UNCHANGED, DUPLICATE_REQUEST, ACCEPTED for degraded, REJECTED, TIMED_OUT for an
+ *       unknown outcome, FAILED)
  *   <li>{@code likes.rejections} (counter; tag {@code reason}: RATE_LIMITED, OVERLOADED)
  *   <li>{@code likes.reads.fallback} (counter), {@code likes.degraded.backlog} (gauge), {@code likes.degraded.replayed}
  *       (counter), {@code likes.degraded.corrected} (counter: stale retries corrected at their replay)
@@ -88,6 +90,9 @@ final class MicrometerMetrics implements PipelineMetrics {
                         .tag("action", action.name().toLowerCase(Locale.ROOT))
                         .tag("status", status)
                         .description("likes and unlikes, by outcome")
+                        .publishPercentileHistogram()
+                        .minimumExpectedValue(Duration.ofNanos(100_000))
+                        .maximumExpectedValue(Duration.ofSeconds(10))
                         .register(registry)))
                 .record(nanos, TimeUnit.NANOSECONDS);
     }
