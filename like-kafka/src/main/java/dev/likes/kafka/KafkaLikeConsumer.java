@@ -3,6 +3,8 @@ package dev.likes.kafka;
 import dev.likes.core.LikeEvent;
 import dev.likes.core.LikeEventSink;
 import dev.likes.core.UnstorableEventException;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -122,6 +124,8 @@ public final class KafkaLikeConsumer implements AutoCloseable {
     private final Thread thread;
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean running = new AtomicBoolean();
+    /** Removes this consumer's meters from the host's registry; null without one. */
+    private final @Nullable Runnable removeMeters;
     private final LongAdder applied = new LongAdder();
     private final LongAdder deadLettered = new LongAdder();
     private final LongAdder sinkFailures = new LongAdder();
@@ -148,6 +152,7 @@ public final class KafkaLikeConsumer implements AutoCloseable {
         this.deadLetters = new KafkaProducer<>(b.deadLetterConfig(), new StringSerializer(), new ByteArraySerializer());
         this.thread = new Thread(this::run, "like-kafka-consumer-" + b.groupId);
         this.thread.setDaemon(true);
+        this.removeMeters = b.meterRegistry == null ? null : ConsumerMeters.bind(b.meterRegistry, b.meterTags, this);
     }
 
     /**
@@ -631,6 +636,9 @@ public final class KafkaLikeConsumer implements AutoCloseable {
      */
     @Override
     public void close() {
+        if (removeMeters != null) {
+            removeMeters.run();
+        }
         if (started.compareAndSet(false, true)) {
             deadLetters.close(Duration.ZERO); // never started: nothing runs, close the producer here
             return;
@@ -694,6 +702,8 @@ public final class KafkaLikeConsumer implements AutoCloseable {
         private Duration maxBackoff = Duration.ofSeconds(10);
         private int deadLetterMaxBytes = DEFAULT_DEAD_LETTER_MAX_BYTES;
         private final Map<String, Object> deadLetterProperties = new HashMap<>();
+        private @Nullable MeterRegistry meterRegistry;
+        private Iterable<Tag> meterTags = List.of();
 
         private Builder(String bootstrapServers, String groupId, LikeEventSink sink) {
             this.bootstrapServers = Objects.requireNonNull(bootstrapServers, "bootstrapServers must not be null");
@@ -847,6 +857,35 @@ public final class KafkaLikeConsumer implements AutoCloseable {
             config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
             config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxBatch);
             return config;
+        }
+
+        /**
+         * Registers this consumer's meters on a Micrometer registry (Micrometer is an optional dependency: needed
+         * only when this is called), and removes them when the consumer closes: {@code likes.consumer.applied},
+         * {@code likes.consumer.dead.lettered}, {@code likes.consumer.sink.failures},
+         * {@code likes.consumer.loop.failures}, {@code likes.consumer.restarts} (function counters),
+         * {@code likes.consumer.lag}, {@code likes.consumer.healthy}, {@code likes.consumer.since.success} (gauges).
+         * Two consumers on one registry need tags that tell them apart: see
+         * {@link #meterRegistry(MeterRegistry, Iterable)}.
+         *
+         * @param registry the registry
+         * @return this builder
+         */
+        public Builder meterRegistry(MeterRegistry registry) {
+            return meterRegistry(registry, List.of());
+        }
+
+        /**
+         * As {@link #meterRegistry(MeterRegistry)}, with tags added to every meter of this consumer.
+         *
+         * @param registry the registry
+         * @param tags the tags, e.g. {@code Tags.of("consumer", "likes")}
+         * @return this builder
+         */
+        public Builder meterRegistry(MeterRegistry registry, Iterable<Tag> tags) {
+            this.meterRegistry = Objects.requireNonNull(registry, "meterRegistry must not be null");
+            this.meterTags = Objects.requireNonNull(tags, "tags must not be null");
+            return this;
         }
 
         /**

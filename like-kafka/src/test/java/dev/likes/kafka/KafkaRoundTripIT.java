@@ -9,6 +9,8 @@ import dev.likes.core.LikeEventSink;
 import dev.likes.testkit.EventHistory;
 import dev.likes.testkit.InMemoryEventSink;
 import dev.likes.testsupport.TestServices;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -61,6 +63,30 @@ class KafkaRoundTripIT {
         assertThat(state.applied()).isEqualTo(history.size());
         seen.values().forEach(versions -> assertThat(versions).isSorted().doesNotHaveDuplicates());
         assertFinalState(history, state);
+    }
+
+    @Test
+    void theConsumersMetersCountItsWorkOnTheHostsRegistryAndLeaveWithIt() throws Exception {
+        String topic = Kafka.newTopic(2);
+        List<LikeEvent> history = EventHistory.random(500, 50, 10, 3);
+        Kafka.publishAll(topic, history);
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (KafkaLikeConsumer consumer = KafkaLikeConsumer.builder(
+                                TestServices.kafkaBootstrap(), TestServices.uniqueName("g"), new InMemoryEventSink())
+                        .topic(topic)
+                        .meterRegistry(registry, Tags.of("consumer", "likes"))
+                        .build()
+                        .start()) {
+            await().atMost(Duration.ofMinutes(1)).until(() -> consumer.appliedEvents() >= history.size());
+            await().atMost(Duration.ofSeconds(30)).until(() -> consumer.lag() == 0);
+            assertThat(registry.get("likes.consumer.applied").tags("consumer", "likes").functionCounter().count())
+                    .isEqualTo(history.size());
+            assertThat(registry.get("likes.consumer.lag").gauge().value()).isZero();
+            assertThat(registry.get("likes.consumer.healthy").gauge().value()).isEqualTo(1);
+            assertThat(registry.get("likes.consumer.dead.lettered").functionCounter().count()).isZero();
+            assertThat(registry.get("likes.consumer.since.success").gauge().getId().getBaseUnit()).isEqualTo("seconds");
+        }
+        assertThat(registry.getMeters()).as("closing the consumer removes its meters").isEmpty();
     }
 
     @Test

@@ -80,6 +80,8 @@ public final class LikePipeline implements AutoCloseable {
     public static final String DEFAULT_CONSUMER_GROUP = "like-mysql-writer";
     /** The name of the circuit breaker around Redis, also in a host's {@link CircuitBreakerRegistry}. */
     public static final String BREAKER_NAME = "like-redis";
+    /** The name of the circuit breaker in front of MySQL's reads for Redis' loads. */
+    public static final String MYSQL_BREAKER_NAME = "like-mysql-loads";
     /** The name of the job whose lease {@link #purgeExpiredRequests()} holds. */
     public static final String PURGE_JOB = "request-purge";
 
@@ -88,6 +90,7 @@ public final class LikePipeline implements AutoCloseable {
     private final RedisLikeStore redis;
     private final ResilientLikeStore resilient;
     private final CircuitBreaker breaker;
+    private final CircuitBreaker mysqlBreaker;
     private final LikeService service;
     private final KafkaLikeConsumer.@Nullable Builder consumerBuilder;
     private final Supplier<KafkaLikeConsumer> currentConsumer = () -> this.consumer;
@@ -133,7 +136,29 @@ public final class LikePipeline implements AutoCloseable {
         } else {
             rb = RedisLikeStore.builder(Objects.requireNonNull(b.redisUri));
         }
-        rb.backingStore(mysql).outbox(publisher).localCountCache(Duration.ofSeconds(1), 100_000);
+        this.mysqlBreaker = CircuitBreaker.of(MYSQL_BREAKER_NAME, CircuitBreakerConfig.custom()
+                .slidingWindowSize(10)
+                .minimumNumberOfCalls(3)
+                .failureRateThreshold(50)
+                .waitDurationInOpenState(Duration.ofSeconds(5))
+                .permittedNumberOfCallsInHalfOpenState(2)
+                .build());
+        mysqlBreaker.getEventPublisher().onStateTransition(e -> {
+            if (e.getStateTransition().getToState() == CircuitBreaker.State.OPEN) {
+                log.warn("MySQL circuit breaker {}: likes on contents Redis must load are accepted in degraded mode",
+                        e.getStateTransition());
+            } else {
+                log.info("MySQL circuit breaker {}", e.getStateTransition());
+            }
+        });
+        Duration slowLoad = b.callTimeout.dividedBy(2).compareTo(Duration.ofSeconds(1)) < 0
+                ? b.callTimeout.dividedBy(2) : Duration.ofSeconds(1);
+        BackingStoreBreaker mysqlGuard = new BackingStoreBreaker(mysql, mysqlBreaker, slowLoad);
+        rb.backingStore(mysqlGuard).outbox(publisher)
+                .localCountCache(Duration.ofSeconds(1), 100_000);
+        if (b.meterRegistry != null) {
+            rb.meterRegistry(b.meterRegistry);
+        }
         b.redisCustomizer.accept(rb);
         this.redis = open(opened, rb.build());
         this.breaker = breaker(b, opened);
@@ -153,7 +178,8 @@ public final class LikePipeline implements AutoCloseable {
             opened.push(m::removeAll);
         }
         RedisRateLimiter limiter = b.ratePerSecond > 0 ? RedisRateLimiter.on(redis, b.ratePerSecond, b.rateBurst) : null;
-        this.resilient = new ResilientLikeStore(redis, mysql, mysql::requestSeen, DegradedJournal.of(mysql), publisher,
+        this.resilient = new ResilientLikeStore(redis, mysql, mysql::requestSeen, DegradedJournal.of(mysql),
+                mysqlGuard, publisher,
                 limiter, breaker, bulkhead, b.clock, b.maxDegraded, metrics);
         opened.push(resilient::releaseJournal);
         Duration drainTimeout = b.callTimeout;
@@ -188,7 +214,7 @@ public final class LikePipeline implements AutoCloseable {
             this.consumer = null;
         }
         if (metrics instanceof MicrometerMetrics m) {
-            m.bindStore(resilient, breaker, redis, outboxBacklog);
+            m.bindStore(resilient, breaker, mysqlBreaker, outboxBacklog);
             if (consumer != null) {
                 m.bindConsumer(currentConsumer, consumerReplacements);
             }
@@ -384,6 +410,17 @@ public final class LikePipeline implements AutoCloseable {
      */
     public String circuitState() {
         return breaker.getState().name();
+    }
+
+    /**
+     * The state of the circuit breaker in front of MySQL's reads for Redis' loads: {@code OPEN} while MySQL failed or
+     * answered slowly (over half the call timeout, at most 1 s) for most of the last loads; then a like on a content
+     * Redis must load is accepted in degraded mode at once. Contents Redis holds are not affected.
+     *
+     * @return {@code CLOSED}, {@code OPEN} or {@code HALF_OPEN}
+     */
+    public String mysqlCircuitState() {
+        return mysqlBreaker.getState().name();
     }
 
     /**

@@ -3,7 +3,6 @@ package dev.likes.pipeline;
 import dev.likes.core.LikeAction;
 import dev.likes.core.LikeRejectedException;
 import dev.likes.kafka.KafkaLikeConsumer;
-import dev.likes.redis.RedisLikeStore;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -34,10 +33,11 @@ import java.util.function.Supplier;
  *   <li>{@code likes.rejections} (counter; tag {@code reason}: RATE_LIMITED, OVERLOADED)
  *   <li>{@code likes.reads.fallback} (counter), {@code likes.degraded.backlog} (gauge), {@code likes.degraded.replayed}
  *       (counter), {@code likes.degraded.corrected} (counter: stale retries corrected at their replay)
- *   <li>{@code likes.redis.circuit.state} (gauge: 0 closed, 1 open, 2 half open, 3 other)
- *   <li>{@code likes.local.cache.requests} (function counter; tag {@code result}: hit, miss)
- *   <li>{@code likes.outbox.relayed} (function counter; tag {@code path}: fast, sweeper), {@code likes.outbox.failures},
- *       {@code likes.outbox.inflight} (gauge), {@code likes.outbox.backlog} (gauge, sampled by the pipeline)
+ *   <li>{@code likes.redis.circuit.state}, {@code likes.mysql.circuit.state} (gauges: 0 closed, 1 open, 2 half open,
+ *       3 other)
+ *   <li>{@code likes.outbox.backlog} (gauge, sampled by the pipeline); the Redis store registers its own meters
+ *       ({@code likes.local.cache.requests}, {@code likes.backing.store.loads}, {@code likes.outbox.relayed},
+ *       {@code likes.outbox.failures}, {@code likes.outbox.inflight}: see {@code RedisLikeStore.Builder.meterRegistry})
  *   <li>{@code likes.consumer.applied}, {@code likes.consumer.dead.lettered}, {@code likes.consumer.sink.failures},
  *       {@code likes.consumer.loop.failures}, {@code likes.consumer.restarts}, {@code likes.consumer.replaced} (function
  *       counters),
@@ -117,34 +117,26 @@ final class MicrometerMetrics implements PipelineMetrics {
         corrected.increment(events);
     }
 
-    void bindStore(ResilientLikeStore store, CircuitBreaker breaker, RedisLikeStore redis, AtomicLong outboxBacklog) {
+    void bindStore(ResilientLikeStore store, CircuitBreaker breaker, CircuitBreaker mysqlBreaker,
+            AtomicLong outboxBacklog) {
+        keep(Gauge.builder("likes.mysql.circuit.state", mysqlBreaker, MicrometerMetrics::stateOf)
+                .description("the circuit breaker in front of MySQL's reads for Redis' loads: 0 closed, 1 open,"
+                        + " 2 half open, 3 other").register(registry));
         keep(Gauge.builder("likes.degraded.backlog", store, s -> s.degradedBacklog())
                 .description("changes accepted in degraded mode, not yet replayed into Redis").register(registry));
-        keep(Gauge.builder("likes.redis.circuit.state", breaker, b -> switch (b.getState()) {
-                    case CLOSED -> 0;
-                    case OPEN -> 1;
-                    case HALF_OPEN -> 2;
-                    default -> 3;
-                })
+        keep(Gauge.builder("likes.redis.circuit.state", breaker, MicrometerMetrics::stateOf)
                 .description("the Redis circuit breaker: 0 closed, 1 open, 2 half open, 3 other").register(registry));
-        keep(FunctionCounter.builder("likes.local.cache.requests", redis, r -> r.policy().localCacheHits())
-                .tag("result", "hit")
-                .description("count reads asked of the local cache").register(registry));
-        keep(FunctionCounter.builder("likes.local.cache.requests", redis, r -> r.policy().localCacheMisses())
-                .tag("result", "miss")
-                .description("count reads asked of the local cache").register(registry));
-        keep(FunctionCounter.builder("likes.outbox.relayed", redis, r -> r.policy().outboxStats().published())
-                .tag("path", "fast")
-                .description("events relayed from the outbox to the event log").register(registry));
-        keep(FunctionCounter.builder("likes.outbox.relayed", redis, r -> r.policy().outboxStats().swept())
-                .tag("path", "sweeper")
-                .description("events relayed from the outbox to the event log").register(registry));
-        keep(FunctionCounter.builder("likes.outbox.failures", redis, r -> r.policy().outboxStats().failures())
-                .description("outbox publishes that failed (the sweeper retries them)").register(registry));
-        keep(Gauge.builder("likes.outbox.inflight", redis, r -> r.policy().outboxStats().inFlight())
-                .description("events the outbox fast path is publishing").register(registry));
         keep(Gauge.builder("likes.outbox.backlog", outboxBacklog, AtomicLong::get)
                 .description("outbox entries not yet acknowledged by the event log (sampled)").register(registry));
+    }
+
+    private static int stateOf(CircuitBreaker breaker) {
+        return switch (breaker.getState()) {
+            case CLOSED -> 0;
+            case OPEN -> 1;
+            case HALF_OPEN -> 2;
+            default -> 3;
+        };
     }
 
     void bindConsumer(Supplier<KafkaLikeConsumer> current, AtomicLong replacements) {

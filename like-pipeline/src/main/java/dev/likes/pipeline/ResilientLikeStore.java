@@ -99,6 +99,8 @@ final class ResilientLikeStore implements LikeStore {
     private final AtomicLong lastVersion = new AtomicLong();
     private final RequestLog requestLog;
     private final DegradedJournal journal;
+    /** MySQL's circuit breaker: the journal and the request log are not waited for while MySQL is down. */
+    private final BackingStoreBreaker mysqlGuard;
     /** This store's name in the journal's leases. */
     private final String owner = "like-" + UUID.randomUUID();
     /** Journal entries replayed whose deletion failed: deleted again by the next repair. */
@@ -127,13 +129,14 @@ final class ResilientLikeStore implements LikeStore {
     }
 
     ResilientLikeStore(RedisLikeStore redis, LikeStore durable, RequestLog requestLog, DegradedJournal journal,
-            EventPublisher publisher,
+            BackingStoreBreaker mysqlGuard, EventPublisher publisher,
             @Nullable RedisRateLimiter limiter, CircuitBreaker breaker, Bulkhead bulkhead, Clock clock, int maxDegraded,
             PipelineMetrics metrics) {
         this.redis = redis;
         this.durable = durable;
         this.requestLog = requestLog;
         this.journal = journal;
+        this.mysqlGuard = mysqlGuard;
         this.publisher = publisher;
         this.limiter = limiter;
         this.breaker = breaker;
@@ -206,27 +209,30 @@ final class ResilientLikeStore implements LikeStore {
         if (d == null) {
             return applyToRedis(mutation);
         }
-        return repair(mutation.content()).thenCompose(repaired -> repaired ? applyToRedis(mutation) : degrade(mutation));
+        // a replay that failed while the Redis breaker stays closed failed on the content's load: Redis is up
+        return repair(mutation.content()).thenCompose(repaired -> repaired ? applyToRedis(mutation)
+                : degrade(mutation, breaker.getState() == CircuitBreaker.State.CLOSED));
     }
 
     private CompletableFuture<LikeResult> applyToRedis(LikeMutation mutation) {
-        return protect(() -> redis.apply(mutation), () -> degrade(mutation), true);
+        return protect(() -> redis.apply(mutation), () -> degrade(mutation, false), () -> degrade(mutation, true),
+                true);
     }
 
     private <T> CompletableFuture<T> protect(Supplier<CompletionStage<T>> call, Supplier<CompletionStage<T>> fallback) {
-        return protect(call, fallback, false);
+        return protect(call, fallback, fallback, false);
     }
 
     /**
      * Calls Redis through the breaker: an open breaker or a {@link LikeStoreException} (Redis unreachable or slow)
      * goes to {@code fallback}; any other failure (bad input) is the caller's and does not count against Redis. A
-     * failure of the backing store while Redis loads a content ({@link BackingStoreException}) goes to the fallback
-     * without counting against Redis. A {@link LikeTimeoutException} of a {@code mutation} counts against Redis but
-     * fails the call: its outcome is unknown (Redis may still apply it), so it must not be applied a second time
-     * through the fallback.
+     * failure of the backing store while Redis loads a content ({@link BackingStoreException}) goes to
+     * {@code loadFailed} without counting against Redis. A {@link LikeTimeoutException} of a {@code mutation}
+     * counts against Redis but fails the call: its outcome is unknown (Redis may still apply it), so it must not be
+     * applied a second time through the fallback.
      */
     private <T> CompletableFuture<T> protect(Supplier<CompletionStage<T>> call, Supplier<CompletionStage<T>> fallback,
-            boolean mutation) {
+            Supplier<CompletionStage<T>> loadFailed, boolean mutation) {
         if (!breaker.tryAcquirePermission()) {
             return fallback.get().toCompletableFuture();
         }
@@ -253,7 +259,7 @@ final class ResilientLikeStore implements LikeStore {
             }
             if (cause instanceof BackingStoreException) {
                 breaker.releasePermission();
-                return fallback.get().toCompletableFuture();
+                return loadFailed.get().toCompletableFuture();
             }
             if (cause instanceof LikeStoreException) {
                 breaker.onError(took, TimeUnit.NANOSECONDS, cause);
@@ -272,9 +278,10 @@ final class ResilientLikeStore implements LikeStore {
      * request ID is honoured first: a retry of a change this process accepted while Redis is down, or of one the
      * durable side recorded (Redis applied it before the outage and the consumer stored it), answers
      * {@link LikeResult.Status#DUPLICATE_REQUEST} and changes nothing; if the durable side cannot be asked either,
-     * the call fails and nothing is recorded.
+     * the call fails and nothing is recorded. When Redis is up and only the content's load failed
+     * ({@code redisUp}), Redis is asked instead, as the hot path would.
      */
-    private CompletableFuture<LikeResult> degrade(LikeMutation mutation) {
+    private CompletableFuture<LikeResult> degrade(LikeMutation mutation, boolean redisUp) {
         if (mutation.requestId() == null) {
             return accept(mutation);
         }
@@ -286,9 +293,9 @@ final class ResilientLikeStore implements LikeStore {
             // and tries itself if that one was refused
             return earlier.handle((liked, failure) -> failure == null
                     ? CompletableFuture.completedFuture(duplicate(mutation, liked))
-                    : degrade(mutation)).thenCompose(Function.identity());
+                    : degrade(mutation, redisUp)).thenCompose(Function.identity());
         }
-        CompletableFuture<LikeResult> outcome = lookUpThenAccept(mutation, key);
+        CompletableFuture<LikeResult> outcome = lookUpThenAccept(mutation, key, redisUp);
         outcome.whenComplete((r, failure) -> {
             if (failure != null) {
                 degradedRequests.remove(key, mine);
@@ -300,12 +307,35 @@ final class ResilientLikeStore implements LikeStore {
         return outcome;
     }
 
-    /** Asks the durable side whether the request ID was used; accepts the change if not. */
-    private CompletableFuture<LikeResult> lookUpThenAccept(LikeMutation mutation, RequestKey key) {
+    /**
+     * Asks whether the request ID was used (Redis when it is up, else the durable side); accepts the change if not.
+     */
+    private CompletableFuture<LikeResult> lookUpThenAccept(LikeMutation mutation, RequestKey key, boolean redisUp) {
+        String requestId = Objects.requireNonNull(mutation.requestId(), "looked up by request ID");
+        if (redisUp) {
+            CompletableFuture<Boolean> inRedis;
+            try {
+                inRedis = redis.policy().requestSeen(mutation.userId(), mutation.content(), requestId)
+                        .toCompletableFuture();
+            } catch (RuntimeException e) {
+                inRedis = CompletableFuture.failedFuture(e);
+            }
+            return inRedis.handle((used, failure) -> {
+                if (failure != null) {
+                    return lookUpThenAccept(mutation, key, false); // Redis failed meanwhile: ask the durable side
+                }
+                if (used) {
+                    // Redis applied it, and no longer holds the content: the change's own outcome is the answer
+                    degradedRequests.remove(key);
+                    return CompletableFuture.completedFuture(duplicate(mutation, mutation.action() == LikeAction.LIKE));
+                }
+                return accept(mutation);
+            }).thenCompose(Function.identity());
+        }
         CompletableFuture<Boolean> seen;
         try {
-            seen = requestLog.seen(mutation.userId(), mutation.content(),
-                            Objects.requireNonNull(mutation.requestId(), "looked up by request ID"), clock.instant())
+            seen = mysqlGuard.guard(() -> requestLog.seen(mutation.userId(), mutation.content(), requestId,
+                            clock.instant()))
                     .toCompletableFuture()
                     .copy()
                     .orTimeout(REQUEST_LOOKUP_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
@@ -354,7 +384,8 @@ final class ResilientLikeStore implements LikeStore {
         Dirty queued = enqueue(pending);
         CompletableFuture<DegradedJournal.Entry> journaled;
         try {
-            journaled = journal.append(replay, owner, clock.instant().plus(LEASE)).toCompletableFuture();
+            journaled = mysqlGuard.guard(() -> journal.append(replay, owner, clock.instant().plus(LEASE)))
+                    .toCompletableFuture();
         } catch (RuntimeException e) {
             journaled = CompletableFuture.failedFuture(e);
         }

@@ -36,6 +36,8 @@ final class Load {
     private final List<Map<Pair, Boolean>> models = new ArrayList<>();
     /** Every attempt per pair, in order (one thread writes a pair), for explaining a failed model check. */
     private final Map<Pair, List<String>> history = new ConcurrentHashMap<>();
+    /** Failed attempts by exception and the start of its message. */
+    private final Map<String, LongAdder> failureKinds = new ConcurrentHashMap<>();
     private final long origin = System.nanoTime();
     private final Map<LikeResult.Status, LongAdder> statuses = new EnumMap<>(LikeResult.Status.class);
     final LongAdder operations = new LongAdder();
@@ -168,6 +170,9 @@ final class Load {
                     slowestCallNanos.accumulateAndGet(System.nanoTime() - started, Math::max);
                     failedAttempts.increment();
                     record(user, content, like, requestId, started, e.getClass().getSimpleName());
+                    String message = String.valueOf(e.getMessage());
+                    failureKinds.computeIfAbsent(e.getClass().getSimpleName() + ": "
+                            + message.substring(0, Math.min(60, message.length())), k -> new LongAdder()).increment();
                     if (System.nanoTime() > deadline) {
                         unresolved.incrementAndGet();
                         return;
@@ -243,6 +248,15 @@ final class Load {
     /** The attempts made on a pair, in order, with their outcomes. */
     List<String> history(long userId, ContentRef content) {
         return history.getOrDefault(new Pair(userId, content), List.of());
+    }
+
+    /** Failed attempts by kind, most first. */
+    String failureKinds() {
+        StringBuilder out = new StringBuilder();
+        failureKinds.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue().sum(), a.getValue().sum()))
+                .limit(5).forEach(e -> out.append('[').append(e.getValue().sum()).append(' ').append(e.getKey())
+                        .append("] "));
+        return out.toString();
     }
 
     long count(LikeResult.Status status) {

@@ -72,6 +72,70 @@ class ProductionShapeFaultIT {
         }
     }
 
+    @Test
+    void kafkaHungFor90SecondsUnderLoadOver500Contents() throws Exception {
+        outage("kafka hung (SIGSTOP) 90 s, 500 contents, random ids", Server.KAFKA, true, 90);
+    }
+
+    @Test
+    void mysqlKilledFor90SecondsUnderLoadOver500Contents() throws Exception {
+        outage("mariadb killed 90 s, 500 contents, random ids", Server.MARIADB, false, 90);
+    }
+
+    @Test
+    void mysqlKilledFor5SecondsUnderLoadOver500Contents() throws Exception {
+        outage("mariadb killed 5 s, 500 contents, random ids", Server.MARIADB, false, 5);
+    }
+
+    /**
+     * Kafka or MariaDB down for a while under load (30% of the calls without a request ID, 5% stale retries, contents
+     * loaded into Redis by their first like, some of them during the outage): every call is acknowledged, and every
+     * tier converges once the server is back. With MariaDB killed, the loads it cannot answer are refused at once and
+     * their likes accepted in degraded mode.
+     */
+    private void outage(String scenario, Server server, boolean hang, int seconds) throws Exception {
+        try (LikePipeline p = h.pipeline().build()) {
+            Load load = new Load(p.service(), 4, 2_000, contents(), 2_000, 97 + seconds).randomUserIds()
+                    .withoutRequestIds(30)
+                    .staleRetries(5)
+                    .giveUpAfter(Duration.ofMinutes(3))
+                    .start();
+            TimeUnit.SECONDS.sleep(3);
+            long before = load.operations.sum();
+            if (hang) {
+                TestServices.hang(server);
+            } else {
+                TestServices.kill(server);
+            }
+            long during;
+            boolean loadsRefused = false;
+            try {
+                for (int s = 0; s < seconds * 10; s++) {
+                    TimeUnit.MILLISECONDS.sleep(100);
+                    loadsRefused |= "OPEN".equals(p.mysqlCircuitState());
+                }
+                during = load.operations.sum() - before;
+            } finally {
+                if (hang) {
+                    TestServices.resume(server);
+                } else {
+                    TestServices.start(server);
+                }
+            }
+            TimeUnit.SECONDS.sleep(5);
+            load.stop();
+            System.out.printf("OUTAGE %s operations_during=%d accepted=%d loads_refused=%s failures: %s%n", scenario,
+                    during, load.count(LikeResult.Status.ACCEPTED), loadsRefused, load.failureKinds());
+            assertThat(during).as("likes go on while %s is down", server).isPositive();
+            if (server == Server.MARIADB && !hang) {
+                assertThat(loadsRefused).as("loads were refused at once while MySQL was down").isTrue();
+                assertThat(load.count(LikeResult.Status.ACCEPTED))
+                        .as("likes on contents Redis could not load were accepted in degraded mode").isPositive();
+            }
+            Invariants.assertConverged(scenario, h, p, load, CONVERGE);
+        }
+    }
+
     /**
      * MariaDB hung ({@code SIGSTOP}) for 90 s: one load keeps writing 500 contents loaded into Redis, another keeps
      * asking for 2,000 contents that must be loaded from MySQL first (their calls time out and are retried until

@@ -18,6 +18,8 @@ import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.resource.ClientResources;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -108,6 +110,8 @@ public final class RedisLikeStore implements LikeStore {
     private final Listings listings;
     private final @Nullable Predicate<ContentRef> contentFilter;
     private final @Nullable OutboxRelay relay;
+    /** Removes this store's meters from the host's registry; null without one. */
+    private final @Nullable Runnable removeMeters;
     private final StatefulConnection<String, String> connection;
     private final @Nullable AutoCloseable ownedClient;
     private final boolean singleNode;
@@ -140,6 +144,8 @@ public final class RedisLikeStore implements LikeStore {
         this.writes = new Writes(applyScript, keys, b.maxBatchSize, b.maxQueuedPerShard, readThrough, relay,
                 replicaWait, localCounts, listings, singleNode);
         this.policy = new RedisStorePolicy(redis, keys, readThrough, relay, localCounts, truth);
+        this.removeMeters = b.meterRegistry == null ? null : RedisStoreMeters.bind(b.meterRegistry, b.meterTags, policy,
+                relay != null);
     }
 
     /**
@@ -418,6 +424,9 @@ public final class RedisLikeStore implements LikeStore {
     /** Closes the connection this store opened, and the client if the store created it. */
     @Override
     public void close() {
+        if (removeMeters != null) {
+            removeMeters.run();
+        }
         if (relay != null) {
             relay.close();
         }
@@ -476,6 +485,8 @@ public final class RedisLikeStore implements LikeStore {
         private int outboxMaxInFlight = DEFAULT_OUTBOX_MAX_IN_FLIGHT;
         private int waitReplicas;
         private Duration waitTimeout = Duration.ZERO;
+        private @Nullable MeterRegistry meterRegistry;
+        private Iterable<Tag> meterTags = List.of();
 
         private Builder(@Nullable RedisClient client, @Nullable RedisClusterClient clusterClient) {
             this.client = client;
@@ -717,6 +728,34 @@ public final class RedisLikeStore implements LikeStore {
          */
         public Builder outbox(EventPublisher publisher) {
             this.outbox = Args.notNull("outbox", publisher);
+            return this;
+        }
+
+        /**
+         * Registers this store's meters on a Micrometer registry (Micrometer is an optional dependency: needed only
+         * when this is called), and removes them when the store closes: {@code likes.local.cache.requests} (function
+         * counter; tag {@code result}: hit, miss), {@code likes.backing.store.loads} (function counter), and with an
+         * outbox {@code likes.outbox.relayed} (function counter; tag {@code path}: fast, sweeper),
+         * {@code likes.outbox.failures} (function counter), {@code likes.outbox.inflight} (gauge). Two stores on one
+         * registry need tags that tell them apart: see {@link #meterRegistry(MeterRegistry, Iterable)}.
+         *
+         * @param registry the registry
+         * @return this builder
+         */
+        public Builder meterRegistry(MeterRegistry registry) {
+            return meterRegistry(registry, List.of());
+        }
+
+        /**
+         * As {@link #meterRegistry(MeterRegistry)}, with tags added to every meter of this store.
+         *
+         * @param registry the registry
+         * @param tags the tags, e.g. {@code Tags.of("store", "feed")}
+         * @return this builder
+         */
+        public Builder meterRegistry(MeterRegistry registry, Iterable<Tag> tags) {
+            this.meterRegistry = Objects.requireNonNull(registry, "meterRegistry must not be null");
+            this.meterTags = Objects.requireNonNull(tags, "tags must not be null");
             return this;
         }
 

@@ -1,6 +1,7 @@
 package dev.likes.redis;
 
 import dev.likes.core.ContentRef;
+import dev.likes.core.RequestIds;
 import io.lettuce.core.ScriptOutputType;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -26,6 +27,7 @@ public final class RedisStorePolicy {
     private final LocalCounts localCounts;
     private final boolean truth;
     private final Redis.Script evict = Redis.Script.load("evict", ScriptOutputType.INTEGER);
+    private final Redis.Script requestSeen = Redis.Script.load("request-seen", ScriptOutputType.INTEGER);
 
     RedisStorePolicy(Redis redis, Keys keys, @Nullable ReadThrough readThrough, @Nullable OutboxRelay relay,
             LocalCounts localCounts,
@@ -144,6 +146,27 @@ public final class RedisStorePolicy {
                     localCounts.forget(content);
                     return n == 1;
                 });
+    }
+
+    /**
+     * Whether Redis remembers a user's request ID on a content: the test the store makes before it applies a change
+     * with a request ID, asked without changing anything (whether or not Redis holds the content itself). Request IDs
+     * are remembered for {@link RedisLikeStore.Builder#requestIdTtl} (and at most
+     * {@link RedisLikeStore.Builder#maxRequestIds} per shard).
+     *
+     * @param userId the user, positive
+     * @param content the content
+     * @param requestId the request ID, 1 to 64 characters of [A-Za-z0-9_-]
+     * @return true if a change with this request ID was applied within that time
+     * @throws IllegalArgumentException if {@code userId} or {@code requestId} breaks its rule
+     */
+    public CompletionStage<Boolean> requestSeen(long userId, ContentRef content, String requestId) {
+        if (userId <= 0) {
+            throw new IllegalArgumentException("userId must be positive, but was " + userId);
+        }
+        RequestIds.check(requestId);
+        return redis.<Long>script(requestSeen, new String[] {keys.requests(keys.shard(content))},
+                Keys.requestMember(content, userId, requestId)).thenApply(seen -> seen == 1);
     }
 
     /**

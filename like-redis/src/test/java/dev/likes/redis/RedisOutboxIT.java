@@ -12,6 +12,8 @@ import dev.likes.core.LikeService;
 import dev.likes.testkit.RecordingEventPublisher;
 import dev.likes.testsupport.TestServices;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -175,6 +177,30 @@ class RedisOutboxIT {
     }
 
     /** Group commit writes one outbox entry per script call, not one per like; the backlog still counts events. */
+    @Test
+    void theStoresMetersCountItsWorkOnTheHostsRegistryAndLeaveWithIt() {
+        RecordingEventPublisher recorded = new RecordingEventPublisher();
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (RedisLikeStore store = store(recorded).localCountCache(Duration.ofSeconds(5), 1_000)
+                        .meterRegistry(registry, Tags.of("store", "feed")).build();
+                LikeService service = LikeService.builder(store).build()) {
+            for (long user = 1; user <= 20; user++) {
+                service.like(user, POST);
+            }
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> store.policy().outboxBacklog().toCompletableFuture().join() == 0);
+            service.count(POST);
+            service.count(POST);
+            assertThat(registry.get("likes.outbox.relayed").tags("store", "feed", "path", "fast").functionCounter()
+                    .count()).isEqualTo(store.policy().outboxStats().published()).isEqualTo(20);
+            assertThat(registry.get("likes.local.cache.requests").tags("result", "hit").functionCounter().count())
+                    .isEqualTo(store.policy().localCacheHits()).isPositive();
+            assertThat(registry.get("likes.outbox.inflight").gauge().value()).isZero();
+            assertThat(registry.get("likes.backing.store.loads").functionCounter().count()).isZero();
+        }
+        assertThat(registry.getMeters()).as("closing the store removes its meters").isEmpty();
+    }
+
     @Test
     void closeReleasesTheSweepLeasesItHolds() throws InterruptedException {
         RecordingEventPublisher recorded = new RecordingEventPublisher();

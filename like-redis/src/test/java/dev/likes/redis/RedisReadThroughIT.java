@@ -78,6 +78,26 @@ class RedisReadThroughIT {
     }
 
     @Test
+    void aRequestIdIsRememberedWhetherOrNotRedisStillHoldsTheContent() {
+        try (RedisLikeStore store = cache().build();
+                LikeService service = LikeService.builder(store).build()) {
+            assertThat(service.like(301, POST, "click-301").status()).isEqualTo(LikeResult.Status.APPLIED);
+            RedisStorePolicy policy = store.policy();
+            assertThat(policy.requestSeen(301, POST, "click-301").toCompletableFuture().join()).isTrue();
+            assertThat(policy.requestSeen(301, POST, "click-302").toCompletableFuture().join()).isFalse();
+            assertThat(policy.requestSeen(302, POST, "click-301").toCompletableFuture().join()).isFalse();
+            assertThat(policy.requestSeen(301, ContentRef.of("post", 9), "click-301").toCompletableFuture().join())
+                    .isFalse();
+            admin.sync().del(store.keys().main(POST)); // the content's keys expire; the shard's request IDs stay
+            assertThat(policy.requestSeen(301, POST, "click-301").toCompletableFuture().join()).isTrue();
+            assertThat(service.like(301, POST, "click-301").status()).as("the hot path agrees")
+                    .isEqualTo(LikeResult.Status.DUPLICATE_REQUEST);
+            assertThatThrownBy(() -> policy.requestSeen(301, POST, "a:b")).hasMessageContaining("requestId");
+            assertThatThrownBy(() -> policy.requestSeen(0, POST, "ok")).hasMessageContaining("userId");
+        }
+    }
+
+    @Test
     void aLoadedContentContinuesItsVersionsAboveTheBackingStores() {
         // the backing store applied changes a day ahead of this Redis' clock (a failover to a host whose clock is behind)
         long ahead = (System.currentTimeMillis() + Duration.ofDays(1).toMillis()) * 1_000;
