@@ -3,10 +3,13 @@ package dev.likes.jdbc;
 import dev.likes.core.JobLeases;
 import dev.likes.core.LikeStoreException;
 import java.security.SecureRandom;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
@@ -22,6 +25,8 @@ import org.jdbi.v3.core.JdbiException;
 public final class JdbiJobLeases implements JobLeases {
 
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** How many times a statement chosen as a deadlock victim runs before the call fails. */
+    private static final int DEADLOCK_ATTEMPTS = 5;
 
     private final Jdbi jdbi;
 
@@ -102,11 +107,31 @@ public final class JdbiJobLeases implements JobLeases {
         }
     }
 
+    /**
+     * Runs a lease statement (each is a transaction of its own, and each is conditional, so running it again is
+     * safe); one that InnoDB chose as a deadlock victim (instances racing for the same lease) runs again.
+     */
     private static <T> T sql(String job, Supplier<T> statement) {
-        try {
-            return statement.get();
-        } catch (JdbiException e) {
-            throw new LikeStoreException("could not read or write the lease of job " + job + " in like_job_leases", e);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return statement.get();
+            } catch (JdbiException e) {
+                if (attempt >= DEADLOCK_ATTEMPTS || !deadlock(e)) {
+                    throw new LikeStoreException("could not read or write the lease of job " + job
+                            + " in like_job_leases", e);
+                }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1 + RANDOM.nextInt(10 * attempt)));
+            }
         }
+    }
+
+    /** Whether the statement was rolled back as a deadlock victim (SQLState 40001, MySQL error 1213). */
+    private static boolean deadlock(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && ("40001".equals(sql.getSQLState()) || sql.getErrorCode() == 1213)) {
+                return true;
+            }
+        }
+        return false;
     }
 }
