@@ -9,13 +9,14 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Consumers apply events idempotently and in order per (user, content) by {@link #version()}: for one content,
  * versions strictly increase with every state change, so an event whose version is not greater than the last applied
- * one for the same (user, content) is a redelivery or arrived late and must not win.
+ * one for the same (user, content) is a redelivery or arrived late and must not win. The exception is an
+ * {@link LikeAction#ERASE} event, which always applies (see there).
  *
  * @param eventId unique per event; a redelivered event keeps its ID
  * @param requestId the client's request ID, or {@code null}
  * @param userId the acting user
  * @param content what was liked or unliked
- * @param action like or unlike
+ * @param action like, unlike, or erase
  * @param occurredAt when the change was made (the mutation's time)
  * @param version the content's change sequence number at this change
  * @param count how many users like the content after this change

@@ -21,4 +21,19 @@ public interface ArchiveSink {
      * @throws IOException if the batch could not be written; the move is then rolled back
      */
     void write(List<ArchivedLike> records) throws IOException;
+
+    /**
+     * Deletes every copy of a user's records this sink wrote, for a data-protection erasure. Idempotent. The default
+     * throws {@link UnsupportedOperationException}: a sink that keeps copies implements it so that an erasure reaches
+     * them.
+     *
+     * @param userId the user
+     * @return how many copies were deleted
+     * @throws IOException if the copies could not be rewritten; the ones already rewritten stay so
+     * @throws UnsupportedOperationException if the sink cannot erase
+     */
+    default long eraseUser(long userId) throws IOException {
+        throw new UnsupportedOperationException(getClass().getName() + " cannot erase a user's copies: implement"
+                + " ArchiveSink.eraseUser");
+    }
 }

@@ -100,6 +100,26 @@ public final class DegradedJournal {
     }
 
     /**
+     * Counts the changes of one user in the journal, on every shard: changes accepted while Redis was down and not
+     * replayed yet. An erasure waits until there is none.
+     *
+     * @param userId the user
+     * @return a stage with the number
+     */
+    public CompletionStage<Long> countOf(long userId) {
+        List<CompletableFuture<Long>> parts = new ArrayList<>();
+        for (JdbiShard shard : store.shards()) {
+            parts.add(store.onShard(shard.primary(), "count a user's journal entries", h -> h.createQuery(
+                            "SELECT COUNT(*) FROM like_degraded WHERE user_id = ?")
+                    .bind(0, userId)
+                    .mapTo(Long.class)
+                    .one()));
+        }
+        return CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0]))
+                .thenApply(done -> parts.stream().mapToLong(CompletableFuture::join).sum());
+    }
+
+    /**
      * Extends the lease of every entry {@code owner} holds.
      *
      * @param owner the owner

@@ -3,6 +3,8 @@ package dev.likes.jdbc;
 import dev.likes.core.ContentRef;
 import dev.likes.core.LikeAction;
 import dev.likes.core.LikeEvent;
+import java.time.Instant;
+import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -19,6 +21,10 @@ import org.jdbi.v3.core.Handle;
  * written with one multi-row upsert (which itself never lets an older version overwrite a newer one), and the counts
  * move by one aggregated delta per content, so a hot post's count row is written once per batch, not per event. The
  * request IDs the events carry are recorded in {@code like_requests}.
+ *
+ * <p>An {@link LikeAction#ERASE} event deletes its pair's rows (hot table, archive, request IDs) whatever its version,
+ * takes the user out of the count if the row was liked, and records the erasure in {@code like_erasures}; the events
+ * of a user recorded there that happened at or before the erasure are ignored, in this batch and later ones.
  */
 final class EventApplier {
 
@@ -29,15 +35,31 @@ final class EventApplier {
 
     static void apply(Handle handle, List<LikeEvent> events, long requestIdTtlMillis) {
         Map<Key, LikeEvent> newest = new LinkedHashMap<>();
+        Map<Key, LikeEvent> erases = new LinkedHashMap<>();
+        Set<Long> users = new HashSet<>();
         for (LikeEvent e : events) {
-            newest.merge(new Key(e.userId(), e.content()), e, (a, b) -> b.version() > a.version() ? b : a);
+            users.add(e.userId());
+            Key key = new Key(e.userId(), e.content());
+            if (e.action() == LikeAction.ERASE) {
+                erases.merge(key, e, (a, b) -> b.occurredAt().isAfter(a.occurredAt()) ? b : a);
+            } else {
+                newest.merge(key, e, (a, b) -> b.version() > a.version() ? b : a);
+            }
         }
-        List<Key> keys = new ArrayList<>(newest.keySet());
+        Set<Key> keySet = new HashSet<>(newest.keySet());
+        keySet.addAll(erases.keySet());
+        List<Key> keys = new ArrayList<>(keySet);
         Collections.sort(keys); // lock rows in one order, so concurrent batches cannot deadlock on each other
         Map<Key, Row> rows = new HashMap<>();
         for (int from = 0; from < keys.size(); from += CHUNK) {
             readRows(handle, "like_records", keys.subList(from, Math.min(keys.size(), from + CHUNK)), rows);
         }
+        // after the row locks: the batch's own erasures are recorded, an erasure committed from here on is seen, and
+        // one not yet committed waits for us
+        Map<Long, Instant> erasing = new HashMap<>();
+        erases.values().forEach(e -> erasing.merge(e.userId(), e.occurredAt(), (a, b) -> a.isAfter(b) ? a : b));
+        erasing.forEach((user, at) -> recordErasure(handle, user, at));
+        Map<Long, Instant> erasedAt = readErasures(handle, new ArrayList<>(users));
         // keys not in the hot table may be old likes the archiver moved: their state and version count too. Only
         // contents with archived likes can have such keys, and a new post (a burst's) has none: ask per content first.
         List<Key> notInHotTable = new ArrayList<>();
@@ -62,11 +84,24 @@ final class EventApplier {
             readRows(handle, "like_records_archive", absent.subList(from, Math.min(absent.size(), from + CHUNK)), archived);
         }
         rows.putAll(archived);
-        List<LikeEvent> winners = new ArrayList<>();
         Map<ContentRef, long[]> deltas = new LinkedHashMap<>(); // content -> {count delta, max version}
+        List<Key> erasedKeys = new ArrayList<>();
+        for (Map.Entry<Key, LikeEvent> entry : erases.entrySet()) {
+            Key key = entry.getKey();
+            Row row = rows.remove(key);
+            if (row != null && !row.canceled) {
+                deltas.computeIfAbsent(key.content, c -> new long[2])[0] -= 1;
+            }
+            erasedKeys.add(key);
+        }
+        List<LikeEvent> winners = new ArrayList<>();
         for (Map.Entry<Key, LikeEvent> entry : newest.entrySet()) {
             Key key = entry.getKey();
             LikeEvent e = entry.getValue();
+            Instant erased = erasedAt.get(key.userId);
+            if (erased != null && !e.occurredAt().isAfter(erased)) {
+                continue; // a change of an erased user, from before the erasure
+            }
             Row row = rows.get(key);
             if (row != null && row.version >= e.version()) {
                 continue; // a redelivery, or older than what is applied
@@ -78,18 +113,24 @@ final class EventApplier {
             delta[0] += nowLiked == wasLiked ? 0 : nowLiked ? 1 : -1;
             delta[1] = Math.max(delta[1], e.version());
         }
+        for (int from = 0; from < erasedKeys.size(); from += CHUNK) {
+            List<Key> chunk = erasedKeys.subList(from, Math.min(erasedKeys.size(), from + CHUNK));
+            deletePairs(handle, "like_records", chunk);
+            deletePairs(handle, "like_records_archive", chunk);
+            deletePairs(handle, "like_requests", chunk);
+        }
         for (int from = 0; from < winners.size(); from += CHUNK) {
             writeRows(handle, winners.subList(from, Math.min(winners.size(), from + CHUNK)));
         }
         List<Key> revived = new ArrayList<>();
         for (LikeEvent e : winners) {
             Key key = new Key(e.userId(), e.content());
-            if (archived.containsKey(key)) {
+            if (archived.containsKey(key) && rows.containsKey(key)) {
                 revived.add(key);
             }
         }
         for (int from = 0; from < revived.size(); from += CHUNK) {
-            deleteArchived(handle, revived.subList(from, Math.min(revived.size(), from + CHUNK)));
+            deletePairs(handle, "like_records_archive", revived.subList(from, Math.min(revived.size(), from + CHUNK)));
         }
         List<Map.Entry<ContentRef, long[]>> counts = new ArrayList<>(deltas.entrySet());
         for (int from = 0; from < counts.size(); from += CHUNK) {
@@ -97,13 +138,42 @@ final class EventApplier {
         }
         List<LikeEvent> requested = new ArrayList<>();
         for (LikeEvent e : events) {
-            if (e.requestId() != null) {
+            Instant erased = erasedAt.get(e.userId());
+            if (e.requestId() != null && e.action() != LikeAction.ERASE
+                    && (erased == null || e.occurredAt().isAfter(erased))) {
                 requested.add(e);
             }
         }
         for (int from = 0; from < requested.size(); from += CHUNK) {
             writeRequests(handle, requested.subList(from, Math.min(requested.size(), from + CHUNK)), requestIdTtlMillis);
         }
+    }
+
+    /** Records that the user was erased at {@code at} (or keeps a later time already recorded). */
+    private static void recordErasure(Handle handle, long userId, Instant at) {
+        handle.createUpdate("INSERT INTO like_erasures (user_id, erased_at, completed_at) VALUES (?, ?, ?)"
+                        + " ON DUPLICATE KEY UPDATE erased_at = GREATEST(erased_at, VALUES(erased_at))")
+                .bind(0, userId)
+                .bind(1, Times.toSql(at))
+                .bind(2, Times.toSql(at))
+                .execute();
+    }
+
+    /**
+     * The erasure times of those of {@code users} that were erased ({@code like_erasures}), read with shared locks: an
+     * erasure that commits after this read waits for the batch, and its purge then sees what the batch wrote.
+     */
+    private static Map<Long, Instant> readErasures(Handle handle, List<Long> users) {
+        Map<Long, Instant> erased = new HashMap<>();
+        for (int from = 0; from < users.size(); from += CHUNK) {
+            List<Long> chunk = users.subList(from, Math.min(users.size(), from + CHUNK));
+            handle.createQuery("SELECT user_id, erased_at FROM like_erasures WHERE user_id IN (<users>)"
+                            + " LOCK IN SHARE MODE")
+                    .bindList("users", chunk)
+                    .map((rs, ctx) -> erased.put(rs.getLong(1), Times.fromSql(rs.getObject(2, LocalDateTime.class))))
+                    .list();
+        }
+        return erased;
     }
 
     /**
@@ -191,7 +261,7 @@ final class EventApplier {
         update.execute();
     }
 
-    private static void writeCounts(Handle handle, List<Map.Entry<ContentRef, long[]>> counts) {
+    static void writeCounts(Handle handle, List<Map.Entry<ContentRef, long[]>> counts) {
         StringBuilder sql = new StringBuilder(
                 "INSERT INTO like_counts (content_id, content_type, like_count, version) VALUES ");
         placeholders(sql, counts.size(), "(?, ?, ?, ?)");
@@ -205,8 +275,10 @@ final class EventApplier {
         update.execute();
     }
 
-    private static void deleteArchived(Handle handle, List<Key> keys) {
-        StringBuilder sql = new StringBuilder("DELETE FROM like_records_archive WHERE (user_id, content_id, content_type) IN (");
+    /** Deletes the rows of {@code keys} from {@code table}, one of our constant table names. */
+    private static void deletePairs(Handle handle, String table, List<Key> keys) {
+        StringBuilder sql = new StringBuilder("DELETE FROM ").append(table)
+                .append(" WHERE (user_id, content_id, content_type) IN (");
         placeholders(sql, keys.size(), "(?, ?, ?)");
         var update = handle.createUpdate(sql.append(')').toString());
         int i = 0;

@@ -33,6 +33,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -83,7 +84,7 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
     private static final String[] TABLES = {"like_records", "like_records_archive"};
     private static final String[] SCHEMA = {"V1__like_records.sql", "V2__like_records_library_columns.sql",
         "V3__like_counts_and_requests.sql", "V4__like_records_archive.sql", "V5__like_degraded.sql",
-        "V6__like_job_leases.sql"};
+        "V6__like_job_leases.sql", "V7__like_erasures.sql"};
 
     private final List<JdbiShard> shards;
     private final Executor executor;
@@ -276,6 +277,60 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
         }
         return CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0]))
                 .thenApply(done -> parts.stream().mapToLong(CompletableFuture::join).sum());
+    }
+
+    /**
+     * Erases a user for data protection, on every shard: records the erasure in {@code like_erasures}, deletes the
+     * user's records from the hot table and then from the archive, a batch per transaction, taking the user out of the
+     * counts of what they liked, then deletes their request IDs, and marks the erasure complete.
+     *
+     * <p>From the erasure on, {@link #apply(List)} ignores the user's events that happened at or before
+     * {@code erasedAt}, so an event still on its way cannot bring a record back. {@code beforeDelete} receives each
+     * batch as {@link dev.likes.core.LikeAction#ERASE} events (one per record, with the content's count after it)
+     * inside the batch's transaction, before the rows go: publishing them there means a failure or a crash leaves the
+     * batch in place, and the next run publishes it again (a batch may be published more than once; its events keep
+     * their IDs). Idempotent and resumable: a rerun with the same or a later time goes on with what is left. Changes the
+     * user makes while it runs are not covered: disable the user first. The erasure's row (user ID and times) stays.
+     *
+     * @param userId the user, positive
+     * @param erasedAt the erasure's time: the user's changes at or before it are erased
+     * @param batchSize records per transaction, 1 to 10,000
+     * @param beforeDelete receives each batch's events; an exception it throws rolls the batch back and fails the
+     *     erasure
+     * @return a stage with the number of records deleted
+     * @throws IllegalArgumentException if {@code userId} is not positive or {@code batchSize} is out of range
+     */
+    public CompletionStage<Long> eraseUser(long userId, Instant erasedAt, int batchSize,
+            Consumer<List<LikeEvent>> beforeDelete) {
+        if (userId <= 0) {
+            throw new IllegalArgumentException("userId must be positive, but was " + userId);
+        }
+        Objects.requireNonNull(erasedAt, "erasedAt must not be null");
+        if (!Times.storable(erasedAt)) {
+            throw new IllegalArgumentException("erasedAt must be between " + Times.EARLIEST + " and " + Times.LATEST
+                    + ", but was " + erasedAt);
+        }
+        if (batchSize < 1 || batchSize > 10_000) {
+            throw new IllegalArgumentException("batchSize must be between 1 and 10000, but was " + batchSize);
+        }
+        Objects.requireNonNull(beforeDelete, "beforeDelete must not be null");
+        return async("erase a user", () -> {
+            long erased = 0;
+            for (JdbiShard shard : shards) {
+                Jdbi primary = shard.primary();
+                int n;
+                do {
+                    n = inTransaction(primary, timed(h -> Erasures.eraseBatch(h, userId, erasedAt, batchSize,
+                            beforeDelete)));
+                    erased += n;
+                } while (n > 0);
+                while (primary.withHandle(timed(h -> Erasures.eraseRequests(h, userId, batchSize))) == batchSize) {
+                    // the next batch
+                }
+                primary.useHandle(h -> Erasures.complete(h, userId));
+            }
+            return erased;
+        });
     }
 
     /**

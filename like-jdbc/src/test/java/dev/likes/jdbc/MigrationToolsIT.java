@@ -30,7 +30,7 @@ class MigrationToolsIT {
 
     private static final List<String> LIBRARY_TABLES =
             List.of("like_records", "like_counts", "like_requests", "like_records_archive", "like_degraded",
-                    "like_job_leases");
+                    "like_job_leases", "like_erasures");
 
     private static List<String> tables(Jdbi db) {
         return db.withHandle(h -> h.createQuery("SELECT table_name FROM information_schema.tables"
@@ -72,7 +72,7 @@ class MigrationToolsIT {
                 .baselineOnMigrate(true)
                 .baselineVersion("0")
                 .load();
-        assertThat(like.migrate().migrationsExecuted).isEqualTo(6);
+        assertThat(like.migrate().migrationsExecuted).isEqualTo(7);
         assertThat(like.migrate().migrationsExecuted).isZero();
         assertThat(host.migrate().migrationsExecuted).isZero();
         host.validate();
@@ -96,7 +96,7 @@ class MigrationToolsIT {
             }
         }
         assertThat(tables(db)).containsAll(LIBRARY_TABLES).contains("host_orders");
-        assertThat(count(db, "SELECT COUNT(*) FROM DATABASECHANGELOG WHERE author = 'dev.likes'")).isEqualTo(6);
+        assertThat(count(db, "SELECT COUNT(*) FROM DATABASECHANGELOG WHERE author = 'dev.likes'")).isEqualTo(7);
         assertThat(JdbiLikeStore.LIQUIBASE_CHANGELOG).isEqualTo("dev/likes/jdbc/migration/changelog.xml");
         likeWorks(db);
     }
@@ -118,7 +118,7 @@ class MigrationToolsIT {
         } finally {
             pool.shutdownNow();
         }
-        assertThat(count(db, "SELECT COUNT(*) FROM like_schema_history")).isEqualTo(6);
+        assertThat(count(db, "SELECT COUNT(*) FROM like_schema_history")).isEqualTo(7);
         assertThat(tables(db)).containsAll(LIBRARY_TABLES);
         likeWorks(db);
     }

@@ -31,11 +31,6 @@ class KafkaConsumerLivenessIT {
     }
 
     @Test
-    void survivesABrokerKilledFor5Minutes() throws Exception {
-        brokerOutage(Duration.ofMinutes(5), false);
-    }
-
-    @Test
     void survivesABrokerHungFor90Seconds() throws Exception {
         brokerOutage(Duration.ofSeconds(90), true);
     }

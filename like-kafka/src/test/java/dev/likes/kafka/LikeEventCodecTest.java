@@ -21,6 +21,8 @@ class LikeEventCodecTest {
         LikeEvent noRequest = new LikeEvent("e-2", null, 1, ContentRef.of("comment", 9), LikeAction.UNLIKE,
                 Instant.EPOCH, 5, 0);
         assertThat(LikeEventCodec.decode(LikeEventCodec.encode(noRequest))).isEqualTo(noRequest);
+        LikeEvent erase = new LikeEvent("e-3", null, 1, ContentRef.of("post", 9), LikeAction.ERASE, Instant.EPOCH, 5, 0);
+        assertThat(LikeEventCodec.decode(LikeEventCodec.encode(erase))).isEqualTo(erase);
     }
 
     @Test

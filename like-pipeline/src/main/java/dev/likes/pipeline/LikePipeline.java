@@ -3,6 +3,7 @@ package dev.likes.pipeline;
 import dev.likes.core.JobLeases;
 import dev.likes.core.LikeService;
 import dev.likes.core.LikeStoreException;
+import dev.likes.jdbc.ArchiveSink;
 import dev.likes.jdbc.DegradedJournal;
 import dev.likes.jdbc.JdbiJobLeases;
 import dev.likes.jdbc.JdbiLikeStore;
@@ -103,6 +104,7 @@ public final class LikePipeline implements AutoCloseable {
     private final AtomicLong outboxBacklog = new AtomicLong();
     private final Deque<AutoCloseable> opened;
     private final Clock clock;
+    private final UserEraser eraser;
 
     private LikePipeline(Builder b, Deque<AutoCloseable> opened) {
         this.opened = opened;
@@ -238,6 +240,9 @@ public final class LikePipeline implements AutoCloseable {
         if (consumer != null) {
             consumer.start();
         }
+        this.eraser = new UserEraser(redis, mysql, publisher, breaker,
+                Preflight.adminConfig(kafka, b.kafkaClientProperties, b.kafkaAdminProperties), b.topic, b.consumerGroup,
+                b.archiveSink, b.clock);
     }
 
     /* The breaker of the host's registry when it holds one named BREAKER_NAME; else one of the pipeline's, put in the
@@ -326,6 +331,46 @@ public final class LikePipeline implements AutoCloseable {
         } finally {
             lease.get().close();
         }
+    }
+
+    /**
+     * Erases a user for data protection, from every tier, and announces each erased record on the topic:
+     *
+     * <ol>
+     *   <li>waits until every change made before the call is in MySQL (the outbox holds none, the consumer group has
+     *       applied the topic up to its end);
+     *   <li>withdraws each like the user still has, as an unlike applied to Redis (counts drop at once, and the
+     *       events go the usual way);
+     *   <li>deletes the user's records from MySQL's hot table and archive, and their request IDs, a batch per
+     *       transaction ({@link JdbiLikeStore#eraseUser}), publishing one {@link dev.likes.core.LikeAction#ERASE}
+     *       event per record before its batch commits, so that consumers downstream erase too; from then on the
+     *       consumer ignores the user's events from before the erasure;
+     *   <li>deletes the user's request IDs and keys from Redis ({@link dev.likes.redis.RedisStorePolicy#eraseUser});
+     *   <li>deletes the copies of the {@link Builder#archiveSink archive sink}, if one is set.
+     * </ol>
+     *
+     * <p>Every step is idempotent: after a failure or a timeout, run it again and it goes on with what is left. What
+     * stays: the user's ID and the erasure's times in {@code like_erasures} (so that late events stay ignored), the
+     * events already on the topic until its retention drops them, and the copies of a sink that is not set here.
+     * Changes the user makes during the erasure are not covered: disable the user first. Blocks; not for the request
+     * path.
+     *
+     * @param userId the user, positive
+     * @param timeout how long to wait in all
+     * @return what was erased
+     * @throws IllegalArgumentException if {@code userId} is not positive
+     * @throws LikeStoreException if Redis' breaker is not closed, the journal holds changes of the user not yet
+     *     replayed (both: run it again later), or a store failed
+     * @throws TimeoutException if it took longer than {@code timeout}, or the event log did not deliver the user's
+     *     earlier changes in that time
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public Erasure forgetUser(long userId, Duration timeout) throws InterruptedException, TimeoutException {
+        if (userId <= 0) {
+            throw new IllegalArgumentException("userId must be positive, but was " + userId);
+        }
+        Objects.requireNonNull(timeout, "timeout must not be null");
+        return eraser.forget(userId, timeout);
     }
 
     private void sampleBacklog() {
@@ -482,6 +527,7 @@ public final class LikePipeline implements AutoCloseable {
         private String topic = DEFAULT_TOPIC;
         private String consumerGroup = DEFAULT_CONSUMER_GROUP;
         private boolean runConsumer = true;
+        private @Nullable ArchiveSink archiveSink;
         private int createTopicPartitions;
         private short createTopicReplication;
         private double ratePerSecond = 20;
@@ -803,6 +849,19 @@ public final class LikePipeline implements AutoCloseable {
          */
         public Builder circuitBreakerRegistry(CircuitBreakerRegistry registry) {
             this.breakerRegistry = Objects.requireNonNull(registry, "circuitBreakerRegistry must not be null");
+            return this;
+        }
+
+        /**
+         * The sink the host's {@link dev.likes.jdbc.LikeArchiver} copies archived records to, so that
+         * {@link #forgetUser} erases its copies too. Not set: the copies are the host's to erase
+         * ({@link ArchiveSink#eraseUser}).
+         *
+         * @param sink the archive sink
+         * @return this builder
+         */
+        public Builder archiveSink(ArchiveSink sink) {
+            this.archiveSink = Objects.requireNonNull(sink, "archiveSink must not be null");
             return this;
         }
 

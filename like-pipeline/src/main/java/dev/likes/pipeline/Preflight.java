@@ -23,7 +23,7 @@ final class Preflight {
 
     private static final Logger log = LoggerFactory.getLogger(Preflight.class);
     private static final List<String> TABLES = List.of("like_records", "like_counts", "like_requests", "like_records_archive",
-            "like_degraded");
+            "like_degraded", "like_erasures");
 
     private Preflight() {}
 

@@ -2,11 +2,18 @@ package dev.likes.redis;
 
 import dev.likes.core.ContentRef;
 import dev.likes.core.RequestIds;
+import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.StreamMessage;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -16,7 +23,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * The operations view of a {@link RedisLikeStore} ({@link RedisLikeStore#policy()}): counters of the local cache, the
  * read-through and the outbox relay; the outbox backlog and a sweep on demand; what Redis itself holds of a content
- * (for a reconciliation) and its eviction. Not for the request path: some calls read many keys. Thread-safe.
+ * (for a reconciliation) and its eviction; a user's erasure. Not for the request path: some calls read many keys. Thread-safe.
  */
 public final class RedisStorePolicy {
 
@@ -227,11 +234,11 @@ public final class RedisStorePolicy {
      * @return the contents
      */
     public CompletionStage<Set<ContentRef>> cachedContents() {
-        return scanMains(io.lettuce.core.ScanCursor.INITIAL, new HashSet<>());
+        return scanMains(ScanCursor.INITIAL, new HashSet<>());
     }
 
-    private CompletableFuture<Set<ContentRef>> scanMains(io.lettuce.core.ScanCursor cursor, Set<ContentRef> into) {
-        io.lettuce.core.ScanArgs args = io.lettuce.core.ScanArgs.Builder.matches(keys.mainPattern()).limit(1_000);
+    private CompletableFuture<Set<ContentRef>> scanMains(ScanCursor cursor, Set<ContentRef> into) {
+        ScanArgs args = ScanArgs.Builder.matches(keys.mainPattern()).limit(1_000);
         return redis.call("SCAN meta", c -> c.scan(cursor, args)).thenCompose(page -> {
             for (String key : page.getKeys()) {
                 ContentRef content = keys.mainContent(key);
@@ -243,4 +250,77 @@ public final class RedisStorePolicy {
         });
     }
 
+    /**
+     * When the oldest entry of the outbox was written, over all shards: every change older than that has reached the
+     * event log. For operations (an erasure waits on it), not for requests.
+     *
+     * @return the time of the oldest entry, empty when the outbox is empty or the store has none
+     */
+    public CompletionStage<Optional<Instant>> oldestOutboxEntry() {
+        if (relay == null) {
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
+        List<CompletableFuture<List<StreamMessage<String, String>>>> heads = new ArrayList<>();
+        for (int shard = 0; shard < keys.shards(); shard++) {
+            String key = keys.outbox(shard);
+            heads.add(redis.call("XRANGE outbox", c -> c.xrange(key, Range.create("-", "+"), Limit.from(1))));
+        }
+        return CompletableFuture.allOf(heads.toArray(new CompletableFuture<?>[0])).thenApply(done -> heads.stream()
+                .flatMap(head -> head.join().stream())
+                .map(entry -> Instant.ofEpochMilli(Long.parseLong(entry.getId().substring(0, entry.getId().indexOf('-')))))
+                .min(Instant::compareTo));
+    }
+
+    /**
+     * Deletes what this store keeps of a user besides the state of their likes, for a data-protection erasure: the
+     * request IDs they sent (a bounded scan of every shard's request-ID hashes), their likes index and its versions
+     * (Redis as the truth) and their rate-limit bucket. Withdraw the user's likes first (an unlike per like), which
+     * takes them out of the status buckets, the likers indexes and the counts. Idempotent.
+     *
+     * @param userId the user, positive
+     * @return a stage with the number of request IDs deleted
+     * @throws IllegalArgumentException if {@code userId} is not positive
+     */
+    public CompletionStage<Long> eraseUser(long userId) {
+        if (userId <= 0) {
+            throw new IllegalArgumentException("userId must be positive, but was " + userId);
+        }
+        String user = Long.toString(userId);
+        List<CompletableFuture<Long>> parts = new ArrayList<>();
+        for (int shard = 0; shard < keys.shards(); shard++) {
+            String epochs = keys.requests(shard);
+            parts.add(redis.call("HGET epoch", c -> c.hget(epochs, "e")).thenCompose(current -> {
+                if (current == null) {
+                    return CompletableFuture.completedFuture(0L);
+                }
+                long epoch = Long.parseLong(current);
+                return eraseRequests(epochs + ':' + (epoch - 1), user, ScanCursor.INITIAL, 0)
+                        .thenCompose(n -> eraseRequests(epochs + ':' + epoch, user, ScanCursor.INITIAL, n));
+            }));
+        }
+        for (String key : List.of(keys.userLikes(userId), keys.userVersions(userId), keys.rateLimit(userId))) {
+            parts.add(redis.call("DEL user key", c -> c.del(key)).thenApply(n -> 0L));
+        }
+        return CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0]))
+                .thenApply(done -> parts.stream().mapToLong(CompletableFuture::join).sum());
+    }
+
+    /** Deletes the user's fields ("type:id:userId:requestId") of one request-ID hash, a page of HSCAN at a time. */
+    private CompletableFuture<Long> eraseRequests(String key, String user, ScanCursor cursor, long deleted) {
+        ScanArgs args = ScanArgs.Builder.matches("*:" + user + ":*").limit(1_000);
+        return redis.call("HSCAN request IDs", c -> c.hscan(key, cursor, args)).thenCompose(page -> {
+            List<String> mine = new ArrayList<>();
+            for (String field : page.getMap().keySet()) {
+                String[] parts = field.split(":", 4);
+                if (parts.length == 4 && parts[2].equals(user)) {
+                    mine.add(field);
+                }
+            }
+            CompletableFuture<Long> removed = mine.isEmpty() ? CompletableFuture.completedFuture(0L)
+                    : redis.call("HDEL request IDs", c -> c.hdel(key, mine.toArray(new String[0])));
+            return removed.thenCompose(n -> page.isFinished()
+                    ? CompletableFuture.completedFuture(deleted + n)
+                    : eraseRequests(key, user, page, deleted + n));
+        });
+    }
 }

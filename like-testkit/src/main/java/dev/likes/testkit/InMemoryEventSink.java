@@ -4,6 +4,7 @@ import dev.likes.core.ContentRef;
 import dev.likes.core.LikeAction;
 import dev.likes.core.LikeEvent;
 import dev.likes.core.LikeEventSink;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,12 +14,14 @@ import java.util.concurrent.CompletionStage;
 /**
  * A {@link LikeEventSink} in memory, for tests and demos: it keeps, per (user, content), the state of the newest event
  * applied, and per content the count of users whose state is liked. Idempotent and order-safe by version, as the SPI
- * asks. Thread-safe (one lock); nothing survives the object.
+ * asks. An {@link LikeAction#ERASE} event removes its pair whatever its version, and the user's events that happened
+ * at or before its time are ignored from then on. Thread-safe (one lock); nothing survives the object.
  */
 public final class InMemoryEventSink implements LikeEventSink {
 
     private final Map<Pair, Applied> states = new HashMap<>();
     private final Map<ContentRef, Long> counts = new HashMap<>();
+    private final Map<Long, Instant> erasedAt = new HashMap<>();
     private long delivered;
     private long applied;
 
@@ -31,6 +34,19 @@ public final class InMemoryEventSink implements LikeEventSink {
             delivered++;
             Pair pair = new Pair(event.userId(), event.content());
             Applied last = states.get(pair);
+            if (event.action() == LikeAction.ERASE) {
+                states.remove(pair);
+                erasedAt.merge(event.userId(), event.occurredAt(), (a, b) -> a.isAfter(b) ? a : b);
+                applied++;
+                if (last != null && last.liked) {
+                    counts.merge(event.content(), -1L, Long::sum);
+                }
+                continue;
+            }
+            Instant erased = erasedAt.get(event.userId());
+            if (erased != null && !event.occurredAt().isAfter(erased)) {
+                continue; // a change of an erased user, from before the erasure
+            }
             if (last != null && last.version >= event.version()) {
                 continue; // a redelivery, or older than what is applied
             }

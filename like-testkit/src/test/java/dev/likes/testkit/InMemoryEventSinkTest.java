@@ -21,6 +21,23 @@ class InMemoryEventSinkTest {
     }
 
     @Test
+    void anEraseRemovesThePairWhateverItsVersionAndOlderEventsOfTheUserStayIgnored() {
+        InMemoryEventSink sink = new InMemoryEventSink();
+        Instant t = Instant.parse("2026-01-01T00:00:00Z");
+        sink.apply(List.of(new LikeEvent("a", null, 1, POST, LikeAction.LIKE, t, 5, 1),
+                new LikeEvent("b", null, 2, POST, LikeAction.LIKE, t, 6, 2)));
+        sink.apply(List.of(new LikeEvent("e", null, 1, POST, LikeAction.ERASE, t.plusSeconds(10), 1, 1)));
+        sink.apply(List.of(new LikeEvent("late", null, 1, POST, LikeAction.LIKE, t.plusSeconds(5), 7, 2)));
+
+        assertThat(sink.liked(1, POST)).isFalse();
+        assertThat(sink.version(1, POST)).isZero();
+        assertThat(sink.count(POST)).isEqualTo(1);
+        sink.apply(List.of(new LikeEvent("new", null, 1, POST, LikeAction.LIKE, t.plusSeconds(11), 8, 2)));
+        assertThat(sink.liked(1, POST)).isTrue();
+        assertThat(sink.count(POST)).isEqualTo(2);
+    }
+
+    @Test
     void redeliveredAndStaleEventsChangeNothing() {
         InMemoryEventSink sink = new InMemoryEventSink();
         sink.apply(List.of(event(1, LikeAction.LIKE, 1), event(1, LikeAction.UNLIKE, 2)));
