@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.LongConsumer;
 import java.util.stream.Collectors;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -65,6 +66,7 @@ public final class LikeArchiver {
     private final @Nullable ArchiveSink sink;
     private final JobLeases leases;
     private final Duration leaseTime;
+    private final LongConsumer progress;
 
     private LikeArchiver(Builder b) {
         this.jdbi = b.jdbi;
@@ -76,6 +78,7 @@ public final class LikeArchiver {
         JobLeases chosen = b.leases;
         this.leases = chosen == null ? JdbiJobLeases.create(b.jdbi) : chosen;
         this.leaseTime = b.leaseTime;
+        this.progress = b.progress;
     }
 
     /**
@@ -108,6 +111,7 @@ public final class LikeArchiver {
             int n;
             while ((n = runBatch()) > 0) {
                 moved += n;
+                progress.accept(moved);
                 if (!held.renew()) {
                     log.warn("lost the lease of job {} after {} records: a batch took longer than the lease time {}",
                             JOB, moved, leaseTime);
@@ -206,6 +210,7 @@ public final class LikeArchiver {
         private @Nullable ArchiveSink sink;
         private @Nullable JobLeases leases;
         private Duration leaseTime = DEFAULT_LEASE_TIME;
+        private LongConsumer progress = moved -> {};
 
         private Builder(Jdbi jdbi, Clock clock) {
             this.jdbi = Objects.requireNonNull(jdbi, "jdbi must not be null");
@@ -256,6 +261,18 @@ public final class LikeArchiver {
          */
         public Builder sink(ArchiveSink sink) {
             this.sink = Objects.requireNonNull(sink, "sink must not be null");
+            return this;
+        }
+
+        /**
+         * Told, after each batch {@link #run()} commits, how many records the run has moved so far (for progress
+         * output). Default: nothing.
+         *
+         * @param progress receives the running total, on the thread that runs the archiver
+         * @return this builder
+         */
+        public Builder progress(LongConsumer progress) {
+            this.progress = Objects.requireNonNull(progress, "progress must not be null");
             return this;
         }
 

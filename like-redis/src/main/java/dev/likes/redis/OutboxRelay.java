@@ -8,6 +8,7 @@ import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.StreamMessage;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -312,12 +313,19 @@ final class OutboxRelay implements AutoCloseable {
 
     /** Counts the events in every shard's outbox stream, a page of entries per call: the backlog not yet acknowledged. */
     CompletableFuture<Long> backlog() {
-        CompletableFuture<Long> chain = CompletableFuture.completedFuture(0L);
+        return backlogByShard().thenApply(byShard -> byShard.values().stream().mapToLong(Long::longValue).sum());
+    }
+
+    /** The backlog of each shard, shard by shard. */
+    CompletableFuture<Map<Integer, Long>> backlogByShard() {
+        Map<Integer, Long> byShard = new TreeMap<>();
+        CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
         for (int shard = 0; shard < keys.shards(); shard++) {
+            int s = shard;
             String key = keys.outbox(shard);
-            chain = chain.thenCompose(n -> count(key, "-").thenApply(m -> n + m));
+            chain = chain.thenCompose(done -> count(key, "-").thenAccept(n -> byShard.put(s, n)));
         }
-        return chain;
+        return chain.thenApply(done -> Collections.unmodifiableMap(byShard));
     }
 
     private CompletableFuture<Long> count(String key, String from) {

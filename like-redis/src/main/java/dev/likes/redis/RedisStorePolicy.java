@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -94,6 +95,15 @@ public final class RedisStorePolicy {
      */
     public CompletionStage<Long> outboxBacklog() {
         return relay == null ? CompletableFuture.completedFuture(0L) : relay.backlog();
+    }
+
+    /**
+     * The outbox backlog of each shard (as {@link #outboxBacklog()}, per shard), for operations.
+     *
+     * @return shard number to backlog, every shard present; empty without an outbox
+     */
+    public CompletionStage<Map<Integer, Long>> outboxBacklogByShard() {
+        return relay == null ? CompletableFuture.completedFuture(Map.of()) : relay.backlogByShard();
     }
 
     /**
