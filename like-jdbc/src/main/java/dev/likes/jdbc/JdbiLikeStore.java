@@ -58,7 +58,8 @@ import org.jspecify.annotations.Nullable;
  * delay). "My likes" asks every shard and merges the answers in order.
  *
  * <p>Every statement binds its parameters; SQL text is built only from constants and placeholder counts. The work runs
- * on an executor (the store's own pool unless one is given), never on the caller's thread. Thread-safe.
+ * on an executor (the store's own pool unless one is given), never on the caller's thread, with the caller's MDC.
+ * Thread-safe.
  * {@link #close()} shuts down the store's own pool; the {@link Jdbi}s and their data sources stay the host's.
  */
 public final class JdbiLikeStore implements LikeStore, LikeEventSink {
@@ -99,7 +100,7 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
         this.mutations = new Mutations(builder.requestIdTtl.toMillis());
         this.requestIdTtlMillis = builder.requestIdTtl.toMillis();
         if (builder.executor != null) {
-            this.executor = builder.executor;
+            this.executor = new MdcExecutor(builder.executor);
             this.ownExecutor = null;
         } else {
             AtomicInteger n = new AtomicInteger();
@@ -108,7 +109,7 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
                 thread.setDaemon(true);
                 return thread;
             });
-            this.executor = ownExecutor;
+            this.executor = new MdcExecutor(ownExecutor);
         }
     }
 

@@ -1,7 +1,9 @@
 package dev.likes.pipeline;
 
 import dev.likes.core.JobLeases;
+import dev.likes.core.LikeEventSink;
 import dev.likes.core.LikeService;
+import dev.likes.core.LikeStore;
 import dev.likes.core.LikeStoreException;
 import dev.likes.jdbc.ArchiveSink;
 import dev.likes.jdbc.DegradedJournal;
@@ -22,6 +24,7 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -191,13 +194,17 @@ public final class LikePipeline implements AutoCloseable {
                         drainTimeout.toMillis());
             }
         });
-        this.service = open(opened, LikeService.builder(resilient).clock(b.clock).callTimeout(b.callTimeout).build());
+        LikeStore front = b.observationRegistry == null ? resilient
+                : new ObservedLikeStore(resilient, b.observationRegistry);
+        this.service = open(opened, LikeService.builder(front).clock(b.clock).callTimeout(b.callTimeout).build());
         List<Jdbi> primaries = new ArrayList<>();
         shards.forEach(s -> primaries.add(s.primary()));
         this.jobLeases = JdbiJobLeases.create(primaries.get(0));
         this.reconciler = new LikeReconciler(redis, primaries, LikeReconciler.DEFAULT_DEEP_LIMIT, jobLeases);
         if (b.runConsumer) {
-            KafkaLikeConsumer.Builder cb = KafkaLikeConsumer.builder(kafka, b.consumerGroup, mysql).topic(b.topic);
+            LikeEventSink sink = b.observationRegistry == null ? mysql
+                    : new ObservedEventSink(mysql, b.observationRegistry);
+            KafkaLikeConsumer.Builder cb = KafkaLikeConsumer.builder(kafka, b.consumerGroup, sink).topic(b.topic);
             b.kafkaClientProperties.forEach(cb::consumerProperty);
             b.consumerCustomizer.accept(cb);
             this.consumerBuilder = cb;
@@ -528,6 +535,7 @@ public final class LikePipeline implements AutoCloseable {
         private String consumerGroup = DEFAULT_CONSUMER_GROUP;
         private boolean runConsumer = true;
         private @Nullable ArchiveSink archiveSink;
+        private @Nullable ObservationRegistry observationRegistry;
         private int createTopicPartitions;
         private short createTopicReplication;
         private double ratePerSecond = 20;
@@ -849,6 +857,21 @@ public final class LikePipeline implements AutoCloseable {
          */
         public Builder circuitBreakerRegistry(CircuitBreakerRegistry registry) {
             this.breakerRegistry = Objects.requireNonNull(registry, "circuitBreakerRegistry must not be null");
+            return this;
+        }
+
+        /**
+         * Observes each like and unlike ({@code like.mutation}, contextual name {@code like} or {@code unlike},
+         * low-cardinality keys {@code like.action}, {@code like.content.type}, {@code like.outcome}), each feed read
+         * ({@code like.feed}) and each batch the consumer writes to MySQL ({@code like.consumer.batch}) with
+         * Micrometer's Observation API: with a meter handler they are timers, with Micrometer Tracing spans, and the
+         * trace is in the MDC of what the call logs on the caller's thread. Not set: nothing is observed.
+         *
+         * @param registry the host's observation registry
+         * @return this builder
+         */
+        public Builder observationRegistry(ObservationRegistry registry) {
+            this.observationRegistry = Objects.requireNonNull(registry, "observationRegistry must not be null");
             return this;
         }
 

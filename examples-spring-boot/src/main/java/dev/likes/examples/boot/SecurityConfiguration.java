@@ -36,6 +36,7 @@ class SecurityConfiguration {
     UserDetailsService users() {
         return new InMemoryUserDetailsManager(
                 User.withUsername("1001").password("{noop}demo").roles("USER").build(),
-                User.withUsername("1002").password("{noop}demo").roles("USER").build());
+                User.withUsername("1002").password("{noop}demo").roles("USER").build(),
+                User.withUsername("1003").password("{noop}demo").roles("USER").build());
     }
 }

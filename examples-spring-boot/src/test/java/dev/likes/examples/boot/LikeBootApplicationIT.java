@@ -1,20 +1,27 @@
 package dev.likes.examples.boot;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.likes.core.ContentRef;
 import dev.likes.core.LikeService;
 import dev.likes.jdbc.JdbiLikeStore;
 import dev.likes.testsupport.JdbcEndpoint;
 import dev.likes.testsupport.TestServices;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.data.SpanData;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,10 +29,13 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 /** The sample application over HTTP, on the real Redis, Kafka and MariaDB. */
 class LikeBootApplicationIT {
 
+    private static final InMemorySpanExporter SPANS = InMemorySpanExporter.create();
     private static ConfigurableApplicationContext app;
     private static String base;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -51,7 +61,7 @@ class LikeBootApplicationIT {
         // as command-line arguments, which win over application.properties
         String[] args = properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue())
                 .toArray(String[]::new);
-        app = new SpringApplicationBuilder(LikeBootApplication.class).run(args);
+        app = new SpringApplicationBuilder(LikeBootApplication.class, Spans.class).run(args);
         base = "http://127.0.0.1:" + ((WebServerApplicationContext) app).getWebServer().getPort();
     }
 
@@ -125,6 +135,39 @@ class LikeBootApplicationIT {
         assertThat(last.headers().firstValue("Retry-After")).hasValueSatisfying(v ->
                 assertThat(Long.parseLong(v)).isPositive());
         assertThat(last.body()).contains("RATE_LIMITED");
+    }
+
+    @Test
+    void aLikeIsASpanInTheTraceOfItsRequest() throws Exception {
+        String content = "post:" + (BASE + 11);
+        assertThat(post("/api/like", "1003", "application/json", "{\"content\":\"" + content + "\"}").statusCode())
+                .isEqualTo(200);
+        await().atMost(Duration.ofSeconds(30)).until(() -> likeSpan(content).isPresent());
+        SpanData like = likeSpan(content).orElseThrow();
+        assertThat(like.getAttributes().get(AttributeKey.stringKey("like.outcome"))).isEqualTo("APPLIED");
+        assertThat(like.getAttributes().get(AttributeKey.stringKey("like.content.type"))).isEqualTo("post");
+        await().atMost(Duration.ofSeconds(30)).until(() -> SPANS.getFinishedSpanItems().stream()
+                .anyMatch(s -> s.getTraceId().equals(like.getTraceId()) && s.getKind() == SpanKind.SERVER));
+        SpanData request = SPANS.getFinishedSpanItems().stream()
+                .filter(s -> s.getTraceId().equals(like.getTraceId()) && s.getKind() == SpanKind.SERVER)
+                .findFirst().orElseThrow();
+        assertThat(request.getName()).contains("/api/like");
+    }
+
+    private static Optional<SpanData> likeSpan(String content) {
+        return SPANS.getFinishedSpanItems().stream()
+                .filter(s -> s.getName().equals("like")
+                        && content.equals(s.getAttributes().get(AttributeKey.stringKey("like.content"))))
+                .findFirst();
+    }
+
+    /** The spans the application exports, kept in memory. */
+    @Configuration(proxyBeanMethods = false)
+    static class Spans {
+        @Bean
+        InMemorySpanExporter spans() {
+            return SPANS;
+        }
     }
 
     @Test

@@ -7,6 +7,7 @@ import dev.likes.pipeline.LikePipeline;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.lettuce.core.RedisURI;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +30,7 @@ import org.springframework.core.env.Environment;
  * Auto-configuration of the like service. With {@code like.mode=pipeline} (the default, when {@code like-pipeline} is
  * on the class path) it builds a {@link LikePipeline} on the host's {@link DataSource}, the Redis and Kafka of Spring
  * Boot's own properties (or {@code like.redis.uri} and {@code like.kafka.bootstrap-servers}), and the host's
- * {@code MeterRegistry}, and exposes its {@link LikeService}; with {@code like.mode=memory}, a {@link LikeService} over
+ * {@code MeterRegistry} and {@code ObservationRegistry}, and exposes its {@link LikeService}; with {@code like.mode=memory}, a {@link LikeService} over
  * an {@link InMemoryLikeStore}. Every bean backs off when the host defines one of its type; {@link
  * LikePipelineCustomizer} beans adjust the pipeline beyond the properties. {@link LikeHealthAutoConfiguration} adds
  * the pipeline's health indicator.
@@ -133,6 +134,22 @@ public class LikeAutoConfiguration {
                     MeterRegistry unique = registry.getIfUnique();
                     if (unique != null) {
                         builder.meterRegistry(unique);
+                    }
+                };
+            }
+        }
+
+        /** The host's observation registry (Spring Boot's, with Micrometer Tracing when the host has it). */
+        @Configuration(proxyBeanMethods = false)
+        @ConditionalOnClass(ObservationRegistry.class)
+        static class ObservationConfiguration {
+
+            @Bean
+            LikePipelineCustomizer likeObservationRegistryCustomizer(ObjectProvider<ObservationRegistry> registry) {
+                return builder -> {
+                    ObservationRegistry unique = registry.getIfUnique();
+                    if (unique != null && !unique.isNoop()) {
+                        builder.observationRegistry(unique);
                     }
                 };
             }
