@@ -34,6 +34,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -325,9 +326,9 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
                             beforeDelete)));
                     erased += n;
                 } while (n > 0);
-                while (primary.withHandle(timed(h -> Erasures.eraseRequests(h, userId, batchSize))) == batchSize) {
-                    // the next batch
-                }
+                do {
+                    n = primary.withHandle(timed(h -> Erasures.eraseRequests(h, userId, batchSize)));
+                } while (n == batchSize);
                 primary.useHandle(h -> Erasures.complete(h, userId));
             }
             return erased;
@@ -521,9 +522,27 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
     @Override
     public CompletionStage<List<UserLike>> likesOf(long userId, @Nullable String contentType, @Nullable UserLike after,
             int limit) {
+        return likesOf(JdbiShard::reader, userId, contentType, after, limit);
+    }
+
+    /**
+     * The user's likes as {@link #likesOf} lists them, read on every shard's primary, never on a replica: what a
+     * caller reads when it must see every like the database holds (an erasure withdrawing the user's likes).
+     *
+     * @param userId the user
+     * @param after the last item of the page before, or {@code null} for the first page
+     * @param limit how many at most, 1 to {@link dev.likes.core.PageRequest#MAX_LIMIT}
+     * @return a stage with the likes, newest first
+     */
+    public CompletionStage<List<UserLike>> likesOfOnPrimaries(long userId, @Nullable UserLike after, int limit) {
+        return likesOf(JdbiShard::primary, userId, null, after, limit);
+    }
+
+    private CompletionStage<List<UserLike>> likesOf(Function<JdbiShard, Jdbi> side, long userId,
+            @Nullable String contentType, @Nullable UserLike after, int limit) {
         List<CompletableFuture<List<UserLike>>> answers = new ArrayList<>();
         for (JdbiShard shard : shards) {
-            answers.add(onShard(shard.reader(), "likesOf",
+            answers.add(onShard(side.apply(shard), "likesOf",
                     handle -> likesOf(handle, userId, contentType, after, limit)));
         }
         return CompletableFuture.allOf(answers.toArray(new CompletableFuture<?>[0])).thenApply(done -> {

@@ -169,6 +169,19 @@ class JdbiErasureIT {
     }
 
     @Test
+    void theErasuresListingReadsThePrimaryWhenTheReplicaLags() throws Exception {
+        Jdbi primary = Databases.fresh();
+        Jdbi replica = Databases.fresh(); // a replica that has not caught up with anything
+        try (JdbiLikeStore store = JdbiLikeStore.builder(List.of(JdbiShard.of(primary).withReplica(replica))).build()) {
+            store.apply(List.of(new LikeEvent("a", null, GONE, ContentRef.of("post", 1), LikeAction.LIKE,
+                    Instant.parse("2026-03-01T00:00:00Z"), 1, 1))).toCompletableFuture().join();
+            assertThat(store.likesOf(GONE, null, null, 10).toCompletableFuture().join()).isEmpty();
+            assertThat(store.likesOfOnPrimaries(GONE, null, 10).toCompletableFuture().join())
+                    .extracting(like -> like.content()).containsExactly(ContentRef.of("post", 1));
+        }
+    }
+
+    @Test
     void rejectsBadArguments() {
         try (JdbiLikeStore store = JdbiLikeStore.builder(Databases.fresh()).build()) {
             assertThatThrownBy(() -> store.eraseUser(0, Instant.now(), 10, e -> {}))

@@ -58,7 +58,8 @@ final class ObservedLikeStore implements LikeStore {
                 .contextualName("feed")
                 .highCardinalityKeyValue("like.contents", Integer.toString(contents.size()))
                 .start();
-        return observe(observation, () -> delegate.feed(userId, contents), f -> f.possiblyStale() ? "possibly stale" : "fresh");
+        return observe(observation, () -> delegate.feed(userId, contents),
+                f -> f.possiblyStale() ? "possibly stale" : "fresh");
     }
 
     /** Runs the call in the observation's scope, and stops it when the stage completes, with its outcome. */

@@ -48,8 +48,8 @@ final class UserEraser {
        1. Refuse while Redis' breaker is not closed, or while the journal holds changes of the user not yet replayed.
        2. Wait until every change made before the erasure began is in MySQL: no outbox entry older than the start,
           then the consumer group's committed offsets at the topic's end offsets read after that.
-       3. Withdraw each like MySQL lists: an unlike applied to Redis directly (no rate limit, no degraded mode), with
-          its state, count and event as for any unlike.
+       3. Withdraw each like MySQL's primaries list (a replica may lag): an unlike applied to Redis directly (no rate
+          limit, no degraded mode), with its state, count and event as for any unlike.
        4. Erase in MySQL (JdbiLikeStore.eraseUser): each batch's ERASE events are published before its rows go.
        5. Erase the rest in Redis (request IDs, the user's keys), then the archive sink's copies. */
 
@@ -150,7 +150,7 @@ final class UserEraser {
         long withdrawn = 0;
         UserLike after = null;
         while (true) {
-            List<UserLike> page = get(mysql.likesOf(userId, null, after, PAGE).toCompletableFuture(), deadline);
+            List<UserLike> page = get(mysql.likesOfOnPrimaries(userId, after, PAGE).toCompletableFuture(), deadline);
             List<CompletableFuture<LikeResult>> unlikes = new ArrayList<>(page.size());
             for (UserLike like : page) {
                 LikeMutation unlike = new LikeMutation(UUID.randomUUID().toString(), userId, like.content(),
