@@ -12,7 +12,7 @@ ensure_build_tools
 cd "$LIKE_ROOT"
 mode=${1:-quick}
 case $mode in smoke|quick|full) ;; *) die "usage: scripts/bench.sh [smoke|quick|full] [section...]" ;; esac
-use_services redis mariadb kafka >&2
+use_services redis mariadb kafka rabbitmq >&2
 eval "$(bash scripts/services.sh env)"
 # the standalone Redis keeps its data (AOF) across runs: start each run on an empty one
 redis-cli -u "$LIKE_TEST_REDIS_URI" FLUSHALL >/dev/null

@@ -6,8 +6,11 @@
 #   kafka    a single-node KRaft Kafka broker      127.0.0.1:${LIKE_KAFKA_PORT:-19092}, and a SASL/PLAIN listener on
 #            the port two above it (users like-producer, like-consumer and like-admin, password = user name + "-pw";
 #            ACLs are enforced, a resource without any is open to all, PLAINTEXT clients are super users)
+#   rabbitmq RabbitMQ (Debian's rabbitmq-server) with the consistent-hash exchange plugin, node like-test@localhost,
+#            user 'like' with the test password          amqp://127.0.0.1:${LIKE_RABBITMQ_PORT:-15673}
+#            (its Erlang port mapper on ${LIKE_RABBITMQ_EPMD_PORT:-14369}, distribution on the AMQP port + 20000)
 #
-# Usage: scripts/services.sh start|stop|kill|hang|resume|restart|status [NAME...]   (no NAME: all four; kill = SIGKILL,
+# Usage: scripts/services.sh start|stop|kill|hang|resume|restart|status [NAME...]   (no NAME: all five; kill = SIGKILL,
 #        hang = SIGSTOP, resume = SIGCONT)
 #        scripts/services.sh env                                     (export lines for the tests)
 #
@@ -25,10 +28,12 @@ MARIADB_PORT="${LIKE_MARIADB_PORT:-13306}"
 KAFKA_PORT="${LIKE_KAFKA_PORT:-19092}"
 KAFKA_CONTROLLER_PORT=$((KAFKA_PORT + 1))
 KAFKA_SASL_PORT=$((KAFKA_PORT + 2))
+RABBITMQ_PORT="${LIKE_RABBITMQ_PORT:-15673}"
+RABBITMQ_EPMD_PORT="${LIKE_RABBITMQ_EPMD_PORT:-14369}"
 DB_NAME=like_test
 DB_USER=like
 DB_PASSWORD="${LIKE_TEST_DB_PASSWORD:-like-test-only}"   # a throwaway server on loopback; never a real secret
-ALL=(redis cluster mariadb kafka)
+ALL=(redis cluster mariadb kafka rabbitmq)
 
 # ---- process helpers ----
 
@@ -103,7 +108,7 @@ wait_for() {
 # ---- installation ----
 
 install_packages() {
-  apt_install redis-server redis-tools mariadb-server mariadb-client
+  apt_install redis-server redis-tools mariadb-server mariadb-client rabbitmq-server
 }
 
 KAFKA_LIB="$BASE/kafka/lib"
@@ -274,6 +279,65 @@ PROPS
 stop_kafka() { halt "$KAFKA_DIR/pid" kafka; }
 kill_kafka() { crash "$KAFKA_DIR/pid" kafka; }
 
+# ---- rabbitmq ----
+
+RABBITMQ_DIR="$BASE/rabbitmq"
+RABBITMQ_BIN=/usr/lib/rabbitmq/bin   # Debian's wrappers in /usr/sbin switch to the rabbitmq user; these run as we are
+
+# rabbit_env CMD...: runs a RabbitMQ command against this node only: its own name, ports, cookie (HOME) and files,
+# so that it never touches a system-wide RabbitMQ.
+rabbit_env() {
+  env HOME="$RABBITMQ_DIR" RABBITMQ_NODENAME=like-test@localhost RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 \
+    RABBITMQ_NODE_PORT="$RABBITMQ_PORT" RABBITMQ_DIST_PORT=$((RABBITMQ_PORT + 20000)) \
+    ERL_EPMD_PORT="$RABBITMQ_EPMD_PORT" ERL_EPMD_ADDRESS=127.0.0.1 \
+    RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}" \
+    RABBITMQ_MNESIA_BASE="$RABBITMQ_DIR/data" RABBITMQ_LOG_BASE="$RABBITMQ_DIR/log" \
+    RABBITMQ_CONFIG_FILE="$RABBITMQ_DIR/rabbitmq.conf" RABBITMQ_ENABLED_PLUGINS_FILE="$RABBITMQ_DIR/enabled_plugins" \
+    RABBITMQ_ADVANCED_CONFIG_FILE="$RABBITMQ_DIR/advanced.config" RABBITMQ_CONF_ENV_FILE="$RABBITMQ_DIR/rabbitmq-env.conf" \
+    RABBITMQ_PID_FILE="$RABBITMQ_DIR/beam.pid" ERL_CRASH_DUMP="$RABBITMQ_DIR/erl_crash.dump" "$@"
+}
+
+# rabbitmq_launched: the VM wrote its PID, or the script that starts it has exited (a failed start)
+rabbitmq_launched() { [ -s "$RABBITMQ_DIR/beam.pid" ] || ! kill -0 "$(cat "$RABBITMQ_DIR/script.pid")" 2>/dev/null; }
+
+rabbitmq_ready() { rabbit_env "$RABBITMQ_BIN/rabbitmqctl" -q await_startup --timeout 5; }
+
+start_rabbitmq() {
+  mkdir -p "$RABBITMQ_DIR/log"
+  if alive "$RABBITMQ_DIR/pid"; then
+    return 0
+  fi
+  cat >"$RABBITMQ_DIR/rabbitmq.conf" <<CONF
+listeners.tcp.1 = 127.0.0.1:$RABBITMQ_PORT
+loopback_users = none
+default_user = $DB_USER
+default_pass = $DB_PASSWORD
+# a test broker on a shared machine: let it run with little free disk and memory
+disk_free_limit.absolute = 50MB
+vm_memory_high_watermark.relative = 0.2
+CONF
+  echo "[rabbitmq_consistent_hash_exchange]." >"$RABBITMQ_DIR/enabled_plugins"
+  : >"$RABBITMQ_DIR/rabbitmq-env.conf"
+  [ -f "$RABBITMQ_DIR/advanced.config" ] || echo "[]." >"$RABBITMQ_DIR/advanced.config"
+  rm -f "$RABBITMQ_DIR/beam.pid"
+  # rabbitmq-server is a shell script that runs the Erlang VM as its child: the PID file names the VM, so that kill
+  # and hang reach the broker itself
+  rabbit_env "$RABBITMQ_BIN/rabbitmq-server" >>"$RABBITMQ_DIR/stdout.log" 2>&1 </dev/null &
+  echo $! >"$RABBITMQ_DIR/script.pid"
+  wait_for rabbitmq 90 rabbitmq_launched
+  [ -s "$RABBITMQ_DIR/beam.pid" ] || die "rabbitmq-server exited: $(tail -3 "$RABBITMQ_DIR/stdout.log")"
+  cp "$RABBITMQ_DIR/beam.pid" "$RABBITMQ_DIR/pid"
+  wait_for rabbitmq 90 rabbitmq_ready
+}
+
+stop_rabbitmq() {
+  if alive "$RABBITMQ_DIR/pid"; then
+    rabbit_env "$RABBITMQ_BIN/rabbitmqctl" -q shutdown --timeout 30 >/dev/null 2>&1 || true
+  fi
+  halt "$RABBITMQ_DIR/pid" rabbitmq
+}
+kill_rabbitmq() { crash "$RABBITMQ_DIR/pid" rabbitmq; }
+
 # ---- commands ----
 
 status_of() {
@@ -288,6 +352,9 @@ status_of() {
       || echo "mariadb  down" ;;
     kafka) alive "$KAFKA_DIR/pid" && echo "kafka    up    127.0.0.1:$KAFKA_PORT (pid $(cat "$KAFKA_DIR/pid"))" \
       || echo "kafka    down" ;;
+    rabbitmq) alive "$RABBITMQ_DIR/pid" \
+      && echo "rabbitmq up    amqp://127.0.0.1:$RABBITMQ_PORT user $DB_USER (pid $(cat "$RABBITMQ_DIR/pid"))" \
+      || echo "rabbitmq down" ;;
   esac
 }
 
@@ -303,12 +370,14 @@ print_env() {
   echo "export LIKE_TEST_JDBC_PASSWORD=$DB_PASSWORD"
   echo "export LIKE_TEST_KAFKA_BOOTSTRAP=127.0.0.1:$KAFKA_PORT"
   echo "export LIKE_TEST_KAFKA_SASL_BOOTSTRAP=127.0.0.1:$KAFKA_SASL_PORT"
+  echo "export LIKE_TEST_RABBITMQ_URI=amqp://$DB_USER:$DB_PASSWORD@127.0.0.1:$RABBITMQ_PORT"
   echo "export LIKE_TEST_SERVICES_SCRIPT=$LIKE_ROOT/scripts/services.sh"
 }
 
 pidfile_of() {
   case $1 in redis) echo "$BASE/redis/pid" ;; mariadb) echo "$DB_DIR/pid" ;; kafka) echo "$KAFKA_DIR/pid" ;;
-    *) die "hang and resume apply to redis, mariadb and kafka" ;; esac
+    rabbitmq) echo "$RABBITMQ_DIR/pid" ;;
+    *) die "hang and resume apply to redis, mariadb, kafka and rabbitmq" ;; esac
 }
 
 # signal NAME SIG: SIGSTOP (hang: the process keeps its sockets open but answers nothing) or SIGCONT (resume).
@@ -320,7 +389,7 @@ signal() {
 }
 
 check_name() {
-  case $1 in redis|cluster|mariadb|kafka) ;; *) die "unknown server '$1' (known: ${ALL[*]})" ;; esac
+  case $1 in redis|cluster|mariadb|kafka|rabbitmq) ;; *) die "unknown server '$1' (known: ${ALL[*]})" ;; esac
 }
 
 main() {
@@ -342,7 +411,7 @@ main() {
       for n in "${names[@]}"; do "stop_$n"; log "$n stopped"; done ;;
     kill)
       for n in "${names[@]}"; do
-        [ "$n" = cluster ] && die "kill applies to redis, mariadb and kafka"
+        [ "$n" = cluster ] && die "kill applies to redis, mariadb, kafka and rabbitmq"
         "kill_$n"; log "$n killed (SIGKILL)"
       done ;;
     hang)
@@ -356,7 +425,7 @@ main() {
     env)
       print_env ;;
     *)
-      die "usage: scripts/services.sh start|stop|kill|hang|resume|restart|status [redis|cluster|mariadb|kafka...] | env" ;;
+      die "usage: scripts/services.sh start|stop|kill|hang|resume|restart|status [redis|cluster|mariadb|kafka|rabbitmq...] | env" ;;
   esac
 }
 

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: unit tests (*Test) and, against real servers, integration tests (*IT).
 # Installs headless Chromium for the browser tests and Prometheus for the monitoring tests, starts Redis, a Redis
-# Cluster, MariaDB and Kafka with scripts/services.sh (installing them if needed), runs `mvn verify`, and stops the
-# servers it started, also when the build fails or is interrupted. Servers that were already running (started
+# Cluster, MariaDB, Kafka and RabbitMQ with scripts/services.sh (installing them if needed), runs `mvn verify`, and
+# stops the servers it started, also when the build fails or is interrupted. Servers that were already running (started
 # earlier with scripts/services.sh) are used and left running.
 # Usage: scripts/test.sh [extra Maven arguments]
 set -euo pipefail
@@ -13,7 +13,7 @@ cd "$LIKE_ROOT"
 t0=$SECONDS
 ensure_browser
 ensure_prometheus
-use_services redis cluster mariadb kafka
+use_services redis cluster mariadb kafka rabbitmq
 log "servers ready in $((SECONDS - t0)) s"
 eval "$(bash scripts/services.sh env)"
 # the standalone Redis keeps its data (AOF) across runs: start each run on an empty one

@@ -1,6 +1,6 @@
 package dev.likes.admin;
 
-import dev.likes.kafka.LikeEventCodec;
+import dev.likes.events.LikeEventCodec;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -11,7 +11,7 @@ import dev.likes.core.ContentRef;
 import dev.likes.core.LikeAction;
 import dev.likes.core.LikeEvent;
 import dev.likes.jdbc.JdbiLikeStore;
-import dev.likes.kafka.LikeEventCodec;
+import dev.likes.events.LikeEventCodec;
 import dev.likes.pipeline.LikePipeline;
 import dev.likes.testsupport.JdbcEndpoint;
 import dev.likes.testsupport.TestServices;

@@ -26,13 +26,13 @@ final class Bench {
     }
 
     /** The servers, from {@code scripts/services.sh env}, and where results go. */
-    record Env(Mode mode, String redisUri, String kafka, String jdbcUrl, String jdbcUser, String jdbcPassword,
-            Path kafkaLib, Path resultDir, Path chartDir) {
+    record Env(Mode mode, String redisUri, String kafka, String rabbitMqUri, String jdbcUrl, String jdbcUser,
+            String jdbcPassword, Path kafkaLib, Path resultDir, Path chartDir) {
 
         static Env fromEnvironment(Mode mode, Path resultDir, Path chartDir) {
-            return new Env(mode, need("LIKE_TEST_REDIS_URI"), need("LIKE_TEST_KAFKA_BOOTSTRAP"), need("LIKE_TEST_JDBC_URL"),
-                    need("LIKE_TEST_JDBC_USER"), need("LIKE_TEST_JDBC_PASSWORD"), Path.of(need("LIKE_KAFKA_LIB")),
-                    resultDir, chartDir);
+            return new Env(mode, need("LIKE_TEST_REDIS_URI"), need("LIKE_TEST_KAFKA_BOOTSTRAP"),
+                    need("LIKE_TEST_RABBITMQ_URI"), need("LIKE_TEST_JDBC_URL"), need("LIKE_TEST_JDBC_USER"),
+                    need("LIKE_TEST_JDBC_PASSWORD"), Path.of(need("LIKE_KAFKA_LIB")), resultDir, chartDir);
         }
 
         private static String need(String name) {

@@ -39,7 +39,7 @@ public final class BenchSuite {
     /**
      * Runs the suite.
      *
-     * @param args {@code smoke|quick|full [section...]} (sections: micro memory hotpath feed persistence kafka burst;
+     * @param args {@code smoke|quick|full [section...]} (sections: micro memory hotpath feed persistence kafka rabbitmq burst;
      *     and, only when named, knobs)
      * @throws Exception if a section fails
      */
@@ -50,7 +50,7 @@ public final class BenchSuite {
         Path charts = mode == Bench.Mode.SMOKE ? target.resolve("charts") : root.resolve("docs/bench");
         Bench.Env env = Bench.Env.fromEnvironment(mode, target, charts);
         List<Bench.Section> all = List.of(new MicroBench(), new MemoryBench(), new HotPathBench(), new FeedBench(),
-                new PersistenceBench(), new KafkaBench(), new BurstBench(), new KnobsBench());
+                new PersistenceBench(), new KafkaBench(), new RabbitBench(), new BurstBench(), new KnobsBench());
         List<String> only = args.length > 1 ? List.of(args).subList(1, args.length) : List.of();
         List<Bench.Result> results = new ArrayList<>();
         long start = System.nanoTime();

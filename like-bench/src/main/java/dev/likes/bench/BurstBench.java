@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.likes.core.ContentRef;
 import dev.likes.core.LikeResult;
 import dev.likes.pipeline.LikePipeline;
+import dev.likes.rabbitmq.LikeQueues;
 import io.lettuce.core.RedisURI;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -94,19 +95,27 @@ final class BurstBench implements Bench.Section {
     }
 
     static Burst burst(Bench.Env env, int users, int rate) throws Exception {
+        return burst(env, users, rate, false);
+    }
+
+    /** A burst through the pipeline on RabbitMQ if {@code rabbit}, else on Kafka. */
+    static Burst burst(Bench.Env env, int users, int rate, boolean rabbit) throws Exception {
         String run = Long.toString(System.nanoTime(), 36);
         String database = "like_burst_" + run;
         ContentRef post = ContentRef.of("post", 1);
         try (HikariDataSource pool = env.freshDatabase(database, 12)) {
             Jdbi jdbi = Jdbi.create(pool);
             Burst result;
-            try (LikePipeline pipeline = LikePipeline.builder()
+            LikePipeline.Builder builder = LikePipeline.builder();
+            if (rabbit) {
+                builder.rabbitmq(env.rabbitMqUri(), "likes-burst-" + run, LikeQueues.DEFAULT_QUEUES);
+            } else {
+                builder.kafka(env.kafka()).topic("likes-burst-" + run).createTopic(12, (short) 1)
+                        .consumerGroup("burst-" + run);
+            }
+            try (LikePipeline pipeline = builder
                     .redis(RedisURI.create(env.redisUri()))
-                    .kafka(env.kafka())
                     .mysql(jdbi)
-                    .topic("likes-burst-" + run)
-                    .createTopic(12, (short) 1)
-                    .consumerGroup("burst-" + run)
                     .noRateLimit()
                     .maxInFlight(60_000)
                     .configureRedis(r -> r.keyPrefix("burst" + run))

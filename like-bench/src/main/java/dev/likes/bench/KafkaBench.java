@@ -5,7 +5,7 @@ import dev.likes.core.LikeAction;
 import dev.likes.core.LikeEvent;
 import dev.likes.kafka.KafkaEventPublisher;
 import dev.likes.kafka.KafkaLikeConsumer;
-import dev.likes.kafka.LikeEventCodec;
+import dev.likes.events.LikeEventCodec;
 import dev.likes.kafka.LikeTopics;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

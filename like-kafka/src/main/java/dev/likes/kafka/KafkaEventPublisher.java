@@ -2,6 +2,7 @@ package dev.likes.kafka;
 
 import dev.likes.core.EventPublisher;
 import dev.likes.core.LikeEvent;
+import dev.likes.events.LikeEventCodec;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;

@@ -1,8 +1,12 @@
 package dev.likes.kafka;
 
 import dev.likes.core.LikeEvent;
+import dev.likes.core.LikeEventConsumer;
 import dev.likes.core.LikeEventSink;
 import dev.likes.core.UnstorableEventException;
+import dev.likes.events.LikeEventCodec;
+import dev.likes.events.LikeEventFormatException;
+import dev.likes.events.SafeText;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import java.nio.charset.StandardCharsets;
@@ -91,7 +95,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>One thread of its own runs the Kafka client. Every accessor may be called from any thread.
  */
-public final class KafkaLikeConsumer implements AutoCloseable {
+public final class KafkaLikeConsumer implements LikeEventConsumer {
 
     /** Events handed to the sink per batch at most, unless configured ({@code max.poll.records}). */
     public static final int DEFAULT_MAX_BATCH = 1_000;
@@ -173,6 +177,7 @@ public final class KafkaLikeConsumer implements AutoCloseable {
      * @return this consumer
      * @throws IllegalStateException if it was started before
      */
+    @Override
     public KafkaLikeConsumer start() {
         if (!started.compareAndSet(false, true)) {
             throw new IllegalStateException("the consumer was started before");
@@ -188,6 +193,7 @@ public final class KafkaLikeConsumer implements AutoCloseable {
      *
      * @return true while it consumes or retries
      */
+    @Override
     public boolean isRunning() {
         return running.get() && thread.isAlive();
     }
@@ -197,6 +203,7 @@ public final class KafkaLikeConsumer implements AutoCloseable {
      *
      * @return a snapshot
      */
+    @Override
     public Health health() {
         Duration since = Duration.ofNanos(System.nanoTime() - lastSuccessNanos);
         int failures = failuresInARow;
@@ -208,6 +215,7 @@ public final class KafkaLikeConsumer implements AutoCloseable {
      *
      * @return the count
      */
+    @Override
     public long appliedEvents() {
         return applied.sum();
     }
@@ -217,6 +225,7 @@ public final class KafkaLikeConsumer implements AutoCloseable {
      *
      * @return the count
      */
+    @Override
     public long deadLetteredRecords() {
         return deadLettered.sum();
     }
@@ -226,6 +235,7 @@ public final class KafkaLikeConsumer implements AutoCloseable {
      *
      * @return the count
      */
+    @Override
     public long sinkFailures() {
         return sinkFailures.sum();
     }
@@ -236,6 +246,7 @@ public final class KafkaLikeConsumer implements AutoCloseable {
      *
      * @return the count
      */
+    @Override
     public long loopFailures() {
         return loopFailures.sum();
     }
@@ -245,6 +256,7 @@ public final class KafkaLikeConsumer implements AutoCloseable {
      *
      * @return the count
      */
+    @Override
     public long restarts() {
         return restarts.sum();
     }
@@ -255,6 +267,7 @@ public final class KafkaLikeConsumer implements AutoCloseable {
      *
      * @return the lag, or -1 before the first measurement
      */
+    @Override
     public long lag() {
         return lag;
     }
@@ -327,7 +340,7 @@ public final class KafkaLikeConsumer implements AutoCloseable {
                 }
                 // short: these rounds wait on the broker themselves, and the consumer should resume soon after it returns
                 long backoff = Math.min(backoff(failuresInARow), LOOP_BACKOFF_CAP_MILLIS);
-                LOG.warn("the like event consumer of {} failed ({}); retrying in {} ms", topic, Show.text(e.toString()), backoff);
+                LOG.warn("the like event consumer of {} failed ({}); retrying in {} ms", topic, SafeText.of(e.toString()), backoff);
                 sleep(backoff);
             }
             if (System.nanoTime() - lastSummary > SUMMARY_EVERY_NANOS) {
@@ -345,7 +358,7 @@ public final class KafkaLikeConsumer implements AutoCloseable {
 
     private void failed(Throwable e) {
         failuresInARow++;
-        lastFailure = Show.text(e.toString());
+        lastFailure = SafeText.of(e.toString());
     }
 
     /** The backoff after {@code failures} failures in a row: exponential, capped, with full jitter in its upper half. */
@@ -506,7 +519,7 @@ public final class KafkaLikeConsumer implements AutoCloseable {
             failures++;
             long backoff = backoff(failures);
             LOG.warn("the sink failed a batch of {} events ({}); retrying in {} ms",
-                    batch.size(), Show.text(failure.toString()), backoff);
+                    batch.size(), SafeText.of(failure.toString()), backoff);
             pauseFor(client, backoff);
         }
         return false;
@@ -554,7 +567,7 @@ public final class KafkaLikeConsumer implements AutoCloseable {
     private boolean deadLetter(KafkaConsumer<String, byte[]> client, ConsumerRecord<String, byte[]> record,
             @Nullable String why) {
         String source = record.topic() + '-' + record.partition() + '@' + record.offset();
-        String reason = why == null ? "" : Show.text(why.length() > MAX_REASON ? why.substring(0, MAX_REASON) : why);
+        String reason = why == null ? "" : SafeText.of(why.length() > MAX_REASON ? why.substring(0, MAX_REASON) : why);
         byte[] value = record.value();
         boolean cut = value != null && value.length > deadLetterMaxBytes;
         boolean withoutValue = false;
@@ -584,7 +597,7 @@ public final class KafkaLikeConsumer implements AutoCloseable {
                 }
                 failures++;
                 long backoff = backoff(failures);
-                LOG.warn("could not dead-letter record {} ({}); retrying in {} ms", source, Show.text(String.valueOf(e.getCause())), backoff);
+                LOG.warn("could not dead-letter record {} ({}); retrying in {} ms", source, SafeText.of(String.valueOf(e.getCause())), backoff);
                 pauseFor(client, backoff);
             } catch (TimeoutException e) {
                 failures++;
@@ -667,7 +680,7 @@ public final class KafkaLikeConsumer implements AutoCloseable {
      */
     public record Health(
             boolean running, boolean healthy, Duration sinceLastSuccess, int failuresInARow,
-            @Nullable String lastFailure) {}
+            @Nullable String lastFailure) implements LikeEventConsumer.Health {}
 
     private final class Rebalance implements ConsumerRebalanceListener {
         @Override

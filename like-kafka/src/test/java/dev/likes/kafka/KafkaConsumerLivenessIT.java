@@ -25,14 +25,17 @@ import org.junit.jupiter.api.Test;
  */
 class KafkaConsumerLivenessIT {
 
+    /* The 90-second outages of the broker, killed and hung, run against the whole pipeline (ProductionShapeFaultIT),
+       which holds this consumer; here the short ones. */
+
     @Test
-    void survivesABrokerKilledFor90SecondsAndAppliesWhatWasPublishedDuringIt() throws Exception {
-        brokerOutage(Duration.ofSeconds(90), false);
+    void survivesABrokerKilledFor5SecondsAndAppliesWhatWasPublishedDuringIt() throws Exception {
+        brokerOutage(Duration.ofSeconds(5), false);
     }
 
     @Test
-    void survivesABrokerHungFor90Seconds() throws Exception {
-        brokerOutage(Duration.ofSeconds(90), true);
+    void survivesABrokerHungFor5Seconds() throws Exception {
+        brokerOutage(Duration.ofSeconds(5), true);
     }
 
     private static void brokerOutage(Duration outage, boolean hang) throws Exception {

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.likes.core.ContentRef;
 import dev.likes.core.LikeEvent;
 import dev.likes.core.LikeEventSink;
+import dev.likes.events.LikeEventCodec;
 import dev.likes.testkit.EventHistory;
 import dev.likes.testkit.InMemoryEventSink;
 import dev.likes.testsupport.TestServices;

@@ -1,6 +1,9 @@
 package dev.likes.pipeline;
 
+import com.rabbitmq.client.ConnectionFactory;
+import dev.likes.core.EventPublisher;
 import dev.likes.core.JobLeases;
+import dev.likes.core.LikeEventConsumer;
 import dev.likes.core.LikeEventSink;
 import dev.likes.core.LikeService;
 import dev.likes.core.LikeStore;
@@ -12,7 +15,10 @@ import dev.likes.jdbc.JdbiLikeStore;
 import dev.likes.jdbc.JdbiShard;
 import dev.likes.kafka.KafkaEventPublisher;
 import dev.likes.kafka.KafkaLikeConsumer;
-import dev.likes.kafka.LikeTopics;
+import dev.likes.rabbitmq.LikeQueues;
+import dev.likes.rabbitmq.RabbitConnections;
+import dev.likes.rabbitmq.RabbitEventPublisher;
+import dev.likes.rabbitmq.RabbitLikeConsumer;
 import dev.likes.redis.RedisLikeStore;
 import dev.likes.redis.RedisRateLimiter;
 import io.github.resilience4j.bulkhead.Bulkhead;
@@ -43,7 +49,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-import org.apache.kafka.clients.admin.Admin;
 import org.jdbi.v3.core.Jdbi;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -90,16 +95,16 @@ public final class LikePipeline implements AutoCloseable {
     public static final String PURGE_JOB = "request-purge";
 
     private final JdbiLikeStore mysql;
-    private final KafkaEventPublisher publisher;
+    private final EventPublisher publisher;
     private final RedisLikeStore redis;
     private final ResilientLikeStore resilient;
     private final CircuitBreaker breaker;
     private final CircuitBreaker mysqlBreaker;
     private final LikeService service;
-    private final KafkaLikeConsumer.@Nullable Builder consumerBuilder;
-    private final Supplier<KafkaLikeConsumer> currentConsumer = () -> this.consumer;
+    private final @Nullable Supplier<LikeEventConsumer> newConsumer;
+    private final Supplier<LikeEventConsumer> currentConsumer = () -> this.consumer;
     private final AtomicLong consumerReplacements = new AtomicLong();
-    private volatile @Nullable KafkaLikeConsumer consumer;
+    private volatile @Nullable LikeEventConsumer consumer;
     private volatile boolean closing;
     private final LikeReconciler reconciler;
     private final JobLeases jobLeases;
@@ -113,26 +118,12 @@ public final class LikePipeline implements AutoCloseable {
         this.opened = opened;
         this.clock = b.clock;
         // build() checked these
-        String kafka = Objects.requireNonNull(b.kafka);
         List<JdbiShard> shards = Objects.requireNonNull(b.shards);
+        EventQueue queue = b.eventQueue();
         Preflight.schema(shards);
-        try (Admin admin = Admin.create(Preflight.adminConfig(kafka, b.kafkaClientProperties,
-                b.kafkaAdminProperties))) {
-            if (b.createTopicPartitions > 0) {
-                LikeTopics.createIfAbsent(admin, b.topic, b.createTopicPartitions, b.createTopicReplication,
-                        LikeTopics.DEFAULT_RETENTION);
-                // the consumer's dead-letter topic (its default name): poison is kept as long as the events
-                LikeTopics.createIfAbsent(admin, b.topic + ".dlq", 1, b.createTopicReplication,
-                        LikeTopics.DEFAULT_RETENTION);
-            } else {
-                Preflight.topic(admin, b.topic, b.topic + ".dlq");
-            }
-        }
+        queue.prepare();
         this.mysql = open(opened, JdbiLikeStore.builder(shards).build());
-        KafkaEventPublisher.Builder pb = KafkaEventPublisher.builder(kafka).topic(b.topic);
-        b.kafkaClientProperties.forEach(pb::producerProperty);
-        b.publisherCustomizer.accept(pb);
-        this.publisher = open(opened, pb.build());
+        this.publisher = open(opened, queue.openPublisher());
         RedisLikeStore.Builder rb;
         if (b.redisCluster != null) {
             rb = RedisLikeStore.builder(b.redisCluster);
@@ -204,22 +195,19 @@ public final class LikePipeline implements AutoCloseable {
         if (b.runConsumer) {
             LikeEventSink sink = b.observationRegistry == null ? mysql
                     : new ObservedEventSink(mysql, b.observationRegistry);
-            KafkaLikeConsumer.Builder cb = KafkaLikeConsumer.builder(kafka, b.consumerGroup, sink).topic(b.topic);
-            b.kafkaClientProperties.forEach(cb::consumerProperty);
-            b.consumerCustomizer.accept(cb);
-            this.consumerBuilder = cb;
-            this.consumer = cb.build();
+            this.newConsumer = () -> queue.newConsumer(sink);
+            this.consumer = newConsumer.get();
             opened.push(() -> {
                 synchronized (this) {
                     closing = true;
                 }
-                KafkaLikeConsumer running = consumer; // the one running now, which may have replaced the first
+                LikeEventConsumer running = consumer; // the one running now, which may have replaced the first
                 if (running != null) {
                     running.close();
                 }
             });
         } else {
-            this.consumerBuilder = null;
+            this.newConsumer = null;
             this.consumer = null;
         }
         if (metrics instanceof MicrometerMetrics m) {
@@ -247,9 +235,7 @@ public final class LikePipeline implements AutoCloseable {
         if (consumer != null) {
             consumer.start();
         }
-        this.eraser = new UserEraser(redis, mysql, publisher, breaker,
-                Preflight.adminConfig(kafka, b.kafkaClientProperties, b.kafkaAdminProperties), b.topic, b.consumerGroup,
-                b.archiveSink, b.clock);
+        this.eraser = new UserEraser(redis, mysql, publisher, breaker, queue, b.archiveSink, b.clock);
     }
 
     /* The breaker of the host's registry when it holds one named BREAKER_NAME; else one of the pipeline's, put in the
@@ -283,15 +269,15 @@ public final class LikePipeline implements AutoCloseable {
 
     /** Replaces a consumer that stopped while the pipeline is open (it stops only if closed or its thread died). */
     private void superviseConsumer() {
-        KafkaLikeConsumer current = consumer;
-        KafkaLikeConsumer.Builder builder = consumerBuilder;
-        if (closing || current == null || builder == null || current.isRunning()) {
+        LikeEventConsumer current = consumer;
+        Supplier<LikeEventConsumer> factory = newConsumer;
+        if (closing || current == null || factory == null || current.isRunning()) {
             return;
         }
         log.error("the like event consumer stopped while the pipeline is open: starting a new one");
         try {
             current.close();
-            KafkaLikeConsumer next = builder.build();
+            LikeEventConsumer next = factory.get();
             synchronized (this) {
                 if (closing) {
                     next.close();
@@ -391,7 +377,8 @@ public final class LikePipeline implements AutoCloseable {
     }
 
     /**
-     * Starts a builder; {@link Builder#redis}, {@link Builder#kafka} and {@link Builder#mysql} are required.
+     * Starts a builder; {@link Builder#redis}, a queue ({@link Builder#kafka} or {@link Builder#rabbitmq}) and
+     * {@link Builder#mysql} are required.
      *
      * @return a new builder
      */
@@ -427,14 +414,24 @@ public final class LikePipeline implements AutoCloseable {
     }
 
     /**
-     * The consumer writing events into MySQL, if this pipeline runs one. The pipeline keeps one running while it is
-     * open: a consumer that stopped (closed by someone else, or its thread died) is replaced within about 5 s, so
-     * call this again rather than keeping the result.
+     * The consumer writing events into MySQL, if this pipeline runs one, on either queue. The pipeline keeps one
+     * running while it is open: a consumer that stopped (closed by someone else, or its thread died) is replaced
+     * within about 5 s, so call this again rather than keeping the result.
      *
      * @return the consumer running now, or empty
      */
-    public Optional<KafkaLikeConsumer> consumer() {
+    public Optional<LikeEventConsumer> eventConsumer() {
         return Optional.ofNullable(consumer);
+    }
+
+    /**
+     * The Kafka consumer writing events into MySQL, if this pipeline runs one on Kafka; see {@link #eventConsumer()},
+     * which works on either queue.
+     *
+     * @return the consumer running now, or empty (also on RabbitMQ)
+     */
+    public Optional<KafkaLikeConsumer> consumer() {
+        return consumer instanceof KafkaLikeConsumer kafkaConsumer ? Optional.of(kafkaConsumer) : Optional.empty();
     }
 
     /**
@@ -530,6 +527,14 @@ public final class LikePipeline implements AutoCloseable {
         private @Nullable RedisClient redisClient;
         private @Nullable RedisClusterClient redisCluster;
         private @Nullable String kafka;
+        private @Nullable String rabbitUri;
+        /* No initializer and no method descriptor of this class names a like-rabbitmq class: a host on Kafka has
+         * none on its class path, and reflection over the builder must not need them. */
+        private String rabbitExchange = LikeQueues.DEFAULT_NAME; // constants: compiled in, nothing loaded
+        private int rabbitQueueCount = LikeQueues.DEFAULT_QUEUES;
+        private @Nullable Consumer<ConnectionFactory> rabbitConnection;
+        private @Nullable Consumer<RabbitEventPublisher.Builder> rabbitPublisherCustomizer;
+        private @Nullable Consumer<RabbitLikeConsumer.Builder> rabbitConsumerCustomizer;
         private @Nullable List<JdbiShard> shards;
         private String topic = DEFAULT_TOPIC;
         private String consumerGroup = DEFAULT_CONSUMER_GROUP;
@@ -618,6 +623,98 @@ public final class LikePipeline implements AutoCloseable {
             }
             this.kafka = bootstrapServers;
             return this;
+        }
+
+        /**
+         * RabbitMQ as the queue instead of Kafka, with the default topology ({@link LikeQueues#defaults()}: exchange
+         * {@value LikeQueues#DEFAULT_NAME}, {@value LikeQueues#DEFAULT_QUEUES} quorum queues), declared at build.
+         * Needs module {@code like-rabbitmq} on the classpath and the broker's
+         * {@code rabbitmq_consistent_hash_exchange} plugin. The guarantees are those of Kafka: see
+         * {@link RabbitEventPublisher} and {@link RabbitLikeConsumer}. The Kafka settings of this builder
+         * ({@link #topic}, {@link #consumerGroup}, {@link #kafkaClientProperty}, ...) do not apply.
+         *
+         * @param uri an AMQP URI, e.g. {@code amqp://user:password@127.0.0.1:5672/vhost}
+         * @return this builder
+         */
+        public Builder rabbitmq(String uri) {
+            return rabbitmq(uri, LikeQueues.DEFAULT_NAME, LikeQueues.DEFAULT_QUEUES);
+        }
+
+        /**
+         * RabbitMQ as the queue instead of Kafka, with the topology {@link LikeQueues#of LikeQueues.of(exchange,
+         * queues)}; every publisher and consumer of the exchange must use the same number of queues.
+         *
+         * @param uri an AMQP URI, e.g. {@code amqp://user:password@127.0.0.1:5672/vhost}
+         * @param exchange the exchange, which names the queues (see {@link LikeQueues#of})
+         * @param queues how many quorum queues share the events, 1 to {@value LikeQueues#MAX_QUEUES}
+         * @return this builder
+         * @throws IllegalArgumentException if the URI is blank, or the exchange or count breaks its rule
+         */
+        public Builder rabbitmq(String uri, String exchange, int queues) {
+            Objects.requireNonNull(uri, "rabbitmq uri must not be null");
+            if (uri.isBlank()) {
+                throw new IllegalArgumentException("rabbitmq uri must not be blank");
+            }
+            LikeQueues.of(exchange, queues); // checks both now
+            this.rabbitUri = uri;
+            this.rabbitExchange = exchange;
+            this.rabbitQueueCount = queues;
+            return this;
+        }
+
+        /**
+         * Adjusts the RabbitMQ connection factory of the publisher, the consumer and the pipeline's own checks (TLS,
+         * a credentials provider, timeouts); see {@link RabbitConnections#factory}. Several customizers run in the
+         * order given.
+         *
+         * @param customizer called with each factory
+         * @return this builder
+         */
+        public Builder configureRabbitConnection(Consumer<ConnectionFactory> customizer) {
+            Objects.requireNonNull(customizer, "configureRabbitConnection customizer must not be null");
+            this.rabbitConnection = rabbitConnection == null ? customizer : rabbitConnection.andThen(customizer);
+            return this;
+        }
+
+        /**
+         * Adjusts the RabbitMQ publisher before it is built (confirm timeout, pending bound). Several customizers run
+         * in the order given.
+         *
+         * @param customizer called with the publisher's builder
+         * @return this builder
+         */
+        public Builder configureRabbitPublisher(Consumer<RabbitEventPublisher.Builder> customizer) {
+            Objects.requireNonNull(customizer, "configureRabbitPublisher customizer must not be null");
+            this.rabbitPublisherCustomizer = rabbitPublisherCustomizer == null ? customizer
+                    : rabbitPublisherCustomizer.andThen(customizer);
+            return this;
+        }
+
+        /**
+         * Adjusts the RabbitMQ consumer before it is built (batch size, prefetch, backoff). Several customizers run
+         * in the order given.
+         *
+         * @param customizer called with the consumer's builder
+         * @return this builder
+         */
+        public Builder configureRabbitConsumer(Consumer<RabbitLikeConsumer.Builder> customizer) {
+            Objects.requireNonNull(customizer, "configureRabbitConsumer customizer must not be null");
+            this.rabbitConsumerCustomizer = rabbitConsumerCustomizer == null ? customizer
+                    : rabbitConsumerCustomizer.andThen(customizer);
+            return this;
+        }
+
+        /* Only the chosen queue's classes are loaded: a host on Kafka needs no like-rabbitmq on its classpath. */
+        EventQueue eventQueue() {
+            if (rabbitUri != null) {
+                return new RabbitEventQueue(rabbitUri, LikeQueues.of(rabbitExchange, rabbitQueueCount),
+                        rabbitConnection == null ? f -> { } : rabbitConnection,
+                        rabbitPublisherCustomizer == null ? b -> { } : rabbitPublisherCustomizer,
+                        rabbitConsumerCustomizer == null ? b -> { } : rabbitConsumerCustomizer);
+            }
+            return new KafkaEventQueue(Objects.requireNonNull(kafka), kafkaClientProperties, kafkaAdminProperties, topic,
+                    consumerGroup, createTopicPartitions, createTopicReplication, publisherCustomizer,
+                    consumerCustomizer);
         }
 
         /**
@@ -953,12 +1050,13 @@ public final class LikePipeline implements AutoCloseable {
 
         /**
          * Connects everything and starts the consumer and the background repair. First checks that every shard holds
-         * the library's tables and that the topic exists (or creates it, with {@link #createTopic}); a broker that
-         * does not answer within 10 s is logged, not fatal (the outbox holds the events until it is back).
+         * the library's tables and that Kafka's topic exists (or creates it, with {@link #createTopic}), or declares
+         * RabbitMQ's exchange and queues; a broker that does not answer within 10 s is logged, not fatal (the outbox
+         * holds the events until it is back).
          *
          * @return the running pipeline
-         * @throws IllegalStateException if Redis, Kafka or MySQL was not given, a shard lacks the tables, or the topic
-         *     does not exist
+         * @throws IllegalStateException if Redis, a queue or MySQL was not given, both queues were, a shard lacks the
+         *     tables, the topic does not exist, or RabbitMQ refused the topology
          * @throws dev.likes.core.LikeStoreException if Redis cannot be reached or its settings cannot keep what the
          *     store acknowledges (see {@link RedisLikeStore.Builder#settingsCheck})
          */
@@ -966,8 +1064,12 @@ public final class LikePipeline implements AutoCloseable {
             if (redisUri == null && redisCluster == null) {
                 throw new IllegalStateException("redis(...) or redisCluster(...) is required");
             }
-            if (kafka == null) {
-                throw new IllegalStateException("kafka(bootstrapServers) is required");
+            if (kafka == null && rabbitUri == null) {
+                throw new IllegalStateException("a queue is required: kafka(bootstrapServers) or rabbitmq(uri)");
+            }
+            if (kafka != null && rabbitUri != null) {
+                throw new IllegalStateException("kafka(...) and rabbitmq(...) are both set: the pipeline uses one queue;"
+                        + " choose one");
             }
             if (shards == null) {
                 throw new IllegalStateException("mysql(jdbi) or mysqlShards(...) is required");

@@ -1,8 +1,8 @@
 package dev.likes.pipeline;
 
 import dev.likes.core.LikeAction;
+import dev.likes.core.LikeEventConsumer;
 import dev.likes.core.LikeRejectedException;
-import dev.likes.kafka.KafkaLikeConsumer;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -139,20 +139,20 @@ final class MicrometerMetrics implements PipelineMetrics {
         };
     }
 
-    void bindConsumer(Supplier<KafkaLikeConsumer> current, AtomicLong replacements) {
+    void bindConsumer(Supplier<LikeEventConsumer> current, AtomicLong replacements) {
         // the pipeline holds the supplier, so these weakly referenced meters keep reading the consumer running now
         keep(FunctionCounter.builder("likes.consumer.applied", current, c -> c.get().appliedEvents())
                 .description("events applied to the durable store").register(registry));
         keep(FunctionCounter.builder("likes.consumer.dead.lettered", current, c -> c.get().deadLetteredRecords())
-                .description("records sent to the dead-letter topic").register(registry));
+                .description("records set aside as poison (dead-lettered)").register(registry));
         keep(FunctionCounter.builder("likes.consumer.sink.failures", current, c -> c.get().sinkFailures())
                 .description("batches the durable store failed (retried)").register(registry));
         keep(Gauge.builder("likes.consumer.lag", current, c -> c.get().lag())
-                .description("records behind the end of the assigned partitions").register(registry));
+                .description("events waiting to be applied").register(registry));
         keep(FunctionCounter.builder("likes.consumer.loop.failures", current, c -> c.get().loopFailures())
-                .description("failed polls, commits and lag measurements (retried)").register(registry));
+                .description("failed polls, acknowledgements and lag measurements (retried)").register(registry));
         keep(FunctionCounter.builder("likes.consumer.restarts", current, c -> c.get().restarts())
-                .description("Kafka clients replaced after repeated failures").register(registry));
+                .description("queue clients replaced after they failed").register(registry));
         keep(FunctionCounter.builder("likes.consumer.replaced", replacements, AtomicLong::get)
                 .description("stopped consumers the pipeline replaced").register(registry));
         keep(Gauge.builder("likes.consumer.healthy", current, c -> c.get().health().healthy() ? 1 : 0)

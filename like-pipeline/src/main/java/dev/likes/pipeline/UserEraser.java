@@ -19,22 +19,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.stream.Collectors;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListOffsetsResult;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.KafkaFuture;
-import org.apache.kafka.common.TopicPartition;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,7 +37,7 @@ final class UserEraser {
     /* The steps, each idempotent, so a rerun after a failure or a crash goes on where it stopped:
        1. Refuse while Redis' breaker is not closed, or while the journal holds changes of the user not yet replayed.
        2. Wait until every change made before the erasure began is in MySQL: no outbox entry older than the start,
-          then the consumer group's committed offsets at the topic's end offsets read after that.
+          then the queue's consumers past what the queue held after that (EventQueue.awaitConsumed).
        3. Withdraw each like MySQL's primaries list (a replica may lag): an unlike applied to Redis directly (no rate
           limit, no degraded mode), with its state, count and event as for any unlike.
        4. Erase in MySQL (JdbiLikeStore.eraseUser): each batch's ERASE events are published before its rows go.
@@ -61,23 +51,18 @@ final class UserEraser {
     private final DegradedJournal journal;
     private final EventPublisher publisher;
     private final CircuitBreaker breaker;
-    private final Map<String, Object> adminConfig;
-    private final String topic;
-    private final String group;
+    private final EventQueue queue;
     private final @Nullable ArchiveSink archive;
     private final Clock clock;
 
     UserEraser(RedisLikeStore redis, JdbiLikeStore mysql, EventPublisher publisher,
-            CircuitBreaker breaker, Map<String, Object> adminConfig, String topic, String group,
-            @Nullable ArchiveSink archive, Clock clock) {
+            CircuitBreaker breaker, EventQueue queue, @Nullable ArchiveSink archive, Clock clock) {
         this.redis = redis;
         this.mysql = mysql;
         this.journal = DegradedJournal.of(mysql);
         this.publisher = publisher;
         this.breaker = breaker;
-        this.adminConfig = Map.copyOf(adminConfig);
-        this.topic = topic;
-        this.group = group;
+        this.queue = queue;
         this.archive = archive;
         this.clock = clock;
     }
@@ -123,26 +108,7 @@ final class UserEraser {
             }
             pause(deadline, "the outbox still holds changes from before the erasure began");
         }
-        try (Admin admin = Admin.create(adminConfig)) {
-            TopicDescription description = Objects.requireNonNull(
-                    get(admin.describeTopics(List.of(topic)).allTopicNames(), deadline).get(topic), topic);
-            Map<TopicPartition, OffsetSpec> latest = description.partitions().stream()
-                    .collect(Collectors.toMap(p -> new TopicPartition(topic, p.partition()), p -> OffsetSpec.latest()));
-            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends =
-                    get(admin.listOffsets(latest).all(), deadline);
-            while (true) {
-                Map<TopicPartition, OffsetAndMetadata> committed =
-                        get(admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata(), deadline);
-                boolean caughtUp = ends.entrySet().stream().allMatch(end -> {
-                    OffsetAndMetadata at = committed.get(end.getKey());
-                    return end.getValue().offset() == 0 || at != null && at.offset() >= end.getValue().offset();
-                });
-                if (caughtUp) {
-                    return;
-                }
-                pause(deadline, "consumer group " + group + " has not applied the events from before the erasure");
-            }
-        }
+        queue.awaitConsumed(deadline);
     }
 
     /** Unlikes every like MySQL lists for the user; returns how many changed. */
@@ -190,11 +156,6 @@ final class UserEraser {
             throw new TimeoutException("the erasure did not start: " + waitingFor);
         }
         Thread.sleep(200);
-    }
-
-    private static <T> T get(KafkaFuture<T> future, long deadline)
-            throws InterruptedException, TimeoutException {
-        return get(future.toCompletionStage().toCompletableFuture(), deadline);
     }
 
     private static <T> T get(CompletableFuture<T> future, long deadline) throws InterruptedException, TimeoutException {

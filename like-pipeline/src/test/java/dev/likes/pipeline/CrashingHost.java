@@ -14,7 +14,8 @@ import java.util.SplittableRandom;
  * its parent kills it with SIGKILL, or stops it with SIGTERM (which closes the pipeline).
  *
  * <p>Arguments: key prefix, topic, consumer group, JDBC URL, JDBC user, {@code consume} or {@code relay} (whether it
- * also runs the consumer that writes MySQL), the number of posts; the JDBC password comes in the environment variable
+ * also runs the consumer that writes MySQL), the number of posts, {@code kafka} or {@code rabbitmq} (the queue; the
+ * topic argument names RabbitMQ's exchange); the JDBC password comes in the environment variable
  * {@code LIKE_CHILD_JDBC_PASSWORD}.
  */
 public final class CrashingHost {
@@ -24,14 +25,15 @@ public final class CrashingHost {
     public static void main(String[] args) {
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         JdbcEndpoint endpoint = new JdbcEndpoint(args[3], args[4], System.getenv("LIKE_CHILD_JDBC_PASSWORD"));
-        Harness h = new Harness(endpoint, false);
-        LikePipeline p = h.pipeline()
-                .topic(args[1])
-                .consumerGroup(args[2])
+        boolean rabbit = args[7].equals("rabbitmq");
+        Harness h = new Harness(endpoint, false, rabbit, args[1]);
+        LikePipeline.Builder builder = h.pipeline()
                 .runConsumer(args[5].equals("consume"))
-                .configureRedis(r -> r.keyPrefix(args[0]))
-                .configurePublisher(b -> b.producerProperty("linger.ms", 1_000))
-                .build();
+                .configureRedis(r -> r.keyPrefix(args[0]));
+        if (!rabbit) {
+            builder.consumerGroup(args[2]).configurePublisher(b -> b.producerProperty("linger.ms", 1_000));
+        }
+        LikePipeline p = builder.build();
         Runtime.getRuntime().addShutdownHook(new Thread(p::close)); // SIGTERM: a graceful stop
         int posts = Integer.parseInt(args[6]);
         SplittableRandom random = new SplittableRandom(42);

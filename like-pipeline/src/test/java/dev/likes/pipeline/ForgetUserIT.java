@@ -9,7 +9,7 @@ import dev.likes.core.LikeEvent;
 import dev.likes.core.PageRequest;
 import dev.likes.jdbc.GzipJsonLinesArchiveSink;
 import dev.likes.jdbc.LikeArchiver;
-import dev.likes.kafka.LikeEventCodec;
+import dev.likes.events.LikeEventCodec;
 import dev.likes.testsupport.TestServices;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;

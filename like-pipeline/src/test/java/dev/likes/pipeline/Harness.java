@@ -3,6 +3,7 @@ package dev.likes.pipeline;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.likes.core.ContentRef;
+import dev.likes.events.LikeEventCodec;
 import dev.likes.jdbc.JdbiLikeStore;
 import dev.likes.testsupport.JdbcEndpoint;
 import dev.likes.testsupport.TestServices;
@@ -22,19 +23,29 @@ import org.jdbi.v3.core.Jdbi;
 final class Harness implements AutoCloseable {
 
     final String prefix = TestServices.uniqueName("pl");
-    final String topic = TestServices.uniqueName("likes");
+    /** The Kafka topic, or the RabbitMQ exchange and the base name of its queues. */
+    final String topic;
     final String group = TestServices.uniqueName("writers");
     final Jdbi jdbi;
     final JdbcEndpoint endpoint;
+    /** Whether the pipelines of this harness run on RabbitMQ rather than Kafka. */
+    final boolean rabbit;
     private final HikariDataSource pool;
 
     Harness() {
-        this(TestServices.freshDatabase(), true);
+        this(false);
     }
 
-    /** Over an existing database (a child process joining its parent's test). */
-    Harness(JdbcEndpoint endpoint, boolean createSchema) {
+    /** On RabbitMQ if {@code rabbit}, else on Kafka. */
+    Harness(boolean rabbit) {
+        this(TestServices.freshDatabase(), true, rabbit, TestServices.uniqueName("likes"));
+    }
+
+    /** Over an existing database and queue (a child process joining its parent's test). */
+    Harness(JdbcEndpoint endpoint, boolean createSchema, boolean rabbit, String topic) {
         this.endpoint = endpoint;
+        this.rabbit = rabbit;
+        this.topic = topic;
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(endpoint.url());
         config.setUsername(endpoint.user());
@@ -49,15 +60,26 @@ final class Harness implements AutoCloseable {
         }
     }
 
-    /** A pipeline over this harness' database, topic, group and prefix, tuned for fast fault detection. */
+    /** A pipeline over this harness' database, queue, group and prefix, tuned for fast fault detection. */
     LikePipeline.Builder pipeline() {
-        return LikePipeline.builder()
+        LikePipeline.Builder builder = LikePipeline.builder();
+        if (rabbit) {
+            builder.rabbitmq(TestServices.rabbitMqUri(), topic, 4)
+                    .configureRabbitPublisher(p -> p.confirmTimeout(Duration.ofSeconds(5)))
+                    .configureRabbitConsumer(c -> c.backoff(Duration.ofMillis(50), Duration.ofSeconds(1)));
+        } else {
+            builder.kafka(TestServices.kafkaBootstrap())
+                    .topic(topic)
+                    .createTopic(4, (short) 1)
+                    .consumerGroup(group)
+                    .configurePublisher(p -> p.producerProperty("delivery.timeout.ms", 60_000)
+                            .producerProperty("request.timeout.ms", 5_000)
+                            .producerProperty("max.block.ms", 5_000))
+                    .configureConsumer(c -> c.backoff(Duration.ofMillis(50), Duration.ofSeconds(1)));
+        }
+        return builder
                 .redis(RedisURI.create(TestServices.redisUri()))
-                .kafka(TestServices.kafkaBootstrap())
                 .mysql(jdbi)
-                .topic(topic)
-                .createTopic(4, (short) 1)
-                .consumerGroup(group)
                 .noRateLimit()
                 .repairInterval(Duration.ofMillis(200))
                 .circuitBreaker(CircuitBreakerConfig.custom()
@@ -70,11 +92,7 @@ final class Harness implements AutoCloseable {
                 .configureRedis(r -> r.keyPrefix(prefix)
                         .commandTimeout(Duration.ofMillis(700))
                         .loadTimeout(Duration.ofSeconds(5))
-                        .outboxSweep(Duration.ofMillis(250), Duration.ofSeconds(1)))
-                .configurePublisher(p -> p.producerProperty("delivery.timeout.ms", 60_000)
-                        .producerProperty("request.timeout.ms", 5_000)
-                        .producerProperty("max.block.ms", 5_000))
-                .configureConsumer(c -> c.backoff(Duration.ofMillis(50), Duration.ofSeconds(1)));
+                        .outboxSweep(Duration.ofMillis(250), Duration.ofSeconds(1)));
     }
 
     /** Who likes what in MySQL's records, read on the primary. */
@@ -113,7 +131,7 @@ final class Harness implements AutoCloseable {
                 if (!records.isEmpty()) {
                     quietSince = System.nanoTime();
                 }
-                records.forEach(r -> ids.add(dev.likes.kafka.LikeEventCodec.decode(r.value()).eventId()));
+                records.forEach(r -> ids.add(LikeEventCodec.decode(r.value()).eventId()));
             }
         }
         return ids;

@@ -246,14 +246,19 @@ class PipelineIT {
         assertThatThrownBy(() -> LikePipeline.builder().build()).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("redis");
         assertThatThrownBy(() -> LikePipeline.builder().redis(io.lettuce.core.RedisURI.create("redis://127.0.0.1:1")).build())
-                .hasMessageContaining("kafka");
+                .hasMessageContaining("kafka(bootstrapServers) or rabbitmq(uri)");
+        assertThatThrownBy(() -> LikePipeline.builder().redis(io.lettuce.core.RedisURI.create("redis://127.0.0.1:1"))
+                .kafka("127.0.0.1:1").rabbitmq("amqp://127.0.0.1:1").mysql(h.jdbi).build())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("choose one");
+        assertThatThrownBy(() -> LikePipeline.builder().rabbitmq(" ")).hasMessageContaining("rabbitmq uri");
         assertThatThrownBy(() -> LikePipeline.builder().rateLimit(0, 1)).hasMessageContaining("perSecond");
         assertThatThrownBy(() -> LikePipeline.builder().maxInFlight(0)).hasMessageContaining("maxInFlight");
     }
 
     @Test
     void aDatabaseWithoutTheTablesOrAMissingTopicFailsTheBuildSayingWhatToDo() {
-        Harness bare = new Harness(TestServices.freshDatabase(), false);
+        Harness bare = new Harness(TestServices.freshDatabase(), false, false, TestServices.uniqueName("likes"));
         try {
             assertThatThrownBy(() -> bare.pipeline().build())
                     .isInstanceOf(IllegalStateException.class)

@@ -13,7 +13,8 @@ import org.testcontainers.mysql.MySQLContainer;
 
 /**
  * The Testcontainers way to the test servers, for machines with a Docker engine and no {@code LIKE_TEST_*}
- * variables: Redis, MySQL and Kafka as {@link LikeContainers} makes them, and a Redis Cluster. Each container starts
+ * variables: Redis, MySQL and Kafka as {@link LikeContainers} makes them, a Redis Cluster, and RabbitMQ with the
+ * consistent-hash exchange plugin. Each container starts
  * on first use, once per JVM.
  *
  * <p>The Redis Cluster runs three servers in one container that announce {@code 127.0.0.1}, on the fixed host ports
@@ -30,6 +31,7 @@ final class DockerServers {
     private GenericContainer<?> cluster;
     private MySQLContainer mysql;
     private KafkaContainer kafka;
+    private GenericContainer<?> rabbitMq;
 
     private DockerServers() {}
 
@@ -91,5 +93,20 @@ final class DockerServers {
             LikeContainers.createTopics(kafka, LikeStack.TOPICS.toArray(String[]::new));
         }
         return kafka.getBootstrapServers();
+    }
+
+    @SuppressWarnings("resource")
+    synchronized String rabbitMqUri() {
+        if (rabbitMq == null) {
+            rabbitMq = new GenericContainer<>(LikeContainers.RABBITMQ_IMAGE)
+                    .withExposedPorts(5672)
+                    .withEnv("RABBITMQ_DEFAULT_USER", "like")
+                    .withEnv("RABBITMQ_DEFAULT_PASS", "like-test-only")
+                    .withCommand("sh", "-c", "rabbitmq-plugins enable --offline rabbitmq_consistent_hash_exchange"
+                            + " && exec docker-entrypoint.sh rabbitmq-server")
+                    .waitingFor(Wait.forLogMessage(".*Server startup complete.*", 1));
+            rabbitMq.start();
+        }
+        return "amqp://like:like-test-only@" + rabbitMq.getHost() + ":" + rabbitMq.getMappedPort(5672);
     }
 }

@@ -9,7 +9,9 @@ public enum Server {
     /** MariaDB (or MySQL under Docker). */
     MARIADB("mariadb"),
     /** A single-node Kafka broker. */
-    KAFKA("kafka");
+    KAFKA("kafka"),
+    /** A single RabbitMQ node with the consistent-hash exchange plugin. */
+    RABBITMQ("rabbitmq");
 
     private final String scriptName;
 

@@ -21,7 +21,7 @@ import java.util.stream.Collectors;
  * <ol>
  *   <li>from an environment variable ({@code LIKE_TEST_REDIS_URI}, {@code LIKE_TEST_REDIS_CLUSTER},
  *       {@code LIKE_TEST_JDBC_URL} with {@code LIKE_TEST_JDBC_USER} and {@code LIKE_TEST_JDBC_PASSWORD},
- *       {@code LIKE_TEST_KAFKA_BOOTSTRAP}), as {@code scripts/services.sh env} prints them and
+ *       {@code LIKE_TEST_KAFKA_BOOTSTRAP}, {@code LIKE_TEST_RABBITMQ_URI}), as {@code scripts/services.sh env} prints them and
  *       {@code scripts/test.sh} sets them;
  *   <li>else from Testcontainers, when a Docker engine is available (pinned images, see {@link DockerServers});
  *   <li>else the call fails with a message that says which command starts the servers. A test that needs a server
@@ -106,6 +106,15 @@ public final class TestServices {
     }
 
     /**
+     * The RabbitMQ broker, with the consistent-hash exchange plugin enabled.
+     *
+     * @return an AMQP URI with the user and password, such as {@code amqp://like:secret@127.0.0.1:15673}
+     */
+    public static String rabbitMqUri() {
+        return env("LIKE_TEST_RABBITMQ_URI").orElseGet(() -> docker("RabbitMQ").rabbitMqUri());
+    }
+
+    /**
      * The Kafka broker's SASL/PLAIN listener ({@code scripts/services.sh} starts it): users {@code like-producer},
      * {@code like-consumer} and {@code like-admin}, each with the password {@code <user>-pw}; a client without a
      * login is refused.
@@ -165,7 +174,7 @@ public final class TestServices {
      * Kills one server with SIGKILL, as a crash would: no shutdown work, no final flush. {@link #start(Server)}
      * brings it back. Not for the cluster.
      *
-     * @param server {@link Server#REDIS}, {@link Server#MARIADB} or {@link Server#KAFKA}
+     * @param server {@link Server#REDIS}, {@link Server#MARIADB}, {@link Server#KAFKA} or {@link Server#RABBITMQ}
      */
     public static void kill(Server server) {
         runScript("kill", server);
@@ -175,7 +184,7 @@ public final class TestServices {
      * Hangs one server with SIGSTOP, as a stalled machine would: connections stay open and nothing answers, so
      * clients see timeouts rather than refused connections. {@link #resume(Server)} brings it back. Not for the cluster.
      *
-     * @param server {@link Server#REDIS}, {@link Server#MARIADB} or {@link Server#KAFKA}
+     * @param server {@link Server#REDIS}, {@link Server#MARIADB}, {@link Server#KAFKA} or {@link Server#RABBITMQ}
      */
     public static void hang(Server server) {
         runScript("hang", server);

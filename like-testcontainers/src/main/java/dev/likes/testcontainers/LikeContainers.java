@@ -31,6 +31,8 @@ public final class LikeContainers {
     public static final String MYSQL_IMAGE = "mysql:8.4";
     /** The Kafka image (KRaft, no ZooKeeper). */
     public static final String KAFKA_IMAGE = "apache/kafka:4.1.1";
+    /** The RabbitMQ image: the 3.10 line, as Debian's rabbitmq-server; enable its consistent-hash exchange plugin. */
+    public static final String RABBITMQ_IMAGE = "rabbitmq:3.10.25-alpine";
     /** The database the MySQL container creates. */
     public static final String DATABASE = "like_test";
     /** The MySQL user, who may create databases. */

@@ -47,6 +47,7 @@ class ComposeFileTest {
         assertThat(image("redis-cluster")).isEqualTo(LikeContainers.REDIS_IMAGE);
         assertThat(image("mysql")).isEqualTo(LikeContainers.MYSQL_IMAGE);
         assertThat(image("kafka")).isEqualTo(LikeContainers.KAFKA_IMAGE);
+        assertThat(image("rabbitmq")).isEqualTo(LikeContainers.RABBITMQ_IMAGE);
         assertThat(image("kafka-topics")).isEqualTo(LikeContainers.KAFKA_IMAGE);
     }
 
@@ -57,6 +58,8 @@ class ComposeFileTest {
         assertThat(ports("redis-cluster")).containsExactly("127.0.0.1:" + cluster + ":" + cluster,
                 "127.0.0.1:" + (cluster + 1) + ":" + (cluster + 1), "127.0.0.1:" + (cluster + 2) + ":" + (cluster + 2));
         assertThat(ports("mysql")).containsExactly("127.0.0.1:" + scriptDefault("MARIADB_PORT") + ":3306");
+        String rabbit = scriptDefault("RABBITMQ_PORT");
+        assertThat(ports("rabbitmq")).containsExactly("127.0.0.1:" + rabbit + ":5672");
         String kafka = scriptDefault("KAFKA_PORT");
         assertThat(ports("kafka")).containsExactly("127.0.0.1:" + kafka + ":" + kafka);
         assertThat(env("kafka").get("KAFKA_ADVERTISED_LISTENERS")).contains("HOST://127.0.0.1:" + kafka);

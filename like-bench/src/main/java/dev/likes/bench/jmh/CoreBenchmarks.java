@@ -4,7 +4,7 @@ import dev.likes.core.ContentRef;
 import dev.likes.core.LikeAction;
 import dev.likes.core.LikeEvent;
 import dev.likes.core.LikeService;
-import dev.likes.kafka.LikeEventCodec;
+import dev.likes.events.LikeEventCodec;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;

@@ -25,11 +25,13 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
+import org.springframework.util.ClassUtils;
 
 /**
  * Auto-configuration of the like service. With {@code like.mode=pipeline} (the default, when {@code like-pipeline} is
  * on the class path) it builds a {@link LikePipeline} on the host's {@link DataSource}, the Redis and Kafka of Spring
- * Boot's own properties (or {@code like.redis.uri} and {@code like.kafka.bootstrap-servers}), and the host's
+ * Boot's own properties (or {@code like.redis.uri} and {@code like.kafka.bootstrap-servers}; with
+ * {@code like.queue=rabbitmq}, RabbitMQ from {@code spring.rabbitmq.*} or {@code like.rabbitmq.uri}), and the host's
  * {@code MeterRegistry} and {@code ObservationRegistry}, and exposes its {@link LikeService}; with {@code like.mode=memory}, a {@link LikeService} over
  * an {@link InMemoryLikeStore}. Every bean backs off when the host defines one of its type; {@link
  * LikePipelineCustomizer} beans adjust the pipeline beyond the properties. {@link LikeHealthAutoConfiguration} adds
@@ -82,15 +84,9 @@ public class LikeAutoConfiguration {
                         + " (spring-boot-starter-jdbc, which the starter brings, and spring.datasource.url); or set"
                         + " like.mode=memory for development");
             }
-            LikeProperties.Kafka kafka = properties.getKafka();
-            BootKafkaSettings boot = bootKafka.getIfAvailable();
             LikePipeline.Builder builder = LikePipeline.builder()
                     .redis(redisUri(properties, environment))
-                    .kafka(bootstrapServers(kafka, boot, environment))
                     .mysql(Jdbi.create(database))
-                    .topic(kafka.getTopic())
-                    .consumerGroup(kafka.getConsumerGroup())
-                    .runConsumer(kafka.isRunConsumer())
                     .callTimeout(properties.getCallTimeout())
                     .maxInFlight(properties.getMaxInFlight())
                     .maxDegraded(properties.getMaxDegraded())
@@ -101,13 +97,28 @@ public class LikeAutoConfiguration {
             } else {
                 builder.noRateLimit();
             }
-            if (kafka.getCreateTopicPartitions() > 0) {
-                builder.createTopic(kafka.getCreateTopicPartitions(), (short) 1);
-            }
             PipelineSettings.stores(builder, properties);
-            kafkaClientProperties(kafka, environment).forEach(builder::kafkaClientProperty);
-            if (boot != null) {
-                PipelineSettings.perClient(builder, boot, kafka.getProperties());
+            if (properties.getQueue() == LikeProperties.Queue.RABBITMQ) {
+                if (!ClassUtils.isPresent("dev.likes.rabbitmq.RabbitLikeConsumer", getClass().getClassLoader())) {
+                    throw new IllegalStateException("like.queue=rabbitmq needs dev.likes:like-rabbitmq on the class"
+                            + " path: add it next to the starter (its version comes from the like BOM)");
+                }
+                RabbitSettings.apply(builder, properties, environment);
+            } else {
+                LikeProperties.Kafka kafka = properties.getKafka();
+                BootKafkaSettings boot = bootKafka.getIfAvailable();
+                builder.kafka(bootstrapServers(kafka, boot, environment))
+                        .topic(kafka.getTopic())
+                        .consumerGroup(kafka.getConsumerGroup())
+                        .runConsumer(kafka.isRunConsumer());
+                if (kafka.getCreateTopicPartitions() > 0) {
+                    builder.createTopic(kafka.getCreateTopicPartitions(), (short) 1);
+                }
+                PipelineSettings.kafkaConsumer(builder, properties);
+                kafkaClientProperties(kafka, environment).forEach(builder::kafkaClientProperty);
+                if (boot != null) {
+                    PipelineSettings.perClient(builder, boot, kafka.getProperties());
+                }
             }
             CircuitBreakerRegistry registry = breakers.getIfUnique();
             if (registry != null) {

@@ -8,8 +8,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
  * The {@code like.*} configuration properties. Every one has a default; the pipeline needs only where Redis and
- * Kafka are (taken from Spring Boot's own {@code spring.data.redis.*} and {@code spring.kafka.bootstrap-servers} when
- * not set here) and the host's {@code DataSource}.
+ * the queue are (taken from Spring Boot's own {@code spring.data.redis.*}, {@code spring.kafka.bootstrap-servers} and
+ * {@code spring.rabbitmq.*} when not set here) and the host's {@code DataSource}.
  *
  * <p>Mutable bean, bound once at start-up by Spring; not for concurrent mutation.
  */
@@ -24,8 +24,19 @@ public class LikeProperties {
         MEMORY
     }
 
+    /** The queue between Redis and MySQL. */
+    public enum Queue {
+        /** Kafka ({@code like.kafka.*}), for massive traffic. */
+        KAFKA,
+        /** RabbitMQ ({@code like.rabbitmq.*}); needs {@code dev.likes:like-rabbitmq} on the class path. */
+        RABBITMQ
+    }
+
     /** How likes are stored: PIPELINE (Redis, Kafka, MySQL) or MEMORY (this process only, for development). */
     private Mode mode = Mode.PIPELINE;
+
+    /** The queue of the pipeline: KAFKA, or RABBITMQ (add dev.likes:like-rabbitmq). */
+    private Queue queue = Queue.KAFKA;
 
     /**
      * The most time one call of the service takes (then LikeTimeoutException, an unknown outcome). Keep it above the
@@ -44,6 +55,7 @@ public class LikeProperties {
 
     private final Redis redis = new Redis();
     private final Kafka kafka = new Kafka();
+    private final Rabbitmq rabbitmq = new Rabbitmq();
     private final RateLimit rateLimit = new RateLimit();
     private final CircuitBreaker circuitBreaker = new CircuitBreaker();
     private final Consumer consumer = new Consumer();
@@ -101,6 +113,21 @@ public class LikeProperties {
     /** @return the Redis settings */
     public Redis getRedis() {
         return redis;
+    }
+
+    /** @return the queue of the pipeline */
+    public Queue getQueue() {
+        return queue;
+    }
+
+    /** @param queue the queue of the pipeline */
+    public void setQueue(Queue queue) {
+        this.queue = queue;
+    }
+
+    /** @return the RabbitMQ settings */
+    public Rabbitmq getRabbitmq() {
+        return rabbitmq;
     }
 
     /** @return the Kafka settings */
@@ -378,6 +405,65 @@ public class LikeProperties {
         /** @param properties the properties every Kafka client gets */
         public void setProperties(Map<String, String> properties) {
             this.properties = properties;
+        }
+    }
+
+    /** Where RabbitMQ is, and the exchange and queues of the events ({@code like.queue=rabbitmq}). */
+    public static class Rabbitmq {
+
+        /**
+         * The broker's AMQP URI (amqp://user:password@host:port/vhost). Default: made from Spring Boot's
+         * spring.rabbitmq.host, port, username, password and virtual-host.
+         */
+        private @Nullable String uri;
+
+        /** The exchange of the like events; its queues are named after it. */
+        private String exchange = "like-events";
+
+        /** How many quorum queues share the events; every process must use the same number. */
+        private int queues = 4;
+
+        /** Whether this process runs the consumer that writes the events into MySQL. */
+        private boolean runConsumer = true;
+
+        /** @return the URI, or {@code null} for Spring Boot's settings */
+        public @Nullable String getUri() {
+            return uri;
+        }
+
+        /** @param uri the URI */
+        public void setUri(@Nullable String uri) {
+            this.uri = uri;
+        }
+
+        /** @return the exchange */
+        public String getExchange() {
+            return exchange;
+        }
+
+        /** @param exchange the exchange */
+        public void setExchange(String exchange) {
+            this.exchange = exchange;
+        }
+
+        /** @return the number of queues */
+        public int getQueues() {
+            return queues;
+        }
+
+        /** @param queues the number of queues */
+        public void setQueues(int queues) {
+            this.queues = queues;
+        }
+
+        /** @return whether this process runs the consumer */
+        public boolean isRunConsumer() {
+            return runConsumer;
+        }
+
+        /** @param runConsumer whether this process runs the consumer */
+        public void setRunConsumer(boolean runConsumer) {
+            this.runConsumer = runConsumer;
         }
     }
 

@@ -1,6 +1,6 @@
 package dev.likes.spring.boot.autoconfigure;
 
-import dev.likes.kafka.KafkaLikeConsumer;
+import dev.likes.core.LikeEventConsumer;
 import dev.likes.pipeline.LikePipeline;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -28,9 +28,9 @@ record PipelineHealth(boolean up, Map<String, Object> details) {
             details.put("outboxBacklog", "unknown: Redis did not answer within 1 s");
         }
         boolean up = true;
-        Optional<KafkaLikeConsumer> consumer = pipeline.consumer();
+        Optional<LikeEventConsumer> consumer = pipeline.eventConsumer();
         if (consumer.isPresent()) {
-            KafkaLikeConsumer.Health health = consumer.get().health();
+            LikeEventConsumer.Health health = consumer.get().health();
             up = health.running();
             details.put("consumerRunning", health.running());
             details.put("consumerHealthy", health.healthy());

@@ -15,7 +15,7 @@ final class PipelineSettings {
 
     private PipelineSettings() {}
 
-    /* The like.redis.*, like.circuit-breaker.* and like.consumer.* settings. */
+    /* The like.redis.* and like.circuit-breaker.* settings. */
     static void stores(LikePipeline.Builder builder, LikeProperties properties) {
         LikeProperties.Redis redis = properties.getRedis();
         RedisLikeStore.SettingsCheck check;
@@ -48,6 +48,10 @@ final class PipelineSettings {
                 .waitDurationInOpenState(breaker.getWaitDurationInOpenState())
                 .permittedNumberOfCallsInHalfOpenState(breaker.getPermittedNumberOfCallsInHalfOpenState())
                 .build());
+    }
+
+    /* like.consumer.* on the Kafka consumer. */
+    static void kafkaConsumer(LikePipeline.Builder builder, LikeProperties properties) {
         LikeProperties.Consumer consumer = properties.getConsumer();
         builder.configureConsumer(writer -> writer
                 .maxBatch(consumer.getMaxBatch())

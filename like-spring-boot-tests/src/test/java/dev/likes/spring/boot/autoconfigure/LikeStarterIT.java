@@ -7,10 +7,12 @@ import dev.likes.core.ContentRef;
 import dev.likes.core.LikeService;
 import dev.likes.jdbc.JdbiLikeStore;
 import dev.likes.pipeline.LikePipeline;
+import dev.likes.rabbitmq.RabbitLikeConsumer;
 import dev.likes.testsupport.JdbcEndpoint;
 import dev.likes.testsupport.TestServices;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -23,8 +25,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 
 /**
- * A Spring Boot application with the starter against the real Redis, Kafka and MariaDB: nothing but Spring Boot's own
- * properties for the three servers and a topic; a like goes through Redis and Kafka into MySQL, the meters land in
+ * A Spring Boot application with the starter against the real Redis, Kafka (or RabbitMQ) and MariaDB: nothing but
+ * Spring Boot's own properties for the three servers and a topic; a like goes through Redis and Kafka into MySQL, the meters land in
  * the host's registry under Boot's meter filters, the health indicator reports the pipeline, and closing the context
  * closes the pipeline.
  */
@@ -81,5 +83,42 @@ class LikeStarterIT {
                     .contains("circuitBreaker", "consumerRunning=true", "outboxBacklog");
         }
         assertThat(pipeline.consumer()).hasValueSatisfying(consumer -> assertThat(consumer.isRunning()).isFalse());
+    }
+
+    @Test
+    void aHostAppOnRabbitMqLikesThroughTheWholePipelineFromSpringBootsOwnProperties() throws Exception {
+        JdbcEndpoint database = TestServices.freshDatabase();
+        JdbiLikeStore.createSchema(Jdbi.create(database.url(), database.user(), database.password()));
+        URI rabbit = URI.create(TestServices.rabbitMqUri());
+        String[] login = rabbit.getUserInfo().split(":", 2);
+        Map<String, Object> properties = Map.of(
+                "spring.datasource.url", database.url(),
+                "spring.datasource.username", database.user(),
+                "spring.datasource.password", database.password(),
+                "spring.data.redis.url", TestServices.redisUri(),
+                "spring.rabbitmq.host", rabbit.getHost(),
+                "spring.rabbitmq.port", rabbit.getPort(),
+                "spring.rabbitmq.username", login[0],
+                "spring.rabbitmq.password", login[1],
+                "like.queue", "rabbitmq",
+                "like.rabbitmq.exchange", TestServices.uniqueName("boot_likes"));
+        ContentRef post = ContentRef.of("post", ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE));
+        long user = ThreadLocalRandom.current().nextLong(1L << 62, Long.MAX_VALUE);
+        LikePipeline pipeline;
+        try (ConfigurableApplicationContext context = new SpringApplicationBuilder(HostApp.class)
+                .properties(properties)
+                .run()) {
+            LikeService likes = context.getBean(LikeService.class);
+            pipeline = context.getBean(LikePipeline.class);
+            assertThat(likes.like(user, post).count()).isEqualTo(1);
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                    assertThat(pipeline.mysqlStore().count(post).toCompletableFuture().join()).isEqualTo(1));
+            assertThat(pipeline.eventConsumer()).hasValueSatisfying(consumer ->
+                    assertThat(consumer).isInstanceOf(RabbitLikeConsumer.class));
+            assertThat(HealthProbe.statusAndDetails(context.getBean("likeHealthIndicator")))
+                    .startsWith("UP")
+                    .contains("consumerRunning=true", "consumerHealthy=true");
+        }
+        assertThat(pipeline.eventConsumer()).hasValueSatisfying(consumer -> assertThat(consumer.isRunning()).isFalse());
     }
 }

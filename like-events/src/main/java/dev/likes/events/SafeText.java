@@ -1,16 +1,26 @@
-package dev.likes.kafka;
+package dev.likes.events;
 
 import org.jspecify.annotations.Nullable;
 
-/** Makes text from a record safe for a log line or a header: cut short, control and non-ASCII characters escaped. */
-final class Show {
+/**
+ * Makes text that came with a record safe for a log line or a header: cut short, control and non-ASCII characters
+ * escaped. Thread-safe.
+ */
+public final class SafeText {
 
     /** The most characters of record text shown. */
-    static final int MAX = 120;
+    public static final int MAX = 120;
 
-    private Show() {}
+    private SafeText() {}
 
-    static String text(@Nullable String value) {
+    /**
+     * Escapes and cuts {@code value}.
+     *
+     * @param value any text, or null
+     * @return at most {@value #MAX} characters of it, each one outside printable ASCII (and the backslash) written as
+     *     a Java unicode escape, then the full length when it was cut; {@code "null"} for null
+     */
+    public static String of(@Nullable String value) {
         if (value == null) {
             return "null";
         }

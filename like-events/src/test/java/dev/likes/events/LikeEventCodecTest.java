@@ -1,4 +1,4 @@
-package dev.likes.kafka;
+package dev.likes.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

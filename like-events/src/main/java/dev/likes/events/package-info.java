@@ -1,0 +1,9 @@
+/**
+ * The wire format of like events (module {@code like-events}): {@link dev.likes.events.LikeEventCodec} writes and
+ * reads the versioned JSON that every queue module ({@code like-kafka}, {@code like-rabbitmq}) carries, so that a
+ * reader in any language sees the same record whichever queue it came through.
+ */
+@NullMarked
+package dev.likes.events;
+
+import org.jspecify.annotations.NullMarked;

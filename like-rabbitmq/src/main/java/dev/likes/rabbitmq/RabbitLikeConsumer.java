@@ -1,0 +1,806 @@
+package dev.likes.rabbitmq;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.Delivery;
+import dev.likes.core.LikeEvent;
+import dev.likes.core.LikeEventConsumer;
+import dev.likes.core.LikeEventSink;
+import dev.likes.core.UnstorableEventException;
+import dev.likes.events.LikeEventCodec;
+import dev.likes.events.LikeEventFormatException;
+import dev.likes.events.SafeText;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads like events from the quorum queues of {@link LikeQueues} and applies them, a batch at a time, to a
+ * {@link LikeEventSink}.
+ *
+ * <p><b>Delivery.</b> A message is acknowledged only after the sink completed the batch that held it, so every event
+ * is delivered at least once; with the sink's idempotent, order-safe application (by version) that is exactly-once
+ * effect. At most {@link Builder#prefetch} messages per queue are delivered and not yet acknowledged. While the sink
+ * fails, the consumer keeps the batch and applies it again with jittered exponential backoff, never moving past it.
+ * If the connection is lost (broker down or hung, a missed heartbeat), the unacknowledged messages go back to their
+ * queues, the batch is abandoned at its next retry, and the consumer reconnects with backoff and is delivered them
+ * again. {@link #close()} abandons a batch in flight without acknowledging it.
+ *
+ * <p><b>Order.</b> Every queue has a single active consumer, and a content's events all go to one queue, so while one
+ * consumer holds a queue the sink receives each content's events in the order they were published. Consumers share
+ * the queues: every {@link Builder#rebalanceInterval} each one counts the consumers ({@link LikeQueues#consumersQueue})
+ * and, if it is
+ * receiving from more than its share (the queue count divided by the consumer count, rounded up), hands one queue
+ * over: between batches, with nothing of that queue in flight, it closes its subscription, so that the messages
+ * delivered to it but not applied return to the queue ahead of later ones, and subscribes again behind the others.
+ * Messages returned by a lost connection come again after some later ones may have been applied; the sink's version
+ * check makes a late event lose to a newer one, so the stored state is the same.
+ *
+ * <p><b>Poison.</b> A message that is not a valid event of a known schema version ({@link LikeEventCodec#decode}),
+ * and an event the sink reports it can never store ({@link UnstorableEventException}, found by splitting the batch in
+ * halves), are published with confirms to the dead-letter exchange with their reason in the header
+ * {@code like.dlq.reason} and their origin ({@code queue#messageId}) in {@code like.dlq.source}, and acknowledged;
+ * the other events are applied. A body longer than {@link Builder#deadLetterMaxBytes} is cut to that length (header
+ * {@code like.dlq.original.size} gives its size).
+ *
+ * <p><b>Liveness.</b> The consumer never stops on its own: every failure is retried with backoff, and a failed
+ * connection is replaced (counted by {@link #restarts()}). {@link #health()} says whether the last round worked and
+ * since when it has been failing; {@link #isRunning()} is false only once {@link #close()} was called.
+ *
+ * <p>One thread of its own runs the consumer. Every accessor may be called from any thread.
+ */
+public final class RabbitLikeConsumer implements LikeEventConsumer {
+
+    /** Events handed to the sink per batch at most, unless configured. */
+    public static final int DEFAULT_MAX_BATCH = 1_000;
+    /** Messages per queue delivered and not yet acknowledged at most, unless configured. */
+    public static final int DEFAULT_PREFETCH = 500;
+    /** Dead-letter bodies are cut to this many bytes unless configured: 256 KiB. */
+    public static final int DEFAULT_DEAD_LETTER_MAX_BYTES = 256 * 1024;
+    /** How often the consumer counts its peers and measures the backlog, unless configured. */
+    public static final Duration DEFAULT_REBALANCE_INTERVAL = Duration.ofSeconds(5);
+
+    private static final Logger LOG = LoggerFactory.getLogger(RabbitLikeConsumer.class);
+    private static final long BACKOFF_CAP_MILLIS = 2_000;
+    private static final int MAX_REASON = 1_000;
+
+    /*
+     * Threads: the consumer's own thread does everything but receive; the client's dispatch threads only put
+     * deliveries into the inbox. A subscription (one channel per queue) is replaced, never reused, so a delivery of a
+     * closed subscription is recognised and dropped when taken: its tag means nothing on the new channel, and the
+     * broker delivers the message again.
+     */
+    private final ConnectionFactory factory;
+    private final LikeQueues queues;
+    private final boolean declare;
+    private final LikeEventSink sink;
+    private final int maxBatch;
+    private final int prefetch;
+    private final int deadLetterMaxBytes;
+    private final Duration sinkTimeout;
+    private final Duration initialBackoff;
+    private final Duration maxBackoff;
+    private final long rebalanceNanos;
+    private final Thread thread;
+    private final AtomicBoolean started = new AtomicBoolean();
+    private final AtomicBoolean running = new AtomicBoolean();
+    private final BlockingQueue<Arrival> inbox = new LinkedBlockingQueue<>();
+    private final LongAdder applied = new LongAdder();
+    private final LongAdder deadLettered = new LongAdder();
+    private final LongAdder sinkFailures = new LongAdder();
+    private final LongAdder loopFailures = new LongAdder();
+    private final LongAdder restarts = new LongAdder();
+    private final LongAdder handovers = new LongAdder();
+    private volatile @Nullable Connection connection;
+    private volatile long lag = -1;
+    private volatile long lastSuccessNanos = System.nanoTime();
+    private volatile int failuresInARow;
+    private volatile @Nullable String lastFailure;
+    private volatile int activeQueues;
+
+    private RabbitLikeConsumer(Builder b) {
+        this.factory = RabbitConnections.factory(b.uri, b.customizer);
+        this.queues = b.queues;
+        this.declare = b.declare;
+        this.sink = b.sink;
+        this.maxBatch = b.maxBatch;
+        this.prefetch = b.prefetch;
+        this.deadLetterMaxBytes = b.deadLetterMaxBytes;
+        this.sinkTimeout = b.sinkTimeout;
+        this.initialBackoff = b.initialBackoff;
+        this.maxBackoff = b.maxBackoff;
+        this.rebalanceNanos = b.rebalanceInterval.toNanos();
+        this.thread = new Thread(this::run, "like-rabbitmq-consumer-" + queues.exchange());
+        this.thread.setDaemon(true);
+    }
+
+    /**
+     * A consumer of the broker at {@code uri} that applies to {@code sink}.
+     *
+     * @param uri an AMQP URI, e.g. {@code amqp://user:password@127.0.0.1:5672/vhost}
+     * @param sink where the events go
+     * @return the builder
+     */
+    public static Builder builder(String uri, LikeEventSink sink) {
+        return new Builder(Objects.requireNonNull(uri, "uri must not be null"),
+                Objects.requireNonNull(sink, "sink must not be null"));
+    }
+
+    /**
+     * Starts consuming on the consumer's own thread.
+     *
+     * @return this consumer
+     * @throws IllegalStateException if it was started before
+     */
+    @Override
+    public RabbitLikeConsumer start() {
+        if (!started.compareAndSet(false, true)) {
+            throw new IllegalStateException("the consumer was started before");
+        }
+        running.set(true);
+        thread.start();
+        return this;
+    }
+
+    /**
+     * Whether the consumer was started and not closed. It stays running through broker outages and failures, which
+     * {@link #health()} reports.
+     *
+     * @return true while it consumes or retries
+     */
+    @Override
+    public boolean isRunning() {
+        return running.get() && thread.isAlive();
+    }
+
+    /**
+     * The consumer's health, for a probe the host polls.
+     *
+     * @return a snapshot
+     */
+    @Override
+    public Health health() {
+        Duration since = Duration.ofNanos(System.nanoTime() - lastSuccessNanos);
+        int failures = failuresInARow;
+        return new Health(isRunning(), isRunning() && failures == 0, since, failures, failures == 0 ? null : lastFailure);
+    }
+
+    /**
+     * Events the sink applied (redeliveries included), since start.
+     *
+     * @return the count
+     */
+    @Override
+    public long appliedEvents() {
+        return applied.sum();
+    }
+
+    /**
+     * Messages sent to the dead-letter exchange, since start.
+     *
+     * @return the count
+     */
+    @Override
+    public long deadLetteredRecords() {
+        return deadLettered.sum();
+    }
+
+    /**
+     * Failed sink calls (each retried), since start.
+     *
+     * @return the count
+     */
+    @Override
+    public long sinkFailures() {
+        return sinkFailures.sum();
+    }
+
+    /**
+     * Failed rounds other than sink failures (connects, acknowledgements, dead letters, measurements), each retried,
+     * since start.
+     *
+     * @return the count
+     */
+    @Override
+    public long loopFailures() {
+        return loopFailures.sum();
+    }
+
+    /**
+     * How often the connection was replaced after it failed, since start.
+     *
+     * @return the count
+     */
+    @Override
+    public long restarts() {
+        return restarts.sum();
+    }
+
+    /**
+     * How often this consumer handed a queue over to another consumer, since start.
+     *
+     * @return the count
+     */
+    public long handovers() {
+        return handovers.sum();
+    }
+
+    /**
+     * How many queues delivered to this consumer during the last two rebalance intervals: the queues it is the
+     * active consumer of, among those that had messages.
+     *
+     * @return the count
+     */
+    public int activeQueues() {
+        return activeQueues;
+    }
+
+    /**
+     * Messages in the consumer's queues not yet applied: those waiting in the queues (all consumers' share) plus
+     * those delivered to this consumer and not yet applied, as last measured (every rebalance interval while the
+     * broker answers; {@link #health()} tells whether it does).
+     *
+     * @return the lag, or -1 before the first measurement
+     */
+    @Override
+    public long lag() {
+        return lag;
+    }
+
+    private void run() {
+        LOG.info("consuming {} for {}", queues, sink);
+        boolean connectedBefore = false;
+        while (running.get()) {
+            Connection c = null;
+            try {
+                c = factory.newConnection("like-rabbitmq-consumer");
+                connection = c;
+                if (declare) {
+                    queues.declare(c);
+                }
+                if (connectedBefore) {
+                    restarts.increment();
+                    LOG.info("reconnected to RabbitMQ: consuming {} again", queues);
+                }
+                connectedBefore = true;
+                consumeWith(c);
+            } catch (Throwable e) { // NOPMD: the loop must survive anything but close()
+                if (!running.get()) {
+                    break;
+                }
+                loopFailures.increment();
+                failed(e);
+                LOG.warn("the like event consumer of {} failed ({}); reconnecting", queues, SafeText.of(e.toString()));
+            } finally {
+                inbox.clear(); // their channels are gone: the broker delivers them again
+                if (c != null) {
+                    c.abort(1_000);
+                }
+            }
+            if (running.get()) {
+                sleep(Math.min(backoff(failuresInARow), BACKOFF_CAP_MILLIS));
+            }
+        }
+        LOG.info("stopped consuming {}: {} events applied", queues, applied.sum());
+    }
+
+    /** Consumes over {@code c} until close() or a failure, which propagates. */
+    private void consumeWith(Connection c) throws IOException, TimeoutException {
+        Channel control = c.createChannel();
+        Channel letters = c.createChannel();
+        letters.confirmSelect();
+        Channel presence = c.createChannel();
+        presence.basicConsume(queues.consumersQueue(), true, (tag, delivery) -> { }, tag -> { });
+        Subscription[] subs = new Subscription[queues.queueCount()];
+        for (int i = 0; i < subs.length; i++) {
+            subs[i] = subscribe(c, i);
+        }
+        long lastMeasure = System.nanoTime() - rebalanceNanos;
+        while (running.get()) {
+            if (!c.isOpen()) {
+                throw new IOException("the connection to RabbitMQ closed: "
+                        + SafeText.of(String.valueOf(c.getCloseReason())));
+            }
+            List<Arrival> batch = take();
+            if (!batch.isEmpty() && !process(c, letters, batch)) {
+                continue; // the connection went, or close() was called: the loop ends or reconnects
+            }
+            if (System.nanoTime() - lastMeasure >= rebalanceNanos) {
+                lastMeasure = System.nanoTime();
+                measureAndRebalance(c, control, subs);
+            }
+            succeeded();
+        }
+    }
+
+    private Subscription subscribe(Connection c, int index) throws IOException {
+        Channel channel = c.createChannel();
+        channel.basicQos(prefetch);
+        Subscription sub = new Subscription(index, queues.queue(index), channel);
+        sub.tag = channel.basicConsume(sub.queue, false, (tag, delivery) -> sub.arrived(delivery),
+                tag -> LOG.warn("RabbitMQ cancelled the consumer of {} (queue deleted?)", sub.queue));
+        return sub;
+    }
+
+    /** Up to maxBatch deliveries of live subscriptions, waiting at most 200 ms for the first. */
+    private List<Arrival> take() {
+        List<Arrival> batch = new ArrayList<>();
+        try {
+            Arrival first = inbox.poll(200, TimeUnit.MILLISECONDS);
+            if (first == null) {
+                return batch;
+            }
+            batch.add(first);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return batch;
+        }
+        inbox.drainTo(batch, maxBatch - 1);
+        batch.removeIf(a -> !a.sub.live);
+        return batch;
+    }
+
+    /** Decodes, dead-letters poison, applies and acknowledges; false if the batch was abandoned. */
+    private boolean process(Connection c, Channel letters, List<Arrival> batch) throws IOException {
+        List<Arrival> events = new ArrayList<>(batch.size());
+        List<AMQP.BasicProperties> markers = new ArrayList<>();
+        for (Arrival arrival : batch) {
+            if (arrival.marker != null) {
+                markers.add(arrival.marker);
+                continue;
+            }
+            try {
+                arrival.event = LikeEventCodec.decode(arrival.body);
+                events.add(arrival);
+            } catch (LikeEventFormatException e) {
+                deadLetter(letters, arrival, e.getMessage());
+            }
+        }
+        if (!events.isEmpty() && !apply(c, letters, events)) {
+            return false;
+        }
+        Map<Subscription, Long> last = new LinkedHashMap<>();
+        for (Arrival arrival : batch) {
+            last.merge(arrival.sub, arrival.tag, Math::max);
+        }
+        for (Map.Entry<Subscription, Long> entry : last.entrySet()) {
+            entry.getKey().channel.basicAck(entry.getValue(), true);
+        }
+        applied.add(events.size());
+        for (AMQP.BasicProperties marker : markers) {
+            answer(letters, marker);
+        }
+        return true;
+    }
+
+    /**
+     * Applies the events in order, retrying with backoff while the sink fails and splitting the batch when it holds
+     * an event the sink can never store; false if the consumer stopped or the connection went first.
+     */
+    private boolean apply(Connection c, Channel letters, List<Arrival> batch) throws IOException {
+        List<LikeEvent> events = new ArrayList<>(batch.size());
+        batch.forEach(a -> events.add(Objects.requireNonNull(a.event)));
+        int failures = 0;
+        while (running.get() && c.isOpen()) {
+            CompletableFuture<Void> call;
+            try {
+                call = sink.apply(events).toCompletableFuture();
+            } catch (RuntimeException e) {
+                call = CompletableFuture.failedFuture(e);
+            }
+            Throwable failure = outcome(call);
+            if (failure == null) {
+                return call.isDone() && !call.isCompletedExceptionally();
+            }
+            UnstorableEventException unstorable = unstorable(failure);
+            if (unstorable != null) {
+                if (batch.size() == 1) {
+                    deadLetter(letters, batch.get(0), "the sink cannot store it: " + unstorable.getMessage());
+                    return true;
+                }
+                int half = batch.size() / 2;
+                return apply(c, letters, batch.subList(0, half)) && apply(c, letters, batch.subList(half, batch.size()));
+            }
+            sinkFailures.increment();
+            failed(failure);
+            long backoff = backoff(++failures);
+            LOG.warn("the sink failed a batch of {} events ({}); retrying in {} ms",
+                    batch.size(), SafeText.of(failure.toString()), backoff);
+            sleep(backoff);
+        }
+        return false;
+    }
+
+    /**
+     * Waits for a sink call: null when it succeeded or the consumer stopped while waiting, else its failure. A call
+     * that outlives the sink timeout counts as failed, but only once it ended: two applications of one batch never
+     * run side by side.
+     */
+    private @Nullable Throwable outcome(CompletableFuture<Void> call) {
+        try {
+            call.get(sinkTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } catch (ExecutionException e) {
+            return e.getCause() == null ? e : e.getCause();
+        } catch (TimeoutException e) {
+            sinkFailures.increment();
+            LOG.warn("the sink has not finished a batch after {}; waiting for it before retrying", sinkTimeout);
+        }
+        while (running.get() && !call.isDone()) {
+            sleep(100);
+        }
+        if (!call.isDone()) {
+            return null;
+        }
+        try {
+            call.join();
+            return null;
+        } catch (CompletionException | CancellationException e) {
+            return e.getCause() == null ? e : e.getCause();
+        }
+    }
+
+    private static @Nullable UnstorableEventException unstorable(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof UnstorableEventException u) {
+                return u;
+            }
+        }
+        return null;
+    }
+
+    /** Tells whoever sent a marker that everything before it in its queue is applied. */
+    private static void answer(Channel channel, AMQP.BasicProperties marker) throws IOException {
+        String replyTo = marker.getReplyTo();
+        if (replyTo != null && !replyTo.isEmpty()) {
+            channel.basicPublish("", replyTo, new AMQP.BasicProperties.Builder()
+                    .correlationId(marker.getCorrelationId()).deliveryMode(1).build(), new byte[0]);
+        }
+    }
+
+    /** Publishes a message to the dead-letter exchange and waits for its confirm; throws if it was not confirmed. */
+    private void deadLetter(Channel letters, Arrival arrival, @Nullable String why) throws IOException {
+        String source = arrival.sub.queue + '#' + (arrival.messageId == null ? "?" : SafeText.of(arrival.messageId));
+        String reason = why == null ? "" : SafeText.of(why.length() > MAX_REASON ? why.substring(0, MAX_REASON) : why);
+        byte[] body = arrival.body;
+        Map<String, Object> headers = new HashMap<>();
+        headers.put("like.dlq.reason", reason);
+        headers.put("like.dlq.source", source);
+        if (body.length > deadLetterMaxBytes) {
+            headers.put("like.dlq.original.size", body.length);
+            body = Arrays.copyOf(body, deadLetterMaxBytes);
+        }
+        AMQP.BasicProperties props = new AMQP.BasicProperties.Builder()
+                .deliveryMode(2).messageId(arrival.messageId).headers(headers).build();
+        letters.basicPublish(queues.deadLetterExchange(), "", props, body);
+        try {
+            letters.waitForConfirmsOrDie(sinkTimeout.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while dead-lettering " + source, e);
+        } catch (TimeoutException e) {
+            throw new IOException("RabbitMQ did not confirm the dead letter of " + source + " in " + sinkTimeout, e);
+        }
+        deadLettered.increment();
+        LOG.warn("message {} set aside ({}): sent to {}", source, reason, queues.deadLetterExchange());
+    }
+
+    /** Measures the backlog and the consumer count, and hands a queue over when this consumer holds too many. */
+    private void measureAndRebalance(Connection c, Channel control, Subscription[] subs) throws IOException {
+        int consumers = Math.max(1, control.queueDeclarePassive(queues.consumersQueue()).getConsumerCount());
+        long waiting = 0;
+        for (Subscription sub : subs) {
+            waiting += control.queueDeclarePassive(sub.queue).getMessageCount();
+        }
+        lag = waiting + inbox.size();
+        long now = System.nanoTime();
+        List<Subscription> held = new ArrayList<>();
+        for (Subscription sub : subs) {
+            if (sub.lastDeliveryNanos != 0 && now - sub.lastDeliveryNanos < 2 * rebalanceNanos) {
+                held.add(sub);
+            }
+        }
+        activeQueues = held.size();
+        int share = (subs.length + consumers - 1) / consumers;
+        if (held.size() <= share) {
+            return;
+        }
+        Subscription release = held.get(held.size() - 1);
+        LOG.info("{} consumers share {} queues and this one receives from {}: handing {} over", consumers,
+                subs.length, held.size(), release.queue);
+        release.live = false;
+        LikeQueues.closeQuietly(release.channel); // what it holds unacknowledged returns to the queue, first in line
+        subs[release.index] = subscribe(c, release.index);
+        handovers.increment();
+    }
+
+    private void succeeded() {
+        lastSuccessNanos = System.nanoTime();
+        failuresInARow = 0;
+    }
+
+    private void failed(Throwable e) {
+        failuresInARow++;
+        lastFailure = SafeText.of(e.toString());
+    }
+
+    /** The backoff after {@code failures} failures in a row: exponential, capped, with full jitter in its upper half. */
+    private long backoff(int failures) {
+        long base = initialBackoff.toMillis() << Math.min(Math.max(0, failures - 1), 20);
+        long capped = Math.min(base, maxBackoff.toMillis());
+        return capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1);
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Stops consuming: a batch in flight is abandoned without acknowledging it (it will be delivered again), and the
+     * connection is closed. Waits up to 30 seconds. Idempotent.
+     */
+    @Override
+    public void close() {
+        if (started.compareAndSet(false, true)) {
+            return; // never started: nothing was opened
+        }
+        running.set(false);
+        thread.interrupt();
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        Connection c = connection;
+        if (c != null) {
+            c.abort(1_000);
+        }
+    }
+
+    /**
+     * A snapshot of the consumer's health.
+     *
+     * @param running started and not closed
+     * @param healthy running, and its last round (connect, apply, acknowledge) worked
+     * @param sinceLastSuccess how long ago a round last worked
+     * @param failuresInARow failed rounds since the last one that worked
+     * @param lastFailure the last failure, escaped and cut short, or {@code null} when healthy
+     */
+    public record Health(
+            boolean running, boolean healthy, Duration sinceLastSuccess, int failuresInARow,
+            @Nullable String lastFailure) implements LikeEventConsumer.Health {}
+
+    /** One queue's subscription on a channel of its own. */
+    private final class Subscription {
+        final int index;
+        final String queue;
+        final Channel channel;
+        volatile boolean live = true;
+        volatile long lastDeliveryNanos;
+        @Nullable String tag;
+
+        Subscription(int index, String queue, Channel channel) {
+            this.index = index;
+            this.queue = queue;
+            this.channel = channel;
+        }
+
+        void arrived(Delivery delivery) {
+            lastDeliveryNanos = System.nanoTime();
+            AMQP.BasicProperties props = delivery.getProperties();
+            inbox.add(new Arrival(this, delivery.getEnvelope().getDeliveryTag(), delivery.getBody(),
+                    props.getMessageId(), LikeQueues.MARKER_TYPE.equals(props.getType()) ? props : null));
+        }
+    }
+
+    /** A delivered message and, once decoded, its event. */
+    private static final class Arrival {
+        final Subscription sub;
+        final long tag;
+        final byte[] body;
+        final @Nullable String messageId;
+        /** The properties of a marker of {@link LikeQueues#awaitConsumed}; null for an event. */
+        final AMQP.@Nullable BasicProperties marker;
+        @Nullable LikeEvent event;
+
+        Arrival(Subscription sub, long tag, byte[] body, @Nullable String messageId,
+                AMQP.@Nullable BasicProperties marker) {
+            this.sub = sub;
+            this.tag = tag;
+            this.body = body;
+            this.messageId = messageId;
+            this.marker = marker;
+        }
+    }
+
+    /** Configures a {@link RabbitLikeConsumer}. Not thread-safe. */
+    public static final class Builder {
+
+        private final String uri;
+        private final LikeEventSink sink;
+        private LikeQueues queues = LikeQueues.defaults();
+        private boolean declare = true;
+        private int maxBatch = DEFAULT_MAX_BATCH;
+        private int prefetch = DEFAULT_PREFETCH;
+        private int deadLetterMaxBytes = DEFAULT_DEAD_LETTER_MAX_BYTES;
+        private Duration sinkTimeout = Duration.ofSeconds(30);
+        private Duration initialBackoff = Duration.ofMillis(100);
+        private Duration maxBackoff = Duration.ofSeconds(10);
+        private Duration rebalanceInterval = DEFAULT_REBALANCE_INTERVAL;
+        private Consumer<ConnectionFactory> customizer = f -> {};
+
+        private Builder(String uri, LikeEventSink sink) {
+            this.uri = uri;
+            this.sink = sink;
+        }
+
+        /**
+         * The exchange and queues. Default {@link LikeQueues#defaults()}; publishers must use the same.
+         *
+         * @param queues the topology
+         * @return this builder
+         */
+        public Builder queues(LikeQueues queues) {
+            this.queues = Objects.requireNonNull(queues, "queues must not be null");
+            return this;
+        }
+
+        /**
+         * Whether to declare the topology on every connect (idempotent). Default true.
+         *
+         * @param declare whether to declare
+         * @return this builder
+         */
+        public Builder declareTopology(boolean declare) {
+            this.declare = declare;
+            return this;
+        }
+
+        /**
+         * Events per sink call at most. Default {@link #DEFAULT_MAX_BATCH}.
+         *
+         * @param max at least 1
+         * @return this builder
+         */
+        public Builder maxBatch(int max) {
+            if (max < 1) {
+                throw new IllegalArgumentException("maxBatch must be at least 1, but was " + max);
+            }
+            this.maxBatch = max;
+            return this;
+        }
+
+        /**
+         * Messages per queue delivered and not yet acknowledged at most ({@code basic.qos}). Default
+         * {@link #DEFAULT_PREFETCH}.
+         *
+         * @param prefetch 1 to 65535
+         * @return this builder
+         */
+        public Builder prefetch(int prefetch) {
+            if (prefetch < 1 || prefetch > 65_535) {
+                throw new IllegalArgumentException("prefetch must be between 1 and 65535, but was " + prefetch);
+            }
+            this.prefetch = prefetch;
+            return this;
+        }
+
+        /**
+         * How long one sink call may take before it counts as failed (it is awaited, then retried). Default 30 s.
+         *
+         * @param timeout positive
+         * @return this builder
+         */
+        public Builder sinkTimeout(Duration timeout) {
+            this.sinkTimeout = positive(timeout, "sinkTimeout");
+            return this;
+        }
+
+        /**
+         * The backoff between tries while the sink or the broker fails: from {@code initial}, doubling, capped at
+         * {@code max}, jittered. Default 100 ms to 10 s (reconnects cap at 2 s).
+         *
+         * @param initial positive
+         * @param max at least {@code initial}
+         * @return this builder
+         */
+        public Builder backoff(Duration initial, Duration max) {
+            positive(initial, "initial backoff");
+            positive(max, "max backoff");
+            if (max.compareTo(initial) < 0) {
+                throw new IllegalArgumentException("max backoff must be at least the initial one, but was " + max
+                        + " < " + initial);
+            }
+            this.initialBackoff = initial;
+            this.maxBackoff = max;
+            return this;
+        }
+
+        /**
+         * How often the consumer counts the consumers sharing its queues, hands a queue over when it holds more than its
+         * share, and measures the backlog. Default {@link #DEFAULT_REBALANCE_INTERVAL}.
+         *
+         * @param interval positive
+         * @return this builder
+         */
+        public Builder rebalanceInterval(Duration interval) {
+            this.rebalanceInterval = positive(interval, "rebalanceInterval");
+            return this;
+        }
+
+        /**
+         * The most bytes of a body a dead letter keeps. Default {@link #DEFAULT_DEAD_LETTER_MAX_BYTES}.
+         *
+         * @param max at least 1
+         * @return this builder
+         */
+        public Builder deadLetterMaxBytes(int max) {
+            if (max < 1) {
+                throw new IllegalArgumentException("deadLetterMaxBytes must be at least 1, but was " + max);
+            }
+            this.deadLetterMaxBytes = max;
+            return this;
+        }
+
+        /**
+         * Adjusts the connection factory (TLS, credentials provider, timeouts) after the consumer's defaults:
+         * connection timeout 5 s, heartbeat 5 s, RPC timeout 10 s. Automatic recovery stays off: the consumer
+         * reconnects itself.
+         *
+         * @param customizer called once, on {@link #build()}
+         * @return this builder
+         */
+        public Builder configureConnection(Consumer<ConnectionFactory> customizer) {
+            this.customizer = Objects.requireNonNull(customizer, "customizer must not be null");
+            return this;
+        }
+
+        private static Duration positive(Duration value, String name) {
+            Objects.requireNonNull(value, name + " must not be null");
+            if (value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException(name + " must be positive, but was " + value);
+            }
+            return value;
+        }
+
+        /**
+         * Builds the consumer; {@link #start()} connects it.
+         *
+         * @return the consumer
+         * @throws IllegalArgumentException if the URI is not an AMQP URI
+         */
+        public RabbitLikeConsumer build() {
+            return new RabbitLikeConsumer(this);
+        }
+    }
+}
