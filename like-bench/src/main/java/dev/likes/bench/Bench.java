@@ -1,11 +1,14 @@
 package dev.likes.bench;
 
+import dev.likes.core.LikeEventConsumer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
 
 /** The suite's shared types: where the servers are, how big a run is, and what a section reports. */
 final class Bench {
@@ -133,6 +136,23 @@ final class Bench {
         }
     }
 
+    /**
+     * Consumes {@code events} events with a consumer whose sink adds to {@code consumed} and does nothing else, and
+     * returns the rate, from start to the last one.
+     */
+    static double consumeRate(Function<LongAdder, LikeEventConsumer> consumerOf, int events) throws Exception {
+        LongAdder consumed = new LongAdder();
+        long start = System.nanoTime();
+        try (LikeEventConsumer consumer = consumerOf.apply(consumed).start()) {
+            while (consumed.sum() < events) {
+                if (!consumer.isRunning()) {
+                    throw new IllegalStateException("the consumer stopped before it consumed every event");
+                }
+                Thread.sleep(20);
+            }
+        }
+        return events / ((System.nanoTime() - start) / 1e9);
+    }
     static String fmt(double value) {
         if (Double.isNaN(value)) {
             return "n/a";

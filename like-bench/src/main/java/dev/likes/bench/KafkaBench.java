@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
@@ -63,24 +62,13 @@ final class KafkaBench implements Bench.Section {
         }
         double publishRate = events / ((System.nanoTime() - start) / 1e9);
 
-        LongAdder consumed = new LongAdder();
-        long consumeStart = System.nanoTime();
-        try (KafkaLikeConsumer consumer = KafkaLikeConsumer.builder(bootstrap, "bench-" + topic, batch -> {
-                            consumed.add(batch.size());
-                            return CompletableFuture.completedFuture(null);
-                        })
-                        .topic(topic)
-                        .maxBatch(5_000)
-                        .build()
-                        .start()) {
-            while (consumed.sum() < events) {
-                if (!consumer.isRunning()) {
-                    throw new IllegalStateException("the consumer stopped before it consumed every event");
-                }
-                Thread.sleep(20);
-            }
-        }
-        double consumeRate = events / ((System.nanoTime() - consumeStart) / 1e9);
+        double consumeRate = Bench.consumeRate(consumed -> KafkaLikeConsumer.builder(bootstrap, "bench-" + topic, batch -> {
+                    consumed.add(batch.size());
+                    return CompletableFuture.completedFuture(null);
+                })
+                .topic(topic)
+                .maxBatch(5_000)
+                .build(), events);
         Bench.Report report = new Bench.Report(id(), "Kafka: publish and consume");
         report.method = String.format("%,d events of %d bytes (our JSON); acks=all, idempotent, lz4, linger 5 ms,"
                 + " 64 KiB batches for both producers; the consumer hands batches to a sink that does nothing.",

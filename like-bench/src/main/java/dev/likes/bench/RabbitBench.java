@@ -14,11 +14,11 @@ import dev.likes.rabbitmq.RabbitLikeConsumer;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentNavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Publish and consume rates of like events through {@link RabbitEventPublisher} and {@link RabbitLikeConsumer}, in
@@ -60,25 +60,14 @@ final class RabbitBench implements Bench.Section {
         }
         double publishRate = events / ((System.nanoTime() - start) / 1e9);
 
-        LongAdder consumed = new LongAdder();
-        long consumeStart = System.nanoTime();
-        try (RabbitLikeConsumer consumer = RabbitLikeConsumer.builder(env.rabbitMqUri(), batch -> {
-                            consumed.add(batch.size());
-                            return CompletableFuture.completedFuture(null);
-                        })
-                        .queues(queues)
-                        .maxBatch(5_000)
-                        .prefetch(2_000)
-                        .build()
-                        .start()) {
-            while (consumed.sum() < events) {
-                if (!consumer.isRunning()) {
-                    throw new IllegalStateException("the consumer stopped before it consumed every event");
-                }
-                Thread.sleep(20);
-            }
-        }
-        double consumeRate = events / ((System.nanoTime() - consumeStart) / 1e9);
+        double consumeRate = Bench.consumeRate(consumed -> RabbitLikeConsumer.builder(env.rabbitMqUri(), batch -> {
+                    consumed.add(batch.size());
+                    return CompletableFuture.completedFuture(null);
+                })
+                .queues(queues)
+                .maxBatch(5_000)
+                .prefetch(2_000)
+                .build(), events);
         deleteQueues(env, rawQueues);
         deleteQueues(env, queues);
 
@@ -87,9 +76,9 @@ final class RabbitBench implements Bench.Section {
         BurstBench.Burst rabbit = BurstBench.burst(env, users, 0, true);
 
         Bench.Report report = new Bench.Report(id(), "RabbitMQ: publish, consume, and the burst next to Kafka");
-        report.method = String.format("%,d events of %d bytes (our JSON) through %d quorum queues behind a"
-                + " consistent-hash exchange; persistent messages, publisher confirms, at most %,d unconfirmed for"
-                + " both publishers; the consumer hands batches to a sink that does nothing. Then %,d users like one"
+        report.method = String.format("%,d events of %d bytes (our JSON; random 63-bit user ids, 10,000 posts)"
+                + " through %d quorum queues behind a consistent-hash exchange; persistent messages, publisher"
+                + " confirms, at most %,d unconfirmed for both publishers; the consumer hands batches to a sink that does nothing. Then %,d users like one"
                 + " post through LikePipeline as fast as acknowledged, on Kafka and on RabbitMQ, every server and the"
                 + " load generator on this machine.", events, recordBytes, LikeQueues.DEFAULT_QUEUES, WINDOW, users);
         report.tables.add(Bench.Table.of("path", "messages or events/s", "vs plain amqp-client loop")
@@ -171,15 +160,17 @@ final class RabbitBench implements Bench.Section {
         }
     }
 
+    /** Event {@code i} at the production shape: a random 63-bit user id, likes spread over 10,000 posts. */
     private static LikeEvent event(int i) {
+        SplittableRandom random = new SplittableRandom(i);
         return new LikeEvent(
                 "00000000-0000-4000-8000-" + (100_000_000_000L + i),
                 null,
-                1 + i,
-                ContentRef.of("post", 1 + (i % 1_000)),
+                1 + (random.nextLong() >>> 1),
+                ContentRef.of("post", 1 + random.nextInt(10_000)),
                 LikeAction.LIKE,
                 Instant.ofEpochMilli(1_764_345_603_000L + i),
                 1_764_345_603_000_000L + i,
-                1 + i / 1_000);
+                1 + i / 10_000);
     }
 }

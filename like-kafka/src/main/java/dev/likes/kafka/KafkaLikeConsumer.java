@@ -4,6 +4,7 @@ import dev.likes.core.LikeEvent;
 import dev.likes.core.LikeEventConsumer;
 import dev.likes.core.LikeEventSink;
 import dev.likes.core.UnstorableEventException;
+import dev.likes.events.ConsumerStats;
 import dev.likes.events.LikeEventCodec;
 import dev.likes.events.LikeEventFormatException;
 import dev.likes.events.SafeText;
@@ -25,11 +26,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.LongAdder;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -128,19 +127,12 @@ public final class KafkaLikeConsumer implements LikeEventConsumer {
     private final Thread thread;
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean running = new AtomicBoolean();
+    private final ConsumerStats stats = new ConsumerStats();
     /** Removes this consumer's meters from the host's registry; null without one. */
     private final @Nullable Runnable removeMeters;
-    private final LongAdder applied = new LongAdder();
-    private final LongAdder deadLettered = new LongAdder();
-    private final LongAdder sinkFailures = new LongAdder();
-    private final LongAdder loopFailures = new LongAdder();
-    private final LongAdder restarts = new LongAdder();
     private final Set<TopicPartition> revoked = ConcurrentHashMap.newKeySet();
     private volatile @Nullable KafkaConsumer<String, byte[]> consumer;
     private volatile long lag = -1;
-    private volatile long lastSuccessNanos = System.nanoTime();
-    private volatile int failuresInARow;
-    private volatile @Nullable String lastFailure;
     private long lastLagNanos;
 
     private KafkaLikeConsumer(Builder b) {
@@ -205,9 +197,9 @@ public final class KafkaLikeConsumer implements LikeEventConsumer {
      */
     @Override
     public Health health() {
-        Duration since = Duration.ofNanos(System.nanoTime() - lastSuccessNanos);
-        int failures = failuresInARow;
-        return new Health(isRunning(), isRunning() && failures == 0, since, failures, failures == 0 ? null : lastFailure);
+        int failures = stats.failuresInARow();
+        return new Health(isRunning(), isRunning() && failures == 0, stats.sinceLastSuccess(), failures,
+                stats.lastFailure());
     }
 
     /**
@@ -217,7 +209,7 @@ public final class KafkaLikeConsumer implements LikeEventConsumer {
      */
     @Override
     public long appliedEvents() {
-        return applied.sum();
+        return stats.appliedEvents();
     }
 
     /**
@@ -227,7 +219,7 @@ public final class KafkaLikeConsumer implements LikeEventConsumer {
      */
     @Override
     public long deadLetteredRecords() {
-        return deadLettered.sum();
+        return stats.deadLetteredRecords();
     }
 
     /**
@@ -237,7 +229,7 @@ public final class KafkaLikeConsumer implements LikeEventConsumer {
      */
     @Override
     public long sinkFailures() {
-        return sinkFailures.sum();
+        return stats.sinkFailures();
     }
 
     /**
@@ -248,7 +240,7 @@ public final class KafkaLikeConsumer implements LikeEventConsumer {
      */
     @Override
     public long loopFailures() {
-        return loopFailures.sum();
+        return stats.loopFailures();
     }
 
     /**
@@ -258,7 +250,7 @@ public final class KafkaLikeConsumer implements LikeEventConsumer {
      */
     @Override
     public long restarts() {
-        return restarts.sum();
+        return stats.restarts();
     }
 
     /**
@@ -294,20 +286,20 @@ public final class KafkaLikeConsumer implements LikeEventConsumer {
                     }
                 }
                 if (running.get()) {
-                    sleep(Math.min(backoff(failuresInARow), LOOP_BACKOFF_CAP_MILLIS));
+                    sleep(Math.min(backoff(stats.failuresInARow()), LOOP_BACKOFF_CAP_MILLIS));
                 }
             }
         } finally {
             closeClient("dead-letter producer", () -> deadLetters.close(Duration.ofSeconds(10)));
-            LOG.info("stopped consuming {}: {} events applied", topic, applied.sum());
+            LOG.info("stopped consuming {}: {} events applied", topic, stats.appliedEvents());
         }
     }
 
     private void restarted(Throwable e) {
-        restarts.increment();
-        failed(e);
+        stats.restarted();
+        stats.failed(e);
         LOG.error("the like event consumer of {} failed {} times in a row; replacing its Kafka client", topic,
-                failuresInARow, e);
+                stats.failuresInARow(), e);
     }
 
     /** Consumes until close() or {@value #REBUILD_AFTER} failures in a row other than timeouts; errors propagate. */
@@ -322,15 +314,15 @@ public final class KafkaLikeConsumer implements LikeEventConsumer {
                     process(client, records);
                 }
                 measureLag(client, records.isEmpty());
-                succeeded();
+                stats.succeeded();
             } catch (WakeupException | InterruptException e) {
                 if (!running.get()) {
                     return; // close() asked us to stop
                 }
                 throw e;
             } catch (RuntimeException e) {
-                loopFailures.increment();
-                failed(e);
+                stats.loopFailed();
+                stats.failed(e);
                 // a timeout means the broker is away, not that the client is broken: a new client would only leave
                 // a stale member behind in the group, which delays the rebalance after the broker returns
                 if (e instanceof org.apache.kafka.common.errors.TimeoutException) {
@@ -339,33 +331,22 @@ public final class KafkaLikeConsumer implements LikeEventConsumer {
                     throw e;
                 }
                 // short: these rounds wait on the broker themselves, and the consumer should resume soon after it returns
-                long backoff = Math.min(backoff(failuresInARow), LOOP_BACKOFF_CAP_MILLIS);
+                long backoff = Math.min(backoff(stats.failuresInARow()), LOOP_BACKOFF_CAP_MILLIS);
                 LOG.warn("the like event consumer of {} failed ({}); retrying in {} ms", topic, SafeText.of(e.toString()), backoff);
                 sleep(backoff);
             }
             if (System.nanoTime() - lastSummary > SUMMARY_EVERY_NANOS) {
                 lastSummary = System.nanoTime();
                 LOG.info("{}: {} events applied, {} dead-lettered, {} sink failures, {} loop failures, lag {}",
-                        topic, applied.sum(), deadLettered.sum(), sinkFailures.sum(), loopFailures.sum(), lag);
+                        topic, stats.appliedEvents(), stats.deadLetteredRecords(), stats.sinkFailures(),
+                        stats.loopFailures(), lag);
             }
         }
     }
 
-    private void succeeded() {
-        lastSuccessNanos = System.nanoTime();
-        failuresInARow = 0;
-    }
-
-    private void failed(Throwable e) {
-        failuresInARow++;
-        lastFailure = SafeText.of(e.toString());
-    }
-
     /** The backoff after {@code failures} failures in a row: exponential, capped, with full jitter in its upper half. */
     private long backoff(int failures) {
-        long base = initialBackoff.toMillis() << Math.min(Math.max(0, failures - 1), 20);
-        long capped = Math.min(base, maxBackoff.toMillis());
-        return capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1);
+        return ConsumerStats.backoffMillis(failures, initialBackoff, maxBackoff);
     }
 
     private static void sleep(long millis) {
@@ -444,10 +425,10 @@ public final class KafkaLikeConsumer implements LikeEventConsumer {
             int count = batch.size();
             if (!revoked.isEmpty() && next.keySet().stream().anyMatch(revoked::contains)) {
                 LOG.info("partitions {} were revoked while applying a batch: leaving it uncommitted", revoked);
-                applied.add(count);
+                stats.applied(count);
                 return;
             }
-            applied.add(count);
+            stats.applied(count);
             client.commitSync(next);
         } catch (RuntimeException | Error e) {
             // whatever failed, the records of this batch are read again, not skipped: they may not have been applied
@@ -494,7 +475,7 @@ public final class KafkaLikeConsumer implements LikeEventConsumer {
                 Thread.currentThread().interrupt();
                 return false;
             } catch (TimeoutException e) {
-                sinkFailures.increment();
+                stats.sinkFailed();
                 LOG.warn("the sink has not finished a batch of {} events after {}; waiting for it before retrying",
                         batch.size(), sinkTimeout);
                 failure = awaitEnd(client, call);
@@ -507,7 +488,7 @@ public final class KafkaLikeConsumer implements LikeEventConsumer {
             if (failure == null) {
                 return false; // stopped while waiting
             }
-            UnstorableEventException unstorable = unstorable(failure);
+            UnstorableEventException unstorable = ConsumerStats.unstorable(failure);
             if (unstorable != null) {
                 if (batch.size() == 1) {
                     return deadLetter(client, batch.get(0).record(), "the sink cannot store it: " + unstorable.getMessage());
@@ -515,7 +496,7 @@ public final class KafkaLikeConsumer implements LikeEventConsumer {
                 int half = batch.size() / 2;
                 return apply(client, batch.subList(0, half)) && apply(client, batch.subList(half, batch.size()));
             }
-            sinkFailures.increment();
+            stats.sinkFailed();
             failures++;
             long backoff = backoff(failures);
             LOG.warn("the sink failed a batch of {} events ({}); retrying in {} ms",
@@ -541,14 +522,6 @@ public final class KafkaLikeConsumer implements LikeEventConsumer {
         }
     }
 
-    private static @Nullable UnstorableEventException unstorable(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof UnstorableEventException u) {
-                return u;
-            }
-        }
-        return null;
-    }
 
     /** Waits without leaving the group: the partitions are paused, so polling returns nothing but keeps us alive. */
     private void pauseFor(KafkaConsumer<String, byte[]> client, long millis) {
@@ -583,7 +556,7 @@ public final class KafkaLikeConsumer implements LikeEventConsumer {
             }
             try {
                 deadLetters.send(letter).get(sinkTimeout.toMillis(), TimeUnit.MILLISECONDS);
-                deadLettered.increment();
+                stats.deadLettered();
                 LOG.warn("record {} set aside ({}): sent to {}", source, reason, deadLetterTopic);
                 return true;
             } catch (InterruptedException e) {

@@ -9,6 +9,7 @@ import dev.likes.core.LikeEvent;
 import dev.likes.core.LikeEventConsumer;
 import dev.likes.core.LikeEventSink;
 import dev.likes.core.UnstorableEventException;
+import dev.likes.events.ConsumerStats;
 import dev.likes.events.LikeEventCodec;
 import dev.likes.events.LikeEventFormatException;
 import dev.likes.events.SafeText;
@@ -27,7 +28,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -107,18 +107,11 @@ public final class RabbitLikeConsumer implements LikeEventConsumer {
     private final Thread thread;
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean running = new AtomicBoolean();
+    private final ConsumerStats stats = new ConsumerStats();
     private final BlockingQueue<Arrival> inbox = new LinkedBlockingQueue<>();
-    private final LongAdder applied = new LongAdder();
-    private final LongAdder deadLettered = new LongAdder();
-    private final LongAdder sinkFailures = new LongAdder();
-    private final LongAdder loopFailures = new LongAdder();
-    private final LongAdder restarts = new LongAdder();
     private final LongAdder handovers = new LongAdder();
     private volatile @Nullable Connection connection;
     private volatile long lag = -1;
-    private volatile long lastSuccessNanos = System.nanoTime();
-    private volatile int failuresInARow;
-    private volatile @Nullable String lastFailure;
     private volatile int activeQueues;
 
     private RabbitLikeConsumer(Builder b) {
@@ -149,12 +142,6 @@ public final class RabbitLikeConsumer implements LikeEventConsumer {
                 Objects.requireNonNull(sink, "sink must not be null"));
     }
 
-    /**
-     * Starts consuming on the consumer's own thread.
-     *
-     * @return this consumer
-     * @throws IllegalStateException if it was started before
-     */
     @Override
     public RabbitLikeConsumer start() {
         if (!started.compareAndSet(false, true)) {
@@ -165,78 +152,41 @@ public final class RabbitLikeConsumer implements LikeEventConsumer {
         return this;
     }
 
-    /**
-     * Whether the consumer was started and not closed. It stays running through broker outages and failures, which
-     * {@link #health()} reports.
-     *
-     * @return true while it consumes or retries
-     */
     @Override
     public boolean isRunning() {
         return running.get() && thread.isAlive();
     }
 
-    /**
-     * The consumer's health, for a probe the host polls.
-     *
-     * @return a snapshot
-     */
     @Override
     public Health health() {
-        Duration since = Duration.ofNanos(System.nanoTime() - lastSuccessNanos);
-        int failures = failuresInARow;
-        return new Health(isRunning(), isRunning() && failures == 0, since, failures, failures == 0 ? null : lastFailure);
+        int failures = stats.failuresInARow();
+        return new Health(isRunning(), isRunning() && failures == 0, stats.sinceLastSuccess(), failures,
+                stats.lastFailure());
     }
 
-    /**
-     * Events the sink applied (redeliveries included), since start.
-     *
-     * @return the count
-     */
     @Override
     public long appliedEvents() {
-        return applied.sum();
+        return stats.appliedEvents();
     }
 
-    /**
-     * Messages sent to the dead-letter exchange, since start.
-     *
-     * @return the count
-     */
     @Override
     public long deadLetteredRecords() {
-        return deadLettered.sum();
+        return stats.deadLetteredRecords();
     }
 
-    /**
-     * Failed sink calls (each retried), since start.
-     *
-     * @return the count
-     */
     @Override
     public long sinkFailures() {
-        return sinkFailures.sum();
+        return stats.sinkFailures();
     }
 
-    /**
-     * Failed rounds other than sink failures (connects, acknowledgements, dead letters, measurements), each retried,
-     * since start.
-     *
-     * @return the count
-     */
     @Override
     public long loopFailures() {
-        return loopFailures.sum();
+        return stats.loopFailures();
     }
 
-    /**
-     * How often the connection was replaced after it failed, since start.
-     *
-     * @return the count
-     */
     @Override
     public long restarts() {
-        return restarts.sum();
+        return stats.restarts();
     }
 
     /**
@@ -282,7 +232,7 @@ public final class RabbitLikeConsumer implements LikeEventConsumer {
                     queues.declare(c);
                 }
                 if (connectedBefore) {
-                    restarts.increment();
+                    stats.restarted();
                     LOG.info("reconnected to RabbitMQ: consuming {} again", queues);
                 }
                 connectedBefore = true;
@@ -291,8 +241,8 @@ public final class RabbitLikeConsumer implements LikeEventConsumer {
                 if (!running.get()) {
                     break;
                 }
-                loopFailures.increment();
-                failed(e);
+                stats.loopFailed();
+                stats.failed(e);
                 LOG.warn("the like event consumer of {} failed ({}); reconnecting", queues, SafeText.of(e.toString()));
             } finally {
                 inbox.clear(); // their channels are gone: the broker delivers them again
@@ -301,10 +251,10 @@ public final class RabbitLikeConsumer implements LikeEventConsumer {
                 }
             }
             if (running.get()) {
-                sleep(Math.min(backoff(failuresInARow), BACKOFF_CAP_MILLIS));
+                sleep(Math.min(backoff(stats.failuresInARow()), BACKOFF_CAP_MILLIS));
             }
         }
-        LOG.info("stopped consuming {}: {} events applied", queues, applied.sum());
+        LOG.info("stopped consuming {}: {} events applied", queues, stats.appliedEvents());
     }
 
     /** Consumes over {@code c} until close() or a failure, which propagates. */
@@ -332,7 +282,7 @@ public final class RabbitLikeConsumer implements LikeEventConsumer {
                 lastMeasure = System.nanoTime();
                 measureAndRebalance(c, control, subs);
             }
-            succeeded();
+            stats.succeeded();
         }
     }
 
@@ -389,7 +339,7 @@ public final class RabbitLikeConsumer implements LikeEventConsumer {
         for (Map.Entry<Subscription, Long> entry : last.entrySet()) {
             entry.getKey().channel.basicAck(entry.getValue(), true);
         }
-        applied.add(events.size());
+        stats.applied(events.size());
         for (AMQP.BasicProperties marker : markers) {
             answer(letters, marker);
         }
@@ -415,7 +365,7 @@ public final class RabbitLikeConsumer implements LikeEventConsumer {
             if (failure == null) {
                 return call.isDone() && !call.isCompletedExceptionally();
             }
-            UnstorableEventException unstorable = unstorable(failure);
+            UnstorableEventException unstorable = ConsumerStats.unstorable(failure);
             if (unstorable != null) {
                 if (batch.size() == 1) {
                     deadLetter(letters, batch.get(0), "the sink cannot store it: " + unstorable.getMessage());
@@ -424,8 +374,8 @@ public final class RabbitLikeConsumer implements LikeEventConsumer {
                 int half = batch.size() / 2;
                 return apply(c, letters, batch.subList(0, half)) && apply(c, letters, batch.subList(half, batch.size()));
             }
-            sinkFailures.increment();
-            failed(failure);
+            stats.sinkFailed();
+            stats.failed(failure);
             long backoff = backoff(++failures);
             LOG.warn("the sink failed a batch of {} events ({}); retrying in {} ms",
                     batch.size(), SafeText.of(failure.toString()), backoff);
@@ -449,7 +399,7 @@ public final class RabbitLikeConsumer implements LikeEventConsumer {
         } catch (ExecutionException e) {
             return e.getCause() == null ? e : e.getCause();
         } catch (TimeoutException e) {
-            sinkFailures.increment();
+            stats.sinkFailed();
             LOG.warn("the sink has not finished a batch after {}; waiting for it before retrying", sinkTimeout);
         }
         while (running.get() && !call.isDone()) {
@@ -466,14 +416,6 @@ public final class RabbitLikeConsumer implements LikeEventConsumer {
         }
     }
 
-    private static @Nullable UnstorableEventException unstorable(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof UnstorableEventException u) {
-                return u;
-            }
-        }
-        return null;
-    }
 
     /** Tells whoever sent a marker that everything before it in its queue is applied. */
     private static void answer(Channel channel, AMQP.BasicProperties marker) throws IOException {
@@ -507,7 +449,7 @@ public final class RabbitLikeConsumer implements LikeEventConsumer {
         } catch (TimeoutException e) {
             throw new IOException("RabbitMQ did not confirm the dead letter of " + source + " in " + sinkTimeout, e);
         }
-        deadLettered.increment();
+        stats.deadLettered();
         LOG.warn("message {} set aside ({}): sent to {}", source, reason, queues.deadLetterExchange());
     }
 
@@ -540,21 +482,9 @@ public final class RabbitLikeConsumer implements LikeEventConsumer {
         handovers.increment();
     }
 
-    private void succeeded() {
-        lastSuccessNanos = System.nanoTime();
-        failuresInARow = 0;
-    }
-
-    private void failed(Throwable e) {
-        failuresInARow++;
-        lastFailure = SafeText.of(e.toString());
-    }
-
     /** The backoff after {@code failures} failures in a row: exponential, capped, with full jitter in its upper half. */
     private long backoff(int failures) {
-        long base = initialBackoff.toMillis() << Math.min(Math.max(0, failures - 1), 20);
-        long capped = Math.min(base, maxBackoff.toMillis());
-        return capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1);
+        return ConsumerStats.backoffMillis(failures, initialBackoff, maxBackoff);
     }
 
     private static void sleep(long millis) {
