@@ -1,18 +1,18 @@
 #!/usr/bin/env bash
-# The benchmark suite: starts Redis, MariaDB and Kafka (scripts/services.sh), runs every section side by side with
-# its baseline (redis-benchmark, a plain Lettuce loop, a naive implementation, raw multi-row INSERT, Kafka's
-# ProducerPerformance, the plain Redis layout), and writes like-bench/target/bench/results-MODE.json; quick and full
+# The benchmark suite: starts Redis, MariaDB (and a replicated pair), Kafka and RabbitMQ (scripts/services.sh), runs
+# every section side by side with its baseline (redis-benchmark, a plain Lettuce loop, a naive implementation, raw
+# multi-row INSERT, a server without a binlog, Kafka's ProducerPerformance, the plain Redis layout), and writes like-bench/target/bench/results-MODE.json; quick and full
 # also write the charts under docs/bench/ and the generated part of BENCHMARKS.md. Stops the servers it started.
 # Usage: scripts/bench.sh [smoke|quick|full] [section...]   (default quick; sections: micro memory hotpath feed
-#        persistence kafka burst; knobs runs only when named). smoke: seconds, for CI (no thresholds); quick: < 10 min;
-#        full: < 45 min.
+#        persistence replication kafka rabbitmq burst; knobs runs only when named). smoke: seconds, for CI (no
+#        thresholds); quick: < 10 min; full: < 45 min.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 ensure_build_tools
 cd "$LIKE_ROOT"
 mode=${1:-quick}
 case $mode in smoke|quick|full) ;; *) die "usage: scripts/bench.sh [smoke|quick|full] [section...]" ;; esac
-use_services redis mariadb kafka rabbitmq >&2
+use_services redis mariadb kafka rabbitmq mariadb-primary mariadb-replica >&2
 eval "$(bash scripts/services.sh env)"
 # the standalone Redis keeps its data (AOF) across runs: start each run on an empty one
 redis-cli -u "$LIKE_TEST_REDIS_URI" FLUSHALL >/dev/null

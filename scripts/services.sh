@@ -9,8 +9,13 @@
 #   rabbitmq RabbitMQ (Debian's rabbitmq-server) with the consistent-hash exchange plugin, node like-test@localhost,
 #            user 'like' with the test password          amqp://127.0.0.1:${LIKE_RABBITMQ_PORT:-15673}
 #            (its Erlang port mapper on ${LIKE_RABBITMQ_EPMD_PORT:-14369}, distribution on the AMQP port + 20000)
+#   mariadb-primary, mariadb-replica   MariaDB with a replica fed by its binlog (GTID), same database and user as
+#            mariadb                   127.0.0.1:${LIKE_MARIADB_PRIMARY_PORT:-13316} and the port above it
+#   mariadb-shard  a second MariaDB server, the other shard of the sharding tests     the primary's port + 2
+#   redis-primary, redis-replica       Redis without persistence and a replica of it (replicaof)
+#                                      127.0.0.1:${LIKE_REDIS_PRIMARY_PORT:-16389} and the port above it
 #
-# Usage: scripts/services.sh start|stop|kill|hang|resume|restart|status [NAME...]   (no NAME: all five; kill = SIGKILL,
+# Usage: scripts/services.sh start|stop|kill|hang|resume|restart|status [NAME...]   (no NAME: all ten; kill = SIGKILL,
 #        hang = SIGSTOP, resume = SIGCONT)
 #        scripts/services.sh env                                     (export lines for the tests)
 #
@@ -25,6 +30,11 @@ BASE="${LIKE_SERVICES_DIR:-$LIKE_ROOT/.build/services}"
 REDIS_PORT="${LIKE_REDIS_PORT:-16379}"
 CLUSTER_PORT="${LIKE_CLUSTER_PORT:-17001}"
 MARIADB_PORT="${LIKE_MARIADB_PORT:-13306}"
+MARIADB_PRIMARY_PORT="${LIKE_MARIADB_PRIMARY_PORT:-13316}"
+MARIADB_REPLICA_PORT=$((MARIADB_PRIMARY_PORT + 1))
+MARIADB_SHARD_PORT=$((MARIADB_PRIMARY_PORT + 2))
+REDIS_PRIMARY_PORT="${LIKE_REDIS_PRIMARY_PORT:-16389}"
+REDIS_REPLICA_PORT=$((REDIS_PRIMARY_PORT + 1))
 KAFKA_PORT="${LIKE_KAFKA_PORT:-19092}"
 KAFKA_CONTROLLER_PORT=$((KAFKA_PORT + 1))
 KAFKA_SASL_PORT=$((KAFKA_PORT + 2))
@@ -33,7 +43,7 @@ RABBITMQ_EPMD_PORT="${LIKE_RABBITMQ_EPMD_PORT:-14369}"
 DB_NAME=like_test
 DB_USER=like
 DB_PASSWORD="${LIKE_TEST_DB_PASSWORD:-like-test-only}"   # a throwaway server on loopback; never a real secret
-ALL=(redis cluster mariadb kafka rabbitmq)
+ALL=(redis cluster mariadb kafka rabbitmq mariadb-primary mariadb-replica mariadb-shard redis-primary redis-replica)
 
 # ---- process helpers ----
 
@@ -154,6 +164,32 @@ start_redis() {
 stop_redis() { halt "$BASE/redis/pid" redis; }
 kill_redis() { crash "$BASE/redis/pid" redis; }
 
+# The replicated pair: a primary without persistence of its own (replication is what keeps a write when it dies) and
+# a replica of it. A failover test promotes the replica (REPLICAOF NO ONE); restarting the pair restores it.
+start_redis_primary() {
+  redis_up "$BASE/redis-primary" "$REDIS_PRIMARY_PORT" --maxmemory-policy noeviction
+  wait_for redis-primary 15 redis_ready "$REDIS_PRIMARY_PORT"
+}
+
+redis_replica_linked() {
+  redis-cli -h 127.0.0.1 -p "$REDIS_PRIMARY_PORT" info replication 2>/dev/null | grep -q '^slave0:.*state=online'
+}
+
+start_redis_replica() {
+  alive "$BASE/redis-primary/pid" || start_redis_primary
+  redis_up "$BASE/redis-replica" "$REDIS_REPLICA_PORT" --maxmemory-policy noeviction \
+    --replicaof 127.0.0.1 "$REDIS_PRIMARY_PORT"
+  wait_for redis-replica 15 redis_ready "$REDIS_REPLICA_PORT"
+  # a replica promoted by a test is made a replica again
+  redis-cli -h 127.0.0.1 -p "$REDIS_REPLICA_PORT" replicaof 127.0.0.1 "$REDIS_PRIMARY_PORT" >/dev/null
+  wait_for redis-replica 30 redis_replica_linked
+}
+
+stop_redis_primary() { halt "$BASE/redis-primary/pid" redis-primary; }
+kill_redis_primary() { crash "$BASE/redis-primary/pid" redis-primary; }
+stop_redis_replica() { halt "$BASE/redis-replica/pid" redis-replica; }
+kill_redis_replica() { crash "$BASE/redis-replica/pid" redis-replica; }
+
 cluster_ports() { echo "$CLUSTER_PORT" $((CLUSTER_PORT + 1)) $((CLUSTER_PORT + 2)); }
 
 cluster_ok() {
@@ -191,39 +227,108 @@ stop_cluster() {
 # ---- mariadb ----
 
 DB_DIR="$BASE/mariadb"
-mariadb_ready() { mariadb-admin --no-defaults --socket="$DB_DIR/sock" -uroot ping; }
+mariadb_ready_at() { mariadb-admin --no-defaults --socket="$1/sock" -uroot ping; }
+mariadb_ready() { mariadb_ready_at "$DB_DIR"; }
 
-start_mariadb() {
-  mkdir -p "$DB_DIR"
-  if ! alive "$DB_DIR/pid"; then
-    local fresh=0
-    if [ ! -d "$DB_DIR/data/mysql" ]; then
-      fresh=1
-      rm -rf "$DB_DIR/data"
-      mariadb-install-db --no-defaults --datadir="$DB_DIR/data" --user=root \
-        --auth-root-authentication-method=normal --skip-test-db >"$DB_DIR/install.log" 2>&1 \
-        || die "mariadb-install-db failed: $(tail -5 "$DB_DIR/install.log")"
+# mariadb_up NAME DIR PORT [extra mariadbd args...]: installs a data directory on first use and starts the server;
+# returns 0 with FRESH=1 when the data directory was created now.
+mariadb_up() {
+  local name=$1 dir=$2 port=$3
+  shift 3
+  FRESH=0
+  mkdir -p "$dir"
+  if ! alive "$dir/pid"; then
+    if [ ! -d "$dir/data/mysql" ]; then
+      FRESH=1
+      rm -rf "$dir/data"
+      mariadb-install-db --no-defaults --datadir="$dir/data" --user=root \
+        --auth-root-authentication-method=normal --skip-test-db >"$dir/install.log" 2>&1 \
+        || die "mariadb-install-db failed: $(tail -5 "$dir/install.log")"
     fi
-    spawn "$DB_DIR/pid" "$DB_DIR/mariadb.log" mariadbd --no-defaults --datadir="$DB_DIR/data" \
-      --socket="$DB_DIR/sock" --port="$MARIADB_PORT" --bind-address=127.0.0.1 --user=root --skip-name-resolve \
-      --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci --pid-file="$DB_DIR/mariadbd.pid" \
-      --innodb-buffer-pool-size=256M --max-connections=500 \
-      --innodb-flush-log-at-trx-commit=2 --skip-log-bin   # a throwaway test server: no fsync per commit
-    wait_for mariadb 60 mariadb_ready
-    if [ "$fresh" = 1 ]; then
-      mariadb --no-defaults --socket="$DB_DIR/sock" -uroot <<SQL || die "could not create the test user"
+    spawn "$dir/pid" "$dir/mariadb.log" mariadbd --no-defaults --datadir="$dir/data" \
+      --socket="$dir/sock" --port="$port" --bind-address=127.0.0.1 --user=root --skip-name-resolve \
+      --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci --pid-file="$dir/mariadbd.pid" \
+      --max-connections=500 --innodb-flush-log-at-trx-commit=2 "$@"   # a throwaway test server: no fsync per commit
+  fi
+  wait_for "$name" 60 mariadb_ready_at "$dir"
+}
+
+# create_test_user DIR: the test database and the password user, over the server's socket
+create_test_user() {
+  mariadb --no-defaults --socket="$1/sock" -uroot <<SQL || die "could not create the test user"
 CREATE DATABASE IF NOT EXISTS $DB_NAME CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
 CREATE USER IF NOT EXISTS '$DB_USER'@'%' IDENTIFIED BY '$DB_PASSWORD';
 GRANT ALL PRIVILEGES ON *.* TO '$DB_USER'@'%' WITH GRANT OPTION;
 FLUSH PRIVILEGES;
 SQL
-    fi
-  fi
-  wait_for mariadb 60 mariadb_ready
+}
+
+start_mariadb() {
+  mariadb_up mariadb "$DB_DIR" "$MARIADB_PORT" --innodb-buffer-pool-size=256M --skip-log-bin
+  [ "$FRESH" = 1 ] && create_test_user "$DB_DIR"
+  return 0
 }
 
 stop_mariadb() { halt "$DB_DIR/pid" mariadb; }
 kill_mariadb() { crash "$DB_DIR/pid" mariadb; }
+
+# The replicated pair: a primary writing a row-based binlog with GTIDs, and a replica fed by it (GTID auto-position,
+# crash-safe relay log). Everything the primary ever did is in its binlog, the test user included, so a fresh replica
+# catches up from the first event and gets the user through replication.
+PRIMARY_DIR="$BASE/mariadb-primary"
+REPLICA_DIR="$BASE/mariadb-replica"
+SHARD_DIR="$BASE/mariadb-shard"
+REPL_USER=like_repl
+
+start_mariadb_primary() {
+  mariadb_up mariadb-primary "$PRIMARY_DIR" "$MARIADB_PRIMARY_PORT" --innodb-buffer-pool-size=64M \
+    --server-id=1 --log-bin="$PRIMARY_DIR/data/binlog" --binlog-format=ROW --sync-binlog=0
+  if [ "$FRESH" = 1 ]; then
+    create_test_user "$PRIMARY_DIR"
+    mariadb --no-defaults --socket="$PRIMARY_DIR/sock" -uroot <<SQL || die "could not create the replication user"
+CREATE USER IF NOT EXISTS '$REPL_USER'@'%' IDENTIFIED BY '$DB_PASSWORD';
+GRANT REPLICATION SLAVE ON *.* TO '$REPL_USER'@'%';
+-- read_only on the replica then holds for the test user too: a test cannot write there and break replication
+REVOKE READ_ONLY ADMIN ON *.* FROM '$DB_USER'@'%';
+SQL
+  fi
+  return 0
+}
+
+replica_running() {
+  mariadb --no-defaults --socket="$REPLICA_DIR/sock" -uroot -e 'SHOW REPLICA STATUS\G' 2>/dev/null \
+    | grep -q 'Slave_IO_Running: Yes'
+}
+
+start_mariadb_replica() {
+  alive "$PRIMARY_DIR/pid" || start_mariadb_primary
+  mariadb_up mariadb-replica "$REPLICA_DIR" "$MARIADB_REPLICA_PORT" --innodb-buffer-pool-size=64M \
+    --server-id=2 --relay-log="$REPLICA_DIR/data/relay" --relay-log-recovery=ON --read-only=ON
+  if [ "$FRESH" = 1 ]; then
+    mariadb --no-defaults --socket="$REPLICA_DIR/sock" -uroot <<SQL || die "could not start replication"
+CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT=$MARIADB_PRIMARY_PORT, MASTER_USER='$REPL_USER',
+  MASTER_PASSWORD='$DB_PASSWORD', MASTER_USE_GTID=slave_pos, MASTER_CONNECT_RETRY=1;
+START SLAVE;
+SQL
+  fi
+  wait_for mariadb-replica 30 replica_running
+  # the test user arrives through replication
+  wait_for mariadb-replica 60 mariadb --no-defaults --host=127.0.0.1 --port="$MARIADB_REPLICA_PORT" \
+    -u"$DB_USER" -p"$DB_PASSWORD" -e 'SELECT 1'
+}
+
+start_mariadb_shard() {
+  mariadb_up mariadb-shard "$SHARD_DIR" "$MARIADB_SHARD_PORT" --innodb-buffer-pool-size=64M --skip-log-bin
+  [ "$FRESH" = 1 ] && create_test_user "$SHARD_DIR"
+  return 0
+}
+
+stop_mariadb_primary() { halt "$PRIMARY_DIR/pid" mariadb-primary; }
+kill_mariadb_primary() { crash "$PRIMARY_DIR/pid" mariadb-primary; }
+stop_mariadb_replica() { halt "$REPLICA_DIR/pid" mariadb-replica; }
+kill_mariadb_replica() { crash "$REPLICA_DIR/pid" mariadb-replica; }
+stop_mariadb_shard() { halt "$SHARD_DIR/pid" mariadb-shard; }
+kill_mariadb_shard() { crash "$SHARD_DIR/pid" mariadb-shard; }
 
 # ---- kafka ----
 
@@ -355,7 +460,16 @@ status_of() {
     rabbitmq) alive "$RABBITMQ_DIR/pid" \
       && echo "rabbitmq up    amqp://127.0.0.1:$RABBITMQ_PORT user $DB_USER (pid $(cat "$RABBITMQ_DIR/pid"))" \
       || echo "rabbitmq down" ;;
+    mariadb-primary) status_line "$PRIMARY_DIR" mariadb-primary "jdbc:mysql://127.0.0.1:$MARIADB_PRIMARY_PORT/$DB_NAME" ;;
+    mariadb-replica) status_line "$REPLICA_DIR" mariadb-replica "jdbc:mysql://127.0.0.1:$MARIADB_REPLICA_PORT/$DB_NAME" ;;
+    mariadb-shard) status_line "$SHARD_DIR" mariadb-shard "jdbc:mysql://127.0.0.1:$MARIADB_SHARD_PORT/$DB_NAME" ;;
+    redis-primary) status_line "$BASE/redis-primary" redis-primary "redis://127.0.0.1:$REDIS_PRIMARY_PORT" ;;
+    redis-replica) status_line "$BASE/redis-replica" redis-replica "redis://127.0.0.1:$REDIS_REPLICA_PORT" ;;
   esac
+}
+
+status_line() { # DIR NAME ENDPOINT
+  alive "$1/pid" && echo "$2 up    $3 (pid $(cat "$1/pid"))" || echo "$2 down"
 }
 
 jdbc_url() { echo "jdbc:mysql://127.0.0.1:$MARIADB_PORT/$DB_NAME"; }
@@ -371,13 +485,20 @@ print_env() {
   echo "export LIKE_TEST_KAFKA_BOOTSTRAP=127.0.0.1:$KAFKA_PORT"
   echo "export LIKE_TEST_KAFKA_SASL_BOOTSTRAP=127.0.0.1:$KAFKA_SASL_PORT"
   echo "export LIKE_TEST_RABBITMQ_URI=amqp://$DB_USER:$DB_PASSWORD@127.0.0.1:$RABBITMQ_PORT"
+  echo "export LIKE_TEST_JDBC_PRIMARY_URL=jdbc:mysql://127.0.0.1:$MARIADB_PRIMARY_PORT/$DB_NAME"
+  echo "export LIKE_TEST_JDBC_REPLICA_URL=jdbc:mysql://127.0.0.1:$MARIADB_REPLICA_PORT/$DB_NAME"
+  echo "export LIKE_TEST_JDBC_SHARD_URL=jdbc:mysql://127.0.0.1:$MARIADB_SHARD_PORT/$DB_NAME"
+  echo "export LIKE_TEST_REDIS_PRIMARY_URI=redis://127.0.0.1:$REDIS_PRIMARY_PORT"
+  echo "export LIKE_TEST_REDIS_REPLICA_URI=redis://127.0.0.1:$REDIS_REPLICA_PORT"
   echo "export LIKE_TEST_SERVICES_SCRIPT=$LIKE_ROOT/scripts/services.sh"
 }
 
 pidfile_of() {
   case $1 in redis) echo "$BASE/redis/pid" ;; mariadb) echo "$DB_DIR/pid" ;; kafka) echo "$KAFKA_DIR/pid" ;;
-    rabbitmq) echo "$RABBITMQ_DIR/pid" ;;
-    *) die "hang and resume apply to redis, mariadb, kafka and rabbitmq" ;; esac
+    rabbitmq) echo "$RABBITMQ_DIR/pid" ;; mariadb-primary) echo "$PRIMARY_DIR/pid" ;;
+    mariadb-replica) echo "$REPLICA_DIR/pid" ;; mariadb-shard) echo "$SHARD_DIR/pid" ;;
+    redis-primary|redis-replica) echo "$BASE/$1/pid" ;;
+    *) die "hang and resume apply to every server but the cluster" ;; esac
 }
 
 # signal NAME SIG: SIGSTOP (hang: the process keeps its sockets open but answers nothing) or SIGCONT (resume).
@@ -389,7 +510,8 @@ signal() {
 }
 
 check_name() {
-  case $1 in redis|cluster|mariadb|kafka|rabbitmq) ;; *) die "unknown server '$1' (known: ${ALL[*]})" ;; esac
+  case $1 in redis|cluster|mariadb|kafka|rabbitmq|mariadb-primary|mariadb-replica|mariadb-shard|redis-primary) ;;
+    redis-replica) ;; *) die "unknown server '$1' (known: ${ALL[*]})" ;; esac
 }
 
 main() {
@@ -404,28 +526,28 @@ main() {
       install_packages
       for n in "${names[@]}"; do
         local t0=$SECONDS
-        "start_$n"
+        "start_${n//-/_}"
         log "$(status_of "$n") [$((SECONDS - t0)) s]"
       done ;;
     stop)
-      for n in "${names[@]}"; do "stop_$n"; log "$n stopped"; done ;;
+      for n in "${names[@]}"; do "stop_${n//-/_}"; log "$n stopped"; done ;;
     kill)
       for n in "${names[@]}"; do
-        [ "$n" = cluster ] && die "kill applies to redis, mariadb, kafka and rabbitmq"
-        "kill_$n"; log "$n killed (SIGKILL)"
+        [ "$n" = cluster ] && die "kill applies to every server but the cluster"
+        "kill_${n//-/_}"; log "$n killed (SIGKILL)"
       done ;;
     hang)
       for n in "${names[@]}"; do signal "$n" STOP; log "$n hung (SIGSTOP)"; done ;;
     resume)
       for n in "${names[@]}"; do signal "$n" CONT; log "$n resumed (SIGCONT)"; done ;;
     restart)
-      for n in "${names[@]}"; do "stop_$n"; "start_$n"; log "$(status_of "$n")"; done ;;
+      for n in "${names[@]}"; do "stop_${n//-/_}"; "start_${n//-/_}"; log "$(status_of "$n")"; done ;;
     status)
       for n in "${names[@]}"; do status_of "$n"; done ;;
     env)
       print_env ;;
     *)
-      die "usage: scripts/services.sh start|stop|kill|hang|resume|restart|status [redis|cluster|mariadb|kafka|rabbitmq...] | env" ;;
+      die "usage: scripts/services.sh start|stop|kill|hang|resume|restart|status [${ALL[*]}] | env" ;;
   esac
 }
 

@@ -13,7 +13,8 @@ cd "$LIKE_ROOT"
 t0=$SECONDS
 ensure_browser
 ensure_prometheus
-use_services redis cluster mariadb kafka rabbitmq
+use_services redis cluster mariadb kafka rabbitmq mariadb-primary mariadb-replica mariadb-shard redis-primary \
+  redis-replica
 log "servers ready in $((SECONDS - t0)) s"
 eval "$(bash scripts/services.sh env)"
 # the standalone Redis keeps its data (AOF) across runs: start each run on an empty one

@@ -38,7 +38,7 @@ final class Bench {
                     need("LIKE_TEST_JDBC_PASSWORD"), Path.of(need("LIKE_KAFKA_LIB")), resultDir, chartDir);
         }
 
-        private static String need(String name) {
+        static String need(String name) {
             String value = System.getenv(name);
             if (value == null || value.isBlank()) {
                 throw new IllegalStateException(name + " is not set: run the suite with scripts/bench.sh");
@@ -51,15 +51,20 @@ final class Bench {
          * pool and drops the database.
          */
         com.zaxxer.hikari.HikariDataSource freshDatabase(String name, int poolSize) {
+            return freshDatabase(jdbcUrl, name, poolSize);
+        }
+
+        /** {@link #freshDatabase(String, int)} on another server of {@code scripts/services.sh} (same user). */
+        com.zaxxer.hikari.HikariDataSource freshDatabase(String serverUrl, String name, int poolSize) {
             com.zaxxer.hikari.HikariConfig config = new com.zaxxer.hikari.HikariConfig();
-            config.setJdbcUrl(jdbcUrl);
+            config.setJdbcUrl(serverUrl);
             config.setUsername(jdbcUser);
             config.setPassword(jdbcPassword);
             config.setMaximumPoolSize(2);
             try (com.zaxxer.hikari.HikariDataSource admin = new com.zaxxer.hikari.HikariDataSource(config)) {
                 org.jdbi.v3.core.Jdbi.create(admin).useHandle(h -> h.execute("CREATE DATABASE " + name));
             }
-            config.setJdbcUrl(jdbcUrl.substring(0, jdbcUrl.lastIndexOf('/') + 1) + name);
+            config.setJdbcUrl(serverUrl.substring(0, serverUrl.lastIndexOf('/') + 1) + name);
             config.setMaximumPoolSize(poolSize);
             com.zaxxer.hikari.HikariDataSource pool = new com.zaxxer.hikari.HikariDataSource(config);
             dev.likes.jdbc.JdbiLikeStore.createSchema(org.jdbi.v3.core.Jdbi.create(pool));

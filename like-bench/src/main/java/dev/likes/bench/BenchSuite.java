@@ -39,8 +39,8 @@ public final class BenchSuite {
     /**
      * Runs the suite.
      *
-     * @param args {@code smoke|quick|full [section...]} (sections: micro memory hotpath feed persistence kafka rabbitmq burst;
-     *     and, only when named, knobs)
+     * @param args {@code smoke|quick|full [section...]} (sections: micro memory hotpath feed persistence replication
+     *     kafka rabbitmq burst; and, only when named, knobs)
      * @throws Exception if a section fails
      */
     public static void main(String[] args) throws Exception {
@@ -50,7 +50,8 @@ public final class BenchSuite {
         Path charts = mode == Bench.Mode.SMOKE ? target.resolve("charts") : root.resolve("docs/bench");
         Bench.Env env = Bench.Env.fromEnvironment(mode, target, charts);
         List<Bench.Section> all = List.of(new MicroBench(), new MemoryBench(), new HotPathBench(), new FeedBench(),
-                new PersistenceBench(), new KafkaBench(), new RabbitBench(), new BurstBench(), new KnobsBench());
+                new PersistenceBench(), new ReplicaBench(), new KafkaBench(), new RabbitBench(), new BurstBench(),
+                new KnobsBench());
         List<String> only = args.length > 1 ? List.of(args).subList(1, args.length) : List.of();
         List<Bench.Result> results = new ArrayList<>();
         long start = System.nanoTime();

@@ -77,7 +77,7 @@ final class PersistenceBench implements Bench.Section {
     }
 
     /** Likes by distinct users: half on one hot post, half over 10,000 others; 70% carry a request ID. */
-    private static List<LikeEvent> events(int n) {
+    static List<LikeEvent> events(int n) {
         List<LikeEvent> list = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             long content = i % 2 == 0 ? 1 : 2 + (i % 10_000);

@@ -2,14 +2,15 @@ package dev.likes.jdbc;
 
 import dev.likes.core.ContentRef;
 import dev.likes.core.ContentSnapshot;
+import dev.likes.core.LikeAction;
 import dev.likes.core.LikeEvent;
 import dev.likes.core.LikeEventSink;
 import dev.likes.core.LikeMutation;
 import dev.likes.core.LikeResult;
 import dev.likes.core.LikeStore;
 import dev.likes.core.LikeStoreException;
-import dev.likes.core.UnstorableEventException;
 import dev.likes.core.Liker;
+import dev.likes.core.UnstorableEventException;
 import dev.likes.core.UserLike;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,21 +23,26 @@ import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-import java.util.function.Function;
 import java.util.function.Supplier;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
 import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
@@ -54,9 +60,19 @@ import org.jspecify.annotations.Nullable;
  * the database refuses as a data error, fails the batch with an {@link UnstorableEventException}). Use one store per role for the same contents: its own
  * likes and events from another store would interleave two version sequences.
  *
- * <p><b>Sharding and replicas.</b> With several {@link JdbiShard}s, a content lives on shard {@code content_id mod N};
- * writes go to the shard's primary, reads to its replica when it has one (and may then lag by the replication
- * delay). "My likes" asks every shard and merges the answers in order.
+ * <p><b>Shards.</b> With several {@link JdbiShard}s, a content lives on shard {@code content_id mod N}; writes go to
+ * the shard's primary. "My likes" asks every shard and merges the answers in order. On the store's own pools, each
+ * shard has {@link Builder#threads} threads and a queue of {@link Builder#shardQueue} calls of its own, so a shard
+ * whose server is slow, hung or down holds only its own calls; a call that finds its shard's queue full fails at once
+ * with a {@link LikeStoreException}.
+ *
+ * <p><b>Replicas.</b> A shard's reads go to its replica when it has one, and may then lag behind the primary by the
+ * replication delay, with one exception: a user's own reads ({@link #hasLiked}, {@link #likedAmong}, {@link #feed},
+ * {@link #likesOf}) go to the primary while the replica lacks that user's latest write made through this store
+ * (read-your-writes, for writes within {@link Builder#readYourWrites}). Loads into a cache, versions, request IDs and
+ * erasure listings read the primary. A replica that fails to answer (connection failure, socket or query timeout)
+ * sends its shard's reads to the primary for {@link Builder#replicaRetryAfter}. The replica must apply the primary's
+ * transactions in commit order (MariaDB's replication does; MySQL's with {@code replica_preserve_commit_order}).
  *
  * <p>Every statement binds its parameters; SQL text is built only from constants and placeholder counts. The work runs
  * on an executor (the store's own pool unless one is given), never on the caller's thread, with the caller's MDC.
@@ -81,6 +97,15 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
     /** The default {@linkplain Builder#queryTimeout time one statement may run}: 30 seconds. */
     public static final Duration DEFAULT_QUERY_TIMEOUT = Duration.ofSeconds(30);
 
+    /** Calls that may wait for one shard's own pool unless configured: 4,096. */
+    public static final int DEFAULT_SHARD_QUEUE = 4_096;
+    /** How long a user's latest write is remembered for read-your-writes unless configured: 10 minutes. */
+    public static final Duration DEFAULT_READ_YOUR_WRITES_WINDOW = Duration.ofMinutes(10);
+    /** How many writers are remembered for read-your-writes unless configured: 1,000,000. */
+    public static final long DEFAULT_READ_YOUR_WRITES_USERS = 1_000_000;
+    /** How long reads stay off a replica that failed, unless configured: 5 seconds. */
+    public static final Duration DEFAULT_REPLICA_RETRY_AFTER = Duration.ofSeconds(5);
+
     private static final int DEADLOCK_RETRIES = 5;
     /** The tables a live like can be in: the hot one, and the archive the archiver moves old likes to. */
     private static final String[] TABLES = {"like_records", "like_records_archive"};
@@ -89,8 +114,11 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
         "V6__like_job_leases.sql", "V7__like_erasures.sql"};
 
     private final List<JdbiShard> shards;
+    private final Map<Jdbi, Integer> shardIndex = new IdentityHashMap<>();
     private final Executor executor;
-    private final @Nullable ExecutorService ownExecutor;
+    private final List<Executor> shardExecutors;
+    private final List<ExecutorService> ownExecutors = new ArrayList<>();
+    private final ReplicaReads replicaReads;
     private final Mutations mutations;
     private final long requestIdTtlMillis;
     private final int queryTimeoutSeconds;
@@ -100,18 +128,41 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
         this.queryTimeoutSeconds = (int) Math.max(1, builder.queryTimeout.toSeconds());
         this.mutations = new Mutations(builder.requestIdTtl.toMillis());
         this.requestIdTtlMillis = builder.requestIdTtl.toMillis();
+        this.replicaReads = new ReplicaReads(shards, builder.readYourWritesWindow, builder.readYourWritesUsers,
+                builder.replicaRetryAfter);
+        List<Executor> perShard = new ArrayList<>();
         if (builder.executor != null) {
             this.executor = new MdcExecutor(builder.executor);
-            this.ownExecutor = null;
+            shards.forEach(s -> perShard.add(executor));
         } else {
-            AtomicInteger n = new AtomicInteger();
-            this.ownExecutor = Executors.newFixedThreadPool(builder.threads, runnable -> {
-                Thread thread = new Thread(runnable, "like-jdbc-" + n.incrementAndGet());
-                thread.setDaemon(true);
-                return thread;
-            });
-            this.executor = new MdcExecutor(ownExecutor);
+            this.executor = new MdcExecutor(ownPool("like-jdbc-", builder.threads, Integer.MAX_VALUE));
+            for (int i = 0; i < shards.size(); i++) {
+                perShard.add(shards.size() == 1 ? executor
+                        : new MdcExecutor(ownPool("like-jdbc-shard" + i + "-", builder.threads, builder.shardQueue)));
+            }
         }
+        this.shardExecutors = List.copyOf(perShard);
+        for (int i = 0; i < shards.size(); i++) {
+            shardIndex.put(shards.get(i).primary(), i);
+            Jdbi replica = shards.get(i).replica();
+            if (replica != null) {
+                shardIndex.put(replica, i);
+            }
+        }
+    }
+
+    private ExecutorService ownPool(String name, int threads, int queue) {
+        AtomicInteger n = new AtomicInteger();
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
+                queue == Integer.MAX_VALUE ? new LinkedBlockingQueue<>() : new ArrayBlockingQueue<>(queue),
+                runnable -> {
+                    Thread thread = new Thread(runnable, name + n.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        pool.allowCoreThreadTimeOut(true);
+        ownExecutors.add(pool);
+        return pool;
     }
 
     /**
@@ -200,15 +251,26 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
     }
 
     JdbiShard shardOf(ContentRef content) {
-        return shards.get((int) Math.floorMod(content.id(), (long) shards.size()));
+        return shards.get(indexOf(content));
+    }
+
+    private int indexOf(ContentRef content) {
+        return (int) Math.floorMod(content.id(), (long) shards.size());
     }
 
     // ---- writes ----
 
     @Override
     public CompletionStage<LikeResult> apply(LikeMutation mutation) {
-        Jdbi primary = shardOf(mutation.content()).primary();
-        return async("apply", () -> inTransaction(primary, timed(handle -> mutations.apply(handle, mutation))));
+        int shard = indexOf(mutation.content());
+        Jdbi primary = shards.get(shard).primary();
+        return async(shardExecutors.get(shard), "apply", () -> {
+            LikeResult result = inTransaction(primary, timed(handle -> mutations.apply(handle, mutation)));
+            if (result.status() == LikeResult.Status.APPLIED) {
+                replicaReads.wrote(shard, mutation.userId(), mutation.content(), result.version());
+            }
+            return result;
+        });
     }
 
     /**
@@ -219,29 +281,36 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
      */
     @Override
     public CompletionStage<Void> apply(List<LikeEvent> events) {
-        Map<JdbiShard, List<LikeEvent>> byShard = new LinkedHashMap<>();
+        Map<Integer, List<LikeEvent>> byShard = new LinkedHashMap<>();
         for (LikeEvent event : events) {
             if (!Times.storable(event.occurredAt())) {
                 return CompletableFuture.failedFuture(new UnstorableEventException("event " + event.eventId()
                         + " has occurredAt " + event.occurredAt() + ", outside what DATETIME(3) stores ("
                         + Times.EARLIEST + " to " + Times.LATEST + ")", null));
             }
-            byShard.computeIfAbsent(shardOf(event.content()), s -> new ArrayList<>()).add(event);
+            byShard.computeIfAbsent(indexOf(event.content()), s -> new ArrayList<>()).add(event);
         }
         List<CompletableFuture<Void>> commits = new ArrayList<>();
-        byShard.forEach((shard, batch) -> commits.add(CompletableFuture.supplyAsync(() -> {
+        byShard.forEach((shard, batch) -> commits.add(submit(shardExecutors.get(shard), "apply events", () -> {
             try {
-                return inTransaction(shard.primary(), timed(handle -> {
+                inTransaction(shards.get(shard).primary(), timed(handle -> {
                     EventApplier.apply(handle, batch, requestIdTtlMillis);
                     return null;
                 }));
             } catch (JdbiException e) {
                 if (dataError(e)) {
-                    throw new UnstorableEventException("the database cannot store an event of the batch: " + rootMessage(e), e);
+                    throw new UnstorableEventException(
+                            "the database cannot store an event of the batch: " + rootMessage(e), e);
                 }
                 throw new LikeStoreException("the database failed apply events: " + rootMessage(e), e);
             }
-        }, executor)));
+            for (LikeEvent e : batch) {
+                if (e.action() != LikeAction.ERASE) {
+                    replicaReads.wrote(shard, e.userId(), e.content(), e.version());
+                }
+            }
+            return null;
+        })));
         return CompletableFuture.allOf(commits.toArray(new CompletableFuture<?>[0]));
     }
 
@@ -288,11 +357,12 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
      *
      * <p>From the erasure on, {@link #apply(List)} ignores the user's events that happened at or before
      * {@code erasedAt}, so an event still on its way cannot bring a record back. {@code beforeDelete} receives each
-     * batch as {@link dev.likes.core.LikeAction#ERASE} events (one per record, with the content's count after it)
+     * batch as {@link LikeAction#ERASE} events (one per record, with the content's count after it)
      * inside the batch's transaction, before the rows go: publishing them there means a failure or a crash leaves the
      * batch in place, and the next run publishes it again (a batch may be published more than once; its events keep
-     * their IDs). Idempotent and resumable: a rerun with the same or a later time goes on with what is left. Changes the
-     * user makes while it runs are not covered: disable the user first. The erasure's row (user ID and times) stays.
+     * their IDs). Idempotent and resumable: a rerun with the same or a later time goes on with what is left. Changes
+     * the user makes while it runs are not covered: disable the user first. The erasure's row (user ID and times)
+     * stays.
      *
      * @param userId the user, positive
      * @param erasedAt the erasure's time: the user's changes at or before it are erased
@@ -367,7 +437,7 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
 
     @Override
     public CompletionStage<Boolean> hasLiked(long userId, ContentRef content) {
-        return read(content, "hasLiked", handle -> !handle.createQuery("SELECT 1 FROM like_records"
+        return read(content, userId, "hasLiked", handle -> !handle.createQuery("SELECT 1 FROM like_records"
                         + " WHERE user_id = ? AND content_id = ? AND content_type = ? AND is_canceled = 0"
                         + " UNION ALL SELECT 1 FROM like_records_archive"
                         + " WHERE user_id = ? AND content_id = ? AND content_type = ? AND is_canceled = 0")
@@ -384,7 +454,7 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
 
     @Override
     public CompletionStage<Long> count(ContentRef content) {
-        return read(content, "count", handle -> handle.createQuery(
+        return read(content, null, "count", handle -> handle.createQuery(
                         "SELECT like_count FROM like_counts WHERE content_id = ? AND content_type = ?")
                 .bind(0, content.id())
                 .bind(1, content.type())
@@ -411,9 +481,10 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
 
     @Override
     public CompletionStage<Map<ContentRef, Long>> counts(Set<ContentRef> contents) {
-        return perShard(contents, "counts", (handle, part) -> {
+        return perShard(contents, null, "counts", (handle, part) -> {
             StringBuilder sql = new StringBuilder(
-                    "SELECT content_id, content_type, like_count FROM like_counts WHERE (content_id, content_type) IN (");
+                    "SELECT content_id, content_type, like_count FROM like_counts"
+                            + " WHERE (content_id, content_type) IN (");
             EventApplier.placeholders(sql, part.size(), "(?, ?)");
             var query = handle.createQuery(sql.append(')').toString());
             int i = 0;
@@ -433,7 +504,7 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
 
     @Override
     public CompletionStage<Set<ContentRef>> likedAmong(long userId, Set<ContentRef> contents) {
-        return perShard(contents, "likedAmong", (handle, part) -> {
+        return perShard(contents, userId, "likedAmong", (handle, part) -> {
             StringBuilder sql = new StringBuilder();
             for (String table : new String[] {"like_records", "like_records_archive"}) {
                 sql.append(sql.length() == 0 ? "" : " UNION ALL ")
@@ -485,7 +556,7 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
 
     @Override
     public CompletionStage<List<Liker>> likers(ContentRef content, @Nullable Liker after, int limit) {
-        return read(content, "likers", handle -> likers(handle, content, after, limit));
+        return read(content, null, "likers", handle -> likers(handle, content, after, limit));
     }
 
     private static List<Liker> likers(Handle handle, ContentRef content, @Nullable Liker after, int limit) {
@@ -522,7 +593,12 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
     @Override
     public CompletionStage<List<UserLike>> likesOf(long userId, @Nullable String contentType, @Nullable UserLike after,
             int limit) {
-        return likesOf(JdbiShard::reader, userId, contentType, after, limit);
+        List<CompletableFuture<List<UserLike>>> answers = new ArrayList<>();
+        for (int shard = 0; shard < shards.size(); shard++) {
+            answers.add(onReader(shard, userId, "likesOf",
+                    handle -> likesOf(handle, userId, contentType, after, limit)));
+        }
+        return merged(answers, limit);
     }
 
     /**
@@ -535,16 +611,14 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
      * @return a stage with the likes, newest first
      */
     public CompletionStage<List<UserLike>> likesOfOnPrimaries(long userId, @Nullable UserLike after, int limit) {
-        return likesOf(JdbiShard::primary, userId, null, after, limit);
-    }
-
-    private CompletionStage<List<UserLike>> likesOf(Function<JdbiShard, Jdbi> side, long userId,
-            @Nullable String contentType, @Nullable UserLike after, int limit) {
         List<CompletableFuture<List<UserLike>>> answers = new ArrayList<>();
         for (JdbiShard shard : shards) {
-            answers.add(onShard(side.apply(shard), "likesOf",
-                    handle -> likesOf(handle, userId, contentType, after, limit)));
+            answers.add(onShard(shard.primary(), "likesOf", handle -> likesOf(handle, userId, null, after, limit)));
         }
+        return merged(answers, limit);
+    }
+
+    private static CompletionStage<List<UserLike>> merged(List<CompletableFuture<List<UserLike>>> answers, int limit) {
         return CompletableFuture.allOf(answers.toArray(new CompletableFuture<?>[0])).thenApply(done -> {
             List<UserLike> merged = new ArrayList<>();
             answers.forEach(a -> merged.addAll(a.join()));
@@ -597,27 +671,39 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
 
     // ---- plumbing ----
 
-    private <T> CompletableFuture<T> read(ContentRef content, String what, org.jdbi.v3.core.HandleCallback<T, RuntimeException> work) {
-        Jdbi reader = shardOf(content).reader();
-        return onShard(reader, what, work);
+    private <T> CompletableFuture<T> read(ContentRef content, @Nullable Long userId, String what,
+            HandleCallback<T, RuntimeException> work) {
+        return onReader(indexOf(content), userId, what, work);
+    }
+
+    /** A read on the shard's replica, or its primary (see {@link ReplicaReads}); a user's read sees their writes. */
+    private <T> CompletableFuture<T> onReader(int shard, @Nullable Long userId, String what,
+            HandleCallback<T, RuntimeException> work) {
+        return async(shardExecutors.get(shard), what, () -> replicaReads.read(shard, userId, timed(work)));
     }
 
     private interface PartQuery<T> {
         T run(Handle handle, List<ContentRef> part);
     }
 
-    private <T> CompletableFuture<List<T>> perShard(Set<ContentRef> contents, String what, PartQuery<T> work) {
-        Map<JdbiShard, List<ContentRef>> byShard = new LinkedHashMap<>();
+    private <T> CompletableFuture<List<T>> perShard(Set<ContentRef> contents, @Nullable Long userId, String what,
+            PartQuery<T> work) {
+        Map<Integer, List<ContentRef>> byShard = new LinkedHashMap<>();
         for (ContentRef content : contents) {
-            byShard.computeIfAbsent(shardOf(content), s -> new ArrayList<>()).add(content);
+            byShard.computeIfAbsent(indexOf(content), s -> new ArrayList<>()).add(content);
         }
         List<CompletableFuture<T>> parts = new ArrayList<>();
-        byShard.forEach((shard, part) -> parts.add(onShard(shard.reader(), what, h -> work.run(h, part))));
+        byShard.forEach((shard, part) -> parts.add(onReader(shard, userId, what, h -> work.run(h, part))));
         return CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0])).thenApply(done -> {
             List<T> all = new ArrayList<>(parts.size());
             parts.forEach(p -> all.add(p.join()));
             return all;
         });
+    }
+
+    /** Where reads go (for the tests of this package). */
+    ReplicaReads replicaReads() {
+        return replicaReads;
     }
 
     /** The shards, in order (for the classes of this package that work on every shard). */
@@ -626,23 +712,38 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
     }
 
     /** Runs blocking database work on the store's executor, every statement limited to the query timeout. */
-    <T> CompletableFuture<T> onShard(Jdbi jdbi, String what, org.jdbi.v3.core.HandleCallback<T, RuntimeException> work) {
-        return async(what, () -> jdbi.withHandle(timed(work)));
+    <T> CompletableFuture<T> onShard(Jdbi jdbi, String what, HandleCallback<T, RuntimeException> work) {
+        Integer shard = shardIndex.get(jdbi);
+        return async(shard == null ? executor : shardExecutors.get(shard), what, () -> jdbi.withHandle(timed(work)));
     }
 
     private <T> CompletableFuture<T> async(String what, Supplier<T> work) {
-        return CompletableFuture.supplyAsync(() -> {
+        return async(executor, what, work);
+    }
+
+    private <T> CompletableFuture<T> async(Executor on, String what, Supplier<T> work) {
+        return submit(on, what, () -> {
             try {
                 return work.get();
             } catch (JdbiException e) {
                 throw new LikeStoreException("the database failed " + what + ": " + rootMessage(e), e);
             }
-        }, executor);
+        });
+    }
+
+    /** Runs the work on the executor; a full shard queue fails the stage at once. */
+    private static <T> CompletableFuture<T> submit(Executor on, String what, Supplier<T> work) {
+        try {
+            return CompletableFuture.supplyAsync(work, on);
+        } catch (RejectedExecutionException e) {
+            return CompletableFuture.failedFuture(new LikeStoreException("the database failed " + what
+                    + ": the shard's queue is full (its database is slow or down); try again later", e));
+        }
     }
 
     /** The work, with every statement of its handle limited to the query timeout (the handle's own configuration). */
-    private <T> org.jdbi.v3.core.HandleCallback<T, RuntimeException> timed(
-            org.jdbi.v3.core.HandleCallback<T, RuntimeException> work) {
+    private <T> HandleCallback<T, RuntimeException> timed(
+            HandleCallback<T, RuntimeException> work) {
         return handle -> {
             handle.getConfig(org.jdbi.v3.core.statement.SqlStatements.class).setQueryTimeout(queryTimeoutSeconds);
             return work.withHandle(handle);
@@ -650,7 +751,7 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
     }
 
     /** Runs a transaction, again after a deadlock or lock wait timeout (which roll it back whole). */
-    private static <T> T inTransaction(Jdbi jdbi, org.jdbi.v3.core.HandleCallback<T, RuntimeException> work) {
+    private static <T> T inTransaction(Jdbi jdbi, HandleCallback<T, RuntimeException> work) {
         for (int attempt = 1; ; attempt++) {
             try {
                 return jdbi.inTransaction(TransactionIsolationLevel.REPEATABLE_READ, work);
@@ -692,12 +793,10 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
         return root.getClass().getSimpleName() + ": " + root.getMessage();
     }
 
-    /** Shuts down the store's own pool, if it has one; the Jdbi instances stay open. */
+    /** Shuts down the store's own pools, if it has them; the Jdbi instances stay open. */
     @Override
     public void close() {
-        if (ownExecutor != null) {
-            ownExecutor.shutdown();
-        }
+        ownExecutors.forEach(ExecutorService::shutdown);
     }
 
     /** Configures a {@link JdbiLikeStore}. Not thread-safe. */
@@ -708,6 +807,10 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
         private int threads = DEFAULT_THREADS;
         private Duration requestIdTtl = DEFAULT_REQUEST_ID_TTL;
         private Duration queryTimeout = DEFAULT_QUERY_TIMEOUT;
+        private int shardQueue = DEFAULT_SHARD_QUEUE;
+        private Duration readYourWritesWindow = DEFAULT_READ_YOUR_WRITES_WINDOW;
+        private long readYourWritesUsers = DEFAULT_READ_YOUR_WRITES_USERS;
+        private Duration replicaRetryAfter = DEFAULT_REPLICA_RETRY_AFTER;
 
         private Builder(List<JdbiShard> shards) {
             this.shards = shards;
@@ -768,6 +871,65 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
                 throw new IllegalArgumentException("queryTimeout must be at least 1 s, but was " + timeout);
             }
             this.queryTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * How many calls may wait for a shard's pool when the store runs on its own pools and has several shards
+         * (each shard then has a pool of {@link #threads} threads of its own, so a slow or hung shard holds only its
+         * own threads). A call that finds its shard's queue full fails at once with a {@link LikeStoreException}.
+         * Default {@link #DEFAULT_SHARD_QUEUE}.
+         *
+         * @param calls 1 to 1,000,000
+         * @return this builder
+         */
+        public Builder shardQueue(int calls) {
+            if (calls < 1 || calls > 1_000_000) {
+                throw new IllegalArgumentException("shardQueue must be between 1 and 1000000, but was " + calls);
+            }
+            this.shardQueue = calls;
+            return this;
+        }
+
+        /**
+         * How this store keeps a user's reads from a replica consistent with that user's own writes (see
+         * {@link JdbiLikeStore}, "Replicas"): it remembers the latest write of up to {@code users} users per shard
+         * for {@code window}. Defaults {@link #DEFAULT_READ_YOUR_WRITES_WINDOW} and
+         * {@link #DEFAULT_READ_YOUR_WRITES_USERS}.
+         *
+         * @param window how long a write is remembered, 1 second to 1 day; a replica lagging longer than this may
+         *     show a writer an older state
+         * @param users how many writers are remembered at most, 1 to 100,000,000 (about 100 bytes each)
+         * @return this builder
+         */
+        public Builder readYourWrites(Duration window, long users) {
+            Objects.requireNonNull(window, "window must not be null");
+            if (window.toSeconds() < 1 || window.compareTo(Duration.ofDays(1)) > 0) {
+                throw new IllegalArgumentException("window must be between 1 s and 1 day, but was " + window);
+            }
+            if (users < 1 || users > 100_000_000) {
+                throw new IllegalArgumentException("users must be between 1 and 100000000, but was " + users);
+            }
+            this.readYourWritesWindow = window;
+            this.readYourWritesUsers = users;
+            return this;
+        }
+
+        /**
+         * How long a shard's reads go to its primary after its replica failed to answer (a connection failure, or a
+         * socket or query timeout); then one read tries the replica again. Default
+         * {@link #DEFAULT_REPLICA_RETRY_AFTER}.
+         *
+         * @param retryAfter 100 ms to 1 hour
+         * @return this builder
+         */
+        public Builder replicaRetryAfter(Duration retryAfter) {
+            Objects.requireNonNull(retryAfter, "replicaRetryAfter must not be null");
+            if (retryAfter.toMillis() < 100 || retryAfter.compareTo(Duration.ofHours(1)) > 0) {
+                throw new IllegalArgumentException("replicaRetryAfter must be between 100 ms and 1 hour, but was "
+                        + retryAfter);
+            }
+            this.replicaRetryAfter = retryAfter;
             return this;
         }
 

@@ -172,8 +172,10 @@ class JdbiErasureIT {
     void theErasuresListingReadsThePrimaryWhenTheReplicaLags() throws Exception {
         Jdbi primary = Databases.fresh();
         Jdbi replica = Databases.fresh(); // a replica that has not caught up with anything
-        try (JdbiLikeStore store = JdbiLikeStore.builder(List.of(JdbiShard.of(primary).withReplica(replica))).build()) {
-            store.apply(List.of(new LikeEvent("a", null, GONE, ContentRef.of("post", 1), LikeAction.LIKE,
+        try (JdbiLikeStore store = JdbiLikeStore.builder(List.of(JdbiShard.of(primary).withReplica(replica))).build();
+                JdbiLikeStore consumer = JdbiLikeStore.builder(primary).build()) {
+            // written by the consumer of another process: this store has no mark of the user's write
+            consumer.apply(List.of(new LikeEvent("a", null, GONE, ContentRef.of("post", 1), LikeAction.LIKE,
                     Instant.parse("2026-03-01T00:00:00Z"), 1, 1))).toCompletableFuture().join();
             assertThat(store.likesOf(GONE, null, null, 10).toCompletableFuture().join()).isEmpty();
             assertThat(store.likesOfOnPrimaries(GONE, null, 10).toCompletableFuture().join())

@@ -11,7 +11,10 @@ import java.util.List;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Test;
 
-/** Two shards on the real server: placement by content id, reads, "my likes" merged, reads from a replica. */
+/**
+ * Two shards as two databases of one server: placement by content id, reads, "my likes" merged. Shards on servers of
+ * their own, and replicas, are in {@link JdbiShardFaultIT} and {@link JdbiReplicationIT}.
+ */
 class JdbiShardingIT {
 
     @Test
@@ -43,25 +46,6 @@ class JdbiShardingIT {
                 page = PageRequest.after(result.nextCursor(), 3);
             }
             assertThat(all).hasSize(20).doesNotHaveDuplicates().isSortedAccordingTo(UserLike.NEWEST_FIRST);
-        }
-    }
-
-    @Test
-    void readsGoToTheReplicaAndWritesToThePrimary() {
-        Jdbi primary = Databases.fresh();
-        Jdbi replica = Databases.fresh();
-        ContentRef post = ContentRef.of("post", 1);
-        try (JdbiLikeStore store =
-                        JdbiLikeStore.builder(List.of(JdbiShard.of(primary).withReplica(replica))).build();
-                LikeService service = LikeService.builder(store).build()) {
-            service.like(1, post);
-            long written = primary.withHandle(h -> h.createQuery("SELECT like_count FROM like_counts").mapTo(Long.class).one());
-            assertThat(written).isEqualTo(1);
-            // the "replica" has not caught up: reads show its state, not the primary's
-            assertThat(service.count(post)).isZero();
-            assertThat(service.hasLiked(1, post)).isFalse();
-            replica.useHandle(h -> h.execute("INSERT INTO like_counts VALUES (1, 'post', 1, 1)"));
-            assertThat(service.count(post)).isEqualTo(1);
         }
     }
 

@@ -122,7 +122,9 @@ public final class LikePipeline implements AutoCloseable {
         EventQueue queue = b.eventQueue();
         Preflight.schema(shards);
         queue.prepare();
-        this.mysql = open(opened, JdbiLikeStore.builder(shards).build());
+        JdbiLikeStore.Builder mb = JdbiLikeStore.builder(shards);
+        b.mysqlCustomizer.accept(mb);
+        this.mysql = open(opened, mb.build());
         this.publisher = open(opened, queue.openPublisher());
         RedisLikeStore.Builder rb;
         if (b.redisCluster != null) {
@@ -560,6 +562,7 @@ public final class LikePipeline implements AutoCloseable {
         private @Nullable MeterRegistry meterRegistry;
         private Clock clock = Clock.systemUTC();
         private Consumer<RedisLikeStore.Builder> redisCustomizer = b -> {};
+        private Consumer<JdbiLikeStore.Builder> mysqlCustomizer = b -> {};
         private Consumer<KafkaEventPublisher.Builder> publisherCustomizer = b -> {};
         private Consumer<KafkaLikeConsumer.Builder> consumerCustomizer = b -> {};
         private @Nullable CircuitBreakerRegistry breakerRegistry;
@@ -1019,6 +1022,19 @@ public final class LikePipeline implements AutoCloseable {
         public Builder configureRedis(Consumer<RedisLikeStore.Builder> customizer) {
             this.redisCustomizer = this.redisCustomizer.andThen(
                     Objects.requireNonNull(customizer, "configureRedis customizer must not be null"));
+            return this;
+        }
+
+        /**
+         * Adjusts the MySQL store before it is built (its pools, query timeout, request-ID TTL, and with replicas,
+         * read-your-writes and how long a failed replica is skipped). Several customizers run in the order given.
+         *
+         * @param customizer called with the store's builder
+         * @return this builder
+         */
+        public Builder configureMysql(Consumer<JdbiLikeStore.Builder> customizer) {
+            this.mysqlCustomizer = this.mysqlCustomizer.andThen(
+                    Objects.requireNonNull(customizer, "configureMysql customizer must not be null"));
             return this;
         }
 

@@ -1,9 +1,6 @@
 package dev.likes.redis;
 
 
-import static dev.likes.redis.OwnRedisServers.freePort;
-import static dev.likes.redis.OwnRedisServers.signal;
-import static dev.likes.redis.OwnRedisServers.uri;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,10 +9,12 @@ import dev.likes.core.LikeAction;
 import dev.likes.core.LikeMutation;
 import dev.likes.core.LikeResult;
 import dev.likes.core.LikeTimeoutException;
+import dev.likes.testsupport.Server;
+import dev.likes.testsupport.TestServices;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.RedisClusterClient;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -32,31 +31,37 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A Redis primary with one replica (two {@code redis-server} processes of this test, without persistence, so only
- * replication keeps a write): under load the replica falls behind (it is stopped for a second), the primary is killed,
- * and the replica is promoted. With replica acknowledgements, every acknowledged like is on the promoted replica;
- * without them, the likes acknowledged while the replica lagged are lost.
+ * A Redis primary with one replica ({@code scripts/services.sh}'s {@code redis-primary} and {@code redis-replica},
+ * without persistence, so only replication keeps a write): under load the replica falls behind (it is hung for a
+ * second), the primary is killed, and the replica is promoted ({@code REPLICAOF NO ONE}) and read. With replica
+ * acknowledgements ({@code WAIT}), every acknowledged like is on the promoted replica; without them, the likes
+ * acknowledged while the replica lagged are lost. Each test starts from an empty, linked pair and leaves one.
  */
 class RedisReplicaFailoverIT {
 
     private static final Instant AT = Instant.ofEpochSecond(1_764_345_603L);
 
-    @TempDir
-    Path dir;
-
-    private OwnRedisServers servers;
+    private final RedisURI primaryUri = RedisURI.create(TestServices.redisPrimaryUri());
+    private final RedisURI replicaUri = RedisURI.create(TestServices.redisReplicaUri());
 
     @BeforeEach
-    void servers() {
-        servers = new OwnRedisServers(dir);
+    void emptyLinkedPair() {
+        RedisClient client = RedisClient.create(primaryUri);
+        try (StatefulRedisConnection<String, String> c = client.connect()) {
+            c.sync().flushall();
+        } finally {
+            client.shutdown();
+        }
+        awaitReplicaLinked();
     }
 
     @AfterEach
-    void stopServers() {
-        servers.stopAll();
+    void restorePair() {
+        // a killed primary comes back empty, and a promoted replica becomes its replica again
+        TestServices.start(Server.REDIS_PRIMARY);
+        TestServices.restart(Server.REDIS_REPLICA);
     }
 
     @Test
@@ -82,19 +87,14 @@ class RedisReplicaFailoverIT {
 
     @Test
     void aReplicaThatDoesNotConfirmEndsTheCallWithATimeoutAndARetryLearnsTheOutcome() throws Exception {
-        int primaryPort = freePort();
-        servers.start("primary", primaryPort);
-        Process replica = servers.start("replica", freePort(), "--replicaof", "127.0.0.1",
-                Integer.toString(primaryPort));
-        awaitReplicaLinked(primaryPort);
         ContentRef post = ContentRef.of("post", 5);
-        try (RedisLikeStore store = RedisLikeStore.builder(uri(primaryPort))
+        try (RedisLikeStore store = RedisLikeStore.builder(primaryUri)
                 .replicaAcknowledgements(1, Duration.ofMillis(300))
                 .commandTimeout(Duration.ofSeconds(2))
                 .build()) {
             assertThat(store.apply(like(7, post, "r1")).toCompletableFuture().join().status())
                     .isEqualTo(LikeResult.Status.APPLIED);
-            signal(replica.pid(), "STOP");
+            TestServices.hang(Server.REDIS_REPLICA);
             LikeMutation held = like(8, post, "r2");
             try {
                 assertThatThrownBy(() -> store.apply(held).toCompletableFuture().join())
@@ -102,7 +102,7 @@ class RedisReplicaFailoverIT {
                         .hasCauseInstanceOf(LikeTimeoutException.class)
                         .hasMessageContaining("0 of the 1 replicas");
             } finally {
-                signal(replica.pid(), "CONT");
+                TestServices.resume(Server.REDIS_REPLICA);
             }
             LikeResult retried = store.apply(like(8, post, "r2")).toCompletableFuture().join();
             assertThat(retried.status()).as("the primary had applied it").isEqualTo(LikeResult.Status.DUPLICATE_REQUEST);
@@ -113,25 +113,20 @@ class RedisReplicaFailoverIT {
 
     @Test
     void theSettingsCheckAsksForTheReplicasAndTheBuilderForAStandaloneRedisAndAShortWait() throws Exception {
-        int primaryPort = freePort();
-        servers.start("primary", primaryPort);
-        servers.start("replica", freePort(), "--replicaof", "127.0.0.1",
-                Integer.toString(primaryPort));
-        awaitReplicaLinked(primaryPort);
-        try (RedisLikeStore store = RedisLikeStore.builder(uri(primaryPort))
+        try (RedisLikeStore store = RedisLikeStore.builder(primaryUri)
                 .replicaAcknowledgements(1, Duration.ofMillis(300)).build()) {
             assertThat(store).as("one replica, no appendonly: replication keeps the writes").isNotNull();
         }
-        assertThatThrownBy(() -> RedisLikeStore.builder(uri(primaryPort))
+        assertThatThrownBy(() -> RedisLikeStore.builder(primaryUri)
                 .replicaAcknowledgements(2, Duration.ofMillis(300)).build())
                 .hasMessageContaining("1 connected replicas, fewer than the 2");
-        assertThatThrownBy(() -> RedisLikeStore.builder(uri(primaryPort)).build())
+        assertThatThrownBy(() -> RedisLikeStore.builder(primaryUri).build())
                 .as("without replica acknowledgements, the primary's own disk must keep the writes")
                 .hasMessageContaining("appendonly no");
-        assertThatThrownBy(() -> RedisLikeStore.builder(uri(primaryPort))
+        assertThatThrownBy(() -> RedisLikeStore.builder(primaryUri)
                 .replicaAcknowledgements(1, Duration.ofSeconds(1)).commandTimeout(Duration.ofSeconds(1)).build())
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("shorter than commandTimeout");
-        RedisClusterClient cluster = RedisClusterClient.create(uri(primaryPort));
+        RedisClusterClient cluster = RedisClusterClient.create(primaryUri);
         try {
             assertThatThrownBy(() -> RedisLikeStore.builder(cluster)
                     .replicaAcknowledgements(1, Duration.ofMillis(300)).build())
@@ -139,7 +134,7 @@ class RedisReplicaFailoverIT {
         } finally {
             cluster.shutdown();
         }
-        assertThatThrownBy(() -> RedisLikeStore.builder(uri(primaryPort)).replicaAcknowledgements(0, Duration.ZERO))
+        assertThatThrownBy(() -> RedisLikeStore.builder(primaryUri).replicaAcknowledgements(0, Duration.ZERO))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("replicas");
     }
 
@@ -147,21 +142,15 @@ class RedisReplicaFailoverIT {
 
     /**
      * Four threads like (random 63-bit users over 200 posts, each call with a request ID); once 3,000 likes are
-     * acknowledged the replica is stopped ({@code SIGSTOP}) for a second while they go on, then the primary is
+     * acknowledged the replica is hung ({@code SIGSTOP}) for a second while they go on, then the primary is
      * {@code SIGKILL}ed; the replica resumes, is promoted, and is asked for every acknowledged like.
      */
     private Failover failover(boolean waitForReplica) throws Exception {
-        int primaryPort = freePort();
-        int replicaPort = freePort();
-        Process primary = servers.start("primary", primaryPort);
-        Process replica = servers.start("replica", replicaPort, "--replicaof", "127.0.0.1",
-                Integer.toString(primaryPort));
-        awaitReplicaLinked(primaryPort);
         Map<ContentRef, Set<Long>> acknowledged = new ConcurrentHashMap<>();
         AtomicInteger count = new AtomicInteger();
         AtomicInteger timedOut = new AtomicInteger();
         AtomicBoolean stop = new AtomicBoolean();
-        RedisLikeStore.Builder builder = RedisLikeStore.builder(uri(primaryPort))
+        RedisLikeStore.Builder builder = RedisLikeStore.builder(primaryUri)
                 .commandTimeout(Duration.ofSeconds(2))
                 .settingsCheck(RedisLikeStore.SettingsCheck.SKIP);
         if (waitForReplica) {
@@ -199,28 +188,27 @@ class RedisReplicaFailoverIT {
             Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10))
                     .until(() -> count.get() >= 3_000);
             rate = count.get() * 1_000_000_000L / (System.nanoTime() - started);
-            signal(replica.pid(), "STOP");
+            TestServices.hang(Server.REDIS_REPLICA);
             try {
                 TimeUnit.SECONDS.sleep(1);
-                primary.destroyForcibly(); // SIGKILL while the likes go on and the replica lags
-                primary.waitFor(10, TimeUnit.SECONDS);
+                TestServices.kill(Server.REDIS_PRIMARY); // SIGKILL while the likes go on and the replica lags
                 stop.set(true);
                 threads.shutdown();
                 assertThat(threads.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
             } finally {
-                signal(replica.pid(), "CONT");
+                TestServices.resume(Server.REDIS_REPLICA);
             }
         } finally {
             threads.shutdownNow();
         }
-        RedisClient client = RedisClient.create(uri(replicaPort));
+        RedisClient client = RedisClient.create(replicaUri);
         try (StatefulRedisConnection<String, String> admin = client.connect()) {
             admin.sync().replicaofNoOne();
         } finally {
             client.shutdown();
         }
         int lost = 0;
-        try (RedisLikeStore promoted = RedisLikeStore.builder(uri(replicaPort))
+        try (RedisLikeStore promoted = RedisLikeStore.builder(replicaUri)
                 .settingsCheck(RedisLikeStore.SettingsCheck.SKIP).build()) {
             for (Map.Entry<ContentRef, Set<Long>> e : acknowledged.entrySet()) {
                 for (long user : e.getValue()) {
@@ -237,8 +225,8 @@ class RedisReplicaFailoverIT {
         return new LikeMutation(requestId + ":" + user, user, content, LikeAction.LIKE, requestId, AT);
     }
 
-    private static void awaitReplicaLinked(int primaryPort) {
-        RedisClient client = RedisClient.create(uri(primaryPort));
+    private void awaitReplicaLinked() {
+        RedisClient client = RedisClient.create(primaryUri);
         try (StatefulRedisConnection<String, String> c = client.connect()) {
             Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> c.sync().info("replication").lines()
                     .anyMatch(l -> l.startsWith("slave0:") && l.contains("state=online")));

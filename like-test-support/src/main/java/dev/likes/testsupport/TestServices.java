@@ -42,6 +42,64 @@ public final class TestServices {
     private TestServices() {}
 
     /**
+     * The MariaDB primary of the replicated pair ({@code LIKE_TEST_JDBC_PRIMARY_URL}, with the user and password of
+     * {@link #jdbc()}); only {@code scripts/services.sh} runs it.
+     *
+     * @return the endpoint of its test database
+     */
+    public static JdbcEndpoint jdbcPrimary() {
+        return topology("LIKE_TEST_JDBC_PRIMARY_URL");
+    }
+
+    /**
+     * The read-only replica of {@link #jdbcPrimary()} ({@code LIKE_TEST_JDBC_REPLICA_URL}); a database created on the
+     * primary appears here once replicated.
+     *
+     * @return the endpoint of its test database
+     */
+    public static JdbcEndpoint jdbcReplica() {
+        return topology("LIKE_TEST_JDBC_REPLICA_URL");
+    }
+
+    /**
+     * The second shard server, a MariaDB of its own ({@code LIKE_TEST_JDBC_SHARD_URL}).
+     *
+     * @return the endpoint of its test database
+     */
+    public static JdbcEndpoint jdbcShard() {
+        return topology("LIKE_TEST_JDBC_SHARD_URL");
+    }
+
+    /**
+     * The Redis primary of the replicated pair ({@code LIKE_TEST_REDIS_PRIMARY_URI}).
+     *
+     * @return a URI such as {@code redis://127.0.0.1:16389}
+     */
+    public static String redisPrimaryUri() {
+        return env("LIKE_TEST_REDIS_PRIMARY_URI").orElseThrow(() -> noTopology("LIKE_TEST_REDIS_PRIMARY_URI"));
+    }
+
+    /**
+     * The Redis replica of {@link #redisPrimaryUri()} ({@code LIKE_TEST_REDIS_REPLICA_URI}).
+     *
+     * @return a URI such as {@code redis://127.0.0.1:16390}
+     */
+    public static String redisReplicaUri() {
+        return env("LIKE_TEST_REDIS_REPLICA_URI").orElseThrow(() -> noTopology("LIKE_TEST_REDIS_REPLICA_URI"));
+    }
+
+    private static JdbcEndpoint topology(String variable) {
+        return new JdbcEndpoint(env(variable).orElseThrow(() -> noTopology(variable)),
+                env("LIKE_TEST_JDBC_USER").orElse("root"), env("LIKE_TEST_JDBC_PASSWORD").orElse(""));
+    }
+
+    private static IllegalStateException noTopology(String variable) {
+        return new IllegalStateException(variable + " is not set: the replicated and sharded servers come only from"
+                + " scripts/services.sh (run the tests with scripts/test.sh, or `scripts/services.sh start` and export"
+                + " what `scripts/services.sh env` prints)");
+    }
+
+    /**
      * The single Redis.
      *
      * @return a URI such as {@code redis://127.0.0.1:16379}
@@ -84,7 +142,16 @@ public final class TestServices {
      * @throws IllegalStateException if the server refuses
      */
     public static JdbcEndpoint freshDatabase() {
-        JdbcEndpoint server = jdbc();
+        return freshDatabase(jdbc());
+    }
+
+    /**
+     * A new, empty database on the given server (on {@link #jdbcPrimary()} it appears on the replica too).
+     *
+     * @param server the server
+     * @return the endpoint of the new database
+     */
+    public static JdbcEndpoint freshDatabase(JdbcEndpoint server) {
         String name = uniqueName("like_t");
         try (Connection connection = server.connect();
                 Statement statement = connection.createStatement()) {
@@ -197,6 +264,15 @@ public final class TestServices {
      */
     public static void resume(Server server) {
         runScript("resume", server);
+    }
+
+    /**
+     * Stops the server and starts it again ({@code scripts/services.sh restart}).
+     *
+     * @param server the server
+     */
+    public static void restart(Server server) {
+        runScript("restart", server);
     }
 
     private static void runScript(String command, Server server) {
