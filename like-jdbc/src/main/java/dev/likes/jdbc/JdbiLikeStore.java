@@ -37,8 +37,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.jdbi.v3.core.Handle;
@@ -750,7 +752,10 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
         };
     }
 
-    /** Runs a transaction, again after a deadlock or lock wait timeout (which roll it back whole). */
+    /**
+     * Runs a transaction, again after a deadlock or lock wait timeout (which roll it back whole), after a random pause
+     * that grows with the attempts, so that two transactions that deadlocked do not meet again at once.
+     */
     private static <T> T inTransaction(Jdbi jdbi, HandleCallback<T, RuntimeException> work) {
         for (int attempt = 1; ; attempt++) {
             try {
@@ -759,6 +764,8 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
                 if (attempt >= DEADLOCK_RETRIES || !retryable(e)) {
                     throw e;
                 }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(
+                        ThreadLocalRandom.current().nextLong(1, 1L + 4L * attempt)));
             }
         }
     }

@@ -132,8 +132,8 @@ final class ReplicaReads {
             if (!unreachable(e)) {
                 throw e;
             }
-            downUntil.set(shard, System.nanoTime() + retryAfterNanos);
-            if (!probe) {
+            long previous = downUntil.getAndSet(shard, System.nanoTime() + retryAfterNanos);
+            if (previous == 0) { // once per outage, not once per read that was already on its way
                 LOG.warn("the replica of shard {} failed ({}): its reads go to the primary for {} ms", shard,
                         e.getCause() == null ? e.getClass().getSimpleName() : e.getCause().getClass().getSimpleName(),
                         retryAfterNanos / 1_000_000);

@@ -75,6 +75,7 @@ final class Topology {
         config.setPassword(endpoint.password());
         config.setMaximumPoolSize(size);
         config.setConnectionTimeout(connectionTimeoutMillis);
+        config.setValidationTimeout(Math.min(connectionTimeoutMillis, 1_000));
         config.setInitializationFailTimeout(-1);
         config.setPoolName(endpoint.url().substring(endpoint.url().indexOf("//") + 2).replace('/', '-'));
         HikariDataSource pool = new HikariDataSource(config);
