@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: unit tests (*Test) and, against real servers, integration tests (*IT).
 # Installs headless Chromium for the browser tests and Prometheus for the monitoring tests, starts Redis, a Redis
-# Cluster, MariaDB, Kafka and RabbitMQ with scripts/services.sh (installing them if needed), runs `mvn verify`, and
+# Cluster, MariaDB, Kafka, RabbitMQ, a replicated MariaDB pair, a second MariaDB shard server and a replicated Redis
+# pair with scripts/services.sh (installing them if needed), runs `mvn verify`, and
 # stops the servers it started, also when the build fails or is interrupted. Servers that were already running (started
 # earlier with scripts/services.sh) are used and left running.
 # Usage: scripts/test.sh [extra Maven arguments]

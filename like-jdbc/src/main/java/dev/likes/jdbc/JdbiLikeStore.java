@@ -103,8 +103,8 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
     public static final int DEFAULT_SHARD_QUEUE = 4_096;
     /** How long a user's latest write is remembered for read-your-writes unless configured: 10 minutes. */
     public static final Duration DEFAULT_READ_YOUR_WRITES_WINDOW = Duration.ofMinutes(10);
-    /** How many writers are remembered for read-your-writes unless configured: 1,000,000. */
-    public static final long DEFAULT_READ_YOUR_WRITES_USERS = 1_000_000;
+    /** How many writers are remembered for read-your-writes unless configured: 100,000 (about 17 MB). */
+    public static final long DEFAULT_READ_YOUR_WRITES_USERS = 100_000;
     /** How long reads stay off a replica that failed, unless configured: 5 seconds. */
     public static final Duration DEFAULT_REPLICA_RETRY_AFTER = Duration.ofSeconds(5);
 
@@ -906,7 +906,7 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
          *
          * @param window how long a write is remembered, 1 second to 1 day; a replica lagging longer than this may
          *     show a writer an older state
-         * @param users how many writers are remembered at most, 1 to 100,000,000 (about 100 bytes each)
+         * @param users how many writers are remembered at most, 1 to 100,000,000 (about 170 bytes each)
          * @return this builder
          */
         public Builder readYourWrites(Duration window, long users) {

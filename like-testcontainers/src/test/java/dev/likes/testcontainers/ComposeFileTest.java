@@ -93,7 +93,7 @@ class ComposeFileTest {
         assertThat(env.get("MYSQL_PASSWORD")).isEqualTo(LikeContainers.PASSWORD)
                 .isEqualTo(scriptDefault("DB_PASSWORD"));
         assertThat(command("mysql")).isEqualTo(LikeContainers.MYSQL_ARGS);
-        String mariadb = scriptFunction("start_mariadb");
+        String mariadb = scriptFunction("mariadb_up"); // every MariaDB server of the script starts through it
         LikeContainers.MYSQL_ARGS.forEach(arg -> assertThat(mariadb).contains(arg));
         MySQLContainer container = LikeContainers.mysql();
         assertThat(container.getCommandParts()).containsExactlyElementsOf(LikeContainers.MYSQL_ARGS);
