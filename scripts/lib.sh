@@ -52,6 +52,13 @@ ensure_browser() {
   export LIKE_CHROMIUM LIKE_CHROMEDRIVER
 }
 
+# ensure_node: Node.js for the tests of the front-end package like-client (node --test); Debian's package when the
+# machine has none.
+ensure_node() {
+  command -v node >/dev/null 2>&1 || apt_install nodejs
+  command -v node >/dev/null 2>&1 || die "node is not on the PATH after installing nodejs"
+}
+
 # ensure_prometheus: Prometheus and promtool (Debian's package) for the tests of docs/monitoring (MonitoringIT).
 ensure_prometheus() {
   apt_install prometheus

@@ -18,8 +18,9 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * The demo's API for the signed-in user: {@code POST /api/like} and {@code /api/unlike} with
- * {@code {"content":"post:1","requestId":"..."}}, {@code GET /api/feed?contents=post:1,post:2}. The user is the
+ * The demo's API for the signed-in user: {@code GET /api/session} (who the page acts for, as the demo page asks),
+ * {@code POST /api/like} and {@code /api/unlike} with {@code {"content":"post:1","requestId":"..."}},
+ * {@code GET /api/feed?contents=post:1,post:2}. The user is the
  * principal's name, never a value of the request: a {@code user} in the body or the query is ignored. A change
  * accepted while Redis is down answers 202 ("will show later").
  */
@@ -33,6 +34,12 @@ class LikeController {
 
     LikeController(LikeService likes) {
         this.likes = likes;
+    }
+
+    /** The signed-in user as a string (ids above 2^53 lose digits as JavaScript numbers); no CSRF token is needed. */
+    @GetMapping("/api/session")
+    Map<String, String> session(Principal principal) {
+        return Map.of("user", Long.toString(userOf(principal)), "csrf", "");
     }
 
     @PostMapping(path = "/api/like", consumes = MediaType.APPLICATION_JSON_VALUE)

@@ -176,6 +176,8 @@ class LikeBootApplicationIT {
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.body()).contains("app.js");
         assertThat(get("/like-client.js", null).statusCode()).isEqualTo(200);
+        assertThat(get("/api/session", null).statusCode()).isEqualTo(401);
+        assertThat(get("/api/session", "1002").body()).contains("\"user\":\"1002\"");
         HttpResponse<String> health = get("/actuator/health", null);
         assertThat(health.statusCode()).isEqualTo(200);
         assertThat(health.body()).contains("\"like\"", "consumerRunning");

@@ -1,16 +1,25 @@
 package dev.likes.examples.web;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.likes.core.ContentRef;
 import dev.likes.core.LikeService;
 import dev.likes.examples.pipeline.Servers;
 import dev.likes.pipeline.LikePipeline;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Predicate;
 
 /**
  * Starts the demo web app and prints its address: on the in-memory store by default, or with {@code --full} on the
  * whole pipeline (Redis, Kafka, MySQL from {@code scripts/services.sh env}). Stops on Ctrl-C.
  */
 public final class WebDemo {
+
+    /** How many posts the demo feed shows. */
+    public static final int POSTS = 12;
+
+    /** The demo's catalogue: posts 1 to {@value #POSTS}; the page shows these and nothing else exists. */
+    public static final Predicate<ContentRef> CATALOGUE =
+            c -> c.type().equals("post") && c.id() >= 1 && c.id() <= POSTS;
 
     private WebDemo() {}
 
@@ -27,21 +36,26 @@ public final class WebDemo {
             switch (args[i]) {
                 case "--port" -> port = Integer.parseInt(args[++i]);
                 case "--full" -> full = true;
-                default -> throw new IllegalArgumentException("unknown argument " + args[i] + " (use --port N, --full)");
+                default -> throw new IllegalArgumentException("unknown argument " + args[i]
+                        + " (use --port N, --full)");
             }
         }
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
         if (!full) {
-            try (LikeService service = LikeService.inMemory(); LikeWebServer server = LikeWebServer.start(service, port)) {
+            try (LikeService service = LikeService.inMemory();
+                    LikeWebServer server = LikeWebServer.builder(service).port(port).contents(CATALOGUE).start()) {
                 System.out.println("like demo (in memory) at " + server.url() + "  (Ctrl-C stops it)");
                 stop.await();
             }
             return;
         }
         try (HikariDataSource pool = Servers.database("like_demo");
-                LikePipeline pipeline = Servers.pipeline(pool, "webdemo").build();
-                LikeWebServer server = LikeWebServer.start(pipeline.service(), port)) {
+                LikePipeline pipeline = Servers.pipeline(pool, "webdemo")
+                        .configureRedis(r -> r.contentFilter(CATALOGUE))
+                        .build();
+                LikeWebServer server = LikeWebServer.builder(pipeline.service()).port(port).contents(CATALOGUE)
+                        .start()) {
             System.out.println("like demo (Redis -> Kafka -> MySQL) at " + server.url() + "  (Ctrl-C stops it)");
             stop.await();
         }
