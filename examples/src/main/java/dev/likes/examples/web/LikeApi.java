@@ -280,8 +280,8 @@ final class LikeApi {
 
     private static void requireCsrf(Request request, Sessions.Session session) {
         if (!Sessions.csrfMatches(session, request.getHeaders().get(LikeWebServer.CSRF_HEADER))) {
-            throw new HttpError(403, "the " + LikeWebServer.CSRF_HEADER + " header must carry this session's token"
-                    + " (from GET /api/session)");
+            throw new HttpError(403, "send this session's anti-forgery token (GET /api/session) in the "
+                    + LikeWebServer.CSRF_HEADER + " header");
         }
     }
 
