@@ -59,7 +59,7 @@ final class FeedBench implements Bench.Section {
                 + " each call's scheduled start and gives the p99 target; cache mode (a backing store behind Redis), as"
                 + " the pipeline runs it.", contents, PAGE, THREADS, seconds, OPEN_RATE);
         double[] cdf = zipf(contents, 0.99);
-        InMemoryLikeStore durable = InMemoryLikeStore.create();
+        InMemoryLikeStore backingStore = InMemoryLikeStore.create();
         Map<String, Latency.Run> runs = new LinkedHashMap<>();
         Bench.Table table = Bench.Table.of("configuration", "pages/s", "contents/s", "p50 (us)", "p99 (us)",
                 "p99.9 (us)", "count reads served locally");
@@ -68,7 +68,7 @@ final class FeedBench implements Bench.Section {
         for (boolean cache : new boolean[] {false, true}) {
             RedisLikeStore.Builder builder = RedisLikeStore.builder(RedisURI.create(env.redisUri()))
                     .keyPrefix(prefix)
-                    .backingStore(durable)
+                    .backingStore(backingStore)
                     .outbox(EventPublisher.NONE);
             if (cache) {
                 builder.localCountCache(Duration.ofSeconds(5), 200_000);
@@ -79,12 +79,12 @@ final class FeedBench implements Bench.Section {
                             ContentRef.of("post", 1 + i % contents)));
                 }
                 read(service, cdf, 1); // warm-up
-                long hits = store.policy().localCacheHits();
-                long misses = store.policy().localCacheMisses();
+                long hits = store.policy().localCountCacheHits();
+                long misses = store.policy().localCountCacheMisses();
                 Latency.Run run = read(service, cdf, seconds);
                 double ratio = cache
-                        ? (double) (store.policy().localCacheHits() - hits)
-                                / Math.max(1, (store.policy().localCacheHits() - hits) + (store.policy().localCacheMisses() - misses))
+                        ? (double) (store.policy().localCountCacheHits() - hits)
+                                / Math.max(1, (store.policy().localCountCacheHits() - hits) + (store.policy().localCountCacheMisses() - misses))
                         : 0;
                 String name = cache ? "local count cache on (5 s)" : "no local cache";
                 table.row(name, run.rate(), run.rate() * PAGE, run.p(50), run.p(99), run.p(99.9),

@@ -1,5 +1,7 @@
 package dev.likes.core;
 
+import dev.likes.core.internal.Args;
+import dev.likes.core.internal.Futures;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,7 +15,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -87,7 +88,7 @@ final class AsyncService implements AsyncLikeService {
             if (failure == null) {
                 return value;
             }
-            Throwable cause = unwrap(failure);
+            Throwable cause = Futures.unwrap(failure);
             if (cause instanceof TimeoutException) {
                 throw new LikeTimeoutException(what.get(), callTimeout, null);
             }
@@ -103,7 +104,7 @@ final class AsyncService implements AsyncLikeService {
         LikeEvent event = LikeEvent.of(mutation, result);
         return publisher.publish(event).handle((ignored, failure) -> {
             if (failure != null) {
-                throw new CompletionException(new EventPublishException(event, result, unwrap(failure)));
+                throw new CompletionException(new EventPublishException(event, result, Futures.unwrap(failure)));
             }
             return result;
         });
@@ -206,14 +207,5 @@ final class AsyncService implements AsyncLikeService {
 
     void close() {
         closed = true;
-    }
-
-    static Throwable unwrap(Throwable failure) {
-        Throwable cause = failure;
-        while ((cause instanceof CompletionException || cause instanceof ExecutionException)
-                && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        return cause;
     }
 }

@@ -1,5 +1,6 @@
 package dev.likes.core;
 
+import dev.likes.core.internal.Args;
 import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.Instant;

@@ -1,5 +1,6 @@
 package dev.likes.core;
 
+import dev.likes.core.internal.Futures;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Set;
@@ -93,7 +94,7 @@ final class DefaultLikeService implements LikeService {
             Thread.currentThread().interrupt();
             throw new LikeException("interrupted while waiting for the like store", e);
         } catch (ExecutionException e) {
-            Throwable cause = AsyncService.unwrap(e);
+            Throwable cause = Futures.unwrap(e);
             if (cause instanceof RuntimeException) {
                 throw (RuntimeException) cause;
             }

@@ -1,5 +1,7 @@
 package dev.likes.core;
 
+import dev.likes.core.internal.Args;
+
 /**
  * The outcome of a like or unlike: whether the state changed, the user's state afterwards and the content's count
  * afterwards, all taken atomically with the change.

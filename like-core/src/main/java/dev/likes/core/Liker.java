@@ -1,5 +1,6 @@
 package dev.likes.core;
 
+import dev.likes.core.internal.Args;
 import java.time.Instant;
 import java.util.Comparator;
 

@@ -12,42 +12,23 @@ import dev.likes.core.LikeStoreException;
 import dev.likes.core.Liker;
 import dev.likes.core.UnstorableEventException;
 import dev.likes.core.UserLike;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
-import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
-import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -108,63 +89,16 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
     /** How long reads stay off a replica that failed, unless configured: 5 seconds. */
     public static final Duration DEFAULT_REPLICA_RETRY_AFTER = Duration.ofSeconds(5);
 
-    private static final int DEADLOCK_RETRIES = 5;
-    /** The tables a live like can be in: the hot one, and the archive the archiver moves old likes to. */
-    private static final String[] TABLES = {"like_records", "like_records_archive"};
-    private static final String[] SCHEMA = {"V1__like_records.sql", "V2__like_records_library_columns.sql",
-        "V3__like_counts_and_requests.sql", "V4__like_records_archive.sql", "V5__like_degraded.sql",
-        "V6__like_job_leases.sql", "V7__like_erasures.sql"};
-
-    private final List<JdbiShard> shards;
-    private final Map<Jdbi, Integer> shardIndex = new IdentityHashMap<>();
-    private final Executor executor;
-    private final List<Executor> shardExecutors;
-    private final List<ExecutorService> ownExecutors = new ArrayList<>();
-    private final ReplicaReads replicaReads;
+    private final ShardWork work;
     private final Mutations mutations;
     private final long requestIdTtlMillis;
-    private final int queryTimeoutSeconds;
 
     private JdbiLikeStore(Builder builder) {
-        this.shards = List.copyOf(builder.shards);
-        this.queryTimeoutSeconds = (int) Math.max(1, builder.queryTimeout.toSeconds());
         this.mutations = new Mutations(builder.requestIdTtl.toMillis());
         this.requestIdTtlMillis = builder.requestIdTtl.toMillis();
-        this.replicaReads = new ReplicaReads(shards, builder.readYourWritesWindow, builder.readYourWritesUsers,
-                builder.replicaRetryAfter);
-        List<Executor> perShard = new ArrayList<>();
-        if (builder.executor != null) {
-            this.executor = new MdcExecutor(builder.executor);
-            shards.forEach(s -> perShard.add(executor));
-        } else {
-            this.executor = new MdcExecutor(ownPool("like-jdbc-", builder.threads, Integer.MAX_VALUE));
-            for (int i = 0; i < shards.size(); i++) {
-                perShard.add(shards.size() == 1 ? executor
-                        : new MdcExecutor(ownPool("like-jdbc-shard" + i + "-", builder.threads, builder.shardQueue)));
-            }
-        }
-        this.shardExecutors = List.copyOf(perShard);
-        for (int i = 0; i < shards.size(); i++) {
-            shardIndex.put(shards.get(i).primary(), i);
-            Jdbi replica = shards.get(i).replica();
-            if (replica != null) {
-                shardIndex.put(replica, i);
-            }
-        }
-    }
-
-    private ExecutorService ownPool(String name, int threads, int queue) {
-        AtomicInteger n = new AtomicInteger();
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
-                queue == Integer.MAX_VALUE ? new LinkedBlockingQueue<>() : new ArrayBlockingQueue<>(queue),
-                runnable -> {
-                    Thread thread = new Thread(runnable, name + n.incrementAndGet());
-                    thread.setDaemon(true);
-                    return thread;
-                });
-        pool.allowCoreThreadTimeOut(true);
-        ownExecutors.add(pool);
-        return pool;
+        this.work = new ShardWork(builder.shards, builder.executor, builder.threads, builder.shardQueue,
+                (int) Math.max(1, builder.queryTimeout.toSeconds()), new ReplicaReads(builder.shards,
+                        builder.readYourWritesWindow, builder.readYourWritesUsers, builder.replicaRetryAfter));
     }
 
     /**
@@ -206,70 +140,17 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
      * @throws IllegalStateException if another process held the lock for a minute
      */
     public static void createSchema(Jdbi jdbi) {
-        jdbi.useHandle(handle -> {
-            Integer locked = handle.createQuery("SELECT GET_LOCK('like_schema_history', 60)")
-                    .mapTo(Integer.class)
-                    .one();
-            if (locked == null || locked != 1) {
-                throw new IllegalStateException("createSchema: another connection held the lock like_schema_history"
-                        + " for 60 s");
-            }
-            try {
-                handle.execute("CREATE TABLE IF NOT EXISTS like_schema_history ("
-                        + " version INT NOT NULL PRIMARY KEY, script VARCHAR(100) NOT NULL,"
-                        + " installed_at DATETIME(3) NOT NULL) ENGINE=InnoDB");
-                Set<Integer> done = new HashSet<>(handle.createQuery("SELECT version FROM like_schema_history")
-                        .mapTo(Integer.class)
-                        .list());
-                for (int i = 0; i < SCHEMA.length; i++) {
-                    int version = i + 1;
-                    if (done.contains(version)) {
-                        continue;
-                    }
-                    String file = SCHEMA[i];
-                    for (String statement : resource(MIGRATIONS + '/' + file).replaceAll("(?m)^--.*$", "").split(";")) {
-                        if (!statement.isBlank()) {
-                            handle.execute(statement);
-                        }
-                    }
-                    handle.execute("INSERT INTO like_schema_history (version, script, installed_at)"
-                            + " VALUES (?, ?, CURRENT_TIMESTAMP(3))", version, file);
-                }
-            } finally {
-                handle.execute("DO RELEASE_LOCK('like_schema_history')");
-            }
-        });
-    }
-
-    private static String resource(String path) {
-        try (InputStream in = JdbiLikeStore.class.getClassLoader().getResourceAsStream(path)) {
-            if (in == null) {
-                throw new IllegalStateException(path + " is missing from the jar");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    JdbiShard shardOf(ContentRef content) {
-        return shards.get(indexOf(content));
-    }
-
-    private int indexOf(ContentRef content) {
-        return (int) Math.floorMod(content.id(), (long) shards.size());
+        Schema.create(Objects.requireNonNull(jdbi, "jdbi must not be null"));
     }
 
     // ---- writes ----
 
     @Override
     public CompletionStage<LikeResult> apply(LikeMutation mutation) {
-        int shard = indexOf(mutation.content());
-        Jdbi primary = shards.get(shard).primary();
-        return async(shardExecutors.get(shard), "apply", () -> {
-            LikeResult result = inTransaction(primary, timed(handle -> mutations.apply(handle, mutation)));
+        int shard = work.indexOf(mutation.content());
+        return work.inTransaction(shard, "apply", handle -> mutations.apply(handle, mutation)).thenApply(result -> {
             if (result.status() == LikeResult.Status.APPLIED) {
-                replicaReads.wrote(shard, mutation.userId(), mutation.content(), result.version());
+                work.replicaReads().wrote(shard, mutation.userId(), mutation.content(), result.version());
             }
             return result;
         });
@@ -283,37 +164,38 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
      */
     @Override
     public CompletionStage<Void> apply(List<LikeEvent> events) {
-        Map<Integer, List<LikeEvent>> byShard = new LinkedHashMap<>();
         for (LikeEvent event : events) {
             if (!Times.storable(event.occurredAt())) {
                 return CompletableFuture.failedFuture(new UnstorableEventException("event " + event.eventId()
                         + " has occurredAt " + event.occurredAt() + ", outside what DATETIME(3) stores ("
                         + Times.EARLIEST + " to " + Times.LATEST + ")", null));
             }
-            byShard.computeIfAbsent(indexOf(event.content()), s -> new ArrayList<>()).add(event);
         }
         List<CompletableFuture<Void>> commits = new ArrayList<>();
-        byShard.forEach((shard, batch) -> commits.add(submit(shardExecutors.get(shard), "apply events", () -> {
-            try {
-                inTransaction(shards.get(shard).primary(), timed(handle -> {
-                    EventApplier.apply(handle, batch, requestIdTtlMillis);
-                    return null;
-                }));
-            } catch (JdbiException e) {
-                if (dataError(e)) {
-                    throw new UnstorableEventException(
-                            "the database cannot store an event of the batch: " + rootMessage(e), e);
-                }
-                throw new LikeStoreException("the database failed apply events: " + rootMessage(e), e);
-            }
-            for (LikeEvent e : batch) {
-                if (e.action() != LikeAction.ERASE) {
-                    replicaReads.wrote(shard, e.userId(), e.content(), e.version());
-                }
-            }
-            return null;
-        })));
+        work.byShard(events, LikeEvent::content).forEach((shard, batch) ->
+                commits.add(work.submit(shard, "apply events", () -> applyOn(shard, batch))));
         return CompletableFuture.allOf(commits.toArray(new CompletableFuture<?>[0]));
+    }
+
+    private @Nullable Void applyOn(int shard, List<LikeEvent> batch) {
+        try {
+            ShardWork.inTransaction(work.shards().get(shard).primary(), work.timed(handle -> {
+                EventApplier.apply(handle, batch, requestIdTtlMillis);
+                return null;
+            }));
+        } catch (JdbiException e) {
+            if (ShardWork.dataError(e)) {
+                throw new UnstorableEventException(
+                        "the database cannot store an event of the batch: " + ShardWork.rootMessage(e), e);
+            }
+            throw new LikeStoreException("the database failed apply events: " + ShardWork.rootMessage(e), e);
+        }
+        for (LikeEvent e : batch) {
+            if (e.action() != LikeAction.ERASE) {
+                work.replicaReads().wrote(shard, e.userId(), e.content(), e.version());
+            }
+        }
+        return null;
     }
 
     /**
@@ -333,12 +215,12 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
         }
         String before = Times.toSql(now.isAfter(Times.LATEST) ? Times.LATEST : now);
         List<CompletableFuture<Long>> parts = new ArrayList<>();
-        for (JdbiShard shard : shards) {
-            parts.add(async("purge request IDs", () -> {
+        for (JdbiShard shard : work.shards()) {
+            parts.add(work.async("purge request IDs", () -> {
                 long total = 0;
                 int deleted;
                 do {
-                    deleted = shard.primary().withHandle(timed(h -> h.createUpdate(
+                    deleted = shard.primary().withHandle(work.timed(h -> h.createUpdate(
                                     "DELETE FROM like_requests WHERE expires_at < ? ORDER BY expires_at LIMIT ?")
                             .bind(0, before)
                             .bind(1, batchSize)
@@ -348,8 +230,7 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
                 return total;
             }));
         }
-        return CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0]))
-                .thenApply(done -> parts.stream().mapToLong(CompletableFuture::join).sum());
+        return ShardWork.all(parts).thenApply(counts -> counts.stream().mapToLong(Long::longValue).sum());
     }
 
     /**
@@ -388,18 +269,18 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
             throw new IllegalArgumentException("batchSize must be between 1 and 10000, but was " + batchSize);
         }
         Objects.requireNonNull(beforeDelete, "beforeDelete must not be null");
-        return async("erase a user", () -> {
+        return work.async("erase a user", () -> {
             long erased = 0;
-            for (JdbiShard shard : shards) {
+            for (JdbiShard shard : work.shards()) {
                 Jdbi primary = shard.primary();
                 int n;
                 do {
-                    n = inTransaction(primary, timed(h -> Erasures.eraseBatch(h, userId, erasedAt, batchSize,
-                            beforeDelete)));
+                    n = ShardWork.inTransaction(primary, work.timed(
+                            h -> Erasures.eraseBatch(h, userId, erasedAt, batchSize, beforeDelete)));
                     erased += n;
                 } while (n > 0);
                 do {
-                    n = primary.withHandle(timed(h -> Erasures.eraseRequests(h, userId, batchSize)));
+                    n = primary.withHandle(work.timed(h -> Erasures.eraseRequests(h, userId, batchSize)));
                 } while (n == batchSize);
                 primary.useHandle(h -> Erasures.complete(h, userId));
             }
@@ -439,24 +320,12 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
 
     @Override
     public CompletionStage<Boolean> hasLiked(long userId, ContentRef content) {
-        return read(content, userId, "hasLiked", handle -> !handle.createQuery("SELECT 1 FROM like_records"
-                        + " WHERE user_id = ? AND content_id = ? AND content_type = ? AND is_canceled = 0"
-                        + " UNION ALL SELECT 1 FROM like_records_archive"
-                        + " WHERE user_id = ? AND content_id = ? AND content_type = ? AND is_canceled = 0")
-                .bind(0, userId)
-                .bind(1, content.id())
-                .bind(2, content.type())
-                .bind(3, userId)
-                .bind(4, content.id())
-                .bind(5, content.type())
-                .mapTo(Integer.class)
-                .list()
-                .isEmpty());
+        return work.read(content, userId, "hasLiked", handle -> Listings.hasLiked(handle, userId, content));
     }
 
     @Override
     public CompletionStage<Long> count(ContentRef content) {
-        return read(content, null, "count", handle -> handle.createQuery(
+        return work.read(content, null, "count", handle -> handle.createQuery(
                         "SELECT like_count FROM like_counts WHERE content_id = ? AND content_type = ?")
                 .bind(0, content.id())
                 .bind(1, content.type())
@@ -471,8 +340,7 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
      */
     @Override
     public CompletionStage<Long> version(ContentRef content) {
-        Jdbi primary = shardOf(content).primary();
-        return onShard(primary, "version", h -> h.createQuery(
+        return work.onShard(work.shardOf(content).primary(), "version", h -> h.createQuery(
                         "SELECT version FROM like_counts WHERE content_id = ? AND content_type = ?")
                 .bind(0, content.id())
                 .bind(1, content.type())
@@ -483,21 +351,7 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
 
     @Override
     public CompletionStage<Map<ContentRef, Long>> counts(Set<ContentRef> contents) {
-        return perShard(contents, null, "counts", (handle, part) -> {
-            StringBuilder sql = new StringBuilder(
-                    "SELECT content_id, content_type, like_count FROM like_counts"
-                            + " WHERE (content_id, content_type) IN (");
-            EventApplier.placeholders(sql, part.size(), "(?, ?)");
-            var query = handle.createQuery(sql.append(')').toString());
-            int i = 0;
-            for (ContentRef c : part) {
-                query.bind(i++, c.id()).bind(i++, c.type());
-            }
-            Map<ContentRef, Long> counts = new HashMap<>();
-            part.forEach(c -> counts.put(c, 0L));
-            query.map((rs, ctx) -> counts.put(ContentRef.of(rs.getString(2), rs.getLong(1)), rs.getLong(3))).list();
-            return counts;
-        }).thenApply(parts -> {
+        return work.perShard(contents, null, "counts", Listings::counts).thenApply(parts -> {
             Map<ContentRef, Long> all = new HashMap<>();
             parts.forEach(all::putAll);
             return all;
@@ -506,45 +360,21 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
 
     @Override
     public CompletionStage<Set<ContentRef>> likedAmong(long userId, Set<ContentRef> contents) {
-        return perShard(contents, userId, "likedAmong", (handle, part) -> {
-            StringBuilder sql = new StringBuilder();
-            for (String table : new String[] {"like_records", "like_records_archive"}) {
-                sql.append(sql.length() == 0 ? "" : " UNION ALL ")
-                        .append("SELECT content_id, content_type FROM ")
-                        .append(table)
-                        .append(" FORCE INDEX (uk_user_content) WHERE user_id = ? AND is_canceled = 0"
-                                + " AND (content_id, content_type) IN (");
-                EventApplier.placeholders(sql, part.size(), "(?, ?)");
-                sql.append(')');
-            }
-            var query = handle.createQuery(sql.toString());
-            int i = 0;
-            for (int table = 0; table < 2; table++) {
-                query.bind(i++, userId);
-                for (ContentRef c : part) {
-                    query.bind(i++, c.id()).bind(i++, c.type());
-                }
-            }
-            return new HashSet<>(query.map((rs, ctx) -> ContentRef.of(rs.getString(2), rs.getLong(1))).list());
-        }).thenApply(parts -> {
-            Set<ContentRef> all = new HashSet<>();
-            parts.forEach(all::addAll);
-            return all;
-        });
+        return work.perShard(contents, userId, "likedAmong", (h, part) -> Listings.likedAmong(h, userId, part))
+                .thenApply(parts -> {
+                    Set<ContentRef> all = new HashSet<>();
+                    parts.forEach(all::addAll);
+                    return all;
+                });
     }
 
-    /**
-     * {@inheritDoc} Newest first by the time of the latest like, archived likes included: one index range read of
-     * the likers index ({@code idx_content_likers}) in the hot table and one in the archive, merged.
-     */
     /**
      * {@inheritDoc} On the content's primary, through one connection: the count and version in one statement, the
      * newest likers in another. A load into a cache reads what the primary holds, never a lagging replica.
      */
     @Override
     public CompletionStage<ContentSnapshot> snapshot(ContentRef content, int limit) {
-        Jdbi primary = shardOf(content).primary();
-        return onShard(primary, "snapshot", handle -> {
+        return work.onShard(work.shardOf(content).primary(), "snapshot", handle -> {
             long[] countAndVersion = handle.createQuery(
                             "SELECT like_count, version FROM like_counts WHERE content_id = ? AND content_type = ?")
                     .bind(0, content.id())
@@ -552,39 +382,18 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
                     .map((rs, ctx) -> new long[] {rs.getLong(1), rs.getLong(2)})
                     .findOne()
                     .orElse(new long[] {0, 0});
-            return new ContentSnapshot(countAndVersion[0], countAndVersion[1], likers(handle, content, null, limit));
+            return new ContentSnapshot(countAndVersion[0], countAndVersion[1],
+                    Listings.likers(handle, content, null, limit));
         });
     }
 
+    /**
+     * {@inheritDoc} Newest first by the time of the latest like, archived likes included: one index range read of
+     * the likers index ({@code idx_content_likers}) in the hot table and one in the archive, merged.
+     */
     @Override
     public CompletionStage<List<Liker>> likers(ContentRef content, @Nullable Liker after, int limit) {
-        return read(content, null, "likers", handle -> likers(handle, content, after, limit));
-    }
-
-    private static List<Liker> likers(Handle handle, ContentRef content, @Nullable Liker after, int limit) {
-        StringBuilder sql = new StringBuilder();
-        for (String table : TABLES) {
-            sql.append(sql.length() == 0 ? "(" : " UNION ALL (")
-                    .append("SELECT user_id, updated_at FROM ")
-                    .append(table)
-                    .append(" WHERE content_id = ? AND content_type = ? AND is_canceled = 0")
-                    .append(after == null ? "" : " AND (updated_at < ? OR (updated_at = ? AND user_id < ?))")
-                    .append(" ORDER BY updated_at DESC, user_id DESC LIMIT ?)");
-        }
-        sql.append(" ORDER BY updated_at DESC, user_id DESC LIMIT ?");
-        var query = handle.createQuery(sql.toString());
-        int i = 0;
-        for (int table = 0; table < TABLES.length; table++) {
-            query.bind(i++, content.id()).bind(i++, content.type());
-            if (after != null) {
-                String at = Times.toSql(after.likedAt());
-                query.bind(i++, at).bind(i++, at).bind(i++, after.userId());
-            }
-            query.bind(i++, limit);
-        }
-        return query.bind(i, limit)
-                .map((rs, ctx) -> new Liker(rs.getLong(1), Times.fromSql(rs.getObject(2, LocalDateTime.class))))
-                .list();
+        return work.read(content, null, "likers", handle -> Listings.likers(handle, content, after, limit));
     }
 
     /**
@@ -595,12 +404,12 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
     @Override
     public CompletionStage<List<UserLike>> likesOf(long userId, @Nullable String contentType, @Nullable UserLike after,
             int limit) {
-        List<CompletableFuture<List<UserLike>>> answers = new ArrayList<>();
-        for (int shard = 0; shard < shards.size(); shard++) {
-            answers.add(onReader(shard, userId, "likesOf",
-                    handle -> likesOf(handle, userId, contentType, after, limit)));
+        List<CompletableFuture<List<UserLike>>> pages = new ArrayList<>();
+        for (int shard = 0; shard < work.shards().size(); shard++) {
+            pages.add(work.onReader(shard, userId, "likesOf",
+                    handle -> Listings.likesOf(handle, userId, contentType, after, limit)));
         }
-        return merged(answers, limit);
+        return Listings.merged(pages, limit);
     }
 
     /**
@@ -613,197 +422,39 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
      * @return a stage with the likes, newest first
      */
     public CompletionStage<List<UserLike>> likesOfOnPrimaries(long userId, @Nullable UserLike after, int limit) {
-        List<CompletableFuture<List<UserLike>>> answers = new ArrayList<>();
-        for (JdbiShard shard : shards) {
-            answers.add(onShard(shard.primary(), "likesOf", handle -> likesOf(handle, userId, null, after, limit)));
+        List<CompletableFuture<List<UserLike>>> pages = new ArrayList<>();
+        for (JdbiShard shard : work.shards()) {
+            pages.add(work.onShard(shard.primary(), "likesOf",
+                    handle -> Listings.likesOf(handle, userId, null, after, limit)));
         }
-        return merged(answers, limit);
+        return Listings.merged(pages, limit);
     }
 
-    private static CompletionStage<List<UserLike>> merged(List<CompletableFuture<List<UserLike>>> answers, int limit) {
-        return CompletableFuture.allOf(answers.toArray(new CompletableFuture<?>[0])).thenApply(done -> {
-            List<UserLike> merged = new ArrayList<>();
-            answers.forEach(a -> merged.addAll(a.join()));
-            merged.sort(UserLike.NEWEST_FIRST);
-            return List.copyOf(merged.subList(0, Math.min(limit, merged.size())));
-        });
-    }
-
-    private static List<UserLike> likesOf(Handle handle, long userId, @Nullable String contentType,
-            @Nullable UserLike after, int limit) {
-        StringBuilder sql = new StringBuilder();
-        for (String table : TABLES) {
-            sql.append(sql.length() == 0 ? "(" : " UNION ALL (")
-                    .append("SELECT content_type, content_id, updated_at FROM ")
-                    .append(table)
-                    .append(" WHERE user_id = ? AND is_canceled = 0");
-            if (contentType != null) {
-                sql.append(" AND content_type = ?");
-            }
-            if (after != null) {
-                sql.append(" AND (updated_at < ? OR (updated_at = ? AND (content_type < ?"
-                        + " OR (content_type = ? AND content_id < ?))))");
-            }
-            sql.append(" ORDER BY updated_at DESC, content_type DESC, content_id DESC LIMIT ?)");
-        }
-        sql.append(" ORDER BY updated_at DESC, content_type DESC, content_id DESC LIMIT ?");
-        var query = handle.createQuery(sql.toString());
-        int i = 0;
-        for (int table = 0; table < TABLES.length; table++) {
-            query.bind(i++, userId);
-            if (contentType != null) {
-                query.bind(i++, contentType);
-            }
-            if (after != null) {
-                String at = Times.toSql(after.likedAt());
-                query.bind(i++, at)
-                        .bind(i++, at)
-                        .bind(i++, after.content().type())
-                        .bind(i++, after.content().type())
-                        .bind(i++, after.content().id());
-            }
-            query.bind(i++, limit);
-        }
-        return query.bind(i, limit)
-                .map((rs, ctx) -> new UserLike(
-                        ContentRef.of(rs.getString(1), rs.getLong(2)),
-                        Times.fromSql(rs.getObject(3, LocalDateTime.class))))
-                .list();
-    }
-
-    // ---- plumbing ----
-
-    private <T> CompletableFuture<T> read(ContentRef content, @Nullable Long userId, String what,
-            HandleCallback<T, RuntimeException> work) {
-        return onReader(indexOf(content), userId, what, work);
-    }
-
-    /** A read on the shard's replica, or its primary (see {@link ReplicaReads}); a user's read sees their writes. */
-    private <T> CompletableFuture<T> onReader(int shard, @Nullable Long userId, String what,
-            HandleCallback<T, RuntimeException> work) {
-        return async(shardExecutors.get(shard), what, () -> replicaReads.read(shard, userId, timed(work)));
-    }
-
-    private interface PartQuery<T> {
-        T run(Handle handle, List<ContentRef> part);
-    }
-
-    private <T> CompletableFuture<List<T>> perShard(Set<ContentRef> contents, @Nullable Long userId, String what,
-            PartQuery<T> work) {
-        Map<Integer, List<ContentRef>> byShard = new LinkedHashMap<>();
-        for (ContentRef content : contents) {
-            byShard.computeIfAbsent(indexOf(content), s -> new ArrayList<>()).add(content);
-        }
-        List<CompletableFuture<T>> parts = new ArrayList<>();
-        byShard.forEach((shard, part) -> parts.add(onReader(shard, userId, what, h -> work.run(h, part))));
-        return CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0])).thenApply(done -> {
-            List<T> all = new ArrayList<>(parts.size());
-            parts.forEach(p -> all.add(p.join()));
-            return all;
-        });
-    }
+    // ---- for the classes of this package ----
 
     /** Where reads go (for the tests of this package). */
     ReplicaReads replicaReads() {
-        return replicaReads;
+        return work.replicaReads();
     }
 
-    /** The shards, in order (for the classes of this package that work on every shard). */
+    /** The shards, in order. */
     List<JdbiShard> shards() {
-        return shards;
+        return work.shards();
     }
 
-    /** Runs blocking database work on the store's executor, every statement limited to the query timeout. */
-    <T> CompletableFuture<T> onShard(Jdbi jdbi, String what, HandleCallback<T, RuntimeException> work) {
-        Integer shard = shardIndex.get(jdbi);
-        return async(shard == null ? executor : shardExecutors.get(shard), what, () -> jdbi.withHandle(timed(work)));
+    JdbiShard shardOf(ContentRef content) {
+        return work.shardOf(content);
     }
 
-    private <T> CompletableFuture<T> async(String what, Supplier<T> work) {
-        return async(executor, what, work);
-    }
-
-    private <T> CompletableFuture<T> async(Executor on, String what, Supplier<T> work) {
-        return submit(on, what, () -> {
-            try {
-                return work.get();
-            } catch (JdbiException e) {
-                throw new LikeStoreException("the database failed " + what + ": " + rootMessage(e), e);
-            }
-        });
-    }
-
-    /** Runs the work on the executor; a full shard queue fails the stage at once. */
-    private static <T> CompletableFuture<T> submit(Executor on, String what, Supplier<T> work) {
-        try {
-            return CompletableFuture.supplyAsync(work, on);
-        } catch (RejectedExecutionException e) {
-            return CompletableFuture.failedFuture(new LikeStoreException("the database failed " + what
-                    + ": the shard's queue is full (its database is slow or down); try again later", e));
-        }
-    }
-
-    /** The work, with every statement of its handle limited to the query timeout (the handle's own configuration). */
-    private <T> HandleCallback<T, RuntimeException> timed(
-            HandleCallback<T, RuntimeException> work) {
-        return handle -> {
-            handle.getConfig(org.jdbi.v3.core.statement.SqlStatements.class).setQueryTimeout(queryTimeoutSeconds);
-            return work.withHandle(handle);
-        };
-    }
-
-    /**
-     * Runs a transaction, again after a deadlock or lock wait timeout (which roll it back whole), after a random pause
-     * that grows with the attempts, so that two transactions that deadlocked do not meet again at once.
-     */
-    private static <T> T inTransaction(Jdbi jdbi, HandleCallback<T, RuntimeException> work) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return jdbi.inTransaction(TransactionIsolationLevel.REPEATABLE_READ, work);
-            } catch (JdbiException e) {
-                if (attempt >= DEADLOCK_RETRIES || !retryable(e)) {
-                    throw e;
-                }
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(
-                        ThreadLocalRandom.current().nextLong(1, 1L + 4L * attempt)));
-            }
-        }
-    }
-
-    /** A failure caused by the data itself (SQLSTATE class 22, "data exception"): sending it again fails again. */
-    private static boolean dataError(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("22")) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static boolean retryable(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException) {
-                SQLException sql = (SQLException) t;
-                if ("40001".equals(sql.getSQLState()) || sql.getErrorCode() == 1213 || sql.getErrorCode() == 1205) {
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null) {
-            root = root.getCause();
-        }
-        return root.getClass().getSimpleName() + ": " + root.getMessage();
+    /** Runs blocking database work on the database's shard's executor, every statement limited to the query timeout. */
+    <T> CompletableFuture<T> onShard(Jdbi jdbi, String what, HandleCallback<T, RuntimeException> handleWork) {
+        return work.onShard(jdbi, what, handleWork);
     }
 
     /** Shuts down the store's own pools, if it has them; the Jdbi instances stay open. */
     @Override
     public void close() {
-        ownExecutors.forEach(ExecutorService::shutdown);
+        work.close();
     }
 
     /** Configures a {@link JdbiLikeStore}. Not thread-safe. */

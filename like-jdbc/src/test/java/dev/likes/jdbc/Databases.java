@@ -2,15 +2,25 @@ package dev.likes.jdbc;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import dev.likes.testsupport.JdbcEndpoint;
-import dev.likes.testsupport.TestServices;
+import dev.likes.testservers.JdbcEndpoint;
+import dev.likes.testservers.TestServices;
 import javax.sql.DataSource;
 import org.jdbi.v3.core.Jdbi;
 
 /** Test databases of their own, with the schema, behind a small connection pool that closes when the JVM exits. */
 final class Databases {
 
+    private static Jdbi shared;
+
     private Databases() {}
+
+    /** One database with the like tables for the contract tests of this JVM, created on first use. */
+    static synchronized Jdbi shared() {
+        if (shared == null) {
+            shared = fresh();
+        }
+        return shared;
+    }
 
     /** A new database with the like tables. */
     static Jdbi fresh() {

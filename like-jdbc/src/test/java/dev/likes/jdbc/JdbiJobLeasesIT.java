@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.likes.core.JobLeases;
 import dev.likes.testkit.JobLeasesCompatibilityKit;
-import dev.likes.testsupport.JdbcEndpoint;
-import dev.likes.testsupport.TestServices;
+import dev.likes.testservers.JdbcEndpoint;
+import dev.likes.testservers.TestServices;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;

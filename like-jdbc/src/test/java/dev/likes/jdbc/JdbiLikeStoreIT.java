@@ -2,19 +2,9 @@ package dev.likes.jdbc;
 
 import dev.likes.core.LikeStore;
 import dev.likes.testkit.LikeStoreCompatibilityKit;
-import org.jdbi.v3.core.Jdbi;
 
 /** The contract, unchanged, on a real MariaDB: the JDBC store as the whole of a MySQL-only like service. */
 class JdbiLikeStoreIT extends LikeStoreCompatibilityKit {
-
-    private static Jdbi jdbi;
-
-    private static synchronized Jdbi database() {
-        if (jdbi == null) {
-            jdbi = Databases.fresh();
-        }
-        return jdbi;
-    }
 
     /** Likes of one content serialize on its count row: 16,000 of them prove the count as well as 80,000. */
     @Override
@@ -24,7 +14,7 @@ class JdbiLikeStoreIT extends LikeStoreCompatibilityKit {
 
     @Override
     protected LikeStore createStore() {
-        Databases.truncate(database());
-        return JdbiLikeStore.builder(database()).build();
+        Databases.truncate(Databases.shared());
+        return JdbiLikeStore.builder(Databases.shared()).build();
     }
 }

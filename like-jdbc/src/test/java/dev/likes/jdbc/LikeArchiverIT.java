@@ -11,7 +11,7 @@ import dev.likes.core.LikeService;
 import dev.likes.core.Page;
 import dev.likes.core.PageRequest;
 import dev.likes.testkit.MutableClock;
-import dev.likes.testsupport.JdbcEndpoint;
+import dev.likes.testservers.JdbcEndpoint;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -63,7 +63,7 @@ class MigrationToolsIT {
         assertThat(host.migrate().migrationsExecuted).isEqualTo(2);
         assertThat(tables(db)).containsExactlyInAnyOrder("flyway_schema_history", "host_orders");
 
-        // the library's, as README shows it: its own location and history table; the schema is not empty, so it
+        // the library's, as docs/jdbc.md shows it: its own location and history table; the schema is not empty, so it
         // starts from a baseline below V1
         Flyway like = Flyway.configure()
                 .dataSource(ds)

@@ -2,8 +2,8 @@ package dev.likes.jdbc;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import dev.likes.testsupport.JdbcEndpoint;
-import dev.likes.testsupport.TestServices;
+import dev.likes.testservers.JdbcEndpoint;
+import dev.likes.testservers.TestServices;
 import java.time.Duration;
 import org.awaitility.Awaitility;
 import org.jdbi.v3.core.Jdbi;

@@ -1,19 +1,14 @@
 package dev.likes.kafka;
 
-import dev.likes.core.LikeEvent;
 import dev.likes.core.LikeEventConsumer;
 import dev.likes.core.LikeEventSink;
 import dev.likes.core.UnstorableEventException;
 import dev.likes.events.ConsumerStats;
 import dev.likes.events.LikeEventCodec;
-import dev.likes.events.LikeEventFormatException;
 import dev.likes.events.SafeText;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -21,51 +16,24 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InterruptException;
-import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/**
- * Reads like events from Kafka and applies them, a polled batch at a time, to a {@link LikeEventSink}.
- *
- * <p><b>Delivery.</b> Offsets are committed only after the sink completed the batch, so every event is delivered at
- * least once; with the sink's idempotent, order-safe application (by version) that is exactly-once effect. While the
- * sink fails, the consumer pauses its partitions, waits with exponential backoff and delivers the same batch again,
- * never moving past it. On a rebalance nothing is in flight but the batch being applied, and if one of its partitions
- * is taken away the batch is dropped uncommitted for the new owner to apply. {@link #close()} abandons a batch in
- * flight without committing it.
- *
- * <p><b>Poison records.</b> A record that is not a valid event of a known schema version is sent, with its reason in
- * the headers {@code like.dlq.reason}, {@code like.dlq.source}, to the dead-letter topic, and the consumer goes on.
- *
- * <p>One thread of its own runs the Kafka consumer. {@link #appliedEvents()}, {@link #lag()} and the other counters
- * may be read from any thread.
- */
 /**
  * Reads like events from Kafka and applies them, a polled batch at a time, to a {@link LikeEventSink}.
  *
@@ -107,7 +75,6 @@ public final class KafkaLikeConsumer implements LikeEventConsumer {
     private static final long SUMMARY_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
     private static final long LAG_EVERY_NANOS = TimeUnit.SECONDS.toNanos(5);
     private static final Duration LAG_TIMEOUT = Duration.ofSeconds(5);
-    private static final int MAX_REASON = 1_000;
     private static final long LOOP_BACKOFF_CAP_MILLIS = 2_000;
     /** Security and connection settings of the consumer that its dead-letter producer shares. */
     private static final List<String> SHARED_PREFIXES = List.of("security.", "sasl.", "ssl.", "client.dns.lookup",
@@ -115,11 +82,9 @@ public final class KafkaLikeConsumer implements LikeEventConsumer {
             "metadata.max.age.ms", "send.buffer.bytes", "receive.buffer.bytes");
 
     private final Map<String, Object> consumerConfig;
-    private final KafkaProducer<String, byte[]> deadLetters;
+    private final KafkaDeadLetters deadLetters;
     private final LikeEventSink sink;
     private final String topic;
-    private final String deadLetterTopic;
-    private final int deadLetterMaxBytes;
     private final Duration pollTimeout;
     private final Duration sinkTimeout;
     private final Duration initialBackoff;
@@ -138,14 +103,14 @@ public final class KafkaLikeConsumer implements LikeEventConsumer {
     private KafkaLikeConsumer(Builder b) {
         this.sink = b.sink;
         this.topic = b.topic;
-        this.deadLetterTopic = b.deadLetterTopic == null ? b.topic + ".dlq" : b.deadLetterTopic;
-        this.deadLetterMaxBytes = b.deadLetterMaxBytes;
         this.pollTimeout = b.pollTimeout;
         this.sinkTimeout = b.sinkTimeout;
         this.initialBackoff = b.initialBackoff;
         this.maxBackoff = b.maxBackoff;
         this.consumerConfig = b.consumerConfig();
-        this.deadLetters = new KafkaProducer<>(b.deadLetterConfig(), new StringSerializer(), new ByteArraySerializer());
+        this.deadLetters = new KafkaDeadLetters(b.deadLetterConfig(),
+                b.deadLetterTopic == null ? b.topic + ".dlq" : b.deadLetterTopic, b.deadLetterMaxBytes, b.sinkTimeout,
+                stats, running::get, this::backoff);
         this.thread = new Thread(this::run, "like-kafka-consumer-" + b.groupId);
         this.thread.setDaemon(true);
         this.removeMeters = b.meterRegistry == null ? null : ConsumerMeters.bind(b.meterRegistry, b.meterTags, this);
@@ -190,11 +155,6 @@ public final class KafkaLikeConsumer implements LikeEventConsumer {
         return running.get() && thread.isAlive();
     }
 
-    /**
-     * The consumer's health, for a probe the host polls.
-     *
-     * @return a snapshot
-     */
     @Override
     public Health health() {
         int failures = stats.failuresInARow();
@@ -202,52 +162,26 @@ public final class KafkaLikeConsumer implements LikeEventConsumer {
                 stats.lastFailure());
     }
 
-    /**
-     * Events the sink applied (redeliveries included), since start.
-     *
-     * @return the count
-     */
     @Override
     public long appliedEvents() {
         return stats.appliedEvents();
     }
 
-    /**
-     * Records sent to the dead-letter topic, since start.
-     *
-     * @return the count
-     */
     @Override
     public long deadLetteredRecords() {
         return stats.deadLetteredRecords();
     }
 
-    /**
-     * Failed sink calls (each retried), since start.
-     *
-     * @return the count
-     */
     @Override
     public long sinkFailures() {
         return stats.sinkFailures();
     }
 
-    /**
-     * Failed rounds of the loop other than sink failures (polls, commits, lag measurements, dead letters), each
-     * retried, since start.
-     *
-     * @return the count
-     */
     @Override
     public long loopFailures() {
         return stats.loopFailures();
     }
 
-    /**
-     * How often the Kafka client was replaced after repeated failures or an error, since start.
-     *
-     * @return the count
-     */
     @Override
     public long restarts() {
         return stats.restarts();
@@ -290,7 +224,7 @@ public final class KafkaLikeConsumer implements LikeEventConsumer {
                 }
             }
         } finally {
-            closeClient("dead-letter producer", () -> deadLetters.close(Duration.ofSeconds(10)));
+            closeClient("dead-letter producer", deadLetters::close);
             LOG.info("stopped consuming {}: {} events applied", topic, stats.appliedEvents());
         }
     }
@@ -305,13 +239,15 @@ public final class KafkaLikeConsumer implements LikeEventConsumer {
     /** Consumes until close() or {@value #REBUILD_AFTER} failures in a row other than timeouts; errors propagate. */
     private void consumeWith(KafkaConsumer<String, byte[]> client) {
         client.subscribe(List.of(topic), new Rebalance());
+        PolledBatch batches = new PolledBatch(client, sink, deadLetters, stats, running::get, revoked, pollTimeout,
+                sinkTimeout, initialBackoff, maxBackoff);
         int clientFailures = 0;
         long lastSummary = System.nanoTime();
         while (running.get()) {
             try {
                 ConsumerRecords<String, byte[]> records = client.poll(pollTimeout);
                 if (!records.isEmpty()) {
-                    process(client, records);
+                    batches.process(records);
                 }
                 measureLag(client, records.isEmpty());
                 stats.succeeded();
@@ -392,194 +328,6 @@ public final class KafkaLikeConsumer implements LikeEventConsumer {
                 return;
             }
         }
-    }
-
-    /** One polled record and what it decoded to. */
-    private record Delivered(ConsumerRecord<String, byte[]> record, LikeEvent event) {}
-
-    private void process(KafkaConsumer<String, byte[]> client, ConsumerRecords<String, byte[]> records) {
-        revoked.clear();
-        Map<TopicPartition, Long> firsts = new HashMap<>();
-        Map<TopicPartition, OffsetAndMetadata> next = new HashMap<>();
-        for (TopicPartition partition : records.partitions()) {
-            List<ConsumerRecord<String, byte[]>> part = records.records(partition);
-            firsts.put(partition, part.get(0).offset());
-            next.put(partition, new OffsetAndMetadata(part.get(part.size() - 1).offset() + 1));
-        }
-        try {
-            List<Delivered> batch = new ArrayList<>(records.count());
-            for (ConsumerRecord<String, byte[]> record : records) {
-                try {
-                    batch.add(new Delivered(record, LikeEventCodec.decode(record.value())));
-                } catch (LikeEventFormatException e) {
-                    if (!deadLetter(client, record, e.getMessage())) {
-                        rewind(client, firsts);
-                        return; // stopping; nothing committed
-                    }
-                }
-            }
-            if (!batch.isEmpty() && !apply(client, batch)) {
-                rewind(client, firsts);
-                return;
-            }
-            int count = batch.size();
-            if (!revoked.isEmpty() && next.keySet().stream().anyMatch(revoked::contains)) {
-                LOG.info("partitions {} were revoked while applying a batch: leaving it uncommitted", revoked);
-                stats.applied(count);
-                return;
-            }
-            stats.applied(count);
-            client.commitSync(next);
-        } catch (RuntimeException | Error e) {
-            // whatever failed, the records of this batch are read again, not skipped: they may not have been applied
-            rewind(client, firsts);
-            throw e;
-        }
-    }
-
-    /** Moves the positions of the partitions still assigned back to the batch's first records. */
-    private static void rewind(KafkaConsumer<String, byte[]> client, Map<TopicPartition, Long> firsts) {
-        Set<TopicPartition> assigned;
-        try {
-            assigned = client.assignment();
-        } catch (RuntimeException e) {
-            return; // the client is unusable: it will be replaced and start from the committed offsets
-        }
-        firsts.forEach((partition, offset) -> {
-            if (assigned.contains(partition)) {
-                client.seek(partition, offset);
-            }
-        });
-    }
-
-    /**
-     * Applies the events in order, retrying with backoff while the sink fails and splitting the batch when it holds
-     * an event the sink can never store; false if the consumer stopped first.
-     */
-    private boolean apply(KafkaConsumer<String, byte[]> client, List<Delivered> batch) {
-        List<LikeEvent> events = new ArrayList<>(batch.size());
-        batch.forEach(d -> events.add(d.event()));
-        int failures = 0;
-        while (running.get()) {
-            Throwable failure;
-            CompletableFuture<Void> call;
-            try {
-                call = sink.apply(events).toCompletableFuture();
-            } catch (RuntimeException e) {
-                call = CompletableFuture.failedFuture(e);
-            }
-            try {
-                call.get(sinkTimeout.toMillis(), TimeUnit.MILLISECONDS);
-                return true;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            } catch (TimeoutException e) {
-                stats.sinkFailed();
-                LOG.warn("the sink has not finished a batch of {} events after {}; waiting for it before retrying",
-                        batch.size(), sinkTimeout);
-                failure = awaitEnd(client, call);
-                if (failure == null) {
-                    return true; // it finished after all
-                }
-            } catch (ExecutionException e) {
-                failure = e.getCause() == null ? e : e.getCause();
-            }
-            if (failure == null) {
-                return false; // stopped while waiting
-            }
-            UnstorableEventException unstorable = ConsumerStats.unstorable(failure);
-            if (unstorable != null) {
-                if (batch.size() == 1) {
-                    return deadLetter(client, batch.get(0).record(), "the sink cannot store it: " + unstorable.getMessage());
-                }
-                int half = batch.size() / 2;
-                return apply(client, batch.subList(0, half)) && apply(client, batch.subList(half, batch.size()));
-            }
-            stats.sinkFailed();
-            failures++;
-            long backoff = backoff(failures);
-            LOG.warn("the sink failed a batch of {} events ({}); retrying in {} ms",
-                    batch.size(), SafeText.of(failure.toString()), backoff);
-            pauseFor(client, backoff);
-        }
-        return false;
-    }
-
-    /** Waits, staying in the group, until {@code call} ends; its failure, a timeout placeholder if none, null if stopped. */
-    private @Nullable Throwable awaitEnd(KafkaConsumer<String, byte[]> client, CompletableFuture<Void> call) {
-        while (running.get() && !call.isDone()) {
-            pauseFor(client, pollTimeout.toMillis());
-        }
-        if (!call.isDone()) {
-            return null;
-        }
-        try {
-            call.join();
-            return null;
-        } catch (CompletionException | CancellationException e) {
-            return e.getCause() == null ? e : e.getCause();
-        }
-    }
-
-
-    /** Waits without leaving the group: the partitions are paused, so polling returns nothing but keeps us alive. */
-    private void pauseFor(KafkaConsumer<String, byte[]> client, long millis) {
-        client.pause(client.assignment());
-        try {
-            long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-            while (running.get() && System.nanoTime() < until) {
-                long left = TimeUnit.NANOSECONDS.toMillis(until - System.nanoTime());
-                client.poll(Duration.ofMillis(Math.max(1, Math.min(left, pollTimeout.toMillis()))));
-            }
-        } finally {
-            client.resume(client.assignment());
-        }
-    }
-
-    private boolean deadLetter(KafkaConsumer<String, byte[]> client, ConsumerRecord<String, byte[]> record,
-            @Nullable String why) {
-        String source = record.topic() + '-' + record.partition() + '@' + record.offset();
-        String reason = why == null ? "" : SafeText.of(why.length() > MAX_REASON ? why.substring(0, MAX_REASON) : why);
-        byte[] value = record.value();
-        boolean cut = value != null && value.length > deadLetterMaxBytes;
-        boolean withoutValue = false;
-        int failures = 0;
-        while (running.get()) {
-            byte[] sent = withoutValue ? null : cut ? Arrays.copyOf(value, deadLetterMaxBytes) : value;
-            ProducerRecord<String, byte[]> letter = new ProducerRecord<>(deadLetterTopic, record.key(), sent);
-            letter.headers().add("like.dlq.reason", reason.getBytes(StandardCharsets.UTF_8));
-            letter.headers().add("like.dlq.source", source.getBytes(StandardCharsets.UTF_8));
-            if (cut || withoutValue) {
-                letter.headers().add("like.dlq.original.size",
-                        Integer.toString(value.length).getBytes(StandardCharsets.UTF_8));
-            }
-            try {
-                deadLetters.send(letter).get(sinkTimeout.toMillis(), TimeUnit.MILLISECONDS);
-                stats.deadLettered();
-                LOG.warn("record {} set aside ({}): sent to {}", source, reason, deadLetterTopic);
-                return true;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof RecordTooLargeException && !withoutValue) {
-                    LOG.warn("the dead letter of record {} is too large for the broker: sending it without its value", source);
-                    withoutValue = true;
-                    continue;
-                }
-                failures++;
-                long backoff = backoff(failures);
-                LOG.warn("could not dead-letter record {} ({}); retrying in {} ms", source, SafeText.of(String.valueOf(e.getCause())), backoff);
-                pauseFor(client, backoff);
-            } catch (TimeoutException e) {
-                failures++;
-                long backoff = backoff(failures);
-                LOG.warn("could not dead-letter record {} (no answer in {}); retrying in {} ms", source, sinkTimeout, backoff);
-                pauseFor(client, backoff);
-            }
-        }
-        return false;
     }
 
     /**

@@ -1,7 +1,7 @@
 package dev.likes.kafka;
 
-import dev.likes.testsupport.TestServices;
 import dev.likes.core.LikeEvent;
+import dev.likes.testservers.TestServices;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

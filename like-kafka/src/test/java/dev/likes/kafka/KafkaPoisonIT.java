@@ -12,7 +12,7 @@ import dev.likes.core.UnstorableEventException;
 import dev.likes.events.LikeEventCodec;
 import dev.likes.testkit.EventHistory;
 import dev.likes.testkit.InMemoryEventSink;
-import dev.likes.testsupport.TestServices;
+import dev.likes.testservers.TestServices;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -9,7 +9,7 @@ import dev.likes.core.LikeEventSink;
 import dev.likes.events.LikeEventCodec;
 import dev.likes.testkit.EventHistory;
 import dev.likes.testkit.InMemoryEventSink;
-import dev.likes.testsupport.TestServices;
+import dev.likes.testservers.TestServices;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;

@@ -42,13 +42,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 import org.jdbi.v3.core.Jdbi;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -101,15 +97,10 @@ public final class LikePipeline implements AutoCloseable {
     private final CircuitBreaker breaker;
     private final CircuitBreaker mysqlBreaker;
     private final LikeService service;
-    private final @Nullable Supplier<LikeEventConsumer> newConsumer;
-    private final Supplier<LikeEventConsumer> currentConsumer = () -> this.consumer;
-    private final AtomicLong consumerReplacements = new AtomicLong();
-    private volatile @Nullable LikeEventConsumer consumer;
-    private volatile boolean closing;
+    private final @Nullable ConsumerSupervisor consumers;
     private final LikeReconciler reconciler;
     private final JobLeases jobLeases;
-    private final ScheduledExecutorService background;
-    private final AtomicLong outboxBacklog = new AtomicLong();
+    private final Upkeep upkeep;
     private final Deque<AutoCloseable> opened;
     private final Clock clock;
     private final UserEraser eraser;
@@ -134,21 +125,7 @@ public final class LikePipeline implements AutoCloseable {
         } else {
             rb = RedisLikeStore.builder(Objects.requireNonNull(b.redisUri));
         }
-        this.mysqlBreaker = CircuitBreaker.of(MYSQL_BREAKER_NAME, CircuitBreakerConfig.custom()
-                .slidingWindowSize(10)
-                .minimumNumberOfCalls(3)
-                .failureRateThreshold(50)
-                .waitDurationInOpenState(Duration.ofSeconds(5))
-                .permittedNumberOfCallsInHalfOpenState(2)
-                .build());
-        mysqlBreaker.getEventPublisher().onStateTransition(e -> {
-            if (e.getStateTransition().getToState() == CircuitBreaker.State.OPEN) {
-                log.warn("MySQL circuit breaker {}: likes on contents Redis must load are accepted in degraded mode",
-                        e.getStateTransition());
-            } else {
-                log.info("MySQL circuit breaker {}", e.getStateTransition());
-            }
-        });
+        this.mysqlBreaker = Breakers.mysql();
         Duration slowLoad = b.callTimeout.dividedBy(2).compareTo(Duration.ofSeconds(1)) < 0
                 ? b.callTimeout.dividedBy(2) : Duration.ofSeconds(1);
         BackingStoreBreaker mysqlGuard = new BackingStoreBreaker(mysql, mysqlBreaker, slowLoad);
@@ -159,14 +136,7 @@ public final class LikePipeline implements AutoCloseable {
         }
         b.redisCustomizer.accept(rb);
         this.redis = open(opened, rb.build());
-        this.breaker = breaker(b, opened);
-        breaker.getEventPublisher().onStateTransition(e -> {
-            if (e.getStateTransition().getToState() == CircuitBreaker.State.OPEN) {
-                log.warn("Redis circuit breaker {}: likes are now accepted in degraded mode", e.getStateTransition());
-            } else {
-                log.info("Redis circuit breaker {}", e.getStateTransition());
-            }
-        });
+        this.breaker = Breakers.redis(b.breakerConfig, b.breakerRegistry, opened);
         Bulkhead bulkhead = Bulkhead.of("like-mutations", BulkheadConfig.custom()
                 .maxConcurrentCalls(b.maxInFlight)
                 .maxWaitDuration(Duration.ZERO)
@@ -197,111 +167,27 @@ public final class LikePipeline implements AutoCloseable {
         if (b.runConsumer) {
             LikeEventSink sink = b.observationRegistry == null ? mysql
                     : new ObservedEventSink(mysql, b.observationRegistry);
-            this.newConsumer = () -> queue.newConsumer(sink);
-            this.consumer = newConsumer.get();
-            opened.push(() -> {
-                synchronized (this) {
-                    closing = true;
-                }
-                LikeEventConsumer running = consumer; // the one running now, which may have replaced the first
-                if (running != null) {
-                    running.close();
-                }
-            });
+            this.consumers = open(opened, new ConsumerSupervisor(() -> queue.newConsumer(sink)));
         } else {
-            this.newConsumer = null;
-            this.consumer = null;
+            this.consumers = null;
         }
+        this.upkeep = open(opened, new Upkeep());
         if (metrics instanceof MicrometerMetrics m) {
-            m.bindStore(resilient, breaker, mysqlBreaker, outboxBacklog);
-            if (consumer != null) {
-                m.bindConsumer(currentConsumer, consumerReplacements);
+            m.bindStore(resilient, breaker, mysqlBreaker, upkeep.outboxBacklog());
+            if (consumers != null) {
+                m.bindConsumer(consumers);
             }
         }
-        this.background = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "like-pipeline-repair");
-            t.setDaemon(true);
-            return t;
-        });
-        opened.push(() -> {
-            background.shutdownNow();
-            background.awaitTermination(10, TimeUnit.SECONDS);
-        });
-        long repairMillis = b.repairInterval.toMillis();
-        background.scheduleWithFixedDelay(this::repairQuietly, repairMillis, repairMillis, TimeUnit.MILLISECONDS);
-        background.scheduleWithFixedDelay(this::sampleBacklog, 0, 5, TimeUnit.SECONDS);
-        background.scheduleWithFixedDelay(this::purgeRequestsQuietly, 1, 60, TimeUnit.MINUTES);
-        if (consumer != null) {
-            background.scheduleWithFixedDelay(this::superviseConsumer, 5, 5, TimeUnit.SECONDS);
-        }
-        if (consumer != null) {
-            consumer.start();
+        upkeep.start(resilient, redis, b.repairInterval, this::purgeExpiredRequests, consumers);
+        if (consumers != null) {
+            consumers.start();
         }
         this.eraser = new UserEraser(redis, mysql, publisher, breaker, queue, b.archiveSink, b.clock);
-    }
-
-    /* The breaker of the host's registry when it holds one named BREAKER_NAME; else one of the pipeline's, put in the
-     * host's registry (for its meters and endpoints) and taken out again on close. */
-    private static CircuitBreaker breaker(Builder b, Deque<AutoCloseable> opened) {
-        CircuitBreakerRegistry registry = b.breakerRegistry;
-        if (registry == null) {
-            return CircuitBreaker.of(BREAKER_NAME, b.breakerConfig);
-        }
-        Optional<CircuitBreaker> hosts = registry.find(BREAKER_NAME);
-        if (hosts.isPresent()) {
-            return hosts.get();
-        }
-        CircuitBreaker created = registry.circuitBreaker(BREAKER_NAME, b.breakerConfig);
-        opened.push(() -> registry.remove(BREAKER_NAME));
-        return created;
     }
 
     private static <T extends AutoCloseable> T open(Deque<AutoCloseable> opened, T resource) {
         opened.push(resource);
         return resource;
-    }
-
-    private void repairQuietly() {
-        try {
-            resilient.repairAll();
-        } catch (RuntimeException e) {
-            log.debug("replay of degraded changes failed, next try in the next period: {}", e.toString());
-        }
-    }
-
-    /** Replaces a consumer that stopped while the pipeline is open (it stops only if closed or its thread died). */
-    private void superviseConsumer() {
-        LikeEventConsumer current = consumer;
-        Supplier<LikeEventConsumer> factory = newConsumer;
-        if (closing || current == null || factory == null || current.isRunning()) {
-            return;
-        }
-        log.error("the like event consumer stopped while the pipeline is open: starting a new one");
-        try {
-            current.close();
-            LikeEventConsumer next = factory.get();
-            synchronized (this) {
-                if (closing) {
-                    next.close();
-                    return;
-                }
-                consumer = next.start();
-            }
-            consumerReplacements.incrementAndGet();
-        } catch (RuntimeException e) {
-            log.error("could not start a new like event consumer; next try in 5 s", e);
-        }
-    }
-
-    private void purgeRequestsQuietly() {
-        try {
-            long purged = purgeExpiredRequests();
-            log.debug("purged {} expired request IDs from like_requests", purged);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (Exception e) {
-            log.debug("expired request IDs not purged, next try in an hour: {}", e.toString());
-        }
     }
 
     /**
@@ -368,16 +254,6 @@ public final class LikePipeline implements AutoCloseable {
         return eraser.forget(userId, timeout);
     }
 
-    private void sampleBacklog() {
-        try {
-            outboxBacklog.set(redis.policy().outboxBacklog().toCompletableFuture().get(10, TimeUnit.SECONDS));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (Exception e) {
-            log.debug("outbox backlog not sampled: {}", e.toString());
-        }
-    }
-
     /**
      * Starts a builder; {@link Builder#redis}, a queue ({@link Builder#kafka} or {@link Builder#rabbitmq}) and
      * {@link Builder#mysql} are required.
@@ -423,7 +299,7 @@ public final class LikePipeline implements AutoCloseable {
      * @return the consumer running now, or empty
      */
     public Optional<LikeEventConsumer> eventConsumer() {
-        return Optional.ofNullable(consumer);
+        return consumers == null ? Optional.empty() : Optional.of(consumers.current());
     }
 
     /**
@@ -433,7 +309,7 @@ public final class LikePipeline implements AutoCloseable {
      * @return the consumer running now, or empty (also on RabbitMQ)
      */
     public Optional<KafkaLikeConsumer> consumer() {
-        return consumer instanceof KafkaLikeConsumer kafkaConsumer ? Optional.of(kafkaConsumer) : Optional.empty();
+        return eventConsumer().filter(KafkaLikeConsumer.class::isInstance).map(KafkaLikeConsumer.class::cast);
     }
 
     /**
@@ -442,7 +318,7 @@ public final class LikePipeline implements AutoCloseable {
      * @return the count
      */
     public long consumerReplacements() {
-        return consumerReplacements.get();
+        return consumers == null ? 0 : consumers.replacements();
     }
 
     /**
@@ -989,9 +865,9 @@ public final class LikePipeline implements AutoCloseable {
         }
 
         /**
-         * Registers the pipeline's meters (named {@code likes.*}; README lists them) on a Micrometer registry and
-         * removes them on {@link LikePipeline#close()}: the registry may outlive the pipeline. Without it nothing is
-         * registered, and Micrometer need not be on the class path.
+         * Registers the pipeline's meters (named {@code likes.*}; docs/pipeline.md lists them) on a Micrometer registry
+         * and removes them on {@link LikePipeline#close()}: the registry may outlive the pipeline. Without it nothing
+         * is registered, and Micrometer need not be on the class path.
          *
          * @param registry the registry
          * @return this builder

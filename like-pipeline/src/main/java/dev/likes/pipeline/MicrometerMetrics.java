@@ -1,7 +1,6 @@
 package dev.likes.pipeline;
 
 import dev.likes.core.LikeAction;
-import dev.likes.core.LikeEventConsumer;
 import dev.likes.core.LikeRejectedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.Counter;
@@ -20,7 +19,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
 
 /**
  * The pipeline's meters on a Micrometer registry. Only this class refers to Micrometer, and it is loaded only when
@@ -139,27 +137,27 @@ final class MicrometerMetrics implements PipelineMetrics {
         };
     }
 
-    void bindConsumer(Supplier<LikeEventConsumer> current, AtomicLong replacements) {
-        // the pipeline holds the supplier, so these weakly referenced meters keep reading the consumer running now
-        keep(FunctionCounter.builder("likes.consumer.applied", current, c -> c.get().appliedEvents())
+    void bindConsumer(ConsumerSupervisor consumers) {
+        // the pipeline holds the supervisor, so these weakly referenced meters keep reading the consumer running now
+        keep(FunctionCounter.builder("likes.consumer.applied", consumers, c -> c.current().appliedEvents())
                 .description("events applied to the durable store").register(registry));
-        keep(FunctionCounter.builder("likes.consumer.dead.lettered", current, c -> c.get().deadLetteredRecords())
+        keep(FunctionCounter.builder("likes.consumer.dead.lettered", consumers, c -> c.current().deadLetteredRecords())
                 .description("records set aside as poison (dead-lettered)").register(registry));
-        keep(FunctionCounter.builder("likes.consumer.sink.failures", current, c -> c.get().sinkFailures())
+        keep(FunctionCounter.builder("likes.consumer.sink.failures", consumers, c -> c.current().sinkFailures())
                 .description("batches the durable store failed (retried)").register(registry));
-        keep(Gauge.builder("likes.consumer.lag", current, c -> c.get().lag())
+        keep(Gauge.builder("likes.consumer.lag", consumers, c -> c.current().lag())
                 .description("events waiting to be applied").register(registry));
-        keep(FunctionCounter.builder("likes.consumer.loop.failures", current, c -> c.get().loopFailures())
+        keep(FunctionCounter.builder("likes.consumer.loop.failures", consumers, c -> c.current().loopFailures())
                 .description("failed polls, acknowledgements and lag measurements (retried)").register(registry));
-        keep(FunctionCounter.builder("likes.consumer.restarts", current, c -> c.get().restarts())
+        keep(FunctionCounter.builder("likes.consumer.restarts", consumers, c -> c.current().restarts())
                 .description("queue clients replaced after they failed").register(registry));
-        keep(FunctionCounter.builder("likes.consumer.replaced", replacements, AtomicLong::get)
+        keep(FunctionCounter.builder("likes.consumer.replaced", consumers, ConsumerSupervisor::replacements)
                 .description("stopped consumers the pipeline replaced").register(registry));
-        keep(Gauge.builder("likes.consumer.healthy", current, c -> c.get().health().healthy() ? 1 : 0)
+        keep(Gauge.builder("likes.consumer.healthy", consumers, c -> c.current().health().healthy() ? 1 : 0)
                 .description("1 while the consumer's last round worked, 0 while it fails or is stopped")
                 .register(registry));
-        keep(Gauge.builder("likes.consumer.since.success", current,
-                        c -> c.get().health().sinceLastSuccess().toMillis() / 1000.0)
+        keep(Gauge.builder("likes.consumer.since.success", consumers,
+                        c -> c.current().health().sinceLastSuccess().toMillis() / 1000.0)
                 .baseUnit("seconds")
                 .description("time since the consumer's last round that worked: alert on it, not on lag alone")
                 .register(registry));

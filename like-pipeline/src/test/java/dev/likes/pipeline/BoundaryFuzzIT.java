@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.likes.core.ContentRef;
 import dev.likes.core.LikeService;
 import dev.likes.core.PageRequest;
-import dev.likes.testsupport.TestServices;
+import dev.likes.testservers.TestServices;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.util.ArrayList;

@@ -3,7 +3,7 @@ package dev.likes.pipeline;
 import dev.likes.core.ContentRef;
 import dev.likes.core.LikeException;
 import dev.likes.core.LikeResult;
-import dev.likes.testsupport.JdbcEndpoint;
+import dev.likes.testservers.JdbcEndpoint;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.SplittableRandom;

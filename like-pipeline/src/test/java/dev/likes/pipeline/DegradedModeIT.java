@@ -8,16 +8,20 @@ import dev.likes.core.FeedState;
 import dev.likes.core.LikeResult;
 import dev.likes.core.LikeService;
 import dev.likes.core.LikeTimeoutException;
-import dev.likes.testsupport.Server;
-import dev.likes.testsupport.TestServices;
+import dev.likes.testservers.Server;
+import dev.likes.testservers.TestServices;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /** The design's "liked, will show later": Redis down, likes still accepted, still in MySQL, Redis repaired after. */
+@Order(SharedServers.FAULTING_CLASSES_LAST)
+@ResourceLock(SharedServers.FAULTS)
 class DegradedModeIT {
 
     private static final ContentRef POST = ContentRef.of("post", 11);

@@ -3,8 +3,8 @@ package dev.likes.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.likes.core.ContentRef;
-import dev.likes.testsupport.Server;
-import dev.likes.testsupport.TestServices;
+import dev.likes.testservers.Server;
+import dev.likes.testservers.TestServices;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,12 +15,16 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * The host process dies (SIGKILL) right after acknowledging likes whose events it had not yet relayed: another
  * process' outbox sweeper relays them, and MySQL ends with every acknowledged change.
  */
+@Order(SharedServers.FAULTING_CLASSES_LAST)
+@ResourceLock(SharedServers.FAULTS)
 class HostCrashIT {
 
     private static final int ACKS_BEFORE_KILL = 3_000;

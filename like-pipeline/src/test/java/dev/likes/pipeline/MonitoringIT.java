@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.likes.core.ContentRef;
 import dev.likes.core.LikeService;
-import dev.likes.testsupport.TestServices;
+import dev.likes.testservers.TestServices;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -122,8 +122,11 @@ class MonitoringIT {
                     .start();
             try {
                 String api = "http://127.0.0.1:" + port + "/api/v1/";
-                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
-                        assertThat(get(api + "targets").at("/data/activeTargets/0/health").asText()).isEqualTo("up"));
+                // Prometheus listens a moment after it starts: a refused connection until then is no failure
+                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                        .ignoreExceptionsInstanceOf(IOException.class)
+                        .untilAsserted(() -> assertThat(get(api + "targets").at("/data/activeTargets/0/health").asText())
+                                .isEqualTo("up"));
                 await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
                     JsonNode rules = get(api + "rules").at("/data/groups/0/rules");
                     assertThat(rules.size()).isEqualTo(7);

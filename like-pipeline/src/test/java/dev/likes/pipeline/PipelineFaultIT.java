@@ -7,8 +7,8 @@ import dev.likes.core.LikeEvent;
 import dev.likes.core.LikeEventSink;
 import dev.likes.core.LikeResult;
 import dev.likes.kafka.KafkaLikeConsumer;
-import dev.likes.testsupport.Server;
-import dev.likes.testsupport.TestServices;
+import dev.likes.testservers.Server;
+import dev.likes.testservers.TestServices;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +16,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Steady load from several threads while one server after another is killed (SIGKILL) and restarted, and while the
@@ -24,6 +26,8 @@ import org.junit.jupiter.api.Test;
  * acknowledged operations, and every count is exact. Each scenario is bounded in time; the figures go to
  * {@code target/reliability-report.txt}.
  */
+@Order(SharedServers.FAULTING_CLASSES_LAST)
+@ResourceLock(SharedServers.FAULTS)
 class PipelineFaultIT {
 
     private static final int THREADS = 4;

@@ -11,7 +11,7 @@ import dev.likes.core.LikeResult;
 import dev.likes.core.LikeService;
 import dev.likes.jdbc.JdbiLikeStore;
 import dev.likes.kafka.KafkaLikeConsumer;
-import dev.likes.testsupport.TestServices;
+import dev.likes.testservers.TestServices;
 import io.lettuce.core.RedisURI;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;

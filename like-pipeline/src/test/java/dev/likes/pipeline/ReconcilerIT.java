@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.likes.core.ContentRef;
 import dev.likes.core.JobLeases;
 import dev.likes.jdbc.JdbiJobLeases;
-import dev.likes.testsupport.TestServices;
+import dev.likes.testservers.TestServices;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Duration;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.likes.core.ContentRef;
-import dev.likes.testsupport.TestServices;
+import dev.likes.testservers.TestServices;
 import io.lettuce.core.RedisURI;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -5,28 +5,18 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.Delivery;
-import dev.likes.core.LikeEvent;
 import dev.likes.core.LikeEventConsumer;
 import dev.likes.core.LikeEventSink;
 import dev.likes.core.UnstorableEventException;
 import dev.likes.events.ConsumerStats;
 import dev.likes.events.LikeEventCodec;
-import dev.likes.events.LikeEventFormatException;
 import dev.likes.events.SafeText;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -85,7 +75,6 @@ public final class RabbitLikeConsumer implements LikeEventConsumer {
 
     private static final Logger LOG = LoggerFactory.getLogger(RabbitLikeConsumer.class);
     private static final long BACKOFF_CAP_MILLIS = 2_000;
-    private static final int MAX_REASON = 1_000;
 
     /*
      * Threads: the consumer's own thread does everything but receive; the client's dispatch threads only put
@@ -99,8 +88,7 @@ public final class RabbitLikeConsumer implements LikeEventConsumer {
     private final LikeEventSink sink;
     private final int maxBatch;
     private final int prefetch;
-    private final int deadLetterMaxBytes;
-    private final Duration sinkTimeout;
+    private final RabbitBatches batches;
     private final Duration initialBackoff;
     private final Duration maxBackoff;
     private final long rebalanceNanos;
@@ -121,11 +109,12 @@ public final class RabbitLikeConsumer implements LikeEventConsumer {
         this.sink = b.sink;
         this.maxBatch = b.maxBatch;
         this.prefetch = b.prefetch;
-        this.deadLetterMaxBytes = b.deadLetterMaxBytes;
-        this.sinkTimeout = b.sinkTimeout;
+        Duration sinkTimeout = b.sinkTimeout;
         this.initialBackoff = b.initialBackoff;
         this.maxBackoff = b.maxBackoff;
         this.rebalanceNanos = b.rebalanceInterval.toNanos();
+        this.batches = new RabbitBatches(queues, sink, stats, running::get, b.deadLetterMaxBytes, sinkTimeout,
+                initialBackoff, maxBackoff);
         this.thread = new Thread(this::run, "like-rabbitmq-consumer-" + queues.exchange());
         this.thread.setDaemon(true);
     }
@@ -275,7 +264,7 @@ public final class RabbitLikeConsumer implements LikeEventConsumer {
                         + SafeText.of(String.valueOf(c.getCloseReason())));
             }
             List<Arrival> batch = take();
-            if (!batch.isEmpty() && !process(c, letters, batch)) {
+            if (!batch.isEmpty() && !batches.process(c, letters, batch)) {
                 continue; // the connection went, or close() was called: the loop ends or reconnects
             }
             if (System.nanoTime() - lastMeasure >= rebalanceNanos) {
@@ -289,7 +278,7 @@ public final class RabbitLikeConsumer implements LikeEventConsumer {
     private Subscription subscribe(Connection c, int index) throws IOException {
         Channel channel = c.createChannel();
         channel.basicQos(prefetch);
-        Subscription sub = new Subscription(index, queues.queue(index), channel);
+        Subscription sub = new Subscription(index, queues.queue(index), channel, inbox);
         sub.tag = channel.basicConsume(sub.queue, false, (tag, delivery) -> sub.arrived(delivery),
                 tag -> LOG.warn("RabbitMQ cancelled the consumer of {} (queue deleted?)", sub.queue));
         return sub;
@@ -311,146 +300,6 @@ public final class RabbitLikeConsumer implements LikeEventConsumer {
         inbox.drainTo(batch, maxBatch - 1);
         batch.removeIf(a -> !a.sub.live);
         return batch;
-    }
-
-    /** Decodes, dead-letters poison, applies and acknowledges; false if the batch was abandoned. */
-    private boolean process(Connection c, Channel letters, List<Arrival> batch) throws IOException {
-        List<Arrival> events = new ArrayList<>(batch.size());
-        List<AMQP.BasicProperties> markers = new ArrayList<>();
-        for (Arrival arrival : batch) {
-            if (arrival.marker != null) {
-                markers.add(arrival.marker);
-                continue;
-            }
-            try {
-                arrival.event = LikeEventCodec.decode(arrival.body);
-                events.add(arrival);
-            } catch (LikeEventFormatException e) {
-                deadLetter(letters, arrival, e.getMessage());
-            }
-        }
-        if (!events.isEmpty() && !apply(c, letters, events)) {
-            return false;
-        }
-        Map<Subscription, Long> last = new LinkedHashMap<>();
-        for (Arrival arrival : batch) {
-            last.merge(arrival.sub, arrival.tag, Math::max);
-        }
-        for (Map.Entry<Subscription, Long> entry : last.entrySet()) {
-            entry.getKey().channel.basicAck(entry.getValue(), true);
-        }
-        stats.applied(events.size());
-        for (AMQP.BasicProperties marker : markers) {
-            answer(letters, marker);
-        }
-        return true;
-    }
-
-    /**
-     * Applies the events in order, retrying with backoff while the sink fails and splitting the batch when it holds
-     * an event the sink can never store; false if the consumer stopped or the connection went first.
-     */
-    private boolean apply(Connection c, Channel letters, List<Arrival> batch) throws IOException {
-        List<LikeEvent> events = new ArrayList<>(batch.size());
-        batch.forEach(a -> events.add(Objects.requireNonNull(a.event)));
-        int failures = 0;
-        while (running.get() && c.isOpen()) {
-            CompletableFuture<Void> call;
-            try {
-                call = sink.apply(events).toCompletableFuture();
-            } catch (RuntimeException e) {
-                call = CompletableFuture.failedFuture(e);
-            }
-            Throwable failure = outcome(call);
-            if (failure == null) {
-                return call.isDone() && !call.isCompletedExceptionally();
-            }
-            UnstorableEventException unstorable = ConsumerStats.unstorable(failure);
-            if (unstorable != null) {
-                if (batch.size() == 1) {
-                    deadLetter(letters, batch.get(0), "the sink cannot store it: " + unstorable.getMessage());
-                    return true;
-                }
-                int half = batch.size() / 2;
-                return apply(c, letters, batch.subList(0, half)) && apply(c, letters, batch.subList(half, batch.size()));
-            }
-            stats.sinkFailed();
-            stats.failed(failure);
-            long backoff = backoff(++failures);
-            LOG.warn("the sink failed a batch of {} events ({}); retrying in {} ms",
-                    batch.size(), SafeText.of(failure.toString()), backoff);
-            sleep(backoff);
-        }
-        return false;
-    }
-
-    /**
-     * Waits for a sink call: null when it succeeded or the consumer stopped while waiting, else its failure. A call
-     * that outlives the sink timeout counts as failed, but only once it ended: two applications of one batch never
-     * run side by side.
-     */
-    private @Nullable Throwable outcome(CompletableFuture<Void> call) {
-        try {
-            call.get(sinkTimeout.toMillis(), TimeUnit.MILLISECONDS);
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        } catch (ExecutionException e) {
-            return e.getCause() == null ? e : e.getCause();
-        } catch (TimeoutException e) {
-            stats.sinkFailed();
-            LOG.warn("the sink has not finished a batch after {}; waiting for it before retrying", sinkTimeout);
-        }
-        while (running.get() && !call.isDone()) {
-            sleep(100);
-        }
-        if (!call.isDone()) {
-            return null;
-        }
-        try {
-            call.join();
-            return null;
-        } catch (CompletionException | CancellationException e) {
-            return e.getCause() == null ? e : e.getCause();
-        }
-    }
-
-
-    /** Tells whoever sent a marker that everything before it in its queue is applied. */
-    private static void answer(Channel channel, AMQP.BasicProperties marker) throws IOException {
-        String replyTo = marker.getReplyTo();
-        if (replyTo != null && !replyTo.isEmpty()) {
-            channel.basicPublish("", replyTo, new AMQP.BasicProperties.Builder()
-                    .correlationId(marker.getCorrelationId()).deliveryMode(1).build(), new byte[0]);
-        }
-    }
-
-    /** Publishes a message to the dead-letter exchange and waits for its confirm; throws if it was not confirmed. */
-    private void deadLetter(Channel letters, Arrival arrival, @Nullable String why) throws IOException {
-        String source = arrival.sub.queue + '#' + (arrival.messageId == null ? "?" : SafeText.of(arrival.messageId));
-        String reason = why == null ? "" : SafeText.of(why.length() > MAX_REASON ? why.substring(0, MAX_REASON) : why);
-        byte[] body = arrival.body;
-        Map<String, Object> headers = new HashMap<>();
-        headers.put("like.dlq.reason", reason);
-        headers.put("like.dlq.source", source);
-        if (body.length > deadLetterMaxBytes) {
-            headers.put("like.dlq.original.size", body.length);
-            body = Arrays.copyOf(body, deadLetterMaxBytes);
-        }
-        AMQP.BasicProperties props = new AMQP.BasicProperties.Builder()
-                .deliveryMode(2).messageId(arrival.messageId).headers(headers).build();
-        letters.basicPublish(queues.deadLetterExchange(), "", props, body);
-        try {
-            letters.waitForConfirmsOrDie(sinkTimeout.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while dead-lettering " + source, e);
-        } catch (TimeoutException e) {
-            throw new IOException("RabbitMQ did not confirm the dead letter of " + source + " in " + sinkTimeout, e);
-        }
-        stats.deadLettered();
-        LOG.warn("message {} set aside ({}): sent to {}", source, reason, queues.deadLetterExchange());
     }
 
     /** Measures the backlog and the consumer count, and hands a queue over when this consumer holds too many. */
@@ -487,7 +336,7 @@ public final class RabbitLikeConsumer implements LikeEventConsumer {
         return ConsumerStats.backoffMillis(failures, initialBackoff, maxBackoff);
     }
 
-    private static void sleep(long millis) {
+    static void sleep(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
@@ -529,49 +378,6 @@ public final class RabbitLikeConsumer implements LikeEventConsumer {
     public record Health(
             boolean running, boolean healthy, Duration sinceLastSuccess, int failuresInARow,
             @Nullable String lastFailure) implements LikeEventConsumer.Health {}
-
-    /** One queue's subscription on a channel of its own. */
-    private final class Subscription {
-        final int index;
-        final String queue;
-        final Channel channel;
-        volatile boolean live = true;
-        volatile long lastDeliveryNanos;
-        @Nullable String tag;
-
-        Subscription(int index, String queue, Channel channel) {
-            this.index = index;
-            this.queue = queue;
-            this.channel = channel;
-        }
-
-        void arrived(Delivery delivery) {
-            lastDeliveryNanos = System.nanoTime();
-            AMQP.BasicProperties props = delivery.getProperties();
-            inbox.add(new Arrival(this, delivery.getEnvelope().getDeliveryTag(), delivery.getBody(),
-                    props.getMessageId(), LikeQueues.MARKER_TYPE.equals(props.getType()) ? props : null));
-        }
-    }
-
-    /** A delivered message and, once decoded, its event. */
-    private static final class Arrival {
-        final Subscription sub;
-        final long tag;
-        final byte[] body;
-        final @Nullable String messageId;
-        /** The properties of a marker of {@link LikeQueues#awaitConsumed}; null for an event. */
-        final AMQP.@Nullable BasicProperties marker;
-        @Nullable LikeEvent event;
-
-        Arrival(Subscription sub, long tag, byte[] body, @Nullable String messageId,
-                AMQP.@Nullable BasicProperties marker) {
-            this.sub = sub;
-            this.tag = tag;
-            this.body = body;
-            this.messageId = messageId;
-            this.marker = marker;
-        }
-    }
 
     /** Configures a {@link RabbitLikeConsumer}. Not thread-safe. */
     public static final class Builder {

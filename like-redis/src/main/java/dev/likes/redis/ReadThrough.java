@@ -5,6 +5,7 @@ import dev.likes.core.LikeRejectedException;
 import dev.likes.core.LikeStore;
 import dev.likes.core.LikeStoreException;
 import dev.likes.core.Liker;
+import dev.likes.core.internal.Futures;
 import io.lettuce.core.ScriptOutputType;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -234,7 +235,7 @@ final class ReadThrough {
             return CompletableFuture.failedFuture(e);
         }
         return stage.copy().orTimeout(loadTimeoutMillis, TimeUnit.MILLISECONDS).exceptionallyCompose(failure -> {
-            Throwable cause = Redis.unwrap(failure);
+            Throwable cause = Futures.unwrap(failure);
             String why = cause instanceof TimeoutException
                     ? "did not answer within the load timeout of " + loadTimeoutMillis + " ms"
                     : "failed: " + cause.getMessage();

@@ -2,6 +2,7 @@ package dev.likes.redis;
 
 import dev.likes.core.LikeStoreException;
 import dev.likes.core.LikeTimeoutException;
+import dev.likes.core.internal.Futures;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisConnectionException;
@@ -85,13 +86,13 @@ final class Redis {
     <T> CompletableFuture<T> script(Script script, String[] keys, String... args) {
         return call(script.name, c -> c.<T>evalsha(script.sha, script.output, keys, args)
                 .toCompletableFuture()
-                .exceptionallyCompose(failure -> unwrap(failure) instanceof RedisNoScriptException
+                .exceptionallyCompose(failure -> Futures.unwrap(failure) instanceof RedisNoScriptException
                         ? c.<T>eval(script.source, script.output, keys, args)
                         : CompletableFuture.failedFuture(failure)));
     }
 
     private LikeStoreException translate(String what, Throwable failure) {
-        Throwable cause = unwrap(failure);
+        Throwable cause = Futures.unwrap(failure);
         if (cause instanceof LikeStoreException) {
             return (LikeStoreException) cause;
         }
@@ -109,14 +110,6 @@ final class Redis {
     /** A field's value from an {@code HMGET}, or null when absent or empty (a meta field not set yet). */
     static @Nullable String value(KeyValue<String, String> kv) {
         return kv.hasValue() && !kv.getValue().isEmpty() ? kv.getValue() : null;
-    }
-
-    static Throwable unwrap(Throwable failure) {
-        Throwable cause = failure;
-        while (cause instanceof CompletionException && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        return cause;
     }
 
     /** A Lua script from the jar, with its SHA-1 so it can be called by {@code EVALSHA}. */

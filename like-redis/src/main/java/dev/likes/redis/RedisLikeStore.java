@@ -9,6 +9,7 @@ import dev.likes.core.LikeStore;
 import dev.likes.core.LikeStoreException;
 import dev.likes.core.Liker;
 import dev.likes.core.UserLike;
+import dev.likes.core.internal.Args;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionException;
@@ -21,9 +22,6 @@ import io.lettuce.core.resource.ClientResources;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -42,7 +40,7 @@ import org.jspecify.annotations.Nullable;
  * contents of one shard are group-committed: coalesced into one script call (up to {@link Builder#maxBatchSize(int)})
  * that applies them in arrival order, content by content, and returns each its own result; a lone like waits for
  * nobody. Scripts run by {@code EVALSHA}; after {@code NOSCRIPT} (a restarted or failed-over Redis) a script is sent
- * whole once. All keys of a shard share its hash tag (see the key layout in the README), so this works on a cluster
+ * whole once. All keys of a shard share its hash tag (see the key layout in docs/redis.md), so this works on a cluster
  * unchanged.
  *
  * <p><b>Two modes.</b> Without a backing store, Redis is the source of truth: keys never expire and Redis also keeps
@@ -102,13 +100,9 @@ public final class RedisLikeStore implements LikeStore {
 
     private final Redis redis;
     private final Keys keys;
-    private final @Nullable LikeStore backingStore;
-    private final @Nullable ReadThrough readThrough;
+    private final Tier tier;
     private final Writes writes;
-    private final ReadScript readScript;
-    private final LocalCounts localCounts;
-    private final Listings listings;
-    private final @Nullable Predicate<ContentRef> contentFilter;
+    private final RedisReads reads;
     private final @Nullable OutboxRelay relay;
     /** Removes this store's meters from the host's registry; null without one. */
     private final @Nullable Runnable removeMeters;
@@ -126,24 +120,23 @@ public final class RedisLikeStore implements LikeStore {
         this.redis = new Redis(commands, b.commandTimeout, timer);
         this.keys = new Keys(b.keyPrefix, b.shards, listpackEntries);
         LikeStore backing = b.backingStore;
-        this.backingStore = backing;
         boolean truth = backing == null;
-        this.readThrough = backing == null
-                ? null
-                : new ReadThrough(redis, keys, backing, b.coldTtl, b.emptyTtl, b.loadTimeout);
+        Listings listings = new Listings(redis, keys);
+        this.tier = backing == null ? Tier.truth(listings)
+                : Tier.cache(backing, new ReadThrough(redis, keys, backing, b.coldTtl, b.emptyTtl, b.loadTimeout));
+        ReadThrough readThrough = tier.readThrough();
         ApplyScript applyScript = new ApplyScript(redis, keys, truth, truth && singleNode,
                 truth ? 0 : b.hotTtl.toMillis(), b.requestIdTtl.toMillis(), b.outbox != null, b.maxRequestIds);
-        this.readScript = new ReadScript(redis, keys, !truth, singleNode);
+        ReadScript readScript = new ReadScript(redis, keys, !truth, singleNode);
         this.relay = b.outbox == null
                 ? null
                 : new OutboxRelay(redis, keys, b.outbox, b.sweepInterval, b.grace, b.outboxMaxInFlight, singleNode);
-        this.localCounts = new LocalCounts(b.localCacheTtl, b.localCacheSize);
-        this.listings = new Listings(redis, keys);
-        this.contentFilter = b.contentFilter;
+        LocalCountCache localCountCache = new LocalCountCache(b.localCountCacheTtl, b.localCountCacheSize);
+        this.reads = new RedisReads(redis, keys, readScript, localCountCache, tier, b.contentFilter);
         ReplicaWait replicaWait = b.waitReplicas > 0 ? new ReplicaWait(redis, b.waitReplicas, b.waitTimeout) : null;
         this.writes = new Writes(applyScript, keys, b.maxBatchSize, b.maxQueuedPerShard, readThrough, relay,
-                replicaWait, localCounts, listings, singleNode);
-        this.policy = new RedisStorePolicy(redis, keys, readThrough, relay, localCounts, truth);
+                replicaWait, localCountCache, listings, singleNode);
+        this.policy = new RedisStorePolicy(redis, keys, readThrough, relay, localCountCache, truth);
         this.removeMeters = b.meterRegistry == null ? null : RedisStoreMeters.bind(b.meterRegistry, b.meterTags, policy,
                 relay != null);
     }
@@ -201,7 +194,7 @@ public final class RedisLikeStore implements LikeStore {
 
     @Override
     public CompletionStage<LikeResult> apply(LikeMutation mutation) {
-        if (!known(mutation.content())) {
+        if (!reads.known(mutation.content())) {
             return CompletableFuture.failedFuture(new IllegalArgumentException(
                     "content " + mutation.content() + " is unknown: the content filter rejected it"));
         }
@@ -214,7 +207,7 @@ public final class RedisLikeStore implements LikeStore {
      */
     @Override
     public CompletionStage<List<Liker>> likers(ContentRef content, @Nullable Liker after, int limit) {
-        return backingStore != null ? backingStore.likers(content, after, limit) : listings.likers(content, after, limit);
+        return tier.likers(content, after, limit);
     }
 
     /**
@@ -224,112 +217,29 @@ public final class RedisLikeStore implements LikeStore {
     @Override
     public CompletionStage<List<UserLike>> likesOf(long userId, @Nullable String contentType, @Nullable UserLike after,
             int limit) {
-        return backingStore != null
-                ? backingStore.likesOf(userId, contentType, after, limit)
-                : listings.likesOf(userId, contentType, after, limit);
+        return tier.likesOf(userId, contentType, after, limit);
     }
 
     // ---- reads ----
 
     @Override
     public CompletionStage<Boolean> hasLiked(long userId, ContentRef content) {
-        if (!known(content)) {
-            return CompletableFuture.completedFuture(false);
-        }
-        ReadThrough loader = readThrough;
-        LikeStore backing = backingStore;
-        return readLiked(userId, content).thenCompose(liked -> {
-            if (liked != null || loader == null || backing == null) {
-                return CompletableFuture.completedFuture(liked != null && liked);
-            }
-            return loader.loadState(content)
-                    .thenCompose(loaded -> readLiked(userId, content))
-                    .thenCompose(again -> again != null
-                            ? CompletableFuture.completedFuture(again)
-                            : backing.hasLiked(userId, content));
-        });
-    }
-
-    /** True or false, or null when (with a backing store) the content's state is not in Redis. */
-    private CompletableFuture<Boolean> readLiked(long userId, ContentRef content) {
-        return readScript.read(userId, List.of(content), List.of(Boolean.FALSE)).thenApply(reads -> reads.get(0).liked());
+        return reads.hasLiked(userId, content);
     }
 
     @Override
     public CompletionStage<Long> count(ContentRef content) {
-        if (!known(content)) {
-            return CompletableFuture.completedFuture(0L);
-        }
-        Long cached = localCounts.get(content);
-        if (cached != null) {
-            return CompletableFuture.completedFuture(cached);
-        }
-        return readCount(content).thenCompose(n -> n != null || readThrough == null
-                ? CompletableFuture.completedFuture(n == null ? 0L : n)
-                : readThrough.loadCount(content).thenApply(loaded -> {
-                    localCounts.remember(content, loaded, 0);
-                    return loaded;
-                }));
-    }
-
-    /** The count in Redis (remembered locally), or null when Redis does not hold it. */
-    private CompletableFuture<Long> readCount(ContentRef content) {
-        return redis.call("HMGET meta", c -> c.hmget(keys.main(content), "n", "v")).thenApply(values -> {
-            String n = Redis.value(values.get(0));
-            if (n == null) {
-                return null; // not held, or being loaded
-            }
-            String v = Redis.value(values.get(1));
-            long count = Long.parseLong(n);
-            localCounts.remember(content, count, v == null ? 0 : Long.parseLong(v));
-            return count;
-        });
+        return reads.count(content);
     }
 
     @Override
     public CompletionStage<Map<ContentRef, Long>> counts(Set<ContentRef> contents) {
-        Map<ContentRef, Long> counts = new HashMap<>(contents.size() * 2);
-        Map<ContentRef, CompletableFuture<Long>> reads = new HashMap<>();
-        for (ContentRef content : contents) {
-            Long cached = known(content) ? localCounts.get(content) : Long.valueOf(0);
-            if (cached != null) {
-                counts.put(content, cached);
-            } else {
-                reads.put(content, readCount(content));
-            }
-        }
-        return CompletableFuture.allOf(reads.values().toArray(new CompletableFuture<?>[0])).thenCompose(done -> {
-            Set<ContentRef> missing = new HashSet<>();
-            reads.forEach((content, read) -> {
-                Long n = read.join();
-                if (n != null || readThrough == null) {
-                    counts.put(content, n == null ? 0L : n);
-                } else {
-                    missing.add(content);
-                }
-            });
-            if (missing.isEmpty()) {
-                return CompletableFuture.completedFuture(counts);
-            }
-            return loadCounts(missing).thenApply(loaded -> {
-                counts.putAll(loaded);
-                return counts;
-            });
-        });
-    }
-
-    /** Loads counts Redis does not hold from the backing store (cache mode), and remembers them locally. */
-    private CompletableFuture<Map<ContentRef, Long>> loadCounts(Set<ContentRef> missing) {
-        ReadThrough loader = Objects.requireNonNull(readThrough, "counts are loaded in cache mode only");
-        return loader.loadCounts(missing).thenApply(loaded -> {
-            loaded.forEach((content, n) -> localCounts.remember(content, n, 0));
-            return loaded;
-        });
+        return reads.counts(contents);
     }
 
     @Override
     public CompletionStage<Set<ContentRef>> likedAmong(long userId, Set<ContentRef> contents) {
-        return feed(userId, contents, false).thenApply(FeedState::liked);
+        return reads.feed(userId, contents, false).thenApply(FeedState::liked);
     }
 
     /**
@@ -338,64 +248,7 @@ public final class RedisLikeStore implements LikeStore {
      */
     @Override
     public CompletionStage<FeedState> feed(long userId, Set<ContentRef> contents) {
-        return feed(userId, contents, true);
-    }
-
-    private CompletableFuture<FeedState> feed(long userId, Set<ContentRef> contents, boolean withCounts) {
-        Map<ContentRef, Long> counts = new HashMap<>(contents.size() * 2);
-        List<ContentRef> asked = new ArrayList<>(contents.size());
-        List<Boolean> wantCount = new ArrayList<>(contents.size());
-        for (ContentRef content : contents) {
-            if (!known(content)) {
-                counts.put(content, 0L);
-                continue;
-            }
-            Long cached = withCounts ? localCounts.get(content) : null;
-            if (cached != null) {
-                counts.put(content, cached);
-            }
-            asked.add(content);
-            wantCount.add(withCounts && cached == null);
-        }
-        if (asked.isEmpty()) {
-            return CompletableFuture.completedFuture(new FeedState(counts, Set.of(), false));
-        }
-        return readScript.read(userId, asked, wantCount).thenCompose(reads -> {
-            Set<ContentRef> liked = new HashSet<>();
-            Set<ContentRef> notLoaded = new HashSet<>();
-            Set<ContentRef> noCount = new HashSet<>();
-            for (int i = 0; i < asked.size(); i++) {
-                ContentRef content = asked.get(i);
-                ReadScript.Read read = reads.get(i);
-                if (read.liked() == null) {
-                    notLoaded.add(content);
-                } else if (read.liked()) {
-                    liked.add(content);
-                }
-                if (withCounts && !counts.containsKey(content)) {
-                    if (read.count() != null) {
-                        counts.put(content, read.count());
-                        localCounts.remember(content, read.count(), read.version());
-                    } else if (readThrough == null) {
-                        counts.put(content, 0L);
-                    } else {
-                        noCount.add(content);
-                    }
-                }
-            }
-            CompletableFuture<Map<ContentRef, Long>> loadedCounts = noCount.isEmpty()
-                    ? CompletableFuture.completedFuture(Map.of())
-                    : loadCounts(noCount);
-            CompletableFuture<Set<ContentRef>> moreLiked = notLoaded.isEmpty()
-                    ? CompletableFuture.completedFuture(Set.of())
-                    : Objects.requireNonNull(backingStore, "cache mode").likedAmong(userId, notLoaded)
-                            .toCompletableFuture();
-            return loadedCounts.thenCombine(moreLiked, (loaded, more) -> {
-                counts.putAll(loaded);
-                liked.addAll(more);
-                return new FeedState(withCounts ? counts : Map.of(), liked, false);
-            });
-        });
+        return reads.feed(userId, contents, true);
     }
 
     /**
@@ -414,10 +267,6 @@ public final class RedisLikeStore implements LikeStore {
 
     Keys keys() {
         return keys;
-    }
-
-    private boolean known(ContentRef content) {
-        return contentFilter == null || contentFilter.test(content);
     }
 
 
@@ -475,8 +324,8 @@ public final class RedisLikeStore implements LikeStore {
         private Duration loadTimeout = DEFAULT_LOAD_TIMEOUT;
         private int maxBatchSize = DEFAULT_MAX_BATCH_SIZE;
         private int maxQueuedPerShard = DEFAULT_MAX_QUEUED_PER_SHARD;
-        private @Nullable Duration localCacheTtl;
-        private long localCacheSize;
+        private @Nullable Duration localCountCacheTtl;
+        private long localCountCacheSize;
         private @Nullable Predicate<ContentRef> contentFilter;
         private @Nullable EventPublisher outbox;
         private SettingsCheck settingsCheck = SettingsCheck.REFUSE;
@@ -695,11 +544,11 @@ public final class RedisLikeStore implements LikeStore {
          * @return this builder
          */
         public Builder localCountCache(Duration ttl, long maxContents) {
-            this.localCacheTtl = Args.atLeast("localCountCache ttl", ttl, Duration.ofMillis(1));
+            this.localCountCacheTtl = Args.atLeast("localCountCache ttl", ttl, Duration.ofMillis(1));
             if (maxContents < 1) {
                 throw new IllegalArgumentException("localCountCache maxContents must be at least 1, but was " + maxContents);
             }
-            this.localCacheSize = maxContents;
+            this.localCountCacheSize = maxContents;
             return this;
         }
 

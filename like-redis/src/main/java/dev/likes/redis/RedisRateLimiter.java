@@ -1,5 +1,6 @@
 package dev.likes.redis;
 
+import dev.likes.core.internal.Args;
 import io.lettuce.core.ScriptOutputType;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;

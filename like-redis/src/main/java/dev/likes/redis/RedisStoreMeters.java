@@ -24,10 +24,10 @@ final class RedisStoreMeters {
     /** Registers the meters; the returned action removes them. */
     static Runnable bind(MeterRegistry registry, Iterable<Tag> tags, RedisStorePolicy policy, boolean outbox) {
         RedisStoreMeters m = new RedisStoreMeters(registry);
-        m.add(FunctionCounter.builder("likes.local.cache.requests", policy, RedisStorePolicy::localCacheHits)
+        m.add(FunctionCounter.builder("likes.local.cache.requests", policy, RedisStorePolicy::localCountCacheHits)
                 .tags(tags).tag("result", "hit")
                 .description("count reads asked of the local cache").register(registry));
-        m.add(FunctionCounter.builder("likes.local.cache.requests", policy, RedisStorePolicy::localCacheMisses)
+        m.add(FunctionCounter.builder("likes.local.cache.requests", policy, RedisStorePolicy::localCountCacheMisses)
                 .tags(tags).tag("result", "miss")
                 .description("count reads asked of the local cache").register(registry));
         m.add(FunctionCounter.builder("likes.backing.store.loads", policy, RedisStorePolicy::backingStoreLoads)

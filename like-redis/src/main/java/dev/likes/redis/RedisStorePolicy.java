@@ -2,6 +2,7 @@ package dev.likes.redis;
 
 import dev.likes.core.ContentRef;
 import dev.likes.core.RequestIds;
+import dev.likes.core.internal.Args;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
 import io.lettuce.core.ScanArgs;
@@ -32,19 +33,19 @@ public final class RedisStorePolicy {
     private final Keys keys;
     private final @Nullable ReadThrough readThrough;
     private final @Nullable OutboxRelay relay;
-    private final LocalCounts localCounts;
+    private final LocalCountCache localCountCache;
     private final boolean truth;
     private final Redis.Script evict = Redis.Script.load("evict", ScriptOutputType.INTEGER);
     private final Redis.Script requestSeen = Redis.Script.load("request-seen", ScriptOutputType.INTEGER);
 
     RedisStorePolicy(Redis redis, Keys keys, @Nullable ReadThrough readThrough, @Nullable OutboxRelay relay,
-            LocalCounts localCounts,
+            LocalCountCache localCountCache,
             boolean truth) {
         this.redis = redis;
         this.keys = keys;
         this.readThrough = readThrough;
         this.relay = relay;
-        this.localCounts = localCounts;
+        this.localCountCache = localCountCache;
         this.truth = truth;
     }
 
@@ -53,8 +54,8 @@ public final class RedisStorePolicy {
      *
      * @return the number of hits
      */
-    public long localCacheHits() {
-        return localCounts.hits();
+    public long localCountCacheHits() {
+        return localCountCache.hits();
     }
 
     /**
@@ -62,8 +63,8 @@ public final class RedisStorePolicy {
      *
      * @return the number of misses
      */
-    public long localCacheMisses() {
-        return localCounts.misses();
+    public long localCountCacheMisses() {
+        return localCountCache.misses();
     }
 
     /**
@@ -74,7 +75,7 @@ public final class RedisStorePolicy {
      * @return the cached count, empty without a local cache or when it holds none
      */
     public OptionalLong localCount(ContentRef content) {
-        Long n = localCounts.peek(content);
+        Long n = localCountCache.peek(content);
         return n == null ? OptionalLong.empty() : OptionalLong.of(n);
     }
 
@@ -157,10 +158,10 @@ public final class RedisStorePolicy {
         if (truth) {
             throw new IllegalStateException("evict needs a backing store: without one, Redis holds the only copy");
         }
-        localCounts.forget(content);
+        localCountCache.forget(content);
         return redis.<Long>script(evict, new String[] {keys.main(content), keys.outbox(keys.shard(content))})
                 .thenApply(n -> {
-                    localCounts.forget(content);
+                    localCountCache.forget(content);
                     return n == 1;
                 });
     }

@@ -6,6 +6,7 @@ import dev.likes.core.LikeMutation;
 import dev.likes.core.LikeRejectedException;
 import dev.likes.core.LikeResult;
 import dev.likes.core.LikeStoreException;
+import dev.likes.core.internal.Futures;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -31,7 +32,7 @@ final class Writes {
     private final @Nullable ReadThrough readThrough;
     private final @Nullable OutboxRelay relay;
     private final @Nullable ReplicaWait replicaWait;
-    private final LocalCounts localCounts;
+    private final LocalCountCache localCountCache;
     private final Listings listings;
     private final boolean singleNode;
     private final int maxParked;
@@ -45,13 +46,13 @@ final class Writes {
      * @param replicaWait null when no replica must confirm a write before it is acknowledged
      */
     Writes(ApplyScript applyScript, Keys keys, int maxBatchSize, int maxQueuedPerShard,
-            @Nullable ReadThrough readThrough, @Nullable OutboxRelay relay, @Nullable ReplicaWait replicaWait, LocalCounts localCounts, Listings listings,
+            @Nullable ReadThrough readThrough, @Nullable OutboxRelay relay, @Nullable ReplicaWait replicaWait, LocalCountCache localCountCache, Listings listings,
             boolean singleNode) {
         this.applyScript = applyScript;
         this.readThrough = readThrough;
         this.relay = relay;
         this.replicaWait = replicaWait;
-        this.localCounts = localCounts;
+        this.localCountCache = localCountCache;
         this.listings = listings;
         this.singleNode = singleNode;
         this.maxParked = maxQueuedPerShard;
@@ -167,7 +168,7 @@ final class Writes {
                     p.results.clear();
                     parked.remove(content, p);
                 }
-                Throwable cause = Redis.unwrap(failure);
+                Throwable cause = Futures.unwrap(failure);
                 failed.forEach(f -> f.completeExceptionally(cause));
                 return;
             }
@@ -201,7 +202,7 @@ final class Writes {
                 }
             }
             if (failure != null) {
-                Throwable cause = Redis.unwrap(failure);
+                Throwable cause = Futures.unwrap(failure);
                 done.forEach(f -> f.completeExceptionally(cause));
                 // the rest waits for a call of its own: the next one tries again
                 drain(content, p, loadsLeft);
@@ -239,7 +240,7 @@ final class Writes {
             if (result == null) {
                 continue;
             }
-            localCounts.remember(batch.get(k).content(), result.count(), result.version());
+            localCountCache.remember(batch.get(k).content(), result.count(), result.version());
             if (events != null && result.changed()) {
                 events.add(LikeEvent.of(batch.get(k), result));
             }

@@ -7,7 +7,7 @@ import dev.likes.core.InMemoryLikeStore;
 import dev.likes.core.LikeAction;
 import dev.likes.core.LikeMutation;
 import dev.likes.core.LikeResult;
-import dev.likes.testsupport.TestServices;
+import dev.likes.testservers.TestServices;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

@@ -6,7 +6,7 @@ import dev.likes.core.LikeEvent;
 import dev.likes.core.LikeMutation;
 import dev.likes.core.LikeStore;
 import dev.likes.testkit.LikeStoreCompatibilityKit;
-import dev.likes.testsupport.TestServices;
+import dev.likes.testservers.TestServices;
 import java.util.concurrent.CompletionStage;
 
 /**

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.likes.core.ContentRef;
 import dev.likes.core.LikeService;
-import dev.likes.testsupport.TestServices;
+import dev.likes.testservers.TestServices;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

@@ -9,7 +9,7 @@ import dev.likes.core.LikeService;
 import dev.likes.core.PageRequest;
 import dev.likes.core.UserLike;
 import dev.likes.testkit.RecordingEventPublisher;
-import dev.likes.testsupport.TestServices;
+import dev.likes.testservers.TestServices;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Duration;
 import java.time.Instant;

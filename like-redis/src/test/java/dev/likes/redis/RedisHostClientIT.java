@@ -8,7 +8,7 @@ import dev.likes.core.LikeAction;
 import dev.likes.core.LikeMutation;
 import dev.likes.core.LikeStoreException;
 import dev.likes.core.LikeTimeoutException;
-import dev.likes.testsupport.TestServices;
+import dev.likes.testservers.TestServices;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;

@@ -11,7 +11,7 @@ import dev.likes.core.LikeResult;
 import dev.likes.core.LikeService;
 import dev.likes.core.LikeStoreException;
 import dev.likes.core.PageRequest;
-import dev.likes.testsupport.TestServices;
+import dev.likes.testservers.TestServices;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.nio.charset.StandardCharsets;
@@ -345,12 +345,12 @@ class RedisReadThroughIT {
             for (int i = 0; i < 10; i++) {
                 assertThat(service.count(POST)).isEqualTo(300);
             }
-            assertThat(store.policy().localCacheMisses()).isEqualTo(1);
-            assertThat(store.policy().localCacheHits()).isEqualTo(9);
+            assertThat(store.policy().localCountCacheMisses()).isEqualTo(1);
+            assertThat(store.policy().localCountCacheHits()).isEqualTo(9);
 
             service.like(500, POST);
             assertThat(service.count(POST)).isEqualTo(301); // read-your-writes, from the local cache
-            assertThat(store.policy().localCacheHits()).isEqualTo(10);
+            assertThat(store.policy().localCountCacheHits()).isEqualTo(10);
             assertThat(service.counts(List.of(POST, ContentRef.of("post", 11)))).containsEntry(POST, 301L);
         }
     }

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.likes.core.EventPublisher;
 import dev.likes.core.InMemoryLikeStore;
 import dev.likes.core.LikeStoreException;
-import dev.likes.testsupport.TestServices;
+import dev.likes.testservers.TestServices;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

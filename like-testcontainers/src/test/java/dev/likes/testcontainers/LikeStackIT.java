@@ -21,7 +21,7 @@ import org.testcontainers.DockerClientFactory;
  * The stack starts and is configured as {@link LikeContainers} says: Redis with {@code appendfsync always} and
  * {@code noeviction}, a MySQL user who may create databases, Kafka with both topics of {@link LikeStack#TOPICS}.
  * Runs where a Docker engine is; this is the one test of the project that needs Docker rather than the servers of
- * {@code scripts/services.sh}, and README says where it ran.
+ * {@code scripts/services.sh}, and docs/building.md says where it ran.
  */
 @EnabledIf("dockerAvailable")
 class LikeStackIT {

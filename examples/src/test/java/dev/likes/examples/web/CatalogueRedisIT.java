@@ -8,7 +8,7 @@ import dev.likes.core.ContentRef;
 import dev.likes.core.InMemoryLikeStore;
 import dev.likes.core.LikeService;
 import dev.likes.redis.RedisLikeStore;
-import dev.likes.testsupport.TestServices;
+import dev.likes.testservers.TestServices;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScanArgs;

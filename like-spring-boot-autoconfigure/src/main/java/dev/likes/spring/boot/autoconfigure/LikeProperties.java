@@ -187,10 +187,10 @@ public class LikeProperties {
         private Duration requestIdTtl = Duration.ofHours(24);
 
         /** How long a count read from Redis is served from this process's memory when Redis cannot answer. */
-        private Duration localCacheTtl = Duration.ofSeconds(1);
+        private Duration localCountCacheTtl = Duration.ofSeconds(1);
 
         /** The most contents whose counts this process keeps in memory. */
-        private long localCacheSize = 100_000;
+        private long localCountCacheSize = 100_000;
 
         /**
          * What to do when Redis's settings cannot keep what the store acknowledges (appendfsync, maxmemory-policy):
@@ -291,22 +291,22 @@ public class LikeProperties {
 
         /** @return the local count cache's expiry */
         public Duration getLocalCacheTtl() {
-            return localCacheTtl;
+            return localCountCacheTtl;
         }
 
-        /** @param localCacheTtl the local count cache's expiry */
-        public void setLocalCacheTtl(Duration localCacheTtl) {
-            this.localCacheTtl = localCacheTtl;
+        /** @param localCountCacheTtl the local count cache's expiry */
+        public void setLocalCacheTtl(Duration localCountCacheTtl) {
+            this.localCountCacheTtl = localCountCacheTtl;
         }
 
         /** @return the local count cache's size */
         public long getLocalCacheSize() {
-            return localCacheSize;
+            return localCountCacheSize;
         }
 
-        /** @param localCacheSize the local count cache's size */
-        public void setLocalCacheSize(long localCacheSize) {
-            this.localCacheSize = localCacheSize;
+        /** @param localCountCacheSize the local count cache's size */
+        public void setLocalCacheSize(long localCountCacheSize) {
+            this.localCountCacheSize = localCountCacheSize;
         }
 
         /** @return the settings check */
