@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The API check: builds the published modules at the baseline commit named in .api-baseline (in a git worktree, jars
 # only, nothing installed), then builds them here and compares each with japicmp (profile api-check in the root POM).
-# Fails on a binary or source incompatible change of a public type or member. An intended break moves the baseline:
-# write the commit that makes it into .api-baseline, in the same change, and say why in the commit message.
+# Fails on a binary or source incompatible change of a public type or member. An intended break is followed by a
+# commit that writes the breaking commit into .api-baseline; the break's commit message says why.
 # Usage: scripts/api-check.sh
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
