@@ -16,17 +16,25 @@ cd "$LIKE_ROOT"
 # process, never the machine, so what a test checks does not depend on the disk, and a server's fsync (Redis'
 # appendfsync always, MariaDB's commits) then stalls no other server. Two modules build at a time (-T 2 below), and
 # on one disk MariaDB's flushes delayed Redis' replies by seconds. scripts/bench.sh keeps its servers on disk.
+# Servers already running from scripts/services.sh (data on disk) are used as they are.
+in_memory=""
 if [ -z "${LIKE_SERVICES_DIR:-}" ] && [ -d /dev/shm ] && [ -w /dev/shm ] \
-  && [ "$(df -Pk /dev/shm | awk 'NR == 2 { print $4 }')" -ge $((8 * 1024 * 1024)) ]; then
-  export LIKE_SERVICES_DIR="/dev/shm/like-services-$(id -u)-$(printf '%s' "$LIKE_ROOT" | md5sum | cut -c1-8)"
+  && [ "$(df -Pk /dev/shm | awk 'NR == 2 { print $4 }')" -ge $((8 * 1024 * 1024)) ] \
+  && ! bash scripts/services.sh status | grep -qE ' up |[1-9]/3 nodes up'; then
+  in_memory="/dev/shm/like-services-$(id -u)-$(printf '%s' "$LIKE_ROOT" | md5sum | cut -c1-8)"
+  export LIKE_SERVICES_DIR="$in_memory"
 fi
 
 t0=$SECONDS
 ensure_browser
 ensure_node
 ensure_prometheus
-use_services redis cluster mariadb kafka rabbitmq mariadb-primary mariadb-replica mariadb-shard redis-primary \
-  redis-replica
+servers=(redis cluster mariadb kafka rabbitmq mariadb-primary mariadb-replica mariadb-shard redis-primary redis-replica)
+use_services "${servers[@]}"
+# servers this run started stop when it ends; their data in memory (a run leaves about 2 GB) goes with them
+if [ -n "$in_memory" ] && [ ${#LIKE_STARTED[@]} -eq ${#servers[@]} ]; then
+  trap 'stop_started_services; rm -rf "$in_memory"' EXIT
+fi
 log "servers ready in $((SECONDS - t0)) s"
 eval "$(bash scripts/services.sh env)"
 # the standalone Redis keeps its data (AOF) across runs: start each run on an empty one

@@ -24,7 +24,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The asynchronous service, which does the work: validates, times and identifies each call, lets the store apply it,
- * and publishes its event. {@link DefaultLikeService} is the blocking view over it.
+ * and publishes its event. {@link BlockingLikeService} is the blocking view over it.
  */
 final class AsyncService implements AsyncLikeService {
 

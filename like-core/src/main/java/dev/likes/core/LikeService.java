@@ -256,7 +256,7 @@ public interface LikeService extends AutoCloseable {
          * @return a new, immutable service
          */
         public LikeService build() {
-            return new DefaultLikeService(this);
+            return new BlockingLikeService(this);
         }
     }
 }

@@ -18,7 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Recomputes {@code like_counts} from the records (the rows not canceled in {@code like_records} and in
+ * Reconciles MySQL alone ({@code LikeReconciler} of like-pipeline also compares Redis with it): recomputes
+ * {@code like_counts} from the records (the rows not canceled in {@code like_records} and in
  * {@code like_records_archive}: archived likes count), for one content or for all, reports every drift it finds and,
  * if asked, repairs it. A repair locks the content's count row and then its records, so it cannot race with likes or
  * event batches of that content. "All" walks the contents that exist in batches, so memory stays bounded on a large

@@ -1,5 +1,6 @@
 package dev.likes.kafka;
 
+import dev.likes.core.internal.Args;
 import java.util.regex.Pattern;
 
 /** The rule for Kafka topic names. */
@@ -9,14 +10,8 @@ final class Topics {
 
     private Topics() {}
 
+    /** The name, if Kafka allows it as a topic name: 1 to 249 characters of {@code [A-Za-z0-9._-]}. */
     static String check(String topic) {
-        if (topic == null) {
-            throw new NullPointerException("topic must not be null");
-        }
-        if (!LEGAL.matcher(topic).matches()) {
-            throw new IllegalArgumentException(
-                    "topic must be 1 to 249 characters of [A-Za-z0-9._-], but was \"" + topic + '"');
-        }
-        return topic;
+        return Args.matches("topic", topic, LEGAL, "1 to 249 characters of [A-Za-z0-9._-]");
     }
 }

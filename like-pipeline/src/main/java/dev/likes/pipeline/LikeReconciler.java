@@ -20,9 +20,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Finds and repairs drift: between a content's {@code like_counts} row and its records, archived ones included
- * (repaired from the records, the history being the truth), and between Redis and MySQL (repaired by evicting the content from
- * Redis, which reloads it from MySQL on its next access).
+ * Finds and repairs drift across the pipeline's tiers: between Redis and MySQL (repaired by evicting the content from
+ * Redis, which reloads it from MySQL on its next access), and, as {@link LikeCountReconciler} does for
+ * MySQL alone, between a content's {@code like_counts} row and its records, archived ones included (repaired from the
+ * records, the history being the truth).
  *
  * <p>Run it when the pipeline is drained (no outbox backlog, no consumer lag): while events are in flight, Redis is
  * legitimately ahead of MySQL, and a content whose outbox still holds events is never evicted. Reads MySQL on the

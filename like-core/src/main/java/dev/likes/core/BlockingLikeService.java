@@ -9,11 +9,11 @@ import java.util.concurrent.ExecutionException;
 import org.jspecify.annotations.Nullable;
 
 /** The blocking view: every call is the asynchronous one, awaited. */
-final class DefaultLikeService implements LikeService {
+final class BlockingLikeService implements LikeService {
 
     private final AsyncService async;
 
-    DefaultLikeService(LikeService.Builder builder) {
+    BlockingLikeService(LikeService.Builder builder) {
         this.async = new AsyncService(builder);
     }
 
