@@ -45,7 +45,7 @@ final class ReplicaReads {
      * for retryAfter; then one read probes the replica again while the others still go to the primary.
      */
 
-    private static final Logger LOG = LoggerFactory.getLogger(ReplicaReads.class);
+    private static final Logger log = LoggerFactory.getLogger(ReplicaReads.class);
     private static final String CAUGHT_UP = "SELECT GREATEST("
             + "COALESCE((SELECT version FROM like_records"
             + " WHERE user_id = ? AND content_id = ? AND content_type = ?), -1),"
@@ -120,7 +120,7 @@ final class ReplicaReads {
             });
             if (probe) {
                 downUntil.set(shard, 0);
-                LOG.info("the replica of shard {} answers again: its reads go to it", shard);
+                log.info("the replica of shard {} answers again: its reads go to it", shard);
             }
             if (done) {
                 @SuppressWarnings("unchecked")
@@ -134,7 +134,7 @@ final class ReplicaReads {
             }
             long previous = downUntil.getAndSet(shard, System.nanoTime() + retryAfterNanos);
             if (previous == 0) { // once per outage, not once per read that was already on its way
-                LOG.warn("the replica of shard {} failed ({}): its reads go to the primary for {} ms", shard,
+                log.warn("the replica of shard {} failed ({}): its reads go to the primary for {} ms", shard,
                         e.getCause() == null ? e.getClass().getSimpleName() : e.getCause().getClass().getSimpleName(),
                         retryAfterNanos / 1_000_000);
             }

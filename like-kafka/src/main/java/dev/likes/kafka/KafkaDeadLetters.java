@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  */
 final class KafkaDeadLetters implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(KafkaLikeConsumer.class);
+    private static final Logger log = LoggerFactory.getLogger(KafkaLikeConsumer.class);
     private static final int MAX_REASON = 1_000;
 
     private final KafkaProducer<String, byte[]> producer;
@@ -77,25 +77,25 @@ final class KafkaDeadLetters implements AutoCloseable {
             try {
                 producer.send(letter).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
                 stats.deadLettered();
-                LOG.warn("record {} set aside ({}): sent to {}", source, reason, topic);
+                log.warn("record {} set aside ({}): sent to {}", source, reason, topic);
                 return true;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return false;
             } catch (ExecutionException e) {
                 if (e.getCause() instanceof RecordTooLargeException && !withoutValue) {
-                    LOG.warn("the dead letter of record {} is too large for the broker: sending it without its value",
+                    log.warn("the dead letter of record {} is too large for the broker: sending it without its value",
                             source);
                     withoutValue = true;
                     continue;
                 }
                 long wait = backoff.applyAsLong(++failures);
-                LOG.warn("could not dead-letter record {} ({}); retrying in {} ms", source,
+                log.warn("could not dead-letter record {} ({}); retrying in {} ms", source,
                         SafeText.of(String.valueOf(e.getCause())), wait);
                 pause.accept(wait);
             } catch (TimeoutException e) {
                 long wait = backoff.applyAsLong(++failures);
-                LOG.warn("could not dead-letter record {} (no answer in {}); retrying in {} ms", source, timeout, wait);
+                log.warn("could not dead-letter record {} (no answer in {}); retrying in {} ms", source, timeout, wait);
                 pause.accept(wait);
             }
         }

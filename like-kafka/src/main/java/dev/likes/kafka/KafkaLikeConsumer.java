@@ -71,7 +71,7 @@ public final class KafkaLikeConsumer implements LikeEventConsumer {
     /** Failures in a row, timeouts aside, after which the Kafka client is replaced by a new one. */
     public static final int REBUILD_AFTER = 10;
 
-    private static final Logger LOG = LoggerFactory.getLogger(KafkaLikeConsumer.class);
+    private static final Logger log = LoggerFactory.getLogger(KafkaLikeConsumer.class);
     private static final long SUMMARY_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
     private static final long LAG_EVERY_NANOS = TimeUnit.SECONDS.toNanos(5);
     private static final Duration LAG_TIMEOUT = Duration.ofSeconds(5);
@@ -199,7 +199,7 @@ public final class KafkaLikeConsumer implements LikeEventConsumer {
     }
 
     private void run() {
-        LOG.info("consuming {} for {}", topic, sink);
+        log.info("consuming {} for {}", topic, sink);
         try {
             while (running.get()) {
                 KafkaConsumer<String, byte[]> client = null;
@@ -225,14 +225,14 @@ public final class KafkaLikeConsumer implements LikeEventConsumer {
             }
         } finally {
             closeClient("dead-letter producer", deadLetters::close);
-            LOG.info("stopped consuming {}: {} events applied", topic, stats.appliedEvents());
+            log.info("stopped consuming {}: {} events applied", topic, stats.appliedEvents());
         }
     }
 
     private void restarted(Throwable e) {
         stats.restarted();
         stats.failed(e);
-        LOG.error("the like event consumer of {} failed {} times in a row; replacing its Kafka client", topic,
+        log.error("the like event consumer of {} failed {} times in a row; replacing its Kafka client", topic,
                 stats.failuresInARow(), e);
     }
 
@@ -268,12 +268,12 @@ public final class KafkaLikeConsumer implements LikeEventConsumer {
                 }
                 // short: these rounds wait on the broker themselves, and the consumer should resume soon after it returns
                 long backoff = Math.min(backoff(stats.failuresInARow()), LOOP_BACKOFF_CAP_MILLIS);
-                LOG.warn("the like event consumer of {} failed ({}); retrying in {} ms", topic, SafeText.of(e.toString()), backoff);
+                log.warn("the like event consumer of {} failed ({}); retrying in {} ms", topic, SafeText.of(e.toString()), backoff);
                 sleep(backoff);
             }
             if (System.nanoTime() - lastSummary > SUMMARY_EVERY_NANOS) {
                 lastSummary = System.nanoTime();
-                LOG.info("{}: {} events applied, {} dead-lettered, {} sink failures, {} loop failures, lag {}",
+                log.info("{}: {} events applied, {} dead-lettered, {} sink failures, {} loop failures, lag {}",
                         topic, stats.appliedEvents(), stats.deadLetteredRecords(), stats.sinkFailures(),
                         stats.loopFailures(), lag);
             }
@@ -320,11 +320,11 @@ public final class KafkaLikeConsumer implements LikeEventConsumer {
                 return;
             } catch (InterruptException e) {
                 if (attempt == 2) {
-                    LOG.warn("closing the Kafka {} was interrupted twice; giving up", what);
+                    log.warn("closing the Kafka {} was interrupted twice; giving up", what);
                     return;
                 }
             } catch (RuntimeException e) {
-                LOG.warn("closing the Kafka {} failed", what, e);
+                log.warn("closing the Kafka {} failed", what, e);
                 return;
             }
         }
@@ -416,7 +416,7 @@ public final class KafkaLikeConsumer implements LikeEventConsumer {
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-            LOG.debug("assigned {}", partitions);
+            log.debug("assigned {}", partitions);
         }
     }
 

@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  */
 final class PolledBatch {
 
-    private static final Logger LOG = LoggerFactory.getLogger(KafkaLikeConsumer.class);
+    private static final Logger log = LoggerFactory.getLogger(KafkaLikeConsumer.class);
 
     private final KafkaConsumer<String, byte[]> client;
     private final LikeEventSink sink;
@@ -99,7 +99,7 @@ final class PolledBatch {
             }
             stats.applied(batch.size());
             if (!revoked.isEmpty() && next.keySet().stream().anyMatch(revoked::contains)) {
-                LOG.info("partitions {} were revoked while applying a batch: leaving it uncommitted", revoked);
+                log.info("partitions {} were revoked while applying a batch: leaving it uncommitted", revoked);
                 return;
             }
             client.commitSync(next);
@@ -150,7 +150,7 @@ final class PolledBatch {
                 return false;
             } catch (TimeoutException e) {
                 stats.sinkFailed();
-                LOG.warn("the sink has not finished a batch of {} events after {}; waiting for it before retrying",
+                log.warn("the sink has not finished a batch of {} events after {}; waiting for it before retrying",
                         batch.size(), sinkTimeout);
                 failure = awaitEnd(call);
                 if (failure == null) {
@@ -174,7 +174,7 @@ final class PolledBatch {
             stats.sinkFailed();
             failures++;
             long backoff = backoffMillis(failures);
-            LOG.warn("the sink failed a batch of {} events ({}); retrying in {} ms",
+            log.warn("the sink failed a batch of {} events ({}); retrying in {} ms",
                     batch.size(), SafeText.of(failure.toString()), backoff);
             pauseFor(backoff);
         }

@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  */
 final class RabbitBatches {
 
-    private static final Logger LOG = LoggerFactory.getLogger(RabbitLikeConsumer.class);
+    private static final Logger log = LoggerFactory.getLogger(RabbitLikeConsumer.class);
     private static final int MAX_REASON = 1_000;
 
     private final LikeQueues queues;
@@ -125,7 +125,7 @@ final class RabbitBatches {
             stats.sinkFailed();
             stats.failed(failure);
             long backoff = ConsumerStats.backoffMillis(++failures, initialBackoff, maxBackoff);
-            LOG.warn("the sink failed a batch of {} events ({}); retrying in {} ms",
+            log.warn("the sink failed a batch of {} events ({}); retrying in {} ms",
                     batch.size(), SafeText.of(failure.toString()), backoff);
             RabbitLikeConsumer.sleep(backoff);
         }
@@ -148,7 +148,7 @@ final class RabbitBatches {
             return e.getCause() == null ? e : e.getCause();
         } catch (TimeoutException e) {
             stats.sinkFailed();
-            LOG.warn("the sink has not finished a batch after {}; waiting for it before retrying", sinkTimeout);
+            log.warn("the sink has not finished a batch after {}; waiting for it before retrying", sinkTimeout);
         }
         while (running.getAsBoolean() && !call.isDone()) {
             RabbitLikeConsumer.sleep(100);
@@ -198,6 +198,6 @@ final class RabbitBatches {
             throw new IOException("RabbitMQ did not confirm the dead letter of " + source + " in " + sinkTimeout, e);
         }
         stats.deadLettered();
-        LOG.warn("message {} set aside ({}): sent to {}", source, reason, queues.deadLetterExchange());
+        log.warn("message {} set aside ({}): sent to {}", source, reason, queues.deadLetterExchange());
     }
 }

@@ -60,7 +60,7 @@ public final class RabbitEventPublisher implements EventPublisher {
     /** How many events may wait for the publisher's thread unless configured. */
     public static final int DEFAULT_MAX_PENDING = 100_000;
 
-    private static final Logger LOG = LoggerFactory.getLogger(RabbitEventPublisher.class);
+    private static final Logger log = LoggerFactory.getLogger(RabbitEventPublisher.class);
     private static final String SEQ_HEADER = "like.seq";
     private static final long RECONNECT_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
 
@@ -190,12 +190,12 @@ public final class RabbitEventPublisher implements EventPublisher {
             Link opened = new Link(connection, channel);
             link = opened;
             lastConnectFailure = null;
-            LOG.info("publishing like events to RabbitMQ exchange {}", queues.exchange());
+            log.info("publishing like events to RabbitMQ exchange {}", queues.exchange());
             return opened;
         } catch (IOException | TimeoutException | RuntimeException e) {
             nextConnectNanos = System.nanoTime() + RECONNECT_EVERY_NANOS;
             if (lastConnectFailure == null) {
-                LOG.warn("cannot connect to RabbitMQ ({}); like events fail until it is back", SafeText.of(e.toString()));
+                log.warn("cannot connect to RabbitMQ ({}); like events fail until it is back", SafeText.of(e.toString()));
             }
             lastConnectFailure = e;
             if (connection != null) {
@@ -340,7 +340,7 @@ public final class RabbitEventPublisher implements EventPublisher {
             if (oldest == null || now - oldest.getValue().sentNanos < confirmTimeoutNanos) {
                 return;
             }
-            LOG.warn("RabbitMQ has not confirmed an event in {} ms: dropping the connection",
+            log.warn("RabbitMQ has not confirmed an event in {} ms: dropping the connection",
                     TimeUnit.NANOSECONDS.toMillis(confirmTimeoutNanos));
             TimeoutException timeout = new TimeoutException("RabbitMQ did not confirm the event within "
                     + TimeUnit.NANOSECONDS.toMillis(confirmTimeoutNanos) + " ms");
@@ -349,7 +349,7 @@ public final class RabbitEventPublisher implements EventPublisher {
         }
 
         void abort(Exception why) {
-            LOG.debug("aborting the publisher's connection: {}", why.toString());
+            log.debug("aborting the publisher's connection: {}", why.toString());
             connection.abort(1_000);
         }
 
@@ -361,7 +361,7 @@ public final class RabbitEventPublisher implements EventPublisher {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (TimeoutException | RuntimeException e) {
-                LOG.warn("closing the RabbitMQ publisher with events not yet confirmed: they fail");
+                log.warn("closing the RabbitMQ publisher with events not yet confirmed: they fail");
             }
             try {
                 if (connection.isOpen()) {

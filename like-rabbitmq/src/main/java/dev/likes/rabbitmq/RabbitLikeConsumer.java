@@ -73,7 +73,7 @@ public final class RabbitLikeConsumer implements LikeEventConsumer {
     /** How often the consumer counts its peers and measures the backlog, unless configured. */
     public static final Duration DEFAULT_REBALANCE_INTERVAL = Duration.ofSeconds(5);
 
-    private static final Logger LOG = LoggerFactory.getLogger(RabbitLikeConsumer.class);
+    private static final Logger log = LoggerFactory.getLogger(RabbitLikeConsumer.class);
     private static final long BACKOFF_CAP_MILLIS = 2_000;
 
     /*
@@ -210,7 +210,7 @@ public final class RabbitLikeConsumer implements LikeEventConsumer {
     }
 
     private void run() {
-        LOG.info("consuming {} for {}", queues, sink);
+        log.info("consuming {} for {}", queues, sink);
         boolean connectedBefore = false;
         while (running.get()) {
             Connection c = null;
@@ -222,7 +222,7 @@ public final class RabbitLikeConsumer implements LikeEventConsumer {
                 }
                 if (connectedBefore) {
                     stats.restarted();
-                    LOG.info("reconnected to RabbitMQ: consuming {} again", queues);
+                    log.info("reconnected to RabbitMQ: consuming {} again", queues);
                 }
                 connectedBefore = true;
                 consumeWith(c);
@@ -232,7 +232,7 @@ public final class RabbitLikeConsumer implements LikeEventConsumer {
                 }
                 stats.loopFailed();
                 stats.failed(e);
-                LOG.warn("the like event consumer of {} failed ({}); reconnecting", queues, SafeText.of(e.toString()));
+                log.warn("the like event consumer of {} failed ({}); reconnecting", queues, SafeText.of(e.toString()));
             } finally {
                 inbox.clear(); // their channels are gone: the broker delivers them again
                 if (c != null) {
@@ -243,7 +243,7 @@ public final class RabbitLikeConsumer implements LikeEventConsumer {
                 sleep(Math.min(backoff(stats.failuresInARow()), BACKOFF_CAP_MILLIS));
             }
         }
-        LOG.info("stopped consuming {}: {} events applied", queues, stats.appliedEvents());
+        log.info("stopped consuming {}: {} events applied", queues, stats.appliedEvents());
     }
 
     /** Consumes over {@code c} until close() or a failure, which propagates. */
@@ -280,7 +280,7 @@ public final class RabbitLikeConsumer implements LikeEventConsumer {
         channel.basicQos(prefetch);
         Subscription sub = new Subscription(index, queues.queue(index), channel, inbox);
         sub.tag = channel.basicConsume(sub.queue, false, (tag, delivery) -> sub.arrived(delivery),
-                tag -> LOG.warn("RabbitMQ cancelled the consumer of {} (queue deleted?)", sub.queue));
+                tag -> log.warn("RabbitMQ cancelled the consumer of {} (queue deleted?)", sub.queue));
         return sub;
     }
 
@@ -323,7 +323,7 @@ public final class RabbitLikeConsumer implements LikeEventConsumer {
             return;
         }
         Subscription release = held.get(held.size() - 1);
-        LOG.info("{} consumers share {} queues and this one receives from {}: handing {} over", consumers,
+        log.info("{} consumers share {} queues and this one receives from {}: handing {} over", consumers,
                 subs.length, held.size(), release.queue);
         release.live = false;
         LikeQueues.closeQuietly(release.channel); // what it holds unacknowledged returns to the queue, first in line
