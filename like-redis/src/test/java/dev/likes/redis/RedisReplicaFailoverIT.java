@@ -15,6 +15,10 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.output.IntegerOutput;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -145,6 +149,17 @@ class RedisReplicaFailoverIT {
      * acknowledged the replica is hung ({@code SIGSTOP}) for a second while they go on, then the primary is
      * {@code SIGKILL}ed; the replica resumes, is promoted, and is asked for every acknowledged like.
      */
+    /** Closes the primary's connections to its replicas ({@code CLIENT KILL TYPE replica}). */
+    private void dropReplicaLinks() {
+        RedisClient client = RedisClient.create(primaryUri);
+        try (StatefulRedisConnection<String, String> admin = client.connect()) {
+            admin.sync().dispatch(CommandType.CLIENT, new IntegerOutput<>(StringCodec.UTF8),
+                    new CommandArgs<>(StringCodec.UTF8).add("KILL").add("TYPE").add("replica"));
+        } finally {
+            client.shutdown();
+        }
+    }
+
     private Failover failover(boolean waitForReplica) throws Exception {
         Map<ContentRef, Set<Long>> acknowledged = new ConcurrentHashMap<>();
         AtomicInteger count = new AtomicInteger();
@@ -190,7 +205,15 @@ class RedisReplicaFailoverIT {
             rate = count.get() * 1_000_000_000L / (System.nanoTime() - started);
             TestServices.hang(Server.REDIS_REPLICA);
             try {
-                TimeUnit.SECONDS.sleep(1);
+                // a stopped process' socket still takes in what the primary sends: the primary drops the link, so
+                // that what it acknowledges from here on reaches the replica only if the replica confirmed it
+                dropReplicaLinks();
+                // likes go on while the replica lags: 200 more acknowledged (or 5 s, with WAIT, which holds them)
+                int before = count.get();
+                long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                while (count.get() < before + 200 && System.nanoTime() < until) {
+                    TimeUnit.MILLISECONDS.sleep(10);
+                }
                 TestServices.kill(Server.REDIS_PRIMARY); // SIGKILL while the likes go on and the replica lags
                 stop.set(true);
                 threads.shutdown();
