@@ -15,13 +15,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.parallel.ResourceLock;
 
 /** The design's "liked, will show later": Redis down, likes still accepted, still in MySQL, Redis repaired after. */
-@Order(SharedServers.FAULTING_CLASSES_LAST)
-@ResourceLock(SharedServers.FAULTS)
 class DegradedModeIT {
 
     private static final ContentRef POST = ContentRef.of("post", 11);

@@ -15,16 +15,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * The host process dies (SIGKILL) right after acknowledging likes whose events it had not yet relayed: another
  * process' outbox sweeper relays them, and MySQL ends with every acknowledged change.
  */
-@Order(SharedServers.FAULTING_CLASSES_LAST)
-@ResourceLock(SharedServers.FAULTS)
 class HostCrashIT {
 
     private static final int ACKS_BEFORE_KILL = 3_000;

@@ -16,9 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Steady load from several threads while one server after another is killed (SIGKILL) and restarted, and while the
@@ -26,8 +24,6 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  * acknowledged operations, and every count is exact. Each scenario is bounded in time; the figures go to
  * {@code target/reliability-report.txt}.
  */
-@Order(SharedServers.FAULTING_CLASSES_LAST)
-@ResourceLock(SharedServers.FAULTS)
 class PipelineFaultIT {
 
     private static final int THREADS = 4;

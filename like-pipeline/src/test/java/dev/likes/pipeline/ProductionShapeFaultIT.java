@@ -19,19 +19,13 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Faults at the production shape of {@code WORKLOADS.md}: 500 contents of two types with small and random 63-bit
  * ids, random 63-bit user ids, a Kafka outage longer than every client timeout. The model check after recovery and
  * the convergence time go to {@code target/reliability-report.txt}.
  */
-@Order(SharedServers.FAULTING_CLASSES_LAST)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ProductionShapeFaultIT {
 
     private static final Duration CONVERGE = Duration.ofMinutes(4);
@@ -55,7 +49,6 @@ class ProductionShapeFaultIT {
     }
 
     @Test
-    @Order(1)
     void kafkaKilledFor90SecondsUnderLoadOver500Contents() throws Exception {
         try (LikePipeline p = h.pipeline().build()) {
             Load load = new Load(p.service(), 4, 2_000, contents(), 2_000, 90).randomUserIds().staleRetries(5).start();
@@ -80,19 +73,16 @@ class ProductionShapeFaultIT {
     }
 
     @Test
-    @Order(1)
     void kafkaHungFor90SecondsUnderLoadOver500Contents() throws Exception {
         outage("kafka hung (SIGSTOP) 90 s, 500 contents, random ids", Server.KAFKA, true, 90);
     }
 
     @Test
-    @ResourceLock(SharedServers.FAULTS)
     void mysqlKilledFor90SecondsUnderLoadOver500Contents() throws Exception {
         outage("mariadb killed 90 s, 500 contents, random ids", Server.MARIADB, false, 90);
     }
 
     @Test
-    @ResourceLock(SharedServers.FAULTS)
     void mysqlKilledFor5SecondsUnderLoadOver500Contents() throws Exception {
         outage("mariadb killed 5 s, 500 contents, random ids", Server.MARIADB, false, 5);
     }
@@ -152,7 +142,6 @@ class ProductionShapeFaultIT {
      * MySQL answers again). The loaded contents stay writable throughout; afterwards every tier converges.
      */
     @Test
-    @ResourceLock(SharedServers.FAULTS)
     void mysqlHungFor90SecondsWhileContentsLoad() throws Exception {
         SplittableRandom random = new SplittableRandom(2_000);
         List<ContentRef> cold = new ArrayList<>();
@@ -208,7 +197,6 @@ class ProductionShapeFaultIT {
      * the backlog is replayed and every tier converges.
      */
     @Test
-    @ResourceLock(SharedServers.FAULTS)
     void redisOutOfMemoryFor20SecondsUnderLoadOver500Contents() throws Exception {
         try (LikePipeline p = h.pipeline().build();
                 RedisClient client = RedisClient.create(TestServices.redisUri());
@@ -237,7 +225,6 @@ class ProductionShapeFaultIT {
 
     /** {@code CLIENT PAUSE 6000} under load: calls time out with an unknown outcome, are retried, and converge. */
     @Test
-    @ResourceLock(SharedServers.FAULTS)
     void redisPausedFor6SecondsUnderLoadOver500Contents() throws Exception {
         try (LikePipeline p = h.pipeline().build();
                 RedisClient client = RedisClient.create(TestServices.redisUri());
@@ -254,25 +241,21 @@ class ProductionShapeFaultIT {
     }
 
     @Test
-    @ResourceLock(SharedServers.FAULTS)
     void redisKilledFor90SecondsUnderLoadOver500Contents() throws Exception {
         redisOutage("redis killed 90 s, 500 contents, random ids", false, 90);
     }
 
     @Test
-    @ResourceLock(SharedServers.FAULTS)
     void redisHungFor90SecondsUnderLoadOver500Contents() throws Exception {
         redisOutage("redis hung (SIGSTOP) 90 s, 500 contents, random ids", true, 90);
     }
 
     @Test
-    @ResourceLock(SharedServers.FAULTS)
     void redisKilledFor5SecondsUnderLoadOver500Contents() throws Exception {
         redisOutage("redis killed 5 s, 500 contents, random ids", false, 5);
     }
 
     @Test
-    @ResourceLock(SharedServers.FAULTS)
     void redisHungFor5SecondsUnderLoadOver500Contents() throws Exception {
         redisOutage("redis hung (SIGSTOP) 5 s, 500 contents, random ids", true, 5);
     }

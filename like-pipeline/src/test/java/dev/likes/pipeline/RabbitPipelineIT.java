@@ -16,18 +16,12 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.parallel.Execution;
-import org.junit.jupiter.api.parallel.ExecutionMode;
-import org.junit.jupiter.api.parallel.ResourceAccessMode;
-import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * The pipeline on RabbitMQ instead of Kafka, at the production shape of {@code WORKLOADS.md} (500 contents of two
  * types, random 63-bit user ids, stale retries): the same model check as on Kafka, in a storm and across a broker
  * killed or hung for 90 seconds. Results go to {@code target/reliability-report.txt}.
  */
-@Execution(ExecutionMode.CONCURRENT)
-@ResourceLock(value = SharedServers.FAULTS, mode = ResourceAccessMode.READ)
 class RabbitPipelineIT {
 
     private static final Duration CONVERGE = Duration.ofMinutes(4);
