@@ -122,8 +122,10 @@ public final class RedisLikeStore implements LikeStore {
         LikeStore backing = b.backingStore;
         boolean truth = backing == null;
         Listings listings = new Listings(redis, keys);
+        LocalCountCache localCountCache = new LocalCountCache(b.localCountCacheTtl, b.localCountCacheSize);
         this.tier = backing == null ? Tier.truth(listings)
-                : Tier.cache(backing, new ReadThrough(redis, keys, backing, b.coldTtl, b.emptyTtl, b.loadTimeout));
+                : Tier.cache(backing, new ReadThrough(redis, keys, backing, b.coldTtl, b.emptyTtl, b.loadTimeout),
+                        localCountCache);
         ReadThrough readThrough = tier.readThrough();
         ApplyScript applyScript = new ApplyScript(redis, keys, truth, truth && singleNode,
                 truth ? 0 : b.hotTtl.toMillis(), b.requestIdTtl.toMillis(), b.outbox != null, b.maxRequestIds);
@@ -131,7 +133,6 @@ public final class RedisLikeStore implements LikeStore {
         this.relay = b.outbox == null
                 ? null
                 : new OutboxRelay(redis, keys, b.outbox, b.sweepInterval, b.grace, b.outboxMaxInFlight, singleNode);
-        LocalCountCache localCountCache = new LocalCountCache(b.localCountCacheTtl, b.localCountCacheSize);
         this.reads = new RedisReads(redis, keys, readScript, localCountCache, tier, b.contentFilter);
         ReplicaWait replicaWait = b.waitReplicas > 0 ? new ReplicaWait(redis, b.waitReplicas, b.waitTimeout) : null;
         this.writes = new Writes(applyScript, keys, b.maxBatchSize, b.maxQueuedPerShard, readThrough, relay,

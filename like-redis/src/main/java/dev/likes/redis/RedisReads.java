@@ -65,12 +65,7 @@ final class RedisReads {
         }
         return readCount(content).thenCompose(n -> n != null
                 ? CompletableFuture.completedFuture(n)
-                : tier.countWhenMissing(content).thenApply(loaded -> {
-                    if (tier.readThrough() != null) {
-                        localCountCache.remember(content, loaded, 0);
-                    }
-                    return loaded;
-                }));
+                : tier.countWhenMissing(content));
     }
 
     /** The count in Redis (remembered locally), or null when Redis does not hold it. */
@@ -115,17 +110,12 @@ final class RedisReads {
         });
     }
 
-    /** The counts of contents Redis does not hold (see {@link Tier}), remembered locally. */
+    /** The counts of contents Redis does not hold (see {@link Tier}). */
     private CompletableFuture<Map<ContentRef, Long>> loadCounts(Set<ContentRef> missing) {
         if (missing.isEmpty()) {
             return CompletableFuture.completedFuture(Map.of());
         }
-        return tier.countsWhenMissing(missing).thenApply(loaded -> {
-            if (tier.readThrough() != null) {
-                loaded.forEach((content, n) -> localCountCache.remember(content, n, 0));
-            }
-            return loaded;
-        });
+        return tier.countsWhenMissing(missing);
     }
 
     /** A page of the feed: liked flags, and the counts too if {@code withCounts}. */

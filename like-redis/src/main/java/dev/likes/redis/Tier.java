@@ -16,7 +16,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * What Redis' part is, chosen once when the store is built: the source of truth ({@link #truth}), where a content
  * Redis does not hold has no likes and the listings are Redis' own, or a cache of a backing store ({@link #cache}),
- * where such a content is loaded and the listings are the backing store's.
+ * where such a content is loaded (its count remembered in the local count cache) and the listings are the backing
+ * store's.
  */
 abstract class Tier {
 
@@ -25,9 +26,12 @@ abstract class Tier {
         return new Truth(listings);
     }
 
-    /** Redis as a cache of {@code backingStore}, loading through {@code readThrough}. */
-    static Tier cache(LikeStore backingStore, ReadThrough readThrough) {
-        return new Cache(backingStore, readThrough);
+    /**
+     * Redis as a cache of {@code backingStore}, loading through {@code readThrough}; the counts it loads are
+     * remembered in {@code localCountCache}.
+     */
+    static Tier cache(LikeStore backingStore, ReadThrough readThrough, LocalCountCache localCountCache) {
+        return new Cache(backingStore, readThrough, localCountCache);
     }
 
     /** The read-through loader, or null when Redis is the truth. */
@@ -101,10 +105,12 @@ abstract class Tier {
     private static final class Cache extends Tier {
         private final LikeStore backingStore;
         private final ReadThrough readThrough;
+        private final LocalCountCache localCountCache;
 
-        Cache(LikeStore backingStore, ReadThrough readThrough) {
+        Cache(LikeStore backingStore, ReadThrough readThrough, LocalCountCache localCountCache) {
             this.backingStore = backingStore;
             this.readThrough = readThrough;
+            this.localCountCache = localCountCache;
         }
 
         @Override
@@ -129,12 +135,18 @@ abstract class Tier {
 
         @Override
         CompletableFuture<Long> countWhenMissing(ContentRef content) {
-            return readThrough.loadCount(content);
+            return readThrough.loadCount(content).thenApply(loaded -> {
+                localCountCache.remember(content, loaded, 0);
+                return loaded;
+            });
         }
 
         @Override
         CompletableFuture<Map<ContentRef, Long>> countsWhenMissing(Set<ContentRef> contents) {
-            return readThrough.loadCounts(contents);
+            return readThrough.loadCounts(contents).thenApply(loaded -> {
+                loaded.forEach((content, n) -> localCountCache.remember(content, n, 0));
+                return loaded;
+            });
         }
 
         @Override

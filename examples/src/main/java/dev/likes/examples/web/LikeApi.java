@@ -280,7 +280,7 @@ final class LikeApi {
 
     private static void requireCsrf(Request request, Sessions.Session session) {
         if (!Sessions.csrfMatches(session, request.getHeaders().get(LikeWebServer.CSRF_HEADER))) {
-            throw new HttpError(403, "send this session's anti-forgery token (GET /api/session) in the "
+            throw new HttpError(403, "send the anti-forgery token that GET /api/session gives in the "
                     + LikeWebServer.CSRF_HEADER + " header");
         }
     }
