@@ -14,10 +14,12 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToLongFunction;
 import org.awaitility.core.ConditionTimeoutException;
 
 /**
@@ -31,27 +33,44 @@ final class Invariants {
 
     /** Waits until everything converged (at most {@code max}), asserts the invariants, and reports. */
     static void assertConverged(String scenario, Harness h, LikePipeline p, Load load, Duration max) {
-        assertThat(load.unresolved.get()).as("operations never acknowledged").isZero();
-        assertThat(load.staleRetriesApplied.sum()).as("stale retries that changed a pair's state").isZero();
+        assertConverged(scenario, h, p, List.of(load), max);
+    }
+
+    /** The same over loads that ran side by side on disjoint users or contents; their figures are summed. */
+    static void assertConverged(String scenario, Harness h, LikePipeline p, List<Load> loads, Duration max) {
+        for (Load load : loads) {
+            assertThat(load.unresolved.get()).as("operations never acknowledged").isZero();
+            assertThat(load.staleRetriesApplied.sum()).as("stale retries that changed a pair's state").isZero();
+        }
+        long operations = sum(loads, l -> l.operations.sum());
         String stats = String.format("operations=%d acknowledged=%d applied=%d unchanged=%d duplicate_request=%d"
                         + " accepted_degraded=%d failed_attempts_retried=%d stale_retries=%d"
                         + " stale_retries_accepted_degraded=%d slowest_call_ms=%d",
-                load.operations.sum(), load.acknowledged(), load.count(LikeResult.Status.APPLIED),
-                load.count(LikeResult.Status.UNCHANGED),
-                load.count(LikeResult.Status.DUPLICATE_REQUEST),
-                load.count(LikeResult.Status.ACCEPTED), load.failedAttempts.sum(),
-                load.staleRetries.sum(), load.staleRetriesAccepted.sum(),
-                TimeUnit.NANOSECONDS.toMillis(load.slowestCallNanos.get()));
-        Map<ContentRef, Set<Long>> expected = load.expected();
+                operations, sum(loads, Load::acknowledged), sum(loads, l -> l.count(LikeResult.Status.APPLIED)),
+                sum(loads, l -> l.count(LikeResult.Status.UNCHANGED)),
+                sum(loads, l -> l.count(LikeResult.Status.DUPLICATE_REQUEST)),
+                sum(loads, l -> l.count(LikeResult.Status.ACCEPTED)), sum(loads, l -> l.failedAttempts.sum()),
+                sum(loads, l -> l.staleRetries.sum()), sum(loads, l -> l.staleRetriesAccepted.sum()),
+                TimeUnit.NANOSECONDS.toMillis(loads.stream().mapToLong(l -> l.slowestCallNanos.get()).max()
+                        .orElse(0)));
+        Map<ContentRef, Set<Long>> expected = new HashMap<>();
+        for (Load load : loads) {
+            load.expected().forEach((content, users) -> expected.computeIfAbsent(content, c -> new HashSet<>())
+                    .addAll(users));
+        }
         try {
-            assertConverged(scenario, h, p, expected, Set.of(), load.operations.sum(), stats, max);
+            assertConverged(scenario, h, p, expected, Set.of(), operations, stats, max);
         } catch (AssertionError | ConditionTimeoutException e) {
-            throw new AssertionError(e.getMessage() + "\n" + explain(h, expected, load), e);
+            throw new AssertionError(e.getMessage() + "\n" + explain(h, expected, loads), e);
         }
     }
 
+    private static long sum(List<Load> loads, ToLongFunction<Load> figure) {
+        return loads.stream().mapToLong(figure).sum();
+    }
+
     /** The attempts made on each pair where MySQL and the model differ (at most 10 pairs). */
-    private static String explain(Harness h, Map<ContentRef, Set<Long>> expected, Load load) {
+    private static String explain(Harness h, Map<ContentRef, Set<Long>> expected, List<Load> loads) {
         Map<ContentRef, Set<Long>> mysql = h.mysqlLikers();
         Set<ContentRef> contents = new HashSet<>(expected.keySet());
         contents.addAll(mysql.keySet());
@@ -69,7 +88,9 @@ final class Invariants {
                 }
                 out.append(String.format("%n  user %d %s: model %s, MySQL %s", user, content, want.contains(user),
                         have.contains(user)));
-                load.history(user, content).forEach(line -> out.append("\n    ").append(line));
+                for (Load load : loads) {
+                    load.history(user, content).forEach(line -> out.append("\n    ").append(line));
+                }
             }
         }
         return out.toString();
