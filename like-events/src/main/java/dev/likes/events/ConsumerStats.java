@@ -123,6 +123,19 @@ public final class ConsumerStats {
     }
 
     /**
+     * Waits between tries, keeping an interrupt for the caller to see.
+     *
+     * @param millis how long
+     */
+    public static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
      * The {@link UnstorableEventException} in {@code failure}'s chain of causes: the sink says an event of the batch
      * can never be stored, and the consumer splits the batch to set it aside.
      *

@@ -5,6 +5,8 @@ import dev.likes.events.SafeText;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -14,6 +16,7 @@ import java.util.function.IntToLongFunction;
 import java.util.function.LongConsumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -32,6 +35,10 @@ final class KafkaDeadLetters implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(KafkaLikeConsumer.class);
     private static final int MAX_REASON = 1_000;
+    /** Security and connection settings of the consumer that its dead-letter producer shares. */
+    private static final List<String> SHARED_PREFIXES = List.of("security.", "sasl.", "ssl.", "client.dns.lookup",
+            "socket.connection.setup.timeout.", "reconnect.backoff.", "retry.backoff.", "connections.max.idle.ms",
+            "metadata.max.age.ms", "send.buffer.bytes", "receive.buffer.bytes");
 
     private final KafkaProducer<String, byte[]> producer;
     private final String topic;
@@ -40,6 +47,25 @@ final class KafkaDeadLetters implements AutoCloseable {
     private final ConsumerStats stats;
     private final BooleanSupplier running;
     private final IntToLongFunction backoff;
+
+    /**
+     * The dead-letter producer's settings: the consumer's security and connection settings, then the host's
+     * dead-letter properties, then what delivery needs ({@code acks=all}, idempotence).
+     */
+    static Map<String, Object> producerConfig(Map<String, Object> consumerProperties,
+            Map<String, Object> deadLetterProperties, String bootstrapServers) {
+        Map<String, Object> config = new HashMap<>();
+        consumerProperties.forEach((name, value) -> {
+            if (SHARED_PREFIXES.stream().anyMatch(name::startsWith)) {
+                config.put(name, value);
+            }
+        });
+        config.putAll(deadLetterProperties);
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        return config;
+    }
 
     KafkaDeadLetters(Map<String, Object> producerConfig, String topic, int maxBytes, Duration timeout,
             ConsumerStats stats, BooleanSupplier running, IntToLongFunction backoff) {

@@ -3,22 +3,20 @@ package dev.likes.kafka;
 import dev.likes.core.EventPublisher;
 import dev.likes.core.LikeEvent;
 import dev.likes.events.LikeEventCodec;
+import dev.likes.events.PendingSends;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.jspecify.annotations.Nullable;
@@ -53,16 +51,10 @@ public final class KafkaEventPublisher implements EventPublisher {
     private final Producer<String, byte[]> producer;
     private final boolean ownsProducer;
     private final String topic;
-    private final int maxPending;
-    private final Queue<Send> queue = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger pending = new AtomicInteger();
-    private final Thread sender;
-    private volatile boolean parked;
-    private volatile boolean closing;
+    private final PendingSends<Send> sends;
 
     private KafkaEventPublisher(Builder builder) {
         this.topic = builder.topic;
-        this.maxPending = builder.maxPending;
         if (builder.producer != null) {
             this.producer = builder.producer;
             this.ownsProducer = false;
@@ -70,9 +62,8 @@ public final class KafkaEventPublisher implements EventPublisher {
             this.producer = new KafkaProducer<>(builder.config(), new StringSerializer(), new ByteArraySerializer());
             this.ownsProducer = true;
         }
-        this.sender = new Thread(this::sendLoop, "like-kafka-publisher-" + builder.topic);
-        this.sender.setDaemon(true);
-        this.sender.start();
+        this.sends = new PendingSends<>("like-kafka-publisher-" + builder.topic, "Kafka", builder.maxPending,
+                this::send);
     }
 
     /**
@@ -100,66 +91,37 @@ public final class KafkaEventPublisher implements EventPublisher {
 
     @Override
     public CompletionStage<Void> publish(LikeEvent event) {
-        if (closing) {
-            return CompletableFuture.failedFuture(new IllegalStateException("the publisher is closed"));
-        }
-        if (pending.incrementAndGet() > maxPending) {
-            pending.decrementAndGet();
-            return CompletableFuture.failedFuture(new RejectedExecutionException(
-                    maxPending + " events already wait to be sent to Kafka; is the broker reachable?"));
-        }
         Send send = new Send(new ProducerRecord<>(topic, event.content().toString(), LikeEventCodec.encode(event)));
-        queue.add(send);
-        if (parked) {
-            LockSupport.unpark(sender);
-        }
-        return send.acknowledged;
+        RuntimeException refused = sends.offer(send);
+        return refused == null ? send.acknowledged : CompletableFuture.failedFuture(refused);
     }
 
     /**
-     * The publisher's thread: hands queued records to the producer, many per wake-up. {@code KafkaProducer.send} may
-     * block (metadata unknown, buffer full); here that never holds up a caller.
+     * Hands one record to the producer, on the publisher's thread. {@code KafkaProducer.send} may block (metadata
+     * unknown, buffer full); there that never holds up a caller.
      */
-    private void sendLoop() {
-        while (true) {
-            Send send = queue.poll();
-            if (send == null) {
-                if (closing) {
-                    return;
-                }
-                parked = true;
-                if (queue.isEmpty() && !closing) {
-                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
-                }
-                parked = false;
-                continue;
-            }
-            pending.decrementAndGet();
-            Throwable[] refusedAtOnce = new Throwable[1];
-            try {
-                producer.send(send.record, (metadata, failure) -> {
-                    if (failure != null) {
-                        if (Thread.currentThread() == sender) {
-                            refusedAtOnce[0] = failure; // refused inside send(): no metadata within max.block.ms, ...
-                        }
-                        send.acknowledged.completeExceptionally(failure);
-                    } else {
-                        send.acknowledged.complete(null);
+    private void send(Send send) {
+        Throwable[] refusedAtOnce = new Throwable[1];
+        try {
+            producer.send(send.record, (metadata, failure) -> {
+                if (failure != null) {
+                    if (sends.onSenderThread()) {
+                        refusedAtOnce[0] = failure; // refused inside send(): no metadata within max.block.ms, ...
                     }
-                });
-            } catch (RuntimeException e) {
-                refusedAtOnce[0] = e;
-                send.acknowledged.completeExceptionally(e);
-            }
-            if (refusedAtOnce[0] instanceof org.apache.kafka.common.errors.TimeoutException) {
-                // the broker is unreachable, and every queued send would wait as long again, one after the other:
-                // fail them now instead
-                Send queued;
-                while ((queued = queue.poll()) != null) {
-                    pending.decrementAndGet();
-                    queued.acknowledged.completeExceptionally(refusedAtOnce[0]);
+                    send.acknowledged.completeExceptionally(failure);
+                } else {
+                    send.acknowledged.complete(null);
                 }
-            }
+            });
+        } catch (RuntimeException e) {
+            refusedAtOnce[0] = e;
+            send.acknowledged.completeExceptionally(e);
+        }
+        Throwable refused = refusedAtOnce[0];
+        if (refused instanceof TimeoutException) {
+            // the broker is unreachable, and every queued send would wait as long again, one after the other:
+            // fail them now instead
+            sends.drain(queued -> queued.acknowledged.completeExceptionally(refused));
         }
     }
 
@@ -169,13 +131,7 @@ public final class KafkaEventPublisher implements EventPublisher {
      */
     @Override
     public void close() {
-        closing = true;
-        LockSupport.unpark(sender);
-        try {
-            sender.join(TimeUnit.SECONDS.toMillis(30));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        sends.close(Duration.ofSeconds(30));
         if (ownsProducer) {
             producer.close(Duration.ofSeconds(30)); // sends what is buffered, waiting at most this long
             return;

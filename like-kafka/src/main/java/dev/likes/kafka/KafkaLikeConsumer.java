@@ -3,6 +3,8 @@ package dev.likes.kafka;
 import dev.likes.core.LikeEventConsumer;
 import dev.likes.core.LikeEventSink;
 import dev.likes.core.UnstorableEventException;
+import dev.likes.events.AbstractLikeEventConsumer;
+import dev.likes.events.ConsumerMeters;
 import dev.likes.events.ConsumerStats;
 import dev.likes.events.LikeEventCodec;
 import dev.likes.events.SafeText;
@@ -18,8 +20,6 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -27,6 +27,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -62,7 +63,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>One thread of its own runs the Kafka client. Every accessor may be called from any thread.
  */
-public final class KafkaLikeConsumer implements LikeEventConsumer {
+public final class KafkaLikeConsumer extends AbstractLikeEventConsumer {
 
     /** Events handed to the sink per batch at most, unless configured ({@code max.poll.records}). */
     public static final int DEFAULT_MAX_BATCH = 1_000;
@@ -76,10 +77,6 @@ public final class KafkaLikeConsumer implements LikeEventConsumer {
     private static final long LAG_EVERY_NANOS = TimeUnit.SECONDS.toNanos(5);
     private static final Duration LAG_TIMEOUT = Duration.ofSeconds(5);
     private static final long LOOP_BACKOFF_CAP_MILLIS = 2_000;
-    /** Security and connection settings of the consumer that its dead-letter producer shares. */
-    private static final List<String> SHARED_PREFIXES = List.of("security.", "sasl.", "ssl.", "client.dns.lookup",
-            "socket.connection.setup.timeout.", "reconnect.backoff.", "retry.backoff.", "connections.max.idle.ms",
-            "metadata.max.age.ms", "send.buffer.bytes", "receive.buffer.bytes");
 
     private final Map<String, Object> consumerConfig;
     private final KafkaDeadLetters deadLetters;
@@ -87,12 +84,7 @@ public final class KafkaLikeConsumer implements LikeEventConsumer {
     private final String topic;
     private final Duration pollTimeout;
     private final Duration sinkTimeout;
-    private final Duration initialBackoff;
-    private final Duration maxBackoff;
-    private final Thread thread;
-    private final AtomicBoolean started = new AtomicBoolean();
-    private final AtomicBoolean running = new AtomicBoolean();
-    private final ConsumerStats stats = new ConsumerStats();
+    private final ConsumerStats stats = stats();
     /** Removes this consumer's meters from the host's registry; null without one. */
     private final @Nullable Runnable removeMeters;
     private final Set<TopicPartition> revoked = ConcurrentHashMap.newKeySet();
@@ -101,19 +93,17 @@ public final class KafkaLikeConsumer implements LikeEventConsumer {
     private long lastLagNanos;
 
     private KafkaLikeConsumer(Builder b) {
+        super("like-kafka-consumer-" + b.groupId, b.initialBackoff, b.maxBackoff);
         this.sink = b.sink;
         this.topic = b.topic;
         this.pollTimeout = b.pollTimeout;
         this.sinkTimeout = b.sinkTimeout;
-        this.initialBackoff = b.initialBackoff;
-        this.maxBackoff = b.maxBackoff;
         this.consumerConfig = b.consumerConfig();
         this.deadLetters = new KafkaDeadLetters(b.deadLetterConfig(),
                 b.deadLetterTopic == null ? b.topic + ".dlq" : b.deadLetterTopic, b.deadLetterMaxBytes, b.sinkTimeout,
-                stats, running::get, this::backoff);
-        this.thread = new Thread(this::run, "like-kafka-consumer-" + b.groupId);
-        this.thread.setDaemon(true);
-        this.removeMeters = b.meterRegistry == null ? null : ConsumerMeters.bind(b.meterRegistry, b.meterTags, this);
+                stats, this::running, this::backoffMillis);
+        this.removeMeters = b.meterRegistry == null ? null : ConsumerMeters.bind(b.meterRegistry, b.meterTags, this,
+                c -> c);
     }
 
     /**
@@ -128,63 +118,16 @@ public final class KafkaLikeConsumer implements LikeEventConsumer {
         return new Builder(bootstrapServers, groupId, sink);
     }
 
-    /**
-     * Starts consuming on the consumer's own thread.
-     *
-     * @return this consumer
-     * @throws IllegalStateException if it was started before
-     */
     @Override
     public KafkaLikeConsumer start() {
-        if (!started.compareAndSet(false, true)) {
-            throw new IllegalStateException("the consumer was started before");
-        }
-        running.set(true);
-        thread.start();
+        super.start();
         return this;
-    }
-
-    /**
-     * Whether the consumer was started and not closed. It stays running through broker outages and failures, which
-     * {@link #health()} reports.
-     *
-     * @return true while it consumes or retries
-     */
-    @Override
-    public boolean isRunning() {
-        return running.get() && thread.isAlive();
     }
 
     @Override
     public Health health() {
-        int failures = stats.failuresInARow();
-        return new Health(isRunning(), isRunning() && failures == 0, stats.sinceLastSuccess(), failures,
+        return new Health(isRunning(), healthy(), stats.sinceLastSuccess(), stats.failuresInARow(),
                 stats.lastFailure());
-    }
-
-    @Override
-    public long appliedEvents() {
-        return stats.appliedEvents();
-    }
-
-    @Override
-    public long deadLetteredRecords() {
-        return stats.deadLetteredRecords();
-    }
-
-    @Override
-    public long sinkFailures() {
-        return stats.sinkFailures();
-    }
-
-    @Override
-    public long loopFailures() {
-        return stats.loopFailures();
-    }
-
-    @Override
-    public long restarts() {
-        return stats.restarts();
     }
 
     /**
@@ -198,17 +141,18 @@ public final class KafkaLikeConsumer implements LikeEventConsumer {
         return lag;
     }
 
-    private void run() {
+    @Override
+    protected void run() {
         log.info("consuming {} for {}", topic, sink);
         try {
-            while (running.get()) {
+            while (running()) {
                 KafkaConsumer<String, byte[]> client = null;
                 try {
                     client = new KafkaConsumer<>(consumerConfig, new StringDeserializer(), new ByteArrayDeserializer());
                     consumer = client;
                     consumeWith(client);
                 } catch (WakeupException | InterruptException e) {
-                    if (running.get()) {
+                    if (running()) {
                         restarted(e);
                     }
                 } catch (Throwable e) { // NOPMD: the loop must survive anything but close(); errors rebuild the client
@@ -219,8 +163,8 @@ public final class KafkaLikeConsumer implements LikeEventConsumer {
                         closeClient("consumer", () -> closeWithin(closing, Duration.ofSeconds(10)));
                     }
                 }
-                if (running.get()) {
-                    sleep(Math.min(backoff(stats.failuresInARow()), LOOP_BACKOFF_CAP_MILLIS));
+                if (running()) {
+                    ConsumerStats.pause(Math.min(backoffMillis(stats.failuresInARow()), LOOP_BACKOFF_CAP_MILLIS));
                 }
             }
         } finally {
@@ -239,11 +183,11 @@ public final class KafkaLikeConsumer implements LikeEventConsumer {
     /** Consumes until close() or {@value #REBUILD_AFTER} failures in a row other than timeouts; errors propagate. */
     private void consumeWith(KafkaConsumer<String, byte[]> client) {
         client.subscribe(List.of(topic), new Rebalance());
-        PolledBatch batches = new PolledBatch(client, sink, deadLetters, stats, running::get, revoked, pollTimeout,
-                sinkTimeout, initialBackoff, maxBackoff);
+        PolledBatch batches = new PolledBatch(client, sink, deadLetters, stats, this::running, revoked, pollTimeout,
+                sinkTimeout, this::backoffMillis);
         int clientFailures = 0;
         long lastSummary = System.nanoTime();
-        while (running.get()) {
+        while (running()) {
             try {
                 ConsumerRecords<String, byte[]> records = client.poll(pollTimeout);
                 if (!records.isEmpty()) {
@@ -252,7 +196,7 @@ public final class KafkaLikeConsumer implements LikeEventConsumer {
                 measureLag(client, records.isEmpty());
                 stats.succeeded();
             } catch (WakeupException | InterruptException e) {
-                if (!running.get()) {
+                if (!running()) {
                     return; // close() asked us to stop
                 }
                 throw e;
@@ -261,15 +205,15 @@ public final class KafkaLikeConsumer implements LikeEventConsumer {
                 stats.failed(e);
                 // a timeout means the broker is away, not that the client is broken: a new client would only leave
                 // a stale member behind in the group, which delays the rebalance after the broker returns
-                if (e instanceof org.apache.kafka.common.errors.TimeoutException) {
+                if (e instanceof TimeoutException) {
                     clientFailures = 0;
                 } else if (++clientFailures >= REBUILD_AFTER) {
                     throw e;
                 }
                 // short: these rounds wait on the broker themselves, and the consumer should resume soon after it returns
-                long backoff = Math.min(backoff(stats.failuresInARow()), LOOP_BACKOFF_CAP_MILLIS);
+                long backoff = Math.min(backoffMillis(stats.failuresInARow()), LOOP_BACKOFF_CAP_MILLIS);
                 log.warn("the like event consumer of {} failed ({}); retrying in {} ms", topic, SafeText.of(e.toString()), backoff);
-                sleep(backoff);
+                ConsumerStats.pause(backoff);
             }
             if (System.nanoTime() - lastSummary > SUMMARY_EVERY_NANOS) {
                 lastSummary = System.nanoTime();
@@ -277,19 +221,6 @@ public final class KafkaLikeConsumer implements LikeEventConsumer {
                         topic, stats.appliedEvents(), stats.deadLetteredRecords(), stats.sinkFailures(),
                         stats.loopFailures(), lag);
             }
-        }
-    }
-
-    /** The backoff after {@code failures} failures in a row: exponential, capped, with full jitter in its upper half. */
-    private long backoff(int failures) {
-        return ConsumerStats.backoffMillis(failures, initialBackoff, maxBackoff);
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
@@ -373,20 +304,14 @@ public final class KafkaLikeConsumer implements LikeEventConsumer {
         if (removeMeters != null) {
             removeMeters.run();
         }
-        if (started.compareAndSet(false, true)) {
+        boolean ran = stopThread(() -> {
+            KafkaConsumer<String, byte[]> client = consumer;
+            if (client != null) {
+                client.wakeup();
+            }
+        });
+        if (!ran) {
             deadLetters.close(Duration.ZERO); // never started: nothing runs, close the producer here
-            return;
-        }
-        running.set(false);
-        KafkaConsumer<String, byte[]> client = consumer;
-        if (client != null) {
-            client.wakeup();
-        }
-        thread.interrupt();
-        try {
-            thread.join(TimeUnit.SECONDS.toMillis(30));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
@@ -566,17 +491,7 @@ public final class KafkaLikeConsumer implements LikeEventConsumer {
         }
 
         Map<String, Object> deadLetterConfig() {
-            Map<String, Object> config = new HashMap<>();
-            properties.forEach((name, value) -> {
-                if (SHARED_PREFIXES.stream().anyMatch(name::startsWith)) {
-                    config.put(name, value);
-                }
-            });
-            config.putAll(deadLetterProperties);
-            config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-            config.put(ProducerConfig.ACKS_CONFIG, "all");
-            config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-            return config;
+            return KafkaDeadLetters.producerConfig(properties, deadLetterProperties, bootstrapServers);
         }
 
         Map<String, Object> consumerConfig() {

@@ -4,13 +4,9 @@ import com.rabbitmq.client.ConnectionFactory;
 import dev.likes.core.EventPublisher;
 import dev.likes.core.JobLeases;
 import dev.likes.core.LikeEventConsumer;
-import dev.likes.core.LikeEventSink;
 import dev.likes.core.LikeService;
-import dev.likes.core.LikeStore;
 import dev.likes.core.LikeStoreException;
 import dev.likes.jdbc.ArchiveSink;
-import dev.likes.jdbc.DegradedJournal;
-import dev.likes.jdbc.JdbiJobLeases;
 import dev.likes.jdbc.JdbiLikeStore;
 import dev.likes.jdbc.JdbiShard;
 import dev.likes.kafka.KafkaEventPublisher;
@@ -20,9 +16,6 @@ import dev.likes.rabbitmq.RabbitConnections;
 import dev.likes.rabbitmq.RabbitEventPublisher;
 import dev.likes.rabbitmq.RabbitLikeConsumer;
 import dev.likes.redis.RedisLikeStore;
-import dev.likes.redis.RedisRateLimiter;
-import io.github.resilience4j.bulkhead.Bulkhead;
-import io.github.resilience4j.bulkhead.BulkheadConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
@@ -34,7 +27,6 @@ import io.micrometer.observation.ObservationRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -105,89 +97,25 @@ public final class LikePipeline implements AutoCloseable {
     private final Clock clock;
     private final UserEraser eraser;
 
-    private LikePipeline(Builder b, Deque<AutoCloseable> opened) {
-        this.opened = opened;
-        this.clock = b.clock;
-        // build() checked these
-        List<JdbiShard> shards = Objects.requireNonNull(b.shards);
-        EventQueue queue = b.eventQueue();
-        Preflight.schema(shards);
-        queue.prepare();
-        JdbiLikeStore.Builder mb = JdbiLikeStore.builder(shards);
-        b.mysqlCustomizer.accept(mb);
-        this.mysql = open(opened, mb.build());
-        this.publisher = open(opened, queue.openPublisher());
-        RedisLikeStore.Builder rb;
-        if (b.redisCluster != null) {
-            rb = RedisLikeStore.builder(b.redisCluster);
-        } else if (b.redisClient != null) {
-            rb = RedisLikeStore.builder(b.redisClient, Objects.requireNonNull(b.redisUri));
-        } else {
-            rb = RedisLikeStore.builder(Objects.requireNonNull(b.redisUri));
-        }
-        this.mysqlBreaker = Breakers.mysql();
-        Duration slowLoad = b.callTimeout.dividedBy(2).compareTo(Duration.ofSeconds(1)) < 0
-                ? b.callTimeout.dividedBy(2) : Duration.ofSeconds(1);
-        BackingStoreBreaker mysqlGuard = new BackingStoreBreaker(mysql, mysqlBreaker, slowLoad);
-        rb.backingStore(mysqlGuard).outbox(publisher)
-                .localCountCache(Duration.ofSeconds(1), 100_000);
-        if (b.meterRegistry != null) {
-            rb.meterRegistry(b.meterRegistry);
-        }
-        b.redisCustomizer.accept(rb);
-        this.redis = open(opened, rb.build());
-        this.breaker = Breakers.redis(b.breakerConfig, b.breakerRegistry, opened);
-        Bulkhead bulkhead = Bulkhead.of("like-mutations", BulkheadConfig.custom()
-                .maxConcurrentCalls(b.maxInFlight)
-                .maxWaitDuration(Duration.ZERO)
-                .build());
-        PipelineMetrics metrics = b.meterRegistry == null ? PipelineMetrics.NONE : new MicrometerMetrics(b.meterRegistry);
-        if (metrics instanceof MicrometerMetrics m) {
-            opened.push(m::removeAll);
-        }
-        RedisRateLimiter limiter = b.ratePerSecond > 0 ? RedisRateLimiter.on(redis, b.ratePerSecond, b.rateBurst) : null;
-        this.resilient = new ResilientLikeStore(redis, mysql, mysql::requestSeen, DegradedJournal.of(mysql),
-                mysqlGuard, publisher,
-                limiter, breaker, bulkhead, b.clock, b.maxDegraded, metrics);
-        opened.push(resilient::releaseJournal);
-        Duration drainTimeout = b.callTimeout;
-        opened.push(() -> {
-            if (!resilient.drain(drainTimeout)) {
-                log.warn("closing the like pipeline with likes still in flight after {} ms: their outcome is unknown",
-                        drainTimeout.toMillis());
-            }
-        });
-        LikeStore front = b.observationRegistry == null ? resilient
-                : new ObservedLikeStore(resilient, b.observationRegistry);
-        this.service = open(opened, LikeService.builder(front).clock(b.clock).callTimeout(b.callTimeout).build());
-        List<Jdbi> primaries = new ArrayList<>();
-        shards.forEach(s -> primaries.add(s.primary()));
-        this.jobLeases = JdbiJobLeases.create(primaries.get(0));
-        this.reconciler = new LikeReconciler(redis, primaries, LikeReconciler.DEFAULT_DEEP_LIMIT, jobLeases);
-        if (b.runConsumer) {
-            LikeEventSink sink = b.observationRegistry == null ? mysql
-                    : new ObservedEventSink(mysql, b.observationRegistry);
-            this.consumers = open(opened, new ConsumerSupervisor(() -> queue.newConsumer(sink)));
-        } else {
-            this.consumers = null;
-        }
-        this.upkeep = open(opened, new Upkeep());
-        if (metrics instanceof MicrometerMetrics m) {
-            m.bindStore(resilient, breaker, mysqlBreaker, upkeep.outboxBacklog());
-            if (consumers != null) {
-                m.bindConsumer(consumers);
-            }
-        }
-        upkeep.start(resilient, redis, b.repairInterval, this::purgeExpiredRequests, consumers);
+    private LikePipeline(Wiring w, Duration repairInterval) {
+        this.opened = w.opened;
+        this.clock = w.clock;
+        this.mysql = w.mysql;
+        this.publisher = w.publisher;
+        this.redis = w.redis;
+        this.resilient = w.resilient;
+        this.breaker = w.breaker;
+        this.mysqlBreaker = w.mysqlBreaker;
+        this.service = w.service;
+        this.consumers = w.consumers;
+        this.reconciler = w.reconciler;
+        this.jobLeases = w.jobLeases;
+        this.upkeep = w.upkeep;
+        this.eraser = w.eraser;
+        upkeep.start(resilient, redis, repairInterval, this::purgeExpiredRequests, consumers);
         if (consumers != null) {
             consumers.start();
         }
-        this.eraser = new UserEraser(redis, mysql, publisher, breaker, queue, b.archiveSink, b.clock);
-    }
-
-    private static <T extends AutoCloseable> T open(Deque<AutoCloseable> opened, T resource) {
-        opened.push(resource);
-        return resource;
     }
 
     /**
@@ -376,7 +304,7 @@ public final class LikePipeline implements AutoCloseable {
         closeAll(opened);
     }
 
-    private static void closeAll(Deque<AutoCloseable> opened) {
+    static void closeAll(Deque<AutoCloseable> opened) {
         RuntimeException failure = null;
         AutoCloseable next;
         while ((next = opened.poll()) != null) {
@@ -401,33 +329,33 @@ public final class LikePipeline implements AutoCloseable {
     /** Configures a {@link LikePipeline}. Not thread-safe. Every setter validates its argument and names it. */
     public static final class Builder {
 
-        private @Nullable RedisURI redisUri;
-        private @Nullable RedisClient redisClient;
-        private @Nullable RedisClusterClient redisCluster;
-        private @Nullable String kafka;
-        private @Nullable String rabbitUri;
+        @Nullable RedisURI redisUri;
+        @Nullable RedisClient redisClient;
+        @Nullable RedisClusterClient redisCluster;
+        @Nullable String kafka;
+        @Nullable String rabbitUri;
         /* No initializer and no method descriptor of this class names a like-rabbitmq class: a host on Kafka has
          * none on its class path, and reflection over the builder must not need them. */
-        private String rabbitExchange = LikeQueues.DEFAULT_NAME; // constants: compiled in, nothing loaded
-        private int rabbitQueueCount = LikeQueues.DEFAULT_QUEUES;
-        private @Nullable Consumer<ConnectionFactory> rabbitConnection;
-        private @Nullable Consumer<RabbitEventPublisher.Builder> rabbitPublisherCustomizer;
-        private @Nullable Consumer<RabbitLikeConsumer.Builder> rabbitConsumerCustomizer;
-        private @Nullable List<JdbiShard> shards;
-        private String topic = DEFAULT_TOPIC;
-        private String consumerGroup = DEFAULT_CONSUMER_GROUP;
-        private boolean runConsumer = true;
-        private @Nullable ArchiveSink archiveSink;
-        private @Nullable ObservationRegistry observationRegistry;
-        private int createTopicPartitions;
-        private short createTopicReplication;
-        private double ratePerSecond = 20;
-        private int rateBurst = 60;
-        private int maxInFlight = 10_000;
-        private int maxDegraded = 100_000;
-        private Duration repairInterval = Duration.ofSeconds(1);
-        private Duration callTimeout = LikeService.DEFAULT_CALL_TIMEOUT;
-        private CircuitBreakerConfig breakerConfig = CircuitBreakerConfig.custom()
+        String rabbitExchange = LikeQueues.DEFAULT_NAME; // constants: compiled in, nothing loaded
+        int rabbitQueueCount = LikeQueues.DEFAULT_QUEUES;
+        @Nullable Consumer<ConnectionFactory> rabbitConnection;
+        @Nullable Consumer<RabbitEventPublisher.Builder> rabbitPublisherCustomizer;
+        @Nullable Consumer<RabbitLikeConsumer.Builder> rabbitConsumerCustomizer;
+        @Nullable List<JdbiShard> shards;
+        String topic = DEFAULT_TOPIC;
+        String consumerGroup = DEFAULT_CONSUMER_GROUP;
+        boolean runConsumer = true;
+        @Nullable ArchiveSink archiveSink;
+        @Nullable ObservationRegistry observationRegistry;
+        int createTopicPartitions;
+        short createTopicReplication;
+        double ratePerSecond = 20;
+        int rateBurst = 60;
+        int maxInFlight = 10_000;
+        int maxDegraded = 100_000;
+        Duration repairInterval = Duration.ofSeconds(1);
+        Duration callTimeout = LikeService.DEFAULT_CALL_TIMEOUT;
+        CircuitBreakerConfig breakerConfig = CircuitBreakerConfig.custom()
                 .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
                 .slidingWindowSize(20)
                 .minimumNumberOfCalls(5)
@@ -435,15 +363,15 @@ public final class LikePipeline implements AutoCloseable {
                 .waitDurationInOpenState(Duration.ofSeconds(2))
                 .permittedNumberOfCallsInHalfOpenState(3)
                 .build();
-        private @Nullable MeterRegistry meterRegistry;
-        private Clock clock = Clock.systemUTC();
-        private Consumer<RedisLikeStore.Builder> redisCustomizer = b -> {};
-        private Consumer<JdbiLikeStore.Builder> mysqlCustomizer = b -> {};
-        private Consumer<KafkaEventPublisher.Builder> publisherCustomizer = b -> {};
-        private Consumer<KafkaLikeConsumer.Builder> consumerCustomizer = b -> {};
-        private @Nullable CircuitBreakerRegistry breakerRegistry;
-        private final Map<String, Object> kafkaClientProperties = new LinkedHashMap<>();
-        private final Map<String, Object> kafkaAdminProperties = new LinkedHashMap<>();
+        @Nullable MeterRegistry meterRegistry;
+        Clock clock = Clock.systemUTC();
+        Consumer<RedisLikeStore.Builder> redisCustomizer = b -> {};
+        Consumer<JdbiLikeStore.Builder> mysqlCustomizer = b -> {};
+        Consumer<KafkaEventPublisher.Builder> publisherCustomizer = b -> {};
+        Consumer<KafkaLikeConsumer.Builder> consumerCustomizer = b -> {};
+        @Nullable CircuitBreakerRegistry breakerRegistry;
+        final Map<String, Object> kafkaClientProperties = new LinkedHashMap<>();
+        final Map<String, Object> kafkaAdminProperties = new LinkedHashMap<>();
 
         private Builder() {}
 
@@ -968,7 +896,7 @@ public final class LikePipeline implements AutoCloseable {
             }
             Deque<AutoCloseable> opened = new ArrayDeque<>();
             try {
-                return new LikePipeline(this, opened);
+                return new LikePipeline(new Wiring(this, opened), repairInterval);
             } catch (RuntimeException e) {
                 try {
                     closeAll(opened);

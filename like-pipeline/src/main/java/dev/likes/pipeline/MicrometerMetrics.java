@@ -2,12 +2,14 @@ package dev.likes.pipeline;
 
 import dev.likes.core.LikeAction;
 import dev.likes.core.LikeRejectedException;
+import dev.likes.events.ConsumerMeters;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -52,6 +54,7 @@ final class MicrometerMetrics implements PipelineMetrics {
     private final Counter corrected;
 
     private final List<Meter> meters = new CopyOnWriteArrayList<>();
+    private final List<Runnable> removals = new CopyOnWriteArrayList<>();
 
     MicrometerMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -80,6 +83,8 @@ final class MicrometerMetrics implements PipelineMetrics {
             registry.remove(meter);
         }
         meters.clear();
+        removals.forEach(Runnable::run);
+        removals.clear();
     }
 
     @Override
@@ -139,27 +144,9 @@ final class MicrometerMetrics implements PipelineMetrics {
 
     void bindConsumer(ConsumerSupervisor consumers) {
         // the pipeline holds the supervisor, so these weakly referenced meters keep reading the consumer running now
-        keep(FunctionCounter.builder("likes.consumer.applied", consumers, c -> c.current().appliedEvents())
-                .description("events applied to the durable store").register(registry));
-        keep(FunctionCounter.builder("likes.consumer.dead.lettered", consumers, c -> c.current().deadLetteredRecords())
-                .description("records set aside as poison (dead-lettered)").register(registry));
-        keep(FunctionCounter.builder("likes.consumer.sink.failures", consumers, c -> c.current().sinkFailures())
-                .description("batches the durable store failed (retried)").register(registry));
-        keep(Gauge.builder("likes.consumer.lag", consumers, c -> c.current().lag())
-                .description("events waiting to be applied").register(registry));
-        keep(FunctionCounter.builder("likes.consumer.loop.failures", consumers, c -> c.current().loopFailures())
-                .description("failed polls, acknowledgements and lag measurements (retried)").register(registry));
-        keep(FunctionCounter.builder("likes.consumer.restarts", consumers, c -> c.current().restarts())
-                .description("queue clients replaced after they failed").register(registry));
+        Runnable remove = ConsumerMeters.bind(registry, Tags.empty(), consumers, ConsumerSupervisor::current);
+        removals.add(remove);
         keep(FunctionCounter.builder("likes.consumer.replaced", consumers, ConsumerSupervisor::replacements)
                 .description("stopped consumers the pipeline replaced").register(registry));
-        keep(Gauge.builder("likes.consumer.healthy", consumers, c -> c.current().health().healthy() ? 1 : 0)
-                .description("1 while the consumer's last round worked, 0 while it fails or is stopped")
-                .register(registry));
-        keep(Gauge.builder("likes.consumer.since.success", consumers,
-                        c -> c.current().health().sinceLastSuccess().toMillis() / 1000.0)
-                .baseUnit("seconds")
-                .description("time since the consumer's last round that worked: alert on it, not on lag alone")
-                .register(registry));
     }
 }

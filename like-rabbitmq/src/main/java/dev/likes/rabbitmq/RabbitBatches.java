@@ -5,12 +5,14 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import dev.likes.core.LikeEvent;
 import dev.likes.core.LikeEventSink;
-import dev.likes.core.UnstorableEventException;
+import dev.likes.events.BatchApplier;
+import dev.likes.events.BatchApplier.Deliveries;
 import dev.likes.events.ConsumerStats;
 import dev.likes.events.LikeEventCodec;
 import dev.likes.events.LikeEventFormatException;
 import dev.likes.events.SafeText;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -19,16 +21,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntToLongFunction;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
 /**
  * Applies a batch of deliveries to the sink and acknowledges it, on the consumer's thread: poison messages and
  * unstorable events go to the dead-letter exchange (with confirms), a failing sink is retried with backoff, and a
@@ -45,19 +44,17 @@ final class RabbitBatches {
     private final BooleanSupplier running;
     private final int deadLetterMaxBytes;
     private final Duration sinkTimeout;
-    private final Duration initialBackoff;
-    private final Duration maxBackoff;
+    private final IntToLongFunction backoff;
 
     RabbitBatches(LikeQueues queues, LikeEventSink sink, ConsumerStats stats, BooleanSupplier running,
-            int deadLetterMaxBytes, Duration sinkTimeout, Duration initialBackoff, Duration maxBackoff) {
+            int deadLetterMaxBytes, Duration sinkTimeout, IntToLongFunction backoff) {
         this.queues = queues;
         this.sink = sink;
         this.stats = stats;
         this.running = running;
         this.deadLetterMaxBytes = deadLetterMaxBytes;
         this.sinkTimeout = sinkTimeout;
-        this.initialBackoff = initialBackoff;
-        this.maxBackoff = maxBackoff;
+        this.backoff = backoff;
     }
 
     /** Decodes, dead-letters poison, applies and acknowledges; false if the batch was abandoned. */
@@ -94,76 +91,42 @@ final class RabbitBatches {
     }
 
     /**
-     * Applies the events in order, retrying with backoff while the sink fails and splitting the batch when it holds
-     * an event the sink can never store; false if the consumer stopped or the connection went first.
+     * Applies the events in order through {@link BatchApplier}; false if the consumer stopped or the connection went
+     * first.
      */
     private boolean apply(Connection c, Channel letters, List<Arrival> batch) throws IOException {
-        List<LikeEvent> events = new ArrayList<>(batch.size());
-        batch.forEach(a -> events.add(Objects.requireNonNull(a.event)));
-        int failures = 0;
-        while (running.getAsBoolean() && c.isOpen()) {
-            CompletableFuture<Void> call;
-            try {
-                call = sink.apply(events).toCompletableFuture();
-            } catch (RuntimeException e) {
-                call = CompletableFuture.failedFuture(e);
+        BatchApplier<Arrival> applier = new BatchApplier<>(sink, stats, sinkTimeout, backoff, new Deliveries<>() {
+            @Override
+            public LikeEvent event(Arrival delivery) {
+                return Objects.requireNonNull(delivery.event);
             }
-            Throwable failure = outcome(call);
-            if (failure == null) {
-                return call.isDone() && !call.isCompletedExceptionally();
+
+            @Override
+            public boolean live() {
+                return running.getAsBoolean() && c.isOpen();
             }
-            UnstorableEventException unstorable = ConsumerStats.unstorable(failure);
-            if (unstorable != null) {
-                if (batch.size() == 1) {
-                    deadLetter(letters, batch.get(0), "the sink cannot store it: " + unstorable.getMessage());
+
+            @Override
+            public void pause(long millis) {
+                ConsumerStats.pause(millis);
+            }
+
+            @Override
+            public boolean deadLetter(Arrival delivery, String reason) {
+                try {
+                    RabbitBatches.this.deadLetter(letters, delivery, reason);
                     return true;
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
                 }
-                int half = batch.size() / 2;
-                return apply(c, letters, batch.subList(0, half))
-                        && apply(c, letters, batch.subList(half, batch.size()));
             }
-            stats.sinkFailed();
-            stats.failed(failure);
-            long backoff = ConsumerStats.backoffMillis(++failures, initialBackoff, maxBackoff);
-            log.warn("the sink failed a batch of {} events ({}); retrying in {} ms",
-                    batch.size(), SafeText.of(failure.toString()), backoff);
-            RabbitLikeConsumer.sleep(backoff);
-        }
-        return false;
-    }
-
-    /**
-     * Waits for a sink call: null when it succeeded or the consumer stopped while waiting, else its failure. A call
-     * that outlives the sink timeout counts as failed, but only once it ended: two applications of one batch never
-     * run side by side.
-     */
-    private @Nullable Throwable outcome(CompletableFuture<Void> call) {
+        });
         try {
-            call.get(sinkTimeout.toMillis(), TimeUnit.MILLISECONDS);
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        } catch (ExecutionException e) {
-            return e.getCause() == null ? e : e.getCause();
-        } catch (TimeoutException e) {
-            stats.sinkFailed();
-            log.warn("the sink has not finished a batch after {}; waiting for it before retrying", sinkTimeout);
-        }
-        while (running.getAsBoolean() && !call.isDone()) {
-            RabbitLikeConsumer.sleep(100);
-        }
-        if (!call.isDone()) {
-            return null;
-        }
-        try {
-            call.join();
-            return null;
-        } catch (CompletionException | CancellationException e) {
-            return e.getCause() == null ? e : e.getCause();
+            return applier.apply(batch);
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
         }
     }
-
 
     /** Tells whoever sent a marker that everything before it in its queue is applied. */
     private static void answer(Channel channel, AMQP.BasicProperties marker) throws IOException {

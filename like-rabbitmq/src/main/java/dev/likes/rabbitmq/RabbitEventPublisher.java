@@ -1,33 +1,23 @@
 package dev.likes.rabbitmq;
 
-import com.rabbitmq.client.AMQP;
-import com.rabbitmq.client.AlreadyClosedException;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
-import com.rabbitmq.client.Return;
-import com.rabbitmq.client.ShutdownSignalException;
 import dev.likes.core.EventPublisher;
 import dev.likes.core.LikeEvent;
 import dev.likes.events.LikeEventCodec;
+import dev.likes.events.PendingSends;
 import dev.likes.events.SafeText;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ConcurrentNavigableMap;
-import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -61,21 +51,15 @@ public final class RabbitEventPublisher implements EventPublisher {
     public static final int DEFAULT_MAX_PENDING = 100_000;
 
     private static final Logger log = LoggerFactory.getLogger(RabbitEventPublisher.class);
-    private static final String SEQ_HEADER = "like.seq";
     private static final long RECONNECT_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final ConnectionFactory factory;
     private final LikeQueues queues;
     private final boolean declare;
     private final long confirmTimeoutNanos;
-    private final int maxPending;
-    private final Queue<Send> queue = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger pending = new AtomicInteger();
-    private final Thread sender;
     private final ScheduledExecutorService watchdog;
-    private volatile @Nullable Link link;
-    private volatile boolean parked;
-    private volatile boolean closing;
+    private final PendingSends<OutgoingEvent> sends;
+    private volatile @Nullable ConfirmLink link;
     private long nextConnectNanos;
     private @Nullable Exception lastConnectFailure;
 
@@ -84,15 +68,13 @@ public final class RabbitEventPublisher implements EventPublisher {
         this.queues = b.queues;
         this.declare = b.declare;
         this.confirmTimeoutNanos = b.confirmTimeout.toNanos();
-        this.maxPending = b.maxPending;
         this.watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "like-rabbitmq-publisher-watchdog");
             t.setDaemon(true);
             return t;
         });
-        this.sender = new Thread(this::sendLoop, "like-rabbitmq-publisher-" + queues.exchange());
-        this.sender.setDaemon(true);
-        this.sender.start();
+        this.sends = new PendingSends<>("like-rabbitmq-publisher-" + queues.exchange(), "RabbitMQ", b.maxPending,
+                this::send);
         watchdog.scheduleWithFixedDelay(this::expire, 200, 200, TimeUnit.MILLISECONDS);
     }
 
@@ -109,66 +91,32 @@ public final class RabbitEventPublisher implements EventPublisher {
     @Override
     public CompletionStage<Void> publish(LikeEvent event) {
         Objects.requireNonNull(event, "event must not be null");
-        if (closing) {
-            return CompletableFuture.failedFuture(new IllegalStateException("the publisher is closed"));
-        }
-        if (pending.incrementAndGet() > maxPending) {
-            pending.decrementAndGet();
-            return CompletableFuture.failedFuture(new RejectedExecutionException(
-                    maxPending + " events already wait to be sent to RabbitMQ; is the broker reachable?"));
-        }
-        Send send = new Send(event.content().toString(), event.eventId(), LikeEventCodec.encode(event));
-        queue.add(send);
-        if (parked) {
-            LockSupport.unpark(sender);
-        }
-        return send.confirmed;
+        OutgoingEvent send = new OutgoingEvent(event.content().toString(), event.eventId(), LikeEventCodec.encode(event));
+        RuntimeException refused = sends.offer(send);
+        return refused == null ? send.confirmed : CompletableFuture.failedFuture(refused);
     }
 
-    /** The publisher's thread: connects when needed and publishes what is queued, in order. */
-    private void sendLoop() {
-        while (true) {
-            Send send = queue.poll();
-            if (send == null) {
-                if (closing) {
-                    return;
-                }
-                parked = true;
-                if (queue.isEmpty() && !closing) {
-                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
-                }
-                parked = false;
-                continue;
-            }
-            pending.decrementAndGet();
-            Link current = connected();
-            if (current == null) {
-                Exception why = new IOException("RabbitMQ is unreachable: " + SafeText.of(String.valueOf(lastConnectFailure)),
-                        lastConnectFailure);
-                send.confirmed.completeExceptionally(why);
-                failQueued(why); // each would wait as long again: fail them now
-                continue;
-            }
-            try {
-                current.publish(send);
-            } catch (IOException | AlreadyClosedException e) {
-                send.confirmed.completeExceptionally(e);
-                current.abort(e);
-            }
+    /** Publishes one event, on the publisher's thread, connecting when needed. */
+    private void send(OutgoingEvent send) {
+        ConfirmLink current = connected();
+        if (current == null) {
+            Exception why = new IOException("RabbitMQ is unreachable: " + SafeText.of(String.valueOf(lastConnectFailure)),
+                    lastConnectFailure);
+            send.confirmed.completeExceptionally(why);
+            sends.drain(queued -> queued.confirmed.completeExceptionally(why)); // each would wait as long again
+            return;
         }
-    }
-
-    private void failQueued(Exception why) {
-        Send queued;
-        while ((queued = queue.poll()) != null) {
-            pending.decrementAndGet();
-            queued.confirmed.completeExceptionally(why);
+        try {
+            current.publish(send);
+        } catch (IOException | RuntimeException e) {
+            send.confirmed.completeExceptionally(e);
+            current.abort(e);
         }
     }
 
     /** The open link, connecting if there is none and the last try is a second old; null if unreachable. */
-    private @Nullable Link connected() {
-        Link current = link;
+    private @Nullable ConfirmLink connected() {
+        ConfirmLink current = link;
         if (current != null && current.isOpen()) {
             return current;
         }
@@ -187,7 +135,8 @@ public final class RabbitEventPublisher implements EventPublisher {
             }
             Channel channel = connection.createChannel();
             channel.confirmSelect();
-            Link opened = new Link(connection, channel);
+            ConfirmLink opened = new ConfirmLink(connection, channel, queues.exchange(), confirmTimeoutNanos,
+                    sends::closing);
             link = opened;
             lastConnectFailure = null;
             log.info("publishing like events to RabbitMQ exchange {}", queues.exchange());
@@ -207,7 +156,7 @@ public final class RabbitEventPublisher implements EventPublisher {
 
     /** Fails what waited longer than the confirm timeout, and drops the connection that did not confirm it. */
     private void expire() {
-        Link current = link;
+        ConfirmLink current = link;
         if (current != null) {
             current.expire(System.nanoTime());
         }
@@ -219,158 +168,12 @@ public final class RabbitEventPublisher implements EventPublisher {
      */
     @Override
     public void close() {
-        closing = true;
-        LockSupport.unpark(sender);
-        try {
-            sender.join(TimeUnit.SECONDS.toMillis(30));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        Link current = link;
+        sends.close(Duration.ofSeconds(30));
+        ConfirmLink current = link;
         if (current != null) {
             current.closeAfterConfirms(Duration.ofNanos(confirmTimeoutNanos));
         }
         watchdog.shutdownNow();
-    }
-
-    /** One event on its way. */
-    private static final class Send {
-        final String routingKey;
-        final String eventId;
-        final byte[] body;
-        final CompletableFuture<Void> confirmed = new CompletableFuture<>();
-        volatile long sentNanos;
-        volatile @Nullable String returned;
-
-        Send(String routingKey, String eventId, byte[] body) {
-            this.routingKey = routingKey;
-            this.eventId = eventId;
-            this.body = body;
-        }
-    }
-
-    /**
-     * A connection and its confirm channel, with the events sent on it that wait for their confirm. Confirm sequence
-     * numbers belong to a channel, so a new connection is a new link with a map of its own.
-     */
-    private final class Link {
-        final Connection connection;
-        final Channel channel;
-        final ConcurrentNavigableMap<Long, Send> unconfirmed = new ConcurrentSkipListMap<>();
-
-        Link(Connection connection, Channel channel) {
-            this.connection = connection;
-            this.channel = channel;
-            channel.addConfirmListener((tag, multiple) -> settle(tag, multiple, null),
-                    (tag, multiple) -> settle(tag, multiple, "the broker refused the event (basic.nack)"));
-            channel.addReturnListener(this::returned);
-            channel.addShutdownListener(this::lost); // also told when the connection goes
-        }
-
-        boolean isOpen() {
-            return channel.isOpen();
-        }
-
-        void publish(Send send) throws IOException {
-            long seq = channel.getNextPublishSeqNo();
-            send.sentNanos = System.nanoTime();
-            unconfirmed.put(seq, send);
-            AMQP.BasicProperties props = new AMQP.BasicProperties.Builder()
-                    .contentType("application/json")
-                    .deliveryMode(2)
-                    .messageId(send.eventId)
-                    .headers(Map.of(SEQ_HEADER, seq))
-                    .build();
-            channel.basicPublish(queues.exchange(), send.routingKey, true, props, send.body);
-        }
-
-        private void returned(Return r) {
-            Object seq = r.getProperties().getHeaders() == null ? null : r.getProperties().getHeaders().get(SEQ_HEADER);
-            if (seq instanceof Number n) {
-                Send send = unconfirmed.get(n.longValue());
-                if (send != null) {
-                    send.returned = r.getReplyCode() + " " + r.getReplyText();
-                }
-            }
-        }
-
-        private void settle(long tag, boolean multiple, @Nullable String refused) {
-            if (multiple) {
-                ConcurrentNavigableMap<Long, Send> upTo = unconfirmed.headMap(tag, true);
-                upTo.values().forEach(send -> complete(send, refused));
-                upTo.clear();
-            } else {
-                Send send = unconfirmed.remove(tag);
-                if (send != null) {
-                    complete(send, refused);
-                }
-            }
-        }
-
-        private void complete(Send send, @Nullable String refused) {
-            String returned = send.returned;
-            if (refused != null) {
-                send.confirmed.completeExceptionally(new IOException(refused + ": event " + send.eventId));
-            } else if (returned != null) {
-                send.confirmed.completeExceptionally(new IOException("RabbitMQ could not route event " + send.eventId
-                        + " (" + SafeText.of(returned) + "): is exchange " + queues.exchange() + " bound to its queues?"));
-            } else {
-                send.confirmed.complete(null);
-            }
-        }
-
-        private void lost(ShutdownSignalException cause) {
-            failAll(cause.isInitiatedByApplication() && closing
-                    ? new IOException("the publisher closed before RabbitMQ confirmed the event")
-                    : new IOException("the connection to RabbitMQ failed before it confirmed the event: "
-                            + SafeText.of(cause.getMessage()), cause));
-        }
-
-        private void failAll(Exception why) {
-            for (Long seq : unconfirmed.keySet()) {
-                Send send = unconfirmed.remove(seq);
-                if (send != null) {
-                    send.confirmed.completeExceptionally(why);
-                }
-            }
-        }
-
-        void expire(long now) {
-            var oldest = unconfirmed.firstEntry();
-            if (oldest == null || now - oldest.getValue().sentNanos < confirmTimeoutNanos) {
-                return;
-            }
-            log.warn("RabbitMQ has not confirmed an event in {} ms: dropping the connection",
-                    TimeUnit.NANOSECONDS.toMillis(confirmTimeoutNanos));
-            TimeoutException timeout = new TimeoutException("RabbitMQ did not confirm the event within "
-                    + TimeUnit.NANOSECONDS.toMillis(confirmTimeoutNanos) + " ms");
-            failAll(timeout);
-            abort(timeout);
-        }
-
-        void abort(Exception why) {
-            log.debug("aborting the publisher's connection: {}", why.toString());
-            connection.abort(1_000);
-        }
-
-        void closeAfterConfirms(Duration timeout) {
-            try {
-                if (channel.isOpen()) {
-                    channel.waitForConfirms(timeout.toMillis());
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (TimeoutException | RuntimeException e) {
-                log.warn("closing the RabbitMQ publisher with events not yet confirmed: they fail");
-            }
-            try {
-                if (connection.isOpen()) {
-                    connection.close(5_000);
-                }
-            } catch (IOException | RuntimeException e) {
-                connection.abort(1_000);
-            }
-        }
     }
 
     /** Configures a {@link RabbitEventPublisher}. Not thread-safe. */

@@ -8,6 +8,7 @@ import com.rabbitmq.client.Delivery;
 import dev.likes.core.LikeEventConsumer;
 import dev.likes.core.LikeEventSink;
 import dev.likes.core.UnstorableEventException;
+import dev.likes.events.AbstractLikeEventConsumer;
 import dev.likes.events.ConsumerStats;
 import dev.likes.events.LikeEventCodec;
 import dev.likes.events.SafeText;
@@ -20,7 +21,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
@@ -62,7 +62,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>One thread of its own runs the consumer. Every accessor may be called from any thread.
  */
-public final class RabbitLikeConsumer implements LikeEventConsumer {
+public final class RabbitLikeConsumer extends AbstractLikeEventConsumer {
 
     /** Events handed to the sink per batch at most, unless configured. */
     public static final int DEFAULT_MAX_BATCH = 1_000;
@@ -89,13 +89,8 @@ public final class RabbitLikeConsumer implements LikeEventConsumer {
     private final int maxBatch;
     private final int prefetch;
     private final RabbitBatches batches;
-    private final Duration initialBackoff;
-    private final Duration maxBackoff;
     private final long rebalanceNanos;
-    private final Thread thread;
-    private final AtomicBoolean started = new AtomicBoolean();
-    private final AtomicBoolean running = new AtomicBoolean();
-    private final ConsumerStats stats = new ConsumerStats();
+    private final ConsumerStats stats = stats();
     private final BlockingQueue<Arrival> inbox = new LinkedBlockingQueue<>();
     private final LongAdder handovers = new LongAdder();
     private volatile @Nullable Connection connection;
@@ -103,20 +98,16 @@ public final class RabbitLikeConsumer implements LikeEventConsumer {
     private volatile int activeQueues;
 
     private RabbitLikeConsumer(Builder b) {
+        super("like-rabbitmq-consumer-" + b.queues.exchange(), b.initialBackoff, b.maxBackoff);
         this.factory = RabbitConnections.factory(b.uri, b.customizer);
         this.queues = b.queues;
         this.declare = b.declare;
         this.sink = b.sink;
         this.maxBatch = b.maxBatch;
         this.prefetch = b.prefetch;
-        Duration sinkTimeout = b.sinkTimeout;
-        this.initialBackoff = b.initialBackoff;
-        this.maxBackoff = b.maxBackoff;
         this.rebalanceNanos = b.rebalanceInterval.toNanos();
-        this.batches = new RabbitBatches(queues, sink, stats, running::get, b.deadLetterMaxBytes, sinkTimeout,
-                initialBackoff, maxBackoff);
-        this.thread = new Thread(this::run, "like-rabbitmq-consumer-" + queues.exchange());
-        this.thread.setDaemon(true);
+        this.batches = new RabbitBatches(queues, sink, stats, this::running, b.deadLetterMaxBytes, b.sinkTimeout,
+                this::backoffMillis);
     }
 
     /**
@@ -133,49 +124,14 @@ public final class RabbitLikeConsumer implements LikeEventConsumer {
 
     @Override
     public RabbitLikeConsumer start() {
-        if (!started.compareAndSet(false, true)) {
-            throw new IllegalStateException("the consumer was started before");
-        }
-        running.set(true);
-        thread.start();
+        super.start();
         return this;
     }
 
     @Override
-    public boolean isRunning() {
-        return running.get() && thread.isAlive();
-    }
-
-    @Override
     public Health health() {
-        int failures = stats.failuresInARow();
-        return new Health(isRunning(), isRunning() && failures == 0, stats.sinceLastSuccess(), failures,
+        return new Health(isRunning(), healthy(), stats.sinceLastSuccess(), stats.failuresInARow(),
                 stats.lastFailure());
-    }
-
-    @Override
-    public long appliedEvents() {
-        return stats.appliedEvents();
-    }
-
-    @Override
-    public long deadLetteredRecords() {
-        return stats.deadLetteredRecords();
-    }
-
-    @Override
-    public long sinkFailures() {
-        return stats.sinkFailures();
-    }
-
-    @Override
-    public long loopFailures() {
-        return stats.loopFailures();
-    }
-
-    @Override
-    public long restarts() {
-        return stats.restarts();
     }
 
     /**
@@ -209,10 +165,11 @@ public final class RabbitLikeConsumer implements LikeEventConsumer {
         return lag;
     }
 
-    private void run() {
+    @Override
+    protected void run() {
         log.info("consuming {} for {}", queues, sink);
         boolean connectedBefore = false;
-        while (running.get()) {
+        while (running()) {
             Connection c = null;
             try {
                 c = factory.newConnection("like-rabbitmq-consumer");
@@ -227,7 +184,7 @@ public final class RabbitLikeConsumer implements LikeEventConsumer {
                 connectedBefore = true;
                 consumeWith(c);
             } catch (Throwable e) { // NOPMD: the loop must survive anything but close()
-                if (!running.get()) {
+                if (!running()) {
                     break;
                 }
                 stats.loopFailed();
@@ -239,8 +196,8 @@ public final class RabbitLikeConsumer implements LikeEventConsumer {
                     c.abort(1_000);
                 }
             }
-            if (running.get()) {
-                sleep(Math.min(backoff(stats.failuresInARow()), BACKOFF_CAP_MILLIS));
+            if (running()) {
+                ConsumerStats.pause(Math.min(backoffMillis(stats.failuresInARow()), BACKOFF_CAP_MILLIS));
             }
         }
         log.info("stopped consuming {}: {} events applied", queues, stats.appliedEvents());
@@ -258,7 +215,7 @@ public final class RabbitLikeConsumer implements LikeEventConsumer {
             subs[i] = subscribe(c, i);
         }
         long lastMeasure = System.nanoTime() - rebalanceNanos;
-        while (running.get()) {
+        while (running()) {
             if (!c.isOpen()) {
                 throw new IOException("the connection to RabbitMQ closed: "
                         + SafeText.of(String.valueOf(c.getCloseReason())));
@@ -331,34 +288,14 @@ public final class RabbitLikeConsumer implements LikeEventConsumer {
         handovers.increment();
     }
 
-    /** The backoff after {@code failures} failures in a row: exponential, capped, with full jitter in its upper half. */
-    private long backoff(int failures) {
-        return ConsumerStats.backoffMillis(failures, initialBackoff, maxBackoff);
-    }
-
-    static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     /**
      * Stops consuming: a batch in flight is abandoned without acknowledging it (it will be delivered again), and the
      * connection is closed. Waits up to 30 seconds. Idempotent.
      */
     @Override
     public void close() {
-        if (started.compareAndSet(false, true)) {
+        if (!stopThread(() -> {})) {
             return; // never started: nothing was opened
-        }
-        running.set(false);
-        thread.interrupt();
-        try {
-            thread.join(TimeUnit.SECONDS.toMillis(30));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
         Connection c = connection;
         if (c != null) {

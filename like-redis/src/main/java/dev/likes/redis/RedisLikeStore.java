@@ -39,8 +39,7 @@ import org.jspecify.annotations.Nullable;
  * across round trips. Contents are spread over {@link Builder#shards(int) shards}, and concurrent calls for the
  * contents of one shard are group-committed: coalesced into one script call (up to {@link Builder#maxBatchSize(int)})
  * that applies them in arrival order, content by content, and returns each its own result; a lone like waits for
- * nobody. Scripts run by {@code EVALSHA}; after {@code NOSCRIPT} (a restarted or failed-over Redis) a script is sent
- * whole once. All keys of a shard share its hash tag (see the key layout in docs/redis.md), so this works on a cluster
+ * nobody. All keys of a shard share its hash tag (see the key layout in docs/redis.md), so this works on a cluster
  * unchanged.
  *
  * <p><b>Two modes.</b> Without a backing store, Redis is the source of truth: keys never expire and Redis also keeps
@@ -55,9 +54,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p><b>Memory.</b> A content's likers live in hashes of about 40 users, 160 on a server whose
  * {@code hash-max-listpack-entries} is 512 ({@link Builder#hashMaxListpackEntries}); a hash of the user id picks the
- * hash, so any id distribution fills them evenly, and they split one at a time as likers come. Redis keeps them in its
- * compact listpack encoding; the field is the user id, the value the like time in seconds after the content's time
- * base.
+ * hash, so any id distribution fills them evenly, and they split one at a time as likers come, so that Redis keeps
+ * each in its compact listpack encoding.
  *
  * <p><b>Failures.</b> Every call fails with a {@link LikeStoreException} within {@link Builder#commandTimeout}
  * when Redis is unreachable or slow; after a timeout the outcome is unknown, and a retry with the same request ID is
@@ -67,6 +65,13 @@ import org.jspecify.annotations.Nullable;
  * the client; a client the host passed in stays open.
  */
 public final class RedisLikeStore implements LikeStore {
+
+    /*
+     * Scripts run by EVALSHA; after NOSCRIPT (a restarted or failed-over Redis) a script is sent whole once. A likers
+     * hash's field is the user id, its value the like time in seconds after the content's time base (field b of the
+     * content's meta hash). The mode (truth or cache) is chosen once, at build time, as a Tier; the reads and writes
+     * ask it, never the builder's settings.
+     */
 
     /** Key prefix unless configured. */
     public static final String DEFAULT_KEY_PREFIX = "like";
