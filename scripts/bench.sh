@@ -17,7 +17,7 @@ eval "$(bash scripts/services.sh env)"
 # the standalone Redis keeps its data (AOF) across runs: start each run on an empty one
 redis-cli -u "$LIKE_TEST_REDIS_URI" FLUSHALL >/dev/null
 redis-cli -u "$LIKE_TEST_REDIS_URI" BGREWRITEAOF >/dev/null   # and a small append-only file, quick to reload
-export LIKE_KAFKA_LIB="${LIKE_SERVICES_DIR:-$LIKE_ROOT/.build/services}/kafka/lib"
+export LIKE_KAFKA_LIB="$LIKE_ROOT/.build/kafka-lib"
 cp=$(runtime_classpath like-bench)
 java -Xmx3g ${LIKE_BENCH_JAVA_OPTS:-} -cp "$cp" -Dlike.root="$LIKE_ROOT" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
   dev.likes.bench.BenchSuite "$@"

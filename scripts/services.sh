@@ -121,7 +121,8 @@ install_packages() {
   apt_install redis-server redis-tools mariadb-server mariadb-client rabbitmq-server
 }
 
-KAFKA_LIB="$BASE/kafka/lib"
+# the broker's jars live beside the data directories, not in them: a data directory in memory need not hold them
+KAFKA_LIB="$LIKE_ROOT/.build/kafka-lib"
 install_kafka() {
   local pom="$LIKE_ROOT/scripts/kafka-broker/pom.xml" stamp="$KAFKA_LIB/.pom.sha"
   local sum
