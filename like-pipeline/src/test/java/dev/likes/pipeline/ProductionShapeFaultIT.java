@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -208,8 +209,12 @@ class ProductionShapeFaultIT {
                             + "_hang=%d stale_retries=%d slowest_call_ms=%d", hotDuring, loadingDuring,
                     hot.staleRetries.sum(), slowest);
             assertThat(hot.staleRetriesApplied.sum()).as("stale retries that changed a pair's state").isZero();
-            Invariants.assertConverged("mariadb hung (SIGSTOP) 90 s, loads", h, p, model, Set.of(),
-                    hot.operations.sum() + loading.operations.sum(), stats, CONVERGE);
+            try {
+                Invariants.assertConverged("mariadb hung (SIGSTOP) 90 s, loads", h, p, model, Set.of(),
+                        hot.operations.sum() + loading.operations.sum(), stats, CONVERGE);
+            } catch (AssertionError | ConditionTimeoutException e) {
+                throw new AssertionError(e.getMessage() + "\n" + Invariants.explain(h, model, List.of(hot, loading)), e);
+            }
         }
     }
 
