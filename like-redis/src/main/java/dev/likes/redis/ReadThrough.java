@@ -1,7 +1,6 @@
 package dev.likes.redis;
 
 import dev.likes.core.ContentRef;
-import dev.likes.core.LikeRejectedException;
 import dev.likes.core.LikeStore;
 import dev.likes.core.LikeStoreException;
 import dev.likes.core.Liker;
@@ -11,18 +10,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
@@ -55,10 +51,7 @@ final class ReadThrough {
     private final ConcurrentHashMap<ContentRef, CompletableFuture<Void>> fullLoads = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<ContentRef, CompletableFuture<Long>> countLoads = new ConcurrentHashMap<>();
     private final LongAdder loads = new LongAdder();
-    private final Queue<Runnable> waiting = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger running = new AtomicInteger();
-    private final AtomicInteger waitingCount = new AtomicInteger();
-    private final AtomicInteger wip = new AtomicInteger();
+    private final LoadAdmission admission = new LoadAdmission(MAX_LOADS, MAX_WAITING_LOADS);
 
     ReadThrough(Redis redis, Keys keys, LikeStore backingStore, Duration coldTtl, Duration emptyTtl, Duration loadTimeout) {
         this.redis = redis;
@@ -85,59 +78,7 @@ final class ReadThrough {
      * with load calls that would push every call past its timeout.
      */
     CompletableFuture<Void> loadState(ContentRef content) {
-        return singleFlight(fullLoads, content, () -> admitted(() -> startLoad(content)));
-    }
-
-    /**
-     * Runs {@code load} when fewer than {@link #MAX_LOADS} run; otherwise when one ends. Never blocks. With
-     * {@link #MAX_WAITING_LOADS} waiting already, fails at once with {@link LikeRejectedException} ({@code OVERLOADED}):
-     * a storm of misses beyond what the backing store serves is shed, instead of holding every call until its deadline.
-     */
-    private CompletableFuture<Void> admitted(Supplier<CompletableFuture<Void>> load) {
-        if (waitingCount.incrementAndGet() > MAX_WAITING_LOADS) {
-            waitingCount.decrementAndGet();
-            return CompletableFuture.failedFuture(new LikeRejectedException(LikeRejectedException.Reason.OVERLOADED,
-                    Duration.ofMillis(200), "too many contents waiting to be loaded from the backing store (at most "
-                            + MAX_WAITING_LOADS + "); retry shortly"));
-        }
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        waiting.add(() -> {
-            waitingCount.decrementAndGet();
-            CompletableFuture<Void> started;
-            try {
-                started = load.get();
-            } catch (RuntimeException e) {
-                started = CompletableFuture.failedFuture(e);
-            }
-            started.whenComplete((ok, failure) -> {
-                running.decrementAndGet();
-                if (failure != null) {
-                    done.completeExceptionally(failure);
-                } else {
-                    done.complete(null);
-                }
-                startWaiting();
-            });
-        });
-        startWaiting();
-        return done;
-    }
-
-    /** Starts waiting loads while fewer than the limit run; one thread at a time, the others leave it the work. */
-    private void startWaiting() {
-        if (wip.getAndIncrement() != 0) {
-            return;
-        }
-        do {
-            while (running.get() < MAX_LOADS) {
-                Runnable next = waiting.poll();
-                if (next == null) {
-                    break;
-                }
-                running.incrementAndGet();
-                next.run();
-            }
-        } while (wip.decrementAndGet() != 0);
+        return singleFlight(fullLoads, content, () -> admission.admit(() -> startLoad(content)));
     }
 
     /** Caches the content's count alone and returns it. */
