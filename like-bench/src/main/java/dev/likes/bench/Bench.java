@@ -1,6 +1,10 @@
 package dev.likes.bench;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import dev.likes.core.LikeEventConsumer;
+import dev.likes.jdbc.JdbiLikeStore;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -9,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
+import org.jdbi.v3.core.Jdbi;
 
 /** The suite's shared types: where the servers are, how big a run is, and what a section reports. */
 final class Bench {
@@ -50,29 +55,29 @@ final class Bench {
          * A new database {@code name} with the like tables, behind a pool of {@code poolSize}; the caller closes the
          * pool and drops the database.
          */
-        com.zaxxer.hikari.HikariDataSource freshDatabase(String name, int poolSize) {
+        HikariDataSource freshDatabase(String name, int poolSize) {
             return freshDatabase(jdbcUrl, name, poolSize);
         }
 
         /** {@link #freshDatabase(String, int)} on another server of {@code scripts/services.sh} (same user). */
-        com.zaxxer.hikari.HikariDataSource freshDatabase(String serverUrl, String name, int poolSize) {
-            com.zaxxer.hikari.HikariConfig config = new com.zaxxer.hikari.HikariConfig();
+        HikariDataSource freshDatabase(String serverUrl, String name, int poolSize) {
+            HikariConfig config = new HikariConfig();
             config.setJdbcUrl(serverUrl);
             config.setUsername(jdbcUser);
             config.setPassword(jdbcPassword);
             config.setMaximumPoolSize(2);
-            try (com.zaxxer.hikari.HikariDataSource admin = new com.zaxxer.hikari.HikariDataSource(config)) {
-                org.jdbi.v3.core.Jdbi.create(admin).useHandle(h -> h.execute("CREATE DATABASE " + name));
+            try (HikariDataSource admin = new HikariDataSource(config)) {
+                Jdbi.create(admin).useHandle(h -> h.execute("CREATE DATABASE " + name));
             }
             config.setJdbcUrl(serverUrl.substring(0, serverUrl.lastIndexOf('/') + 1) + name);
             config.setMaximumPoolSize(poolSize);
-            com.zaxxer.hikari.HikariDataSource pool = new com.zaxxer.hikari.HikariDataSource(config);
-            dev.likes.jdbc.JdbiLikeStore.createSchema(org.jdbi.v3.core.Jdbi.create(pool));
+            HikariDataSource pool = new HikariDataSource(config);
+            JdbiLikeStore.createSchema(Jdbi.create(pool));
             return pool;
         }
 
         int redisPort() {
-            return java.net.URI.create(redisUri).getPort();
+            return URI.create(redisUri).getPort();
         }
     }
 

@@ -2,13 +2,16 @@ package dev.likes.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.sun.management.OperatingSystemMXBean;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -79,7 +82,7 @@ public final class BenchSuite {
         System.out.printf("results: %s (%.0f s)%n", json, seconds);
         if (mode != Bench.Mode.SMOKE && only.isEmpty()) {
             Files.copy(json, root.resolve("docs/bench/results-" + mode.id() + ".json"),
-                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    StandardCopyOption.REPLACE_EXISTING);
             writeMarkdown(root.resolve("BENCHMARKS.md"), doc, results);
             System.out.println("BENCHMARKS.md and docs/bench/ updated");
         }
@@ -92,7 +95,7 @@ public final class BenchSuite {
             c.sync().flushall();
             try {
                 c.sync().bgrewriteaof();
-            } catch (io.lettuce.core.RedisCommandExecutionException e) {
+            } catch (RedisCommandExecutionException e) {
                 // a rewrite Redis started by itself is already under way: it compacts the file as well
             }
         } finally {
@@ -113,7 +116,7 @@ public final class BenchSuite {
     private static Map<String, Object> machine(Bench.Env env) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("cores", Runtime.getRuntime().availableProcessors());
-        m.put("memory_gib", Math.round(((com.sun.management.OperatingSystemMXBean) ManagementFactory
+        m.put("memory_gib", Math.round(((OperatingSystemMXBean) ManagementFactory
                 .getOperatingSystemMXBean()).getTotalMemorySize() / (1024.0 * 1024 * 1024)));
         m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
         m.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));

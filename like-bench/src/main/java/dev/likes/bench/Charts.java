@@ -5,6 +5,9 @@ import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.text.FieldPosition;
+import java.text.NumberFormat;
+import java.text.ParsePosition;
 import java.util.List;
 import java.util.Map;
 import org.jfree.chart.ChartFactory;
@@ -44,20 +47,20 @@ final class Charts {
                 PlotOrientation.VERTICAL, true, false, false);
         XYPlot plot = chart.getXYPlot();
         LogAxis x = new LogAxis("percentile");
-        x.setNumberFormatOverride(new java.text.NumberFormat() {
+        x.setNumberFormatOverride(new NumberFormat() {
             @Override
-            public StringBuffer format(double number, StringBuffer out, java.text.FieldPosition pos) {
+            public StringBuffer format(double number, StringBuffer out, FieldPosition pos) {
                 double p = 100 * (1 - 1 / number);
                 return out.append(p < 99 ? String.format("%.0f%%", p) : String.format("%s%%", trim(p)));
             }
 
             @Override
-            public StringBuffer format(long number, StringBuffer out, java.text.FieldPosition pos) {
+            public StringBuffer format(long number, StringBuffer out, FieldPosition pos) {
                 return format((double) number, out, pos);
             }
 
             @Override
-            public Number parse(String source, java.text.ParsePosition pos) {
+            public Number parse(String source, ParsePosition pos) {
                 return null;
             }
         });

@@ -1,5 +1,6 @@
 package dev.likes.bench;
 
+import com.sun.management.OperatingSystemMXBean;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.likes.core.ContentRef;
 import dev.likes.core.EventPublisher;
@@ -14,6 +15,7 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -346,7 +349,7 @@ final class HotPathBench implements Bench.Section {
      * copy-on-write page faults and disk writes would fall on whichever contender runs beside it.
      */
     private static void awaitNoAofRewrite(RedisCommands<String, String> sync) throws InterruptedException {
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
         while (sync.info("persistence").contains("aof_rewrite_in_progress:1") && System.nanoTime() < deadline) {
             Thread.sleep(200);
         }
@@ -389,7 +392,7 @@ final class HotPathBench implements Bench.Section {
                     .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
                     .limit(n)
                     .map(e -> e.getKey().toUpperCase(Locale.ROOT) + " " + Bench.fmt(e.getValue()))
-                    .collect(java.util.stream.Collectors.joining(", "));
+                    .collect(Collectors.joining(", "));
         }
     }
 
@@ -445,8 +448,8 @@ final class HotPathBench implements Bench.Section {
         }
 
         private static long jvmNanos() {
-            return ((com.sun.management.OperatingSystemMXBean)
-                    java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+            return ((OperatingSystemMXBean)
+                    ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
         }
     }
 

@@ -6,10 +6,12 @@ import dev.likes.core.InMemoryLikeStore;
 import dev.likes.core.LikeService;
 import dev.likes.redis.RedisLikeStore;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * What the hot path's knobs change, on demand only ({@code scripts/bench.sh quick knobs}): the full like path on one
@@ -71,10 +73,10 @@ final class KnobsBench implements Bench.Section {
         admin.sync().flushall();
         try {
             admin.sync().bgrewriteaof();
-        } catch (io.lettuce.core.RedisCommandExecutionException e) {
+        } catch (RedisCommandExecutionException e) {
             // a rewrite is already under way: wait for it below
         }
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(2);
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
         while (admin.sync().info("persistence").contains("aof_rewrite_in_progress:1") && System.nanoTime() < deadline) {
             Thread.sleep(50);
         }

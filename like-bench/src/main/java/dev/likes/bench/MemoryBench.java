@@ -15,7 +15,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -43,7 +46,7 @@ final class MemoryBench implements Bench.Section {
     private static final class Spread extends Clock {
         private final long start;
         private final long stepNanos;
-        private final java.util.concurrent.atomic.AtomicLong readings = new java.util.concurrent.atomic.AtomicLong();
+        private final AtomicLong readings = new AtomicLong();
 
         Spread(Duration span, long n) {
             this.start = System.currentTimeMillis() - span.toMillis();
@@ -195,11 +198,11 @@ final class MemoryBench implements Bench.Section {
         }
         // and full batches, 256 likes per call, with nothing else running
         for (int round = 0; round < 20; round++) {
-            List<java.util.concurrent.CompletableFuture<?>> batch = new java.util.ArrayList<>();
+            List<CompletableFuture<?>> batch = new ArrayList<>();
             for (int i = 0; i < 256; i++) {
                 batch.add(service.async().like(Long.MAX_VALUE - 1_000 - round * 256L - i, post).toCompletableFuture());
             }
-            java.util.concurrent.CompletableFuture.allOf(batch.toArray(new java.util.concurrent.CompletableFuture<?>[0]))
+            CompletableFuture.allOf(batch.toArray(new CompletableFuture<?>[0]))
                     .join();
         }
         long slowest = -1;

@@ -1,5 +1,6 @@
 package dev.likes.bench;
 
+import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.likes.core.ContentRef;
 import dev.likes.core.LikeAction;
@@ -137,7 +138,7 @@ final class ReplicaBench implements Bench.Section {
     }
 
     private static HikariDataSource replicaPool(Bench.Env env, String replicaUrl, String name) {
-        com.zaxxer.hikari.HikariConfig config = new com.zaxxer.hikari.HikariConfig();
+        HikariConfig config = new HikariConfig();
         config.setJdbcUrl(replicaUrl.substring(0, replicaUrl.lastIndexOf('/') + 1) + name);
         config.setUsername(env.jdbcUser());
         config.setPassword(env.jdbcPassword());

@@ -1,6 +1,9 @@
 package dev.likes.bench;
 
 import dev.likes.core.ContentRef;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
@@ -72,8 +75,8 @@ final class Workload {
     }
 
     /** The distinct contents the workload touches. */
-    java.util.Set<ContentRef> distinctContents() {
-        return new java.util.HashSet<>(java.util.Arrays.asList(contents));
+    Set<ContentRef> distinctContents() {
+        return new HashSet<>(Arrays.asList(contents));
     }
 
     private static double[] zipfCdf(int n) {
@@ -90,7 +93,7 @@ final class Workload {
     }
 
     private static int sample(double[] cdf, double p) {
-        int i = java.util.Arrays.binarySearch(cdf, p);
+        int i = Arrays.binarySearch(cdf, p);
         return i >= 0 ? i : Math.min(cdf.length - 1, -i - 1);
     }
 }

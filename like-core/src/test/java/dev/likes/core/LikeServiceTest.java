@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -129,7 +131,7 @@ class LikeServiceTest {
     /** A store whose every call answers with a future from {@code answer}: failed, or never completed. */
     private static final class StubStore implements LikeStore {
         private final Supplier<CompletableFuture<Object>> answer;
-        final List<CompletableFuture<?>> started = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final List<CompletableFuture<?>> started = new CopyOnWriteArrayList<>();
 
         private StubStore(Supplier<CompletableFuture<Object>> answer) {
             this.answer = answer;
@@ -168,17 +170,17 @@ class LikeServiceTest {
         }
 
         @Override
-        public CompletionStage<java.util.Map<ContentRef, Long>> counts(java.util.Set<ContentRef> contents) {
+        public CompletionStage<Map<ContentRef, Long>> counts(Set<ContentRef> contents) {
             return answer();
         }
 
         @Override
-        public CompletionStage<java.util.Set<ContentRef>> likedAmong(long userId, java.util.Set<ContentRef> contents) {
+        public CompletionStage<Set<ContentRef>> likedAmong(long userId, Set<ContentRef> contents) {
             return answer();
         }
 
         @Override
-        public CompletionStage<FeedState> feed(long userId, java.util.Set<ContentRef> contents) {
+        public CompletionStage<FeedState> feed(long userId, Set<ContentRef> contents) {
             return answer();
         }
 

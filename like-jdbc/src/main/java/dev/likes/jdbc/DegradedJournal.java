@@ -4,6 +4,7 @@ import dev.likes.core.ContentRef;
 import dev.likes.core.LikeAction;
 import dev.likes.core.LikeMutation;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -199,7 +200,7 @@ public final class DegradedJournal {
                                 ContentRef.of(rs.getString(3), rs.getLong(2)),
                                 rs.getInt(5) == 1 ? LikeAction.LIKE : LikeAction.UNLIKE,
                                 rs.getString(6),
-                                Times.fromSql(rs.getObject(8, java.time.LocalDateTime.class)))))
+                                Times.fromSql(rs.getObject(8, LocalDateTime.class)))))
                         .list();
             })));
         }

@@ -188,7 +188,7 @@ final class EventApplier {
         var update = handle.createUpdate(sql.toString());
         int i = 0;
         for (LikeEvent e : events) {
-            java.time.Instant expires = e.occurredAt().plusMillis(ttlMillis);
+            Instant expires = e.occurredAt().plusMillis(ttlMillis);
             update.bind(i++, e.content().id())
                     .bind(i++, e.content().type())
                     .bind(i++, e.userId())

@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.Query;
 import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -180,7 +181,7 @@ public final class LikeCountReconciler {
         return query.map((rs, ctx) -> ContentRef.of(rs.getString(2), rs.getLong(1))).list();
     }
 
-    private static int bindAll(org.jdbi.v3.core.statement.Query query, List<ContentRef> contents, int from) {
+    private static int bindAll(Query query, List<ContentRef> contents, int from) {
         int i = from;
         for (ContentRef c : contents) {
             query.bind(i++, c.id()).bind(i++, c.type());

@@ -4,6 +4,7 @@ import dev.likes.core.LikeAction;
 import dev.likes.core.LikeMutation;
 import dev.likes.core.LikeResult;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 
@@ -100,13 +101,13 @@ final class Mutations {
     /** Takes the request ID unless it is held and unexpired (the content's lock is held, so this cannot race). */
     private boolean claim(Handle handle, LikeMutation m) {
         Instant now = m.at();
-        Optional<java.time.LocalDateTime> held = handle.createQuery("SELECT expires_at FROM like_requests"
+        Optional<LocalDateTime> held = handle.createQuery("SELECT expires_at FROM like_requests"
                         + " WHERE content_id = ? AND content_type = ? AND user_id = ? AND request_id = ?")
                 .bind(0, m.content().id())
                 .bind(1, m.content().type())
                 .bind(2, m.userId())
                 .bind(3, m.requestId())
-                .mapTo(java.time.LocalDateTime.class)
+                .mapTo(LocalDateTime.class)
                 .findOne();
         if (held.isPresent() && Times.fromSql(held.get()).isAfter(now)) {
             return false;

@@ -3,6 +3,7 @@ package dev.likes.jdbc;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 
 /** Times are stored as UTC {@code DATETIME(3)}: bound and read as {@link LocalDateTime} in UTC, never shifted. */
@@ -13,8 +14,8 @@ final class Times {
     /** The last millisecond a {@code DATETIME(3)} holds. */
     static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999Z");
 
-    private static final java.time.format.DateTimeFormatter SQL =
-            java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSS");
+    private static final DateTimeFormatter SQL =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSS");
 
     private Times() {}
 

@@ -2,7 +2,9 @@ package dev.likes.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.likes.core.ContentRef;
 import dev.likes.core.LikeEvent;
+import dev.likes.testkit.EventHistory;
 import dev.likes.testkit.InMemoryEventSink;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -36,7 +38,7 @@ class JdbiEventSinkIT {
         databases();
         Databases.truncate(inOrderDb);
         Databases.truncate(shuffledDb);
-        List<LikeEvent> history = dev.likes.testkit.EventHistory.random(3_000, 60, 8, seed);
+        List<LikeEvent> history = EventHistory.random(3_000, 60, 8, seed);
         try (JdbiLikeStore inOrder = JdbiLikeStore.builder(inOrderDb).build();
                 JdbiLikeStore shuffled = JdbiLikeStore.builder(shuffledDb).build()) {
             for (int from = 0; from < history.size(); from += 500) {
@@ -63,7 +65,7 @@ class JdbiEventSinkIT {
         for (String row : counts(inOrderDb)) {
             String[] f = row.split(" ");
             assertThat(Long.parseLong(f[2]))
-                    .isEqualTo(model.count(dev.likes.core.ContentRef.of(f[1], Long.parseLong(f[0]))));
+                    .isEqualTo(model.count(ContentRef.of(f[1], Long.parseLong(f[0]))));
         }
         // like_counts agrees with like_records
         long drift = inOrderDb.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM like_counts c WHERE like_count <>"

@@ -7,6 +7,7 @@ import dev.likes.core.ContentRef;
 import dev.likes.core.LikeAction;
 import dev.likes.core.LikeEvent;
 import dev.likes.core.LikeService;
+import dev.likes.core.Liker;
 import dev.likes.core.PageRequest;
 import dev.likes.core.UnstorableEventException;
 import dev.likes.testkit.MutableClock;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -57,7 +59,7 @@ class JdbiSchemaIT {
                     "SELECT CAST(updated_at AS CHAR) FROM like_records WHERE user_id = 5").mapTo(String.class).one());
             assertThat(stored).isEqualTo("2026-12-03 10:00:00.123");
             assertThat(service.likers(post, PageRequest.first(10)).items())
-                    .extracting(dev.likes.core.Liker::likedAt)
+                    .extracting(Liker::likedAt)
                     .containsExactly(at.plusMillis(1), at);
         }
     }
@@ -171,7 +173,7 @@ class JdbiSchemaIT {
             }
         }
         db.useHandle(h -> h.execute("UPDATE like_counts SET like_count = 5 WHERE content_id = ?", Long.MAX_VALUE));
-        LikeCountReconciler.Report report = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+        LikeCountReconciler.Report report = Assertions.assertTimeoutPreemptively(
                 Duration.ofMinutes(2), () -> new LikeCountReconciler(db).reconcileAll(true)); // a hang guard
         assertThat(report.contentsChecked()).isEqualTo(ids.length);
         assertThat(report.drifts()).containsExactly(new LikeCountReconciler.Drift(ContentRef.of("post", Long.MAX_VALUE), 5, 1));

@@ -6,6 +6,8 @@ import dev.likes.core.ContentRef;
 import dev.likes.core.LikeService;
 import dev.likes.core.PageRequest;
 import dev.likes.core.UserLike;
+import dev.likes.testkit.MutableClock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.jdbi.v3.core.Jdbi;
@@ -22,8 +24,8 @@ class JdbiShardingIT {
         Jdbi shard0 = Databases.fresh();
         Jdbi shard1 = Databases.fresh();
         try (JdbiLikeStore store = JdbiLikeStore.builder(List.of(JdbiShard.of(shard0), JdbiShard.of(shard1))).build();
-                LikeService service = LikeService.builder(store).clock(dev.likes.testkit.MutableClock.at(
-                        java.time.Instant.parse("2026-01-01T00:00:00Z"))).build()) {
+                LikeService service = LikeService.builder(store).clock(MutableClock.at(
+                        Instant.parse("2026-01-01T00:00:00Z"))).build()) {
             for (long id = 1; id <= 20; id++) {
                 service.like(7, ContentRef.of("post", id));
                 service.like(8, ContentRef.of("post", id));

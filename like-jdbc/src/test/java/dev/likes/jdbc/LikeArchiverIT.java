@@ -33,6 +33,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 import org.awaitility.Awaitility;
@@ -177,7 +178,7 @@ class LikeArchiverIT {
     }
 
     /** Every item of a listing, following its cursors in pages of 7 (so that pages span both tables). */
-    private static <T> List<T> allPages(java.util.function.Function<PageRequest, Page<T>> listing) {
+    private static <T> List<T> allPages(Function<PageRequest, Page<T>> listing) {
         List<T> items = new ArrayList<>();
         Page<T> page = listing.apply(PageRequest.first(7));
         items.addAll(page.items());

@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.common.KafkaException;
 import org.junit.jupiter.api.Test;
 
 /** A consumer killed mid-batch, a sink that is down, a broker that is down: nothing lost, nothing counted twice. */
@@ -178,7 +179,7 @@ class KafkaFaultsIT {
                 try {
                     ack.get(1, TimeUnit.MINUTES);
                 } catch (ExecutionException expected) {
-                    assertThat(expected.getCause()).isInstanceOf(org.apache.kafka.common.KafkaException.class);
+                    assertThat(expected.getCause()).isInstanceOf(KafkaException.class);
                 }
             }
         }

@@ -7,13 +7,22 @@ import dev.likes.core.ContentRef;
 import dev.likes.core.FeedState;
 import dev.likes.core.LikeResult;
 import dev.likes.core.LikeService;
+import dev.likes.core.LikeStoreException;
 import dev.likes.core.LikeTimeoutException;
 import dev.likes.testservers.Server;
 import dev.likes.testservers.TestServices;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -174,16 +183,16 @@ class DegradedModeIT {
             assertThat(likes.like(1, POST).status()).isEqualTo(LikeResult.Status.APPLIED); // POST is in Redis
             await().atMost(Duration.ofSeconds(30)).until(() -> h.mysqlCounts().getOrDefault(POST, 0L) == 1);
 
-            List<ContentRef> cold = new java.util.ArrayList<>();
+            List<ContentRef> cold = new ArrayList<>();
             for (int i = 0; i < 12; i++) {
                 cold.add(ContentRef.of("post", 1_000 + i));
             }
             TestServices.kill(Server.MARIADB);
             try {
-                List<java.util.concurrent.CompletableFuture<LikeResult>> answers = cold.stream()
+                List<CompletableFuture<LikeResult>> answers = cold.stream()
                         .map(c -> likes.async().like(2, c).toCompletableFuture())
                         .toList();
-                for (java.util.concurrent.CompletableFuture<LikeResult> answer : answers) {
+                for (CompletableFuture<LikeResult> answer : answers) {
                     assertThat(answer.join().status()).as("a content MySQL cannot load goes to the degraded mode")
                             .isEqualTo(LikeResult.Status.ACCEPTED);
                 }
@@ -192,7 +201,7 @@ class DegradedModeIT {
             } finally {
                 TestServices.start(Server.MARIADB);
             }
-            Map<ContentRef, Set<Long>> expected = new java.util.HashMap<>();
+            Map<ContentRef, Set<Long>> expected = new HashMap<>();
             expected.put(POST, Set.of(1L, 3L));
             cold.forEach(c -> expected.put(c, Set.of(2L)));
             await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
@@ -210,29 +219,29 @@ class DegradedModeIT {
     @Test
     void aLikeThatTimesOutIsNotAcceptedASecondTimeThroughTheDegradedMode() throws Exception {
         try (LikePipeline p = h.pipeline().build();
-                io.lettuce.core.api.StatefulRedisConnection<String, String> admin =
-                        io.lettuce.core.RedisClient.create(TestServices.redisUri()).connect()) {
+                StatefulRedisConnection<String, String> admin =
+                        RedisClient.create(TestServices.redisUri()).connect()) {
             LikeService likes = p.service();
             assertThat(likes.like(1, POST, "r1").status()).isEqualTo(LikeResult.Status.APPLIED);
 
             admin.sync().clientPause(2_500); // longer than the 700 ms command timeout of the harness
-            List<java.util.concurrent.CompletableFuture<LikeResult>> answers = new java.util.ArrayList<>();
+            List<CompletableFuture<LikeResult>> answers = new ArrayList<>();
             for (long user = 2; user <= 41; user++) {
                 answers.add(likes.async().like(user, POST, "r" + user).toCompletableFuture());
             }
-            for (java.util.concurrent.CompletableFuture<LikeResult> answer : answers) {
+            for (CompletableFuture<LikeResult> answer : answers) {
                 Throwable failure = answer.handle((r, e) -> e).join();
-                Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                         ? failure.getCause()
                         : failure;
                 assertThat(cause).as("a like sent to a paused Redis has an unknown outcome")
-                        .isInstanceOf(dev.likes.core.LikeTimeoutException.class);
+                        .isInstanceOf(LikeTimeoutException.class);
             }
             assertThat(p.degradedBacklog()).as("nothing was accepted a second time through the degraded mode")
                     .isZero();
 
             // Redis runs the paused calls once the pause ends: every like is applied exactly once
-            Set<Long> users = new java.util.HashSet<>();
+            Set<Long> users = new HashSet<>();
             for (long user = 1; user <= 41; user++) {
                 users.add(user);
             }
@@ -241,7 +250,7 @@ class DegradedModeIT {
             assertThat(likes.count(POST)).isEqualTo(41);
             assertThat(likes.like(7, POST, "r7").status()).as("a retry learns the outcome")
                     .isEqualTo(LikeResult.Status.DUPLICATE_REQUEST);
-            assertThat(new java.util.HashSet<>(h.eventIds())).as("one event per like: none from the degraded mode")
+            assertThat(new HashSet<>(h.eventIds())).as("one event per like: none from the degraded mode")
                     .hasSize(41);
             assertThat(p.degradedBacklog()).isZero();
         }
@@ -295,8 +304,8 @@ class DegradedModeIT {
             TestServices.kill(Server.REDIS);
             TestServices.kill(Server.KAFKA);
             try {
-                org.assertj.core.api.Assertions.assertThatThrownBy(() -> p.service().like(2, POST))
-                        .isInstanceOf(dev.likes.core.LikeStoreException.class)
+                Assertions.assertThatThrownBy(() -> p.service().like(2, POST))
+                        .isInstanceOf(LikeStoreException.class)
                         .hasMessageContaining("nothing was recorded");
                 assertThat(p.degradedBacklog()).isZero();
             } finally {

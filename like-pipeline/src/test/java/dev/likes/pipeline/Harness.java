@@ -10,10 +10,17 @@ import dev.likes.testservers.TestServices;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.lettuce.core.RedisURI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -115,18 +122,18 @@ final class Harness implements AutoCloseable {
     }
 
     /** The event IDs of every event on this harness' topic, read from the start until 3 s pass without one. */
-    java.util.List<String> eventIds() {
-        java.util.Properties config = new java.util.Properties();
+    List<String> eventIds() {
+        Properties config = new Properties();
         config.put("bootstrap.servers", TestServices.kafkaBootstrap());
         config.put("group.id", TestServices.uniqueName("ids"));
         config.put("auto.offset.reset", "earliest");
-        java.util.List<String> ids = new java.util.ArrayList<>();
-        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<String, byte[]>(config,
-                new org.apache.kafka.common.serialization.StringDeserializer(),
-                new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
-            consumer.subscribe(java.util.List.of(topic));
+        List<String> ids = new ArrayList<>();
+        try (var consumer = new KafkaConsumer<String, byte[]>(config,
+                new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topic));
             long quietSince = System.nanoTime();
-            while (System.nanoTime() - quietSince < java.util.concurrent.TimeUnit.SECONDS.toNanos(3)) {
+            while (System.nanoTime() - quietSince < TimeUnit.SECONDS.toNanos(3)) {
                 var records = consumer.poll(Duration.ofMillis(200));
                 if (!records.isEmpty()) {
                     quietSince = System.nanoTime();

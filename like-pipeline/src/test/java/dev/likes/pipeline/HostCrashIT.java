@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.likes.core.ContentRef;
 import dev.likes.testservers.Server;
 import dev.likes.testservers.TestServices;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,13 +49,13 @@ class HostCrashIT {
         }
     }
 
-    private static long countLines(Path output, String word) throws java.io.IOException {
+    private static long countLines(Path output, String word) throws IOException {
         try (var lines = Files.lines(output, StandardCharsets.UTF_8)) {
             return lines.filter(l -> l.startsWith("ACK ") && l.endsWith(" " + word)).count();
         }
     }
 
-    private static long countAcks(Path output) throws java.io.IOException {
+    private static long countAcks(Path output) throws IOException {
         if (!Files.exists(output)) {
             return 0;
         }

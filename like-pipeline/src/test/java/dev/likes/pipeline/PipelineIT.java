@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -181,7 +182,7 @@ class PipelineIT {
                 try {
                     call.join();
                     applied++;
-                } catch (java.util.concurrent.CompletionException e) {
+                } catch (CompletionException e) {
                     assertThat(e.getCause()).isInstanceOf(LikeRejectedException.class);
                     assertThat(((LikeRejectedException) e.getCause()).reason()).isEqualTo(LikeRejectedException.Reason.OVERLOADED);
                     shed++;
@@ -220,7 +221,7 @@ class PipelineIT {
                 assertThat(result.status()).as("a change accepted in degraded mode while the pipeline closes")
                         .isEqualTo(LikeResult.Status.APPLIED);
                 acknowledged.merge(targets.get(i), 1L, Long::sum);
-            } catch (java.util.concurrent.CompletionException e) {
+            } catch (CompletionException e) {
                 unknown.merge(targets.get(i), 1L, Long::sum);
             }
         }
@@ -245,9 +246,9 @@ class PipelineIT {
     void theBuilderNamesWhatIsMissing() {
         assertThatThrownBy(() -> LikePipeline.builder().build()).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("redis");
-        assertThatThrownBy(() -> LikePipeline.builder().redis(io.lettuce.core.RedisURI.create("redis://127.0.0.1:1")).build())
+        assertThatThrownBy(() -> LikePipeline.builder().redis(RedisURI.create("redis://127.0.0.1:1")).build())
                 .hasMessageContaining("kafka(bootstrapServers) or rabbitmq(uri)");
-        assertThatThrownBy(() -> LikePipeline.builder().redis(io.lettuce.core.RedisURI.create("redis://127.0.0.1:1"))
+        assertThatThrownBy(() -> LikePipeline.builder().redis(RedisURI.create("redis://127.0.0.1:1"))
                 .kafka("127.0.0.1:1").rabbitmq("amqp://127.0.0.1:1").mysql(h.jdbi).build())
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("choose one");

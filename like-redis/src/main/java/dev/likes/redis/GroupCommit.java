@@ -4,6 +4,7 @@ import dev.likes.core.ContentRef;
 import dev.likes.core.LikeMutation;
 import dev.likes.core.LikeRejectedException;
 import dev.likes.core.LikeResult;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
@@ -73,7 +74,7 @@ final class GroupCommit {
     private static final int RETIRED = -1;
     private static final int FULL = -2;
     private static final int ADDED = 0;
-    private static final java.time.Duration FULL_RETRY_AFTER = java.time.Duration.ofMillis(100);
+    private static final Duration FULL_RETRY_AFTER = Duration.ofMillis(100);
 
     private final class Lane {
         final int shard;

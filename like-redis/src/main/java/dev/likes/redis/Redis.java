@@ -15,6 +15,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -139,14 +141,14 @@ final class Redis {
 
         private static String sha1(String text) {
             try {
-                byte[] digest = java.security.MessageDigest.getInstance("SHA-1")
+                byte[] digest = MessageDigest.getInstance("SHA-1")
                         .digest(text.getBytes(StandardCharsets.UTF_8));
                 StringBuilder hex = new StringBuilder(40);
                 for (byte b : digest) {
                     hex.append(Character.forDigit((b >> 4) & 0xf, 16)).append(Character.forDigit(b & 0xf, 16));
                 }
                 return hex.toString();
-            } catch (java.security.NoSuchAlgorithmException e) {
+            } catch (NoSuchAlgorithmException e) {
                 throw new IllegalStateException("SHA-1 is missing from this JVM", e);
             }
         }

@@ -21,6 +21,7 @@ import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.resource.ClientResources;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
+import io.netty.util.Timer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -118,7 +119,7 @@ public final class RedisLikeStore implements LikeStore {
 
     private RedisLikeStore(Builder b, StatefulConnection<String, String> connection,
             RedisClusterAsyncCommands<String, String> commands, @Nullable AutoCloseable ownedClient, boolean singleNode,
-            io.netty.util.Timer timer, int listpackEntries) {
+            Timer timer, int listpackEntries) {
         this.connection = connection;
         this.singleNode = singleNode;
         this.ownedClient = ownedClient;

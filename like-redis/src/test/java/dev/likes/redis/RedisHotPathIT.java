@@ -21,7 +21,9 @@ import io.lettuce.core.api.sync.RedisCommands;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -32,6 +34,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.assertj.core.data.Offset;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -143,7 +146,7 @@ class RedisHotPathIT {
         // with a backing store there is no per-user index script, so every EVALSHA counted is a like script
         try (RedisLikeStore store = RedisLikeStore.builder(SharedClients.redis())
                         .keyPrefix(prefix)
-                        .backingStore(dev.likes.core.InMemoryLikeStore.create())
+                        .backingStore(InMemoryLikeStore.create())
                         .build();
                 LikeService service = LikeService.builder(store).callTimeout(NOT_TIMED).build()) {
             service.like(1, POST); // loads the script
@@ -203,7 +206,7 @@ class RedisHotPathIT {
             for (LikeMutation m : mutations) {
                 inFlight.add(store.apply(m).toCompletableFuture());
             }
-            java.util.Map<ContentRef, List<LikeEvent>> expectedEvents = new java.util.HashMap<>();
+            Map<ContentRef, List<LikeEvent>> expectedEvents = new HashMap<>();
             for (int i = 0; i < mutations.size(); i++) {
                 LikeMutation m = mutations.get(i);
                 LikeResult expected = model.apply(m).toCompletableFuture().join();
@@ -233,7 +236,7 @@ class RedisHotPathIT {
             // the outbox entries decode to the same events, with the versions and counts the results gave
             publisher.failing.set(false);
             store.policy().sweepOutbox().toCompletableFuture().join();
-            java.util.Map<ContentRef, List<LikeEvent>> relayed = new java.util.HashMap<>();
+            Map<ContentRef, List<LikeEvent>> relayed = new HashMap<>();
             publisher.accepted.forEach(e -> relayed.computeIfAbsent(e.content(), c -> new ArrayList<>()).add(e));
             assertThat(relayed).isEqualTo(expectedEvents);
         }
@@ -323,7 +326,7 @@ class RedisHotPathIT {
             assertThat(redis.hget(store.keys().main(POST), "n")).isEqualTo("256");
             // the like time is kept to the second, after the content's time base
             assertThat(Long.parseLong(redis.hget(store.keys().main(POST), "b"))).isCloseTo(
-                    System.currentTimeMillis() / 1000, org.assertj.core.data.Offset.offset(60L));
+                    System.currentTimeMillis() / 1000, Offset.offset(60L));
         }
     }
 
@@ -429,7 +432,7 @@ class RedisHotPathIT {
                 TestServices.resume(Server.REDIS);
             }
             // the like was sent before the deadline: Redis applies it once it runs again
-            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+            Awaitility.await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
                     .until(() -> service.hasLiked(2, POST));
             LikeResult retry = service.like(2, POST, "click-2");
             assertThat(retry.status()).as("the retry learns the outcome without applying it twice")
@@ -440,7 +443,7 @@ class RedisHotPathIT {
     }
 
     private static void awaitReconnected(LikeService service) {
-        org.awaitility.Awaitility.await()
+        Awaitility.await()
                 .atMost(Duration.ofSeconds(30))
                 .ignoreExceptions()
                 .until(() -> service.count(ContentRef.of("post", 999)) == 0);

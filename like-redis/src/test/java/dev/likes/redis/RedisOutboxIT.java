@@ -7,14 +7,20 @@ import static org.awaitility.Awaitility.await;
 import dev.likes.core.ContentRef;
 import dev.likes.core.EventPublisher;
 import dev.likes.core.InMemoryLikeStore;
+import dev.likes.core.LikeAction;
 import dev.likes.core.LikeEvent;
+import dev.likes.core.LikeMutation;
 import dev.likes.core.LikeService;
 import dev.likes.testkit.RecordingEventPublisher;
 import dev.likes.testservers.TestServices;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -139,8 +145,8 @@ class RedisOutboxIT {
                 .build()) {
             List<CompletableFuture<?>> applied = new ArrayList<>();
             for (int i = 0; i < entries; i++) {
-                applied.add(writer.apply(new dev.likes.core.LikeMutation("e" + i, 1 + i, ContentRef.of("post", 1 + i % 5_000),
-                        dev.likes.core.LikeAction.LIKE, null, java.time.Instant.now())).toCompletableFuture());
+                applied.add(writer.apply(new LikeMutation("e" + i, 1 + i, ContentRef.of("post", 1 + i % 5_000),
+                        LikeAction.LIKE, null, Instant.now())).toCompletableFuture());
                 if (applied.size() == 1_000) {
                     CompletableFuture.allOf(applied.toArray(new CompletableFuture<?>[0])).join();
                     applied.clear();
@@ -149,12 +155,12 @@ class RedisOutboxIT {
             CompletableFuture.allOf(applied.toArray(new CompletableFuture<?>[0])).join();
             await().atMost(Duration.ofSeconds(30)).until(() -> writer.policy().outboxStats().failures() >= entries);
         }
-        List<io.lettuce.core.RedisClient> clients = new ArrayList<>();
+        List<RedisClient> clients = new ArrayList<>();
         List<RecordingEventPublisher> publishers = new ArrayList<>();
         List<RedisLikeStore> relays = new ArrayList<>();
         try {
             for (int p = 0; p < 3; p++) {
-                io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(TestServices.redisUri());
+                RedisClient client = RedisClient.create(TestServices.redisUri());
                 clients.add(client);
                 RecordingEventPublisher publisher = new RecordingEventPublisher();
                 publishers.add(publisher);
@@ -172,7 +178,7 @@ class RedisOutboxIT {
             assertThat(republished).as("events published more than once").isZero();
         } finally {
             relays.forEach(RedisLikeStore::close);
-            clients.forEach(io.lettuce.core.RedisClient::shutdown);
+            clients.forEach(RedisClient::shutdown);
         }
     }
 
@@ -257,14 +263,14 @@ class RedisOutboxIT {
         }
         String lua;
         try (var in = RedisLikeStore.class.getResourceAsStream("outbox-ack.lua")) {
-            lua = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            lua = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
         List<String> args = new ArrayList<>();
         args.add(Integer.toString(firstIds.size()));
         args.add(Integer.toString(secondIds.size()));
         args.addAll(firstIds);
         args.addAll(secondIds);
-        Long removed = admin.sync().eval(lua, io.lettuce.core.ScriptOutputType.INTEGER, new String[] {first, second},
+        Long removed = admin.sync().eval(lua, ScriptOutputType.INTEGER, new String[] {first, second},
                 args.toArray(new String[0]));
         assertThat(removed).isEqualTo(9_000);
         assertThat(admin.sync().xlen(first)).isZero();

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.google.common.hash.BloomFilter;
 import com.google.common.hash.Funnel;
 import dev.likes.core.ContentRef;
+import dev.likes.core.LikeAction;
+import dev.likes.core.LikeMutation;
 import dev.likes.core.LikeRejectedException;
 import dev.likes.core.LikeResult;
 import dev.likes.core.LikeService;
@@ -16,6 +18,7 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -27,6 +30,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -125,7 +129,7 @@ class RedisReadThroughIT {
             durable.failCounts.set(1);
             assertThatThrownBy(() -> service.like(301, POST)).isInstanceOf(LikeStoreException.class);
             // the call's own deadline (2 s) may end the wait just before the load gives up and releases its lock
-            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+            Awaitility.await().atMost(Duration.ofSeconds(5))
                     .until(() -> admin.sync().exists(store.keys().lock(POST)) == 0);
 
             long start = System.nanoTime();
@@ -144,7 +148,7 @@ class RedisReadThroughIT {
                 LikeService a = LikeService.builder(first).build();
                 LikeService b = LikeService.builder(second).build()) {
             CompletableFuture<LikeResult> loser = a.async().like(301, POST).toCompletableFuture();
-            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+            Awaitility.await().atMost(Duration.ofSeconds(10))
                     .until(() -> admin.sync().exists(first.keys().lock(POST)) == 1);
             CompletableFuture<LikeResult> waiter = b.async().like(302, POST).toCompletableFuture(); // waits for first
             Thread.sleep(300);
@@ -199,7 +203,7 @@ class RedisReadThroughIT {
                 calls.add(service.async().like(7, ContentRef.of("post", 1_000 + i)).toCompletableFuture());
             }
             // the 50 beyond the queue fail at once, while every admitted load still waits
-            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() ->
+            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() ->
                     calls.stream().filter(CompletableFuture::isCompletedExceptionally).count() >= 50);
             List<Integer> refused = new ArrayList<>();
             for (int i = 0; i < calls.size(); i++) {
@@ -234,7 +238,7 @@ class RedisReadThroughIT {
                 LikeService service = LikeService.builder(store).build()) {
             assertThatThrownBy(() -> service.like(301, POST)).isInstanceOf(LikeStoreException.class);
             // the call's own deadline (2 s) may end the wait just before the load gives up and releases its lock
-            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+            Awaitility.await().atMost(Duration.ofSeconds(5))
                     .until(() -> admin.sync().exists(store.keys().lock(POST)) == 0);
             durable.likersGate = null;
             assertThat(service.like(301, POST).count()).isEqualTo(301);
@@ -259,15 +263,15 @@ class RedisReadThroughIT {
     @Test
     void mutationsWaitingForALoadKeepTheirOrder() {
         try (RedisLikeStore store = cache().build()) {
-            List<java.util.concurrent.CompletableFuture<dev.likes.core.LikeResult>> results = new ArrayList<>();
+            List<CompletableFuture<LikeResult>> results = new ArrayList<>();
             for (int i = 0; i <= 1_000; i++) {
-                results.add(store.apply(new dev.likes.core.LikeMutation("t" + i, 100_000, POST,
-                        i % 2 == 0 ? dev.likes.core.LikeAction.LIKE : dev.likes.core.LikeAction.UNLIKE, null,
-                        java.time.Instant.now())).toCompletableFuture());
+                results.add(store.apply(new LikeMutation("t" + i, 100_000, POST,
+                        i % 2 == 0 ? LikeAction.LIKE : LikeAction.UNLIKE, null,
+                        Instant.now())).toCompletableFuture());
             }
             for (int i = 0; i < results.size(); i++) {
                 assertThat(results.get(i).join().status()).as("toggle %d", i)
-                        .isEqualTo(dev.likes.core.LikeResult.Status.APPLIED);
+                        .isEqualTo(LikeResult.Status.APPLIED);
             }
             assertThat(store.hasLiked(100_000, POST).toCompletableFuture().join()).isTrue();
             assertThat(store.count(POST).toCompletableFuture().join()).isEqualTo(301);

@@ -9,8 +9,8 @@ import dev.likes.core.ContentSnapshot;
 import dev.likes.core.FeedState;
 import dev.likes.core.LikeAction;
 import dev.likes.core.LikeEvent;
-import dev.likes.core.LikeResult.Status;
 import dev.likes.core.LikeResult;
+import dev.likes.core.LikeResult.Status;
 import dev.likes.core.LikeService;
 import dev.likes.core.LikeStore;
 import dev.likes.core.Liker;
@@ -47,6 +47,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.Size;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -210,9 +211,9 @@ public abstract class LikeStoreCompatibilityKit {
             assertThat(events.events())
                     .extracting(LikeEvent::action, LikeEvent::occurredAt)
                     .containsExactly(
-                            org.assertj.core.groups.Tuple.tuple(LikeAction.LIKE, first),
-                            org.assertj.core.groups.Tuple.tuple(LikeAction.UNLIKE, first.plusSeconds(1)),
-                            org.assertj.core.groups.Tuple.tuple(LikeAction.LIKE, third));
+                            Tuple.tuple(LikeAction.LIKE, first),
+                            Tuple.tuple(LikeAction.UNLIKE, first.plusSeconds(1)),
+                            Tuple.tuple(LikeAction.LIKE, third));
             assertThat(events.events()).extracting(LikeEvent::version).isSorted().doesNotHaveDuplicates();
             assertThat(events.events().get(2).version()).isEqualTo(result.version());
         }

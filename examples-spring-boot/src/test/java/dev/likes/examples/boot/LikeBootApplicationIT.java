@@ -22,6 +22,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,7 +41,7 @@ class LikeBootApplicationIT {
     private static String base;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     /** Contents of this run only: the test Redis is shared between runs. */
-    private static final long BASE = java.util.concurrent.ThreadLocalRandom.current().nextLong(1L << 40, 1L << 60);
+    private static final long BASE = ThreadLocalRandom.current().nextLong(1L << 40, 1L << 60);
 
     @BeforeAll
     static void start() {
