@@ -73,25 +73,12 @@ final class Invariants {
     /** The attempts made on each pair where MySQL and the model differ (at most 10 pairs). */
     static String explain(Harness h, Map<ContentRef, Set<Long>> expected, List<Load> loads) {
         Map<ContentRef, Set<Long>> mysql = h.mysqlLikers();
-        Set<ContentRef> contents = new HashSet<>(expected.keySet());
-        contents.addAll(mysql.keySet());
         StringBuilder out = new StringBuilder("pairs where MySQL differs from the model, with their attempts:");
-        int shown = 0;
-        for (ContentRef content : contents) {
-            Set<Long> want = expected.getOrDefault(content, Set.of());
-            Set<Long> have = mysql.getOrDefault(content, Set.of());
-            Set<Long> differ = new HashSet<>(want);
-            differ.addAll(have);
-            differ.removeIf(u -> want.contains(u) == have.contains(u));
-            for (long user : differ) {
-                if (shown++ == 10) {
-                    return out.toString();
-                }
-                out.append(String.format("%n  user %d %s: model %s, MySQL %s", user, content, want.contains(user),
-                        have.contains(user)));
-                for (Load load : loads) {
-                    load.history(user, content).forEach(line -> out.append("\n    ").append(line));
-                }
+        for (Load.Pair pair : differingPairs(expected, mysql, 10)) {
+            boolean want = expected.getOrDefault(pair.content(), Set.of()).contains(pair.userId());
+            out.append(String.format("%n  user %d %s: model %s, MySQL %s", pair.userId(), pair.content(), want, !want));
+            for (Load load : loads) {
+                load.history(pair.userId(), pair.content()).forEach(line -> out.append("\n    ").append(line));
             }
         }
         return out.toString();
@@ -161,9 +148,20 @@ final class Invariants {
 
     /** The pairs where {@code mysql} differs from {@code expected}, at most 20, each as one line. */
     private static List<String> differences(Map<ContentRef, Set<Long>> expected, Map<ContentRef, Set<Long>> mysql) {
+        List<String> out = new ArrayList<>();
+        for (Load.Pair pair : differingPairs(expected, mysql, 20)) {
+            boolean want = expected.getOrDefault(pair.content(), Set.of()).contains(pair.userId());
+            out.add(String.format("user %d %s: model %s, MySQL %s", pair.userId(), pair.content(), want, !want));
+        }
+        return out;
+    }
+
+    /** The pairs liked in one of {@code expected} and {@code mysql} and not in the other, at most {@code most}. */
+    private static List<Load.Pair> differingPairs(Map<ContentRef, Set<Long>> expected, Map<ContentRef, Set<Long>> mysql,
+            int most) {
         Set<ContentRef> contents = new HashSet<>(expected.keySet());
         contents.addAll(mysql.keySet());
-        List<String> out = new ArrayList<>();
+        List<Load.Pair> out = new ArrayList<>();
         for (ContentRef content : contents) {
             Set<Long> want = expected.getOrDefault(content, Set.of());
             Set<Long> have = mysql.getOrDefault(content, Set.of());
@@ -171,11 +169,10 @@ final class Invariants {
             differ.addAll(have);
             differ.removeIf(u -> want.contains(u) == have.contains(u));
             for (long user : differ) {
-                if (out.size() == 20) {
+                if (out.size() == most) {
                     return out;
                 }
-                out.add(String.format("user %d %s: model %s, MySQL %s", user, content, want.contains(user),
-                        have.contains(user)));
+                out.add(new Load.Pair(user, content));
             }
         }
         return out;
