@@ -75,8 +75,7 @@ final class Invariants {
         Map<ContentRef, Set<Long>> mysql = h.mysqlLikers();
         StringBuilder out = new StringBuilder("pairs where MySQL differs from the model, with their attempts:");
         for (Load.Pair pair : differingPairs(expected, mysql, 10)) {
-            boolean want = expected.getOrDefault(pair.content(), Set.of()).contains(pair.userId());
-            out.append(String.format("%n  user %d %s: model %s, MySQL %s", pair.userId(), pair.content(), want, !want));
+            out.append("\n  ").append(describe(pair, expected));
             for (Load load : loads) {
                 load.history(pair.userId(), pair.content()).forEach(line -> out.append("\n    ").append(line));
             }
@@ -150,10 +149,15 @@ final class Invariants {
     private static List<String> differences(Map<ContentRef, Set<Long>> expected, Map<ContentRef, Set<Long>> mysql) {
         List<String> out = new ArrayList<>();
         for (Load.Pair pair : differingPairs(expected, mysql, 20)) {
-            boolean want = expected.getOrDefault(pair.content(), Set.of()).contains(pair.userId());
-            out.add(String.format("user %d %s: model %s, MySQL %s", pair.userId(), pair.content(), want, !want));
+            out.add(describe(pair, expected));
         }
         return out;
+    }
+
+    /** A pair that differs, as one line: liked in the model and not in MySQL, or the other way round. */
+    private static String describe(Load.Pair pair, Map<ContentRef, Set<Long>> expected) {
+        boolean want = expected.getOrDefault(pair.content(), Set.of()).contains(pair.userId());
+        return String.format("user %d %s: model %s, MySQL %s", pair.userId(), pair.content(), want, !want);
     }
 
     /** The pairs liked in one of {@code expected} and {@code mysql} and not in the other, at most {@code most}. */

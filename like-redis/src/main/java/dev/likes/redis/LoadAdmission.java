@@ -1,6 +1,7 @@
 package dev.likes.redis;
 
 import dev.likes.core.LikeRejectedException;
+import dev.likes.core.internal.Futures;
 import java.time.Duration;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
@@ -43,13 +44,7 @@ final class LoadAdmission {
         CompletableFuture<Void> done = new CompletableFuture<>();
         waiting.add(() -> {
             waitingCount.decrementAndGet();
-            CompletableFuture<Void> started;
-            try {
-                started = load.get();
-            } catch (RuntimeException e) {
-                started = CompletableFuture.failedFuture(e);
-            }
-            started.whenComplete((ok, failure) -> {
+            Futures.attempt(load).whenComplete((ok, failure) -> {
                 running.decrementAndGet();
                 if (failure != null) {
                     done.completeExceptionally(failure);
