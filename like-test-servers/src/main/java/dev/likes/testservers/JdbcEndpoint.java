@@ -3,6 +3,8 @@ package dev.likes.testservers;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Properties;
 
 /**
  * Where a test database is and how to log in. {@link #toString()} never shows the password.
@@ -13,14 +15,24 @@ import java.sql.SQLException;
  */
 public record JdbcEndpoint(String url, String user, String password) {
 
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration SOCKET_TIMEOUT = Duration.ofMinutes(2);
+
     /**
-     * Opens a new connection with {@link DriverManager}.
+     * Opens a new connection with {@link DriverManager}. Connecting gives up after 10 seconds and a statement that
+     * gets no reply for 2 minutes fails, so that a server stopped or hung by a test (or left so by a run that was
+     * killed) fails the test instead of hanging it.
      *
      * @return the connection; the caller closes it
-     * @throws SQLException if the server refuses or is down
+     * @throws SQLException if the server refuses, is down or does not answer in time
      */
     public Connection connect() throws SQLException {
-        return DriverManager.getConnection(url, user, password);
+        Properties properties = new Properties();
+        properties.setProperty("user", user);
+        properties.setProperty("password", password);
+        properties.setProperty("connectTimeout", Long.toString(CONNECT_TIMEOUT.toMillis()));
+        properties.setProperty("socketTimeout", Long.toString(SOCKET_TIMEOUT.toMillis()));
+        return DriverManager.getConnection(url, properties);
     }
 
     /**
