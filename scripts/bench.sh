@@ -2,7 +2,7 @@
 # The benchmark suite: starts Redis, MariaDB (and a replicated pair), Kafka and RabbitMQ (scripts/services.sh), runs
 # every section side by side with its baseline (redis-benchmark, a plain Lettuce loop, a naive implementation, raw
 # multi-row INSERT, a server without a binlog, Kafka's ProducerPerformance, the plain Redis layout), and writes like-bench/target/bench/results-MODE.json; quick and full
-# also write the charts under docs/bench/ and the generated part of BENCHMARKS.md. Stops the servers it started.
+# runs of every section also write the charts under docs/bench/ and the generated part of BENCHMARKS.md. Stops the servers it started.
 # Usage: scripts/bench.sh [smoke|quick|full] [section...]   (default quick; sections: micro memory hotpath feed
 #        persistence replication kafka rabbitmq burst; knobs runs only when named). smoke: seconds, for CI (no
 #        thresholds); quick: < 10 min; full: < 45 min.

@@ -29,8 +29,9 @@ import java.util.stream.Stream;
 /**
  * Runs the benchmark suite and writes its results (it empties the test Redis after each section: run it only against
  * the servers of {@code scripts/services.sh}): {@code like-bench/target/bench/results-MODE.json} always; for
- * quick and full runs also the charts under {@code docs/bench/} and the generated part of {@code BENCHMARKS.md}
- * (between its markers; the hand-written analysis around them stays). Started by {@code scripts/bench.sh}.
+ * quick and full runs of every section also the charts under {@code docs/bench/} and the generated part of
+ * {@code BENCHMARKS.md} (between its markers; the hand-written analysis around them stays); a run of some sections
+ * writes its charts under {@code like-bench/target/bench/charts/}. Started by {@code scripts/bench.sh}.
  */
 public final class BenchSuite {
 
@@ -50,12 +51,14 @@ public final class BenchSuite {
         Bench.Mode mode = Bench.Mode.valueOf(args.length == 0 ? "QUICK" : args[0].toUpperCase(Locale.ROOT));
         Path root = Path.of(System.getProperty("like.root", "."));
         Path target = root.resolve("like-bench/target/bench");
-        Path charts = mode == Bench.Mode.SMOKE ? target.resolve("charts") : root.resolve("docs/bench");
+        List<String> only = args.length > 1 ? List.of(args).subList(1, args.length) : List.of();
+        // a run of some sections leaves the documented charts alone: they go with the generated tables
+        Path charts = mode == Bench.Mode.SMOKE || !only.isEmpty() ? target.resolve("charts")
+                : root.resolve("docs/bench");
         Bench.Env env = Bench.Env.fromEnvironment(mode, target, charts);
         List<Bench.Section> all = List.of(new MicroBench(), new MemoryBench(), new HotPathBench(), new FeedBench(),
                 new PersistenceBench(), new ReplicaBench(), new KafkaBench(), new RabbitBench(), new BurstBench(),
                 new KnobsBench());
-        List<String> only = args.length > 1 ? List.of(args).subList(1, args.length) : List.of();
         List<Bench.Result> results = new ArrayList<>();
         long start = System.nanoTime();
         for (Bench.Section section : all) {

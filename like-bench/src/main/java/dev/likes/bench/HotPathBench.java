@@ -275,9 +275,16 @@ final class HotPathBench implements Bench.Section {
             report.target("Redis CPU per like, spread over 10,000 posts vs one hot post", "≤ 1.5x",
                     Bench.fmt(rows.get(4).cpu[0]) + " vs " + Bench.fmt(oursHot.cpu[0]) + " us (" + Bench.ratio(cpuRatio)
                             + ")", cpuRatio <= 1.5, "");
-            long slowest = rows.stream().mapToLong(Row::slowest).max().orElse(-1);
-            report.target("no script call over 5 ms (SLOWLOG)", "≤ 5,000 us",
-                    slowest < 0 ? "none over 1,000 us" : slowest + " us", slowest < 5_000, "");
+            // the plain loop's two-command script does no work worth a millisecond: its slowest call is the time
+            // Redis lost to the machine (descheduled on two shared cores), the floor of this target in this run
+            long slowest = rows.stream().filter(r -> r.name.contains("ours")).mapToLong(Row::slowest).max()
+                    .orElse(-1);
+            long slowestPlain = rows.stream().filter(r -> r.name.startsWith("plain")).mapToLong(Row::slowest).max()
+                    .orElse(-1);
+            report.target("no script call over 5 ms (SLOWLOG), our rows", "≤ 5,000 us",
+                    (slowest < 0 ? "none over 1,000 us" : slowest + " us") + "; the plain loop's bare script in the"
+                            + " same run: " + (slowestPlain < 0 ? "none over 1,000 us" : slowestPlain + " us"),
+                    slowest < 5_000, "");
             report.target("p99 at 10,000 likes/s offered, one hot post, vs the same-run floor", "≤ 2x the floor",
                     Bench.fmt(open.p(99) / 1000.0) + " ms vs " + Bench.fmt(floor.run.p(99) / 1000.0) + " ms",
                     open.p(99) <= 2 * floor.run.p(99), "");
@@ -328,20 +335,29 @@ final class HotPathBench implements Bench.Section {
         Latency.Run run = measured.run();
         double[] perLike = cpu.perCall(run.completed());
         CommandTime time = CommandTime.read(sync, run.completed());
+        return new Row(name, run, perLike, slowestScript(sync), notes, time);
+    }
+
+    /**
+     * The slowest script call ({@code EVALSHA} or {@code EVAL}) in {@code SLOWLOG}, in microseconds, or -1 when none
+     * is there. With {@code LIKE_BENCH_SLOWLOG} set, prints its start.
+     */
+    static long slowestScript(RedisCommands<String, String> sync) {
         long slowest = -1;
         Object what = null;
         for (Object entry : sync.slowlogGet(10_000)) {
             if (entry instanceof List<?> fields && fields.size() > 3 && fields.get(2) instanceof Long micros
-                    && micros > slowest) {
+                    && fields.get(3) instanceof List<?> command && !command.isEmpty()
+                    && String.valueOf(command.get(0)).toUpperCase(Locale.ROOT).startsWith("EVAL") && micros > slowest) {
                 slowest = micros;
-                what = fields.get(3);
+                what = command;
             }
         }
         if (System.getenv("LIKE_BENCH_SLOWLOG") != null && what != null) {
-            System.out.println("slowest of " + name + ": " + slowest + " us " + String.valueOf(what).substring(0,
-                    Math.min(300, String.valueOf(what).length())));
+            String text = String.valueOf(what);
+            System.out.println("slowest script: " + slowest + " us " + text.substring(0, Math.min(300, text.length())));
         }
-        return new Row(name, run, perLike, slowest, notes, time);
+        return slowest;
     }
 
     /**
@@ -453,8 +469,21 @@ final class HotPathBench implements Bench.Section {
         }
     }
 
-    /** Runs redis-benchmark on the bare script; returns {requests/s, p50 ms (NaN if not printed)}. */
+    /**
+     * Runs redis-benchmark on the bare script, once more if it fails (on this shared machine it has been seen to end
+     * at once with a failure status and nothing on its output); returns {requests/s, p50 ms (NaN if not printed)}.
+     */
     static double[] redisBenchmark(Bench.Env env, String sha, int requests, int pipeline, String tag)
+            throws IOException, InterruptedException {
+        try {
+            return redisBenchmarkOnce(env, sha, requests, pipeline, tag);
+        } catch (IllegalStateException e) {
+            System.out.println("redis-benchmark failed; running it again: " + e.getMessage());
+            return redisBenchmarkOnce(env, sha, requests, pipeline, tag + "r");
+        }
+    }
+
+    private static double[] redisBenchmarkOnce(Bench.Env env, String sha, int requests, int pipeline, String tag)
             throws IOException, InterruptedException {
         Process p = new ProcessBuilder("redis-benchmark", "-h", "127.0.0.1", "-p", Integer.toString(env.redisPort()),
                 "-c", "50", "-n", Integer.toString(requests), "-P", Integer.toString(pipeline), "-r", "100000000", "-q",
@@ -462,8 +491,13 @@ final class HotPathBench implements Bench.Section {
                 .redirectErrorStream(true)
                 .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
-            throw new IllegalStateException("redis-benchmark failed: " + out);
+        if (!p.waitFor(10, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            throw new IllegalStateException("redis-benchmark ran for 10 minutes: " + out.strip());
+        }
+        if (p.exitValue() != 0) {
+            throw new IllegalStateException("redis-benchmark failed with exit status " + p.exitValue() + ": "
+                    + out.strip());
         }
         String last = out.substring(out.lastIndexOf('\r') + 1);
         Matcher rps = Pattern.compile("([0-9.]+) requests per second").matcher(last);

@@ -40,16 +40,18 @@ final class KnobsBench implements Bench.Section {
         Bench.Report report = new Bench.Report(id(), "Hot-path knobs");
         report.method = String.format("Our full like path (request IDs, outbox) on one hot post: %,d likes closed loop"
                 + " (4,096 in flight), then 10,000 likes/s offered for %d s (latency from the scheduled start), per"
-                + " configuration, each on an emptied Redis.", likes, openSeconds);
+                + " configuration, each on an emptied Redis; random 63-bit user ids.", likes, openSeconds);
         Bench.Table table = Bench.Table.of("configuration", "closed loop likes/s", "Redis CPU (us/like)",
-                "open loop p50 (us)", "p99 (us)", "p99.9 (us)", "Redis CPU at 10,000/s (us/like)");
+                "in scripts (us/like)", "slowest script, closed loop (us)", "open loop p50 (us)", "p99 (us)",
+                "p99.9 (us)", "Redis CPU at 10,000/s (us/like)", "commands called by scripts, closed loop (us/like)");
         RedisClient client = RedisClient.create(env.redisUri());
         try (StatefulRedisConnection<String, String> admin = client.connect()) {
             String fsync = admin.sync().configGet("appendfsync").get("appendfsync");
             try {
                 fresh(admin, "always");
                 measure(env, admin, RedisLikeStore.DEFAULT_MAX_BATCH_SIZE, likes, openSeconds, null, "warm-up");
-                for (Object[] config : new Object[][] {{64, "always"}, {256, "always"}, {1_000, "always"},
+                for (Object[] config : new Object[][] {{64, "always"}, {128, "always"}, {256, "always"},
+                        {1_000, "always"},
                         {RedisLikeStore.DEFAULT_MAX_BATCH_SIZE, "everysec"}}) {
                     int batch = (Integer) config[0];
                     String mode = (String) config[1];
@@ -95,22 +97,33 @@ final class KnobsBench implements Bench.Section {
                         .build();
                 LikeService service = LikeService.builder(store).build()) {
             ContentRef hot = ContentRef.of("post", 1);
-            service.like(likes * 4L, hot);
-            Latency.closed(Math.min(likes, 20_000), 1_024, i -> service.async().like(likes * 5L + i, hot, "w" + i));
+            int warm = Math.min(likes, 20_000);
+            int open = 10_000 * openSeconds;
+            long[] users = Workload.of(Workload.Users.RANDOM, Workload.Contents.HOT, warm + likes + open, 13).users;
+            Latency.closed(warm, 1_024, i -> service.async().like(users[(int) i], hot, "w" + i));
+            admin.sync().configSet("slowlog-log-slower-than", "1000");
+            admin.sync().slowlogReset();
+            admin.sync().configResetstat();
             HotPathBench.Cpu cpu = new HotPathBench.Cpu(admin);
-            Latency.Run closed = Latency.closed(likes, 4_096, i -> service.async().like(1 + i, hot, "r" + i));
+            Latency.Run closed = Latency.closed(likes, 4_096, i -> service.async().like(users[warm + (int) i], hot,
+                    "r" + i));
             double[] closedCpu = cpu.perCall(closed.completed());
-            long base = likes * 2L;
+            long slowest = HotPathBench.slowestScript(admin.sync());
+            HotPathBench.CommandTime time = HotPathBench.CommandTime.read(admin.sync(), closed.completed());
             cpu = new HotPathBench.Cpu(admin);
-            Latency.Run open = Latency.open(10_000, openSeconds, i -> service.async().like(base + i, hot, "o" + i));
-            double[] openCpu = cpu.perCall(open.completed());
+            Latency.Run opened = Latency.open(10_000, openSeconds, i -> service.async().like(
+                    users[warm + likes + (int) Math.min(i, open - 1)], hot, "o" + i));
+            double[] openCpu = cpu.perCall(opened.completed());
             if (table != null) {
-                table.row(name, closed.rate(), closedCpu[0], open.p(50), open.p(99), open.p(99.9), openCpu[0]);
+                table.row(name, closed.rate(), closedCpu[0], time.scripts(), slowest, opened.p(50), opened.p(99),
+                        opened.p(99.9), openCpu[0], time.top(5));
             }
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("closed", closed.summary());
             m.put("closed_redis_cpu_us_per_like", closedCpu[0]);
-            m.put("open_10k", open.summary());
+            m.put("closed_slowest_script_us", slowest);
+            m.put("closed_in_scripts_us_per_like", time.scripts());
+            m.put("open_10k", opened.summary());
             m.put("open_redis_cpu_us_per_like", openCpu[0]);
             return m;
         }
