@@ -74,8 +74,11 @@ final class Wiring {
         Duration slowLoad = b.callTimeout.dividedBy(2).compareTo(Duration.ofSeconds(1)) < 0
                 ? b.callTimeout.dividedBy(2) : Duration.ofSeconds(1);
         BackingStoreBreaker mysqlGuard = new BackingStoreBreaker(mysql, mysqlBreaker, slowLoad);
+        // a like whose load cannot start within that time is refused (OVERLOADED, nothing written) before the call
+        // times out with an unknown outcome
         rb.backingStore(mysqlGuard).outbox(publisher)
-                .localCountCache(Duration.ofSeconds(1), 100_000);
+                .localCountCache(Duration.ofSeconds(1), 100_000)
+                .loadQueueTimeout(slowLoad.compareTo(Duration.ofMillis(1)) < 0 ? Duration.ofMillis(1) : slowLoad);
         if (b.meterRegistry != null) {
             rb.meterRegistry(b.meterRegistry);
         }

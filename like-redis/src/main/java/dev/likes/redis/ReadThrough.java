@@ -51,9 +51,10 @@ final class ReadThrough {
     private final ConcurrentHashMap<ContentRef, CompletableFuture<Void>> fullLoads = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<ContentRef, CompletableFuture<Long>> countLoads = new ConcurrentHashMap<>();
     private final LongAdder loads = new LongAdder();
-    private final LoadAdmission admission = new LoadAdmission(MAX_LOADS, MAX_WAITING_LOADS);
+    private final LoadAdmission admission;
 
-    ReadThrough(Redis redis, Keys keys, LikeStore backingStore, Duration coldTtl, Duration emptyTtl, Duration loadTimeout) {
+    ReadThrough(Redis redis, Keys keys, LikeStore backingStore, Duration coldTtl, Duration emptyTtl, Duration loadTimeout,
+            Duration loadQueueTimeout) {
         this.redis = redis;
         this.keys = keys;
         this.backingStore = backingStore;
@@ -65,6 +66,7 @@ final class ReadThrough {
         this.coldTtlMillis = coldTtl.toMillis();
         this.emptyTtlMillis = emptyTtl.toMillis();
         this.loadTimeoutMillis = loadTimeout.toMillis();
+        this.admission = new LoadAdmission(MAX_LOADS, MAX_WAITING_LOADS, loadQueueTimeout, System::nanoTime);
     }
 
     /** How many loads from the backing store this process made (full and count-only). */

@@ -92,6 +92,11 @@ public final class RedisLikeStore implements LikeStore {
     public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(1);
     /** How long one read-through load may take: 30 seconds. */
     public static final Duration DEFAULT_LOAD_TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * How long a read-through load may wait for its turn before the likes waiting for it are refused: 1 second, half
+     * of {@code LikeService}'s default call timeout.
+     */
+    public static final Duration DEFAULT_LOAD_QUEUE_TIMEOUT = Duration.ofSeconds(1);
     /** The most mutations one script call applies: 256. */
     public static final int DEFAULT_MAX_BATCH_SIZE = 256;
     /** The default {@linkplain Builder#maxQueuedPerShard bound of the likes waiting for one shard}: 20,000. */
@@ -130,7 +135,8 @@ public final class RedisLikeStore implements LikeStore {
         Listings listings = new Listings(redis, keys);
         LocalCountCache localCountCache = new LocalCountCache(b.localCountCacheTtl, b.localCountCacheSize);
         this.tier = backing == null ? Tier.truth(listings)
-                : Tier.cache(backing, new ReadThrough(redis, keys, backing, b.coldTtl, b.emptyTtl, b.loadTimeout),
+                : Tier.cache(backing, new ReadThrough(redis, keys, backing, b.coldTtl, b.emptyTtl, b.loadTimeout,
+                        b.loadQueueTimeout),
                         localCountCache);
         ReadThrough readThrough = tier.readThrough();
         ApplyScript applyScript = new ApplyScript(redis, keys, truth, truth && singleNode,
@@ -329,6 +335,7 @@ public final class RedisLikeStore implements LikeStore {
         private Duration requestIdTtl = DEFAULT_REQUEST_ID_TTL;
         private Duration commandTimeout = DEFAULT_COMMAND_TIMEOUT;
         private Duration loadTimeout = DEFAULT_LOAD_TIMEOUT;
+        private Duration loadQueueTimeout = DEFAULT_LOAD_QUEUE_TIMEOUT;
         private int maxBatchSize = DEFAULT_MAX_BATCH_SIZE;
         private int maxQueuedPerShard = DEFAULT_MAX_QUEUED_PER_SHARD;
         private @Nullable Duration localCountCacheTtl;
@@ -514,6 +521,22 @@ public final class RedisLikeStore implements LikeStore {
          */
         public Builder loadTimeout(Duration timeout) {
             this.loadTimeout = Args.atLeast("loadTimeout", timeout, Duration.ofSeconds(1));
+            return this;
+        }
+
+        /**
+         * How long a load from the backing store may wait for its turn: 64 loads run at once per store and up to
+         * 1,024 wait. A load that waited longer is not started, and the likes waiting for it fail with
+         * {@code LikeRejectedException} ({@code OVERLOADED}): nothing of them was written, and a retry after its
+         * {@code retryAfter} is safe. Keep it below the service's call timeout, so that such a like ends with this
+         * definite answer instead of a timeout, whose outcome is unknown. Default
+         * {@link #DEFAULT_LOAD_QUEUE_TIMEOUT}.
+         *
+         * @param timeout at least one millisecond
+         * @return this builder
+         */
+        public Builder loadQueueTimeout(Duration timeout) {
+            this.loadQueueTimeout = Args.atLeast("loadQueueTimeout", timeout, Duration.ofMillis(1));
             return this;
         }
 

@@ -3,15 +3,19 @@ package dev.likes.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.likes.core.LikeRejectedException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class LoadAdmissionTest {
 
-    private final LoadAdmission admission = new LoadAdmission(2, 3);
+    private final AtomicLong now = new AtomicLong();
+    private final LoadAdmission admission = new LoadAdmission(2, 3, Duration.ofSeconds(1), now::get);
     private final List<CompletableFuture<Void>> started = new ArrayList<>();
 
     private CompletableFuture<Void> admit() {
@@ -73,5 +77,31 @@ class LoadAdmissionTest {
         admit();
         admit();
         assertThat(started).as("both places free").hasSize(2);
+    }
+
+    @Test
+    void aLoadThatWaitedLongerThanTheLimitIsRefusedWhenItsTurnComesAndTheNextStarts() {
+        admit();
+        admit(); // both places taken
+        CompletableFuture<Void> early = admit();
+        now.addAndGet(TimeUnit.MILLISECONDS.toNanos(600));
+        CompletableFuture<Void> late = admit();
+        now.addAndGet(TimeUnit.MILLISECONDS.toNanos(600)); // early has waited 1.2 s, late 0.6 s
+
+        started.get(0).complete(null);
+        assertThat(early).as("waited too long: refused, not started").isCompletedExceptionally();
+        assertThat(early.handle((v, e) -> e).join()).isInstanceOf(LikeRejectedException.class)
+                .hasMessageContaining("waited 1200 ms")
+                .extracting(e -> ((LikeRejectedException) e).reason())
+                .isEqualTo(LikeRejectedException.Reason.OVERLOADED);
+        assertThat(started).as("the place goes to the next one that may still start").hasSize(3);
+        assertThat(late).isNotDone();
+        started.get(2).complete(null);
+        assertThat(late).isCompleted();
+
+        for (int i = 0; i < 3; i++) {
+            admit();
+        }
+        assertThat(admit()).as("the refused load no longer counts as waiting").isNotDone();
     }
 }

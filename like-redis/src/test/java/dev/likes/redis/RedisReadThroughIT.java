@@ -25,6 +25,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -196,7 +197,8 @@ class RedisReadThroughIT {
         CompletableFuture<Void> gate = new CompletableFuture<>();
         durable.likersGate = gate; // every load waits for the gate
         int admitted = ReadThrough.MAX_LOADS + ReadThrough.MAX_WAITING_LOADS;
-        try (RedisLikeStore store = cache().loadTimeout(Duration.ofSeconds(60)).build();
+        try (RedisLikeStore store = cache().loadTimeout(Duration.ofSeconds(60)).loadQueueTimeout(Duration.ofSeconds(60))
+                .build();
                 LikeService service = LikeService.builder(store).callTimeout(Duration.ofSeconds(60)).build()) {
             List<CompletableFuture<LikeResult>> calls = new ArrayList<>();
             for (int i = 0; i < admitted + 50; i++) {
@@ -228,6 +230,37 @@ class RedisReadThroughIT {
                     assertThat(calls.get(i).get(60, TimeUnit.SECONDS).count()).isEqualTo(1);
                 }
             }
+        }
+    }
+
+    @Test
+    void likesWhoseLoadWaitedBeyondTheQueueTimeoutAreRefusedAndChangeNothing() throws Exception {
+        CompletableFuture<Void> gate = new CompletableFuture<>();
+        durable.likersGate = gate; // the running loads wait for the gate, so the ones after them wait for a turn
+        try (RedisLikeStore store = cache().loadQueueTimeout(Duration.ofMillis(200)).build();
+                LikeService service = LikeService.builder(store).callTimeout(Duration.ofSeconds(30)).build()) {
+            List<CompletableFuture<LikeResult>> calls = new ArrayList<>();
+            for (int i = 0; i < ReadThrough.MAX_LOADS + 10; i++) {
+                calls.add(service.async().like(8, ContentRef.of("post", 5_000 + i)).toCompletableFuture());
+            }
+            TimeUnit.MILLISECONDS.sleep(600);
+            durable.likersGate = null;
+            gate.complete(null);
+            int refused = 0;
+            for (int i = 0; i < calls.size(); i++) {
+                ContentRef content = ContentRef.of("post", 5_000 + i);
+                try {
+                    assertThat(calls.get(i).get(30, TimeUnit.SECONDS).count()).isEqualTo(1);
+                } catch (ExecutionException e) {
+                    assertThat(e.getCause()).isInstanceOf(LikeRejectedException.class)
+                            .hasMessageContaining("for a load from the backing store")
+                            .satisfies(r -> assertThat(((LikeRejectedException) r).reason())
+                                    .isEqualTo(LikeRejectedException.Reason.OVERLOADED));
+                    assertThat(service.hasLiked(8, content)).as("a refused like changed nothing").isFalse();
+                    refused++;
+                }
+            }
+            assertThat(refused).as("the loads that waited beyond 200 ms for one of the 64 places").isEqualTo(10);
         }
     }
 
