@@ -64,7 +64,7 @@ public final class DegradedJournal {
         checkOwner(owner);
         Objects.requireNonNull(leaseUntil, "leaseUntil must not be null");
         ContentRef content = mutation.content();
-        return store.onShard(store.shardOf(content).primary(), "journal a degraded change", h -> h.createUpdate(
+        return store.work().onShard(store.work().shardOf(content).primary(), "journal a degraded change", h -> h.createUpdate(
                         "INSERT INTO like_degraded (content_id, content_type, user_id, is_like, request_id, event_id,"
                                 + " occurred_at, owner, lease_until) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
                 .bind(0, content.id())
@@ -92,10 +92,10 @@ public final class DegradedJournal {
         Objects.requireNonNull(entries, "entries must not be null");
         Map<JdbiShard, List<Long>> byShard = new LinkedHashMap<>();
         for (Entry entry : entries) {
-            byShard.computeIfAbsent(store.shardOf(entry.mutation().content()), s -> new ArrayList<>()).add(entry.id());
+            byShard.computeIfAbsent(store.work().shardOf(entry.mutation().content()), s -> new ArrayList<>()).add(entry.id());
         }
         List<CompletableFuture<Integer>> parts = new ArrayList<>();
-        byShard.forEach((shard, ids) -> parts.add(store.onShard(shard.primary(), "remove replayed changes",
+        byShard.forEach((shard, ids) -> parts.add(store.work().onShard(shard.primary(), "remove replayed changes",
                 h -> h.createUpdate("DELETE FROM like_degraded WHERE id IN (<ids>)").bindList("ids", ids).execute())));
         return CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0]));
     }
@@ -109,8 +109,8 @@ public final class DegradedJournal {
      */
     public CompletionStage<Long> countOf(long userId) {
         List<CompletableFuture<Long>> parts = new ArrayList<>();
-        for (JdbiShard shard : store.shards()) {
-            parts.add(store.onShard(shard.primary(), "count a user's journal entries", h -> h.createQuery(
+        for (JdbiShard shard : store.work().shards()) {
+            parts.add(store.work().onShard(shard.primary(), "count a user's journal entries", h -> h.createQuery(
                             "SELECT COUNT(*) FROM like_degraded WHERE user_id = ?")
                     .bind(0, userId)
                     .mapTo(Long.class)
@@ -147,8 +147,8 @@ public final class DegradedJournal {
         checkOwner(owner);
         Objects.requireNonNull(until, "leaseUntil must not be null");
         List<CompletableFuture<Integer>> parts = new ArrayList<>();
-        for (JdbiShard shard : store.shards()) {
-            parts.add(store.onShard(shard.primary(), what, h -> h.createUpdate(
+        for (JdbiShard shard : store.work().shards()) {
+            parts.add(store.work().onShard(shard.primary(), what, h -> h.createUpdate(
                             "UPDATE like_degraded SET lease_until = ? WHERE owner = ?")
                     .bind(0, Times.toSql(until))
                     .bind(1, owner)
@@ -175,8 +175,8 @@ public final class DegradedJournal {
             throw new IllegalArgumentException("limit must be between 1 and 100000, but was " + limit);
         }
         List<CompletableFuture<List<Entry>>> parts = new ArrayList<>();
-        for (JdbiShard shard : store.shards()) {
-            parts.add(store.onShard(shard.primary(), "claim journal entries", h -> h.inTransaction(tx -> {
+        for (JdbiShard shard : store.work().shards()) {
+            parts.add(store.work().onShard(shard.primary(), "claim journal entries", h -> h.inTransaction(tx -> {
                 List<Long> ids = tx.createQuery("SELECT id FROM like_degraded WHERE lease_until < ? ORDER BY id LIMIT ?"
                                 + " FOR UPDATE")
                         .bind(0, Times.toSql(now))

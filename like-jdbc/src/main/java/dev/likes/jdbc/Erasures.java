@@ -11,11 +11,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
 
 /**
- * One batch of a user's erasure on one database ({@link JdbiLikeStore#eraseUser}), in the caller's transaction.
+ * A user's erasure ({@link JdbiLikeStore#eraseUser}): on every shard, batch by batch, each in a transaction of its own.
  */
 final class Erasures {
 
@@ -29,6 +31,28 @@ final class Erasures {
     private static final long[] NONE = new long[2];
 
     private Erasures() {}
+
+    /** Erases the user on every shard's primary, in turn; the number of records deleted. */
+    static CompletionStage<Long> eraseUser(ShardWork work, long userId, Instant erasedAt, int batchSize,
+            Consumer<List<LikeEvent>> beforeDelete) {
+        return work.async("erase a user", () -> {
+            long erased = 0;
+            for (JdbiShard shard : work.shards()) {
+                Jdbi primary = shard.primary();
+                int n;
+                do {
+                    n = ShardWork.inTransaction(primary, work.timed(
+                            h -> eraseBatch(h, userId, erasedAt, batchSize, beforeDelete)));
+                    erased += n;
+                } while (n > 0);
+                do {
+                    n = primary.withHandle(work.timed(h -> eraseRequests(h, userId, batchSize)));
+                } while (n == batchSize);
+                primary.useHandle(h -> complete(h, userId));
+            }
+            return erased;
+        });
+    }
 
     /**
      * Records the erasure and deletes at most {@code limit} of the user's records: from the hot table, or from the

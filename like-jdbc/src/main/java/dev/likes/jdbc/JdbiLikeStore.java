@@ -9,26 +9,21 @@ import dev.likes.core.LikeMutation;
 import dev.likes.core.LikeResult;
 import dev.likes.core.LikeStore;
 import dev.likes.core.LikeStoreException;
+import dev.likes.core.PageRequest;
 import dev.likes.core.Liker;
 import dev.likes.core.UnstorableEventException;
 import dev.likes.core.UserLike;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executor;
 import java.util.function.Consumer;
-import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.JdbiException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -143,8 +138,6 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
         Schema.create(Objects.requireNonNull(jdbi, "jdbi must not be null"));
     }
 
-    // ---- writes ----
-
     @Override
     public CompletionStage<LikeResult> apply(LikeMutation mutation) {
         int shard = work.indexOf(mutation.content());
@@ -164,38 +157,7 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
      */
     @Override
     public CompletionStage<Void> apply(List<LikeEvent> events) {
-        for (LikeEvent event : events) {
-            if (!Times.storable(event.occurredAt())) {
-                return CompletableFuture.failedFuture(new UnstorableEventException("event " + event.eventId()
-                        + " has occurredAt " + event.occurredAt() + ", outside what DATETIME(3) stores ("
-                        + Times.EARLIEST + " to " + Times.LATEST + ")", null));
-            }
-        }
-        List<CompletableFuture<Void>> commits = new ArrayList<>();
-        work.byShard(events, LikeEvent::content).forEach((shard, batch) ->
-                commits.add(work.submit(shard, "apply events", () -> applyOn(shard, batch))));
-        return CompletableFuture.allOf(commits.toArray(new CompletableFuture<?>[0]));
-    }
-
-    private @Nullable Void applyOn(int shard, List<LikeEvent> batch) {
-        try {
-            ShardWork.inTransaction(work.shards().get(shard).primary(), work.timed(handle -> {
-                EventApplier.apply(handle, batch, requestIdTtlMillis);
-                return null;
-            }));
-        } catch (JdbiException e) {
-            if (ShardWork.dataError(e)) {
-                throw new UnstorableEventException(
-                        "the database cannot store an event of the batch: " + ShardWork.rootMessage(e), e);
-            }
-            throw new LikeStoreException("the database failed apply events: " + ShardWork.rootMessage(e), e);
-        }
-        for (LikeEvent e : batch) {
-            if (e.action() != LikeAction.ERASE) {
-                work.replicaReads().wrote(shard, e.userId(), e.content(), e.version());
-            }
-        }
-        return null;
+        return SinkBatches.apply(work, events, requestIdTtlMillis);
     }
 
     /**
@@ -213,24 +175,7 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
         if (batchSize < 1 || batchSize > 100_000) {
             throw new IllegalArgumentException("batchSize must be between 1 and 100000, but was " + batchSize);
         }
-        String before = Times.toSql(now.isAfter(Times.LATEST) ? Times.LATEST : now);
-        List<CompletableFuture<Long>> parts = new ArrayList<>();
-        for (JdbiShard shard : work.shards()) {
-            parts.add(work.async("purge request IDs", () -> {
-                long total = 0;
-                int deleted;
-                do {
-                    deleted = shard.primary().withHandle(work.timed(h -> h.createUpdate(
-                                    "DELETE FROM like_requests WHERE expires_at < ? ORDER BY expires_at LIMIT ?")
-                            .bind(0, before)
-                            .bind(1, batchSize)
-                            .execute()));
-                    total += deleted;
-                } while (deleted == batchSize);
-                return total;
-            }));
-        }
-        return ShardWork.all(parts).thenApply(counts -> counts.stream().mapToLong(Long::longValue).sum());
+        return RequestIds.purge(work, now, batchSize);
     }
 
     /**
@@ -269,23 +214,7 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
             throw new IllegalArgumentException("batchSize must be between 1 and 10000, but was " + batchSize);
         }
         Objects.requireNonNull(beforeDelete, "beforeDelete must not be null");
-        return work.async("erase a user", () -> {
-            long erased = 0;
-            for (JdbiShard shard : work.shards()) {
-                Jdbi primary = shard.primary();
-                int n;
-                do {
-                    n = ShardWork.inTransaction(primary, work.timed(
-                            h -> Erasures.eraseBatch(h, userId, erasedAt, batchSize, beforeDelete)));
-                    erased += n;
-                } while (n > 0);
-                do {
-                    n = primary.withHandle(work.timed(h -> Erasures.eraseRequests(h, userId, batchSize)));
-                } while (n == batchSize);
-                primary.useHandle(h -> Erasures.complete(h, userId));
-            }
-            return erased;
-        });
+        return Erasures.eraseUser(work, userId, erasedAt, batchSize, beforeDelete);
     }
 
     /**
@@ -303,20 +232,9 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
         Objects.requireNonNull(content, "content must not be null");
         Objects.requireNonNull(requestId, "requestId must not be null");
         Objects.requireNonNull(now, "now must not be null");
-        Jdbi primary = shardOf(content).primary();
-        return onShard(primary, "requestSeen", h -> h.createQuery("SELECT expires_at FROM like_requests"
-                        + " WHERE content_id = ? AND content_type = ? AND user_id = ? AND request_id = ?")
-                .bind(0, content.id())
-                .bind(1, content.type())
-                .bind(2, userId)
-                .bind(3, requestId)
-                .mapTo(LocalDateTime.class)
-                .findOne()
-                .map(expires -> Times.fromSql(expires).isAfter(now))
-                .orElse(false));
+        return work.onShard(work.shardOf(content).primary(), "requestSeen",
+                h -> RequestIds.seen(h, userId, content, requestId, now));
     }
-
-    // ---- reads ----
 
     @Override
     public CompletionStage<Boolean> hasLiked(long userId, ContentRef content) {
@@ -325,13 +243,7 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
 
     @Override
     public CompletionStage<Long> count(ContentRef content) {
-        return work.read(content, null, "count", handle -> handle.createQuery(
-                        "SELECT like_count FROM like_counts WHERE content_id = ? AND content_type = ?")
-                .bind(0, content.id())
-                .bind(1, content.type())
-                .mapTo(Long.class)
-                .findOne()
-                .orElse(0L));
+        return work.read(content, null, "count", handle -> Counts.count(handle, content));
     }
 
     /**
@@ -340,13 +252,7 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
      */
     @Override
     public CompletionStage<Long> version(ContentRef content) {
-        return work.onShard(work.shardOf(content).primary(), "version", h -> h.createQuery(
-                        "SELECT version FROM like_counts WHERE content_id = ? AND content_type = ?")
-                .bind(0, content.id())
-                .bind(1, content.type())
-                .mapTo(Long.class)
-                .findOne()
-                .orElse(0L));
+        return work.onShard(work.shardOf(content).primary(), "version", h -> Counts.version(h, content));
     }
 
     @Override
@@ -374,17 +280,7 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
      */
     @Override
     public CompletionStage<ContentSnapshot> snapshot(ContentRef content, int limit) {
-        return work.onShard(work.shardOf(content).primary(), "snapshot", handle -> {
-            long[] countAndVersion = handle.createQuery(
-                            "SELECT like_count, version FROM like_counts WHERE content_id = ? AND content_type = ?")
-                    .bind(0, content.id())
-                    .bind(1, content.type())
-                    .map((rs, ctx) -> new long[] {rs.getLong(1), rs.getLong(2)})
-                    .findOne()
-                    .orElse(new long[] {0, 0});
-            return new ContentSnapshot(countAndVersion[0], countAndVersion[1],
-                    Listings.likers(handle, content, null, limit));
-        });
+        return work.onShard(work.shardOf(content).primary(), "snapshot", h -> Counts.snapshot(h, content, limit));
     }
 
     /**
@@ -404,12 +300,7 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
     @Override
     public CompletionStage<List<UserLike>> likesOf(long userId, @Nullable String contentType, @Nullable UserLike after,
             int limit) {
-        List<CompletableFuture<List<UserLike>>> pages = new ArrayList<>();
-        for (int shard = 0; shard < work.shards().size(); shard++) {
-            pages.add(work.onReader(shard, userId, "likesOf",
-                    handle -> Listings.likesOf(handle, userId, contentType, after, limit)));
-        }
-        return Listings.merged(pages, limit);
+        return Listings.likesOf(work, userId, contentType, after, limit, false);
     }
 
     /**
@@ -418,37 +309,16 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
      *
      * @param userId the user
      * @param after the last item of the page before, or {@code null} for the first page
-     * @param limit how many at most, 1 to {@link dev.likes.core.PageRequest#MAX_LIMIT}
+     * @param limit how many at most, 1 to {@link PageRequest#MAX_LIMIT}
      * @return a stage with the likes, newest first
      */
     public CompletionStage<List<UserLike>> likesOfOnPrimaries(long userId, @Nullable UserLike after, int limit) {
-        List<CompletableFuture<List<UserLike>>> pages = new ArrayList<>();
-        for (JdbiShard shard : work.shards()) {
-            pages.add(work.onShard(shard.primary(), "likesOf",
-                    handle -> Listings.likesOf(handle, userId, null, after, limit)));
-        }
-        return Listings.merged(pages, limit);
+        return Listings.likesOf(work, userId, null, after, limit, true);
     }
 
-    // ---- for the classes of this package ----
-
-    /** Where reads go (for the tests of this package). */
-    ReplicaReads replicaReads() {
-        return work.replicaReads();
-    }
-
-    /** The shards, in order. */
-    List<JdbiShard> shards() {
-        return work.shards();
-    }
-
-    JdbiShard shardOf(ContentRef content) {
-        return work.shardOf(content);
-    }
-
-    /** Runs blocking database work on the database's shard's executor, every statement limited to the query timeout. */
-    <T> CompletableFuture<T> onShard(Jdbi jdbi, String what, HandleCallback<T, RuntimeException> handleWork) {
-        return work.onShard(jdbi, what, handleWork);
+    /** The shards, their executors and where reads go, for the classes and tests of this package. */
+    ShardWork work() {
+        return work;
     }
 
     /** Shuts down the store's own pools, if it has them; the Jdbi instances stay open. */
@@ -458,137 +328,10 @@ public final class JdbiLikeStore implements LikeStore, LikeEventSink {
     }
 
     /** Configures a {@link JdbiLikeStore}. Not thread-safe. */
-    public static final class Builder {
-
-        private final List<JdbiShard> shards;
-        private @Nullable Executor executor;
-        private int threads = DEFAULT_THREADS;
-        private Duration requestIdTtl = DEFAULT_REQUEST_ID_TTL;
-        private Duration queryTimeout = DEFAULT_QUERY_TIMEOUT;
-        private int shardQueue = DEFAULT_SHARD_QUEUE;
-        private Duration readYourWritesWindow = DEFAULT_READ_YOUR_WRITES_WINDOW;
-        private long readYourWritesUsers = DEFAULT_READ_YOUR_WRITES_USERS;
-        private Duration replicaRetryAfter = DEFAULT_REPLICA_RETRY_AFTER;
+    public static final class Builder extends JdbiStoreSettings {
 
         private Builder(List<JdbiShard> shards) {
-            this.shards = shards;
-        }
-
-        /**
-         * Runs the blocking database work on {@code executor} instead of the store's own pool.
-         *
-         * @param executor an executor the host owns
-         * @return this builder
-         */
-        public Builder executor(Executor executor) {
-            this.executor = Objects.requireNonNull(executor, "executor must not be null");
-            return this;
-        }
-
-        /**
-         * The size of the store's own pool (about the connection pool's size). Default {@link #DEFAULT_THREADS}.
-         *
-         * @param threads 1 to 1,000
-         * @return this builder
-         */
-        public Builder threads(int threads) {
-            if (threads < 1 || threads > 1_000) {
-                throw new IllegalArgumentException("threads must be between 1 and 1000, but was " + threads);
-            }
-            this.threads = threads;
-            return this;
-        }
-
-        /**
-         * How long a (user, content, request ID) is remembered. Default {@link #DEFAULT_REQUEST_ID_TTL}.
-         *
-         * @param ttl at least one millisecond
-         * @return this builder
-         */
-        public Builder requestIdTtl(Duration ttl) {
-            Objects.requireNonNull(ttl, "requestIdTtl must not be null");
-            if (ttl.toMillis() < 1) {
-                throw new IllegalArgumentException("requestIdTtl must be at least 1 ms, but was " + ttl);
-            }
-            this.requestIdTtl = ttl;
-            return this;
-        }
-
-        /**
-         * The most time one SQL statement of the store may run (JDBC's query timeout, in whole seconds): the driver
-         * cancels a statement that runs longer, and the call fails. It does not cover a server that stops answering
-         * altogether; for that, set the driver's socket timeout on the JDBC URL (e.g. {@code socketTimeout=30000}
-         * for MySQL Connector/J and MariaDB Connector/J). Default {@link #DEFAULT_QUERY_TIMEOUT}.
-         *
-         * @param timeout at least one second
-         * @return this builder
-         */
-        public Builder queryTimeout(Duration timeout) {
-            Objects.requireNonNull(timeout, "queryTimeout must not be null");
-            if (timeout.toSeconds() < 1) {
-                throw new IllegalArgumentException("queryTimeout must be at least 1 s, but was " + timeout);
-            }
-            this.queryTimeout = timeout;
-            return this;
-        }
-
-        /**
-         * How many calls may wait for a shard's pool when the store runs on its own pools and has several shards
-         * (each shard then has a pool of {@link #threads} threads of its own, so a slow or hung shard holds only its
-         * own threads). A call that finds its shard's queue full fails at once with a {@link LikeStoreException}.
-         * Default {@link #DEFAULT_SHARD_QUEUE}.
-         *
-         * @param calls 1 to 1,000,000
-         * @return this builder
-         */
-        public Builder shardQueue(int calls) {
-            if (calls < 1 || calls > 1_000_000) {
-                throw new IllegalArgumentException("shardQueue must be between 1 and 1000000, but was " + calls);
-            }
-            this.shardQueue = calls;
-            return this;
-        }
-
-        /**
-         * How this store keeps a user's reads from a replica consistent with that user's own writes (see
-         * {@link JdbiLikeStore}, "Replicas"): it remembers the latest write of up to {@code users} users per shard
-         * for {@code window}. Defaults {@link #DEFAULT_READ_YOUR_WRITES_WINDOW} and
-         * {@link #DEFAULT_READ_YOUR_WRITES_USERS}.
-         *
-         * @param window how long a write is remembered, 1 second to 1 day; a replica lagging longer than this may
-         *     show a writer an older state
-         * @param users how many writers are remembered at most, 1 to 100,000,000 (about 170 bytes each)
-         * @return this builder
-         */
-        public Builder readYourWrites(Duration window, long users) {
-            Objects.requireNonNull(window, "window must not be null");
-            if (window.toSeconds() < 1 || window.compareTo(Duration.ofDays(1)) > 0) {
-                throw new IllegalArgumentException("window must be between 1 s and 1 day, but was " + window);
-            }
-            if (users < 1 || users > 100_000_000) {
-                throw new IllegalArgumentException("users must be between 1 and 100000000, but was " + users);
-            }
-            this.readYourWritesWindow = window;
-            this.readYourWritesUsers = users;
-            return this;
-        }
-
-        /**
-         * How long a shard's reads go to its primary after its replica failed to answer (a connection failure, or a
-         * socket or query timeout); then one read tries the replica again. Default
-         * {@link #DEFAULT_REPLICA_RETRY_AFTER}.
-         *
-         * @param retryAfter 100 ms to 1 hour
-         * @return this builder
-         */
-        public Builder replicaRetryAfter(Duration retryAfter) {
-            Objects.requireNonNull(retryAfter, "replicaRetryAfter must not be null");
-            if (retryAfter.toMillis() < 100 || retryAfter.compareTo(Duration.ofHours(1)) > 0) {
-                throw new IllegalArgumentException("replicaRetryAfter must be between 100 ms and 1 hour, but was "
-                        + retryAfter);
-            }
-            this.replicaRetryAfter = retryAfter;
-            return this;
+            super(shards);
         }
 
         /**

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.HandleCallback;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -155,8 +156,24 @@ final class Listings {
                 .list();
     }
 
+    /**
+     * A user's likes on every shard, merged: read where {@link ReplicaReads} sends the user's reads, or on every
+     * shard's primary.
+     */
+    static CompletableFuture<List<UserLike>> likesOf(ShardWork work, long userId, @Nullable String contentType,
+            @Nullable UserLike after, int limit, boolean onPrimaries) {
+        HandleCallback<List<UserLike>, RuntimeException> page =
+                handle -> likesOf(handle, userId, contentType, after, limit);
+        List<CompletableFuture<List<UserLike>>> pages = new ArrayList<>();
+        for (int shard = 0; shard < work.shards().size(); shard++) {
+            pages.add(onPrimaries ? work.onShard(work.shards().get(shard).primary(), "likesOf", page)
+                    : work.onReader(shard, userId, "likesOf", page));
+        }
+        return merged(pages, limit);
+    }
+
     /** The shards' pages merged into one: the newest {@code limit}. */
-    static CompletableFuture<List<UserLike>> merged(List<CompletableFuture<List<UserLike>>> pages, int limit) {
+    private static CompletableFuture<List<UserLike>> merged(List<CompletableFuture<List<UserLike>>> pages, int limit) {
         return ShardWork.all(pages).thenApply(all -> {
             List<UserLike> merged = new ArrayList<>();
             all.forEach(merged::addAll);

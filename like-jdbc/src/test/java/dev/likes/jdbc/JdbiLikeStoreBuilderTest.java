@@ -40,7 +40,7 @@ class JdbiLikeStoreBuilderTest {
     void acceptsTheBoundsAndBuildsWithoutConnecting() {
         try (JdbiLikeStore store = builder.shardQueue(1).readYourWrites(Duration.ofSeconds(1), 1)
                 .replicaRetryAfter(Duration.ofMillis(100)).build()) {
-            assertThat(store.replicaReads().any()).isFalse();
+            assertThat(store.work().replicaReads().any()).isFalse();
         }
     }
 

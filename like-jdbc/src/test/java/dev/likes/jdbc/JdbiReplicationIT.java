@@ -52,17 +52,17 @@ class JdbiReplicationIT {
                 service.unlike(writer, comment);
                 assertThat(service.hasLiked(writer, comment)).as("an unlike does not come back either").isFalse();
                 assertThat(otherProcess.hasLiked(writer, comment)).isTrue();
-                assertThat(store.replicaReads().primaryReadsForWriters()).isPositive();
+                assertThat(store.work().replicaReads().primaryReadsForWriters()).isPositive();
             } finally {
                 Topology.resumeReplication();
             }
             Awaitility.await().atMost(Duration.ofSeconds(30))
                     .until(() -> otherProcess.hasLiked(writer, post) && otherProcess.count(post) == 1);
             assertThat(service.hasLiked(writer, post)).isTrue();
-            long onPrimary = store.replicaReads().primaryReadsForWriters();
+            long onPrimary = store.work().replicaReads().primaryReadsForWriters();
             assertThat(service.hasLiked(writer, post)).isTrue();
             assertThat(service.hasLiked(writer, comment)).isFalse();
-            assertThat(store.replicaReads().primaryReadsForWriters())
+            assertThat(store.work().replicaReads().primaryReadsForWriters())
                     .as("once the replica holds the writes, the writer reads it again").isEqualTo(onPrimary);
         }
     }
@@ -108,7 +108,7 @@ class JdbiReplicationIT {
                 for (int i = 0; i < 20; i++) {
                     assertThat(service.count(post)).as("read %d with the replica killed", i).isEqualTo(1);
                 }
-                assertThat(store.replicaReads().primaryReadsForOutages()).isGreaterThanOrEqualTo(20);
+                assertThat(store.work().replicaReads().primaryReadsForOutages()).isGreaterThanOrEqualTo(20);
             } finally {
                 TestServices.start(Server.MARIADB_REPLICA);
             }
@@ -117,11 +117,11 @@ class JdbiReplicationIT {
 
             TestServices.hang(Server.MARIADB_REPLICA);
             try {
-                long before = store.replicaReads().primaryReadsForOutages();
+                long before = store.work().replicaReads().primaryReadsForOutages();
                 for (int i = 0; i < 10; i++) {
                     assertThat(service.count(post)).as("read %d with the replica hung", i).isEqualTo(2);
                 }
-                assertThat(store.replicaReads().primaryReadsForOutages() - before).isGreaterThanOrEqualTo(10);
+                assertThat(store.work().replicaReads().primaryReadsForOutages() - before).isGreaterThanOrEqualTo(10);
             } finally {
                 TestServices.resume(Server.MARIADB_REPLICA);
             }
@@ -133,8 +133,8 @@ class JdbiReplicationIT {
     private static void awaitReadsOnTheReplica(JdbiLikeStore store, LikeService service, ContentRef post,
             long expected) {
         Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
-            long before = store.replicaReads().primaryReadsForOutages();
-            return service.count(post) == expected && store.replicaReads().primaryReadsForOutages() == before;
+            long before = store.work().replicaReads().primaryReadsForOutages();
+            return service.count(post) == expected && store.work().replicaReads().primaryReadsForOutages() == before;
         });
     }
 

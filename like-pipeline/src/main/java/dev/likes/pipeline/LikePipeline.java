@@ -1,44 +1,20 @@
 package dev.likes.pipeline;
 
-import com.rabbitmq.client.ConnectionFactory;
-import dev.likes.core.EventPublisher;
-import dev.likes.core.JobLeases;
 import dev.likes.core.LikeEventConsumer;
 import dev.likes.core.LikeService;
 import dev.likes.core.LikeStoreException;
-import dev.likes.jdbc.ArchiveSink;
 import dev.likes.jdbc.JdbiLikeStore;
-import dev.likes.jdbc.JdbiShard;
 import dev.likes.kafka.KafkaEventPublisher;
 import dev.likes.kafka.KafkaLikeConsumer;
-import dev.likes.rabbitmq.LikeQueues;
-import dev.likes.rabbitmq.RabbitConnections;
-import dev.likes.rabbitmq.RabbitEventPublisher;
-import dev.likes.rabbitmq.RabbitLikeConsumer;
 import dev.likes.redis.RedisLikeStore;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
-import io.lettuce.core.cluster.RedisClusterClient;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.observation.ObservationRegistry;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Consumer;
 import org.jdbi.v3.core.Jdbi;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,40 +58,10 @@ public final class LikePipeline implements AutoCloseable {
     /** The name of the job whose lease {@link #purgeExpiredRequests()} holds. */
     public static final String PURGE_JOB = "request-purge";
 
-    private final JdbiLikeStore mysql;
-    private final EventPublisher publisher;
-    private final RedisLikeStore redis;
-    private final ResilientLikeStore resilient;
-    private final CircuitBreaker breaker;
-    private final CircuitBreaker mysqlBreaker;
-    private final LikeService service;
-    private final @Nullable ConsumerSupervisor consumers;
-    private final LikeReconciler reconciler;
-    private final JobLeases jobLeases;
-    private final Upkeep upkeep;
-    private final Deque<AutoCloseable> opened;
-    private final Clock clock;
-    private final UserEraser eraser;
+    private final Wiring parts;
 
-    private LikePipeline(Wiring w, Duration repairInterval) {
-        this.opened = w.opened;
-        this.clock = w.clock;
-        this.mysql = w.mysql;
-        this.publisher = w.publisher;
-        this.redis = w.redis;
-        this.resilient = w.resilient;
-        this.breaker = w.breaker;
-        this.mysqlBreaker = w.mysqlBreaker;
-        this.service = w.service;
-        this.consumers = w.consumers;
-        this.reconciler = w.reconciler;
-        this.jobLeases = w.jobLeases;
-        this.upkeep = w.upkeep;
-        this.eraser = w.eraser;
-        upkeep.start(resilient, redis, repairInterval, this::purgeExpiredRequests, consumers);
-        if (consumers != null) {
-            consumers.start();
-        }
+    private LikePipeline(Wiring parts) {
+        this.parts = parts;
     }
 
     /**
@@ -130,16 +76,7 @@ public final class LikePipeline implements AutoCloseable {
      * @throws LikeStoreException if the lease could not be read or written
      */
     public long purgeExpiredRequests() throws InterruptedException, ExecutionException, TimeoutException {
-        Optional<JobLeases.Lease> lease = jobLeases.tryAcquire(PURGE_JOB, Duration.ofMinutes(15));
-        if (lease.isEmpty()) {
-            log.debug("another instance holds the lease of job {}: not purging", PURGE_JOB);
-            return 0;
-        }
-        try {
-            return mysql.purgeExpiredRequests(clock.instant(), 10_000).toCompletableFuture().get(10, TimeUnit.MINUTES);
-        } finally {
-            lease.get().close();
-        }
+        return parts.purgeExpiredRequests();
     }
 
     /**
@@ -179,7 +116,7 @@ public final class LikePipeline implements AutoCloseable {
             throw new IllegalArgumentException("userId must be positive, but was " + userId);
         }
         Objects.requireNonNull(timeout, "timeout must not be null");
-        return eraser.forget(userId, timeout);
+        return parts.eraser.forget(userId, timeout);
     }
 
     /**
@@ -198,7 +135,7 @@ public final class LikePipeline implements AutoCloseable {
      * @return the service, thread-safe
      */
     public LikeService service() {
-        return service;
+        return parts.service;
     }
 
     /**
@@ -207,7 +144,7 @@ public final class LikePipeline implements AutoCloseable {
      * @return the store
      */
     public RedisLikeStore redisStore() {
-        return redis;
+        return parts.redis;
     }
 
     /**
@@ -216,7 +153,7 @@ public final class LikePipeline implements AutoCloseable {
      * @return the store
      */
     public JdbiLikeStore mysqlStore() {
-        return mysql;
+        return parts.mysql;
     }
 
     /**
@@ -227,7 +164,7 @@ public final class LikePipeline implements AutoCloseable {
      * @return the consumer running now, or empty
      */
     public Optional<LikeEventConsumer> eventConsumer() {
-        return consumers == null ? Optional.empty() : Optional.of(consumers.current());
+        return parts.consumers == null ? Optional.empty() : Optional.of(parts.consumers.current());
     }
 
     /**
@@ -246,6 +183,7 @@ public final class LikePipeline implements AutoCloseable {
      * @return the count
      */
     public long consumerReplacements() {
+        ConsumerSupervisor consumers = parts.consumers;
         return consumers == null ? 0 : consumers.replacements();
     }
 
@@ -255,7 +193,7 @@ public final class LikePipeline implements AutoCloseable {
      * @return the reconciler
      */
     public LikeReconciler reconciler() {
-        return reconciler;
+        return parts.reconciler;
     }
 
     /**
@@ -264,7 +202,7 @@ public final class LikePipeline implements AutoCloseable {
      * @return e.g. {@code CLOSED} or {@code OPEN}
      */
     public String circuitState() {
-        return breaker.getState().name();
+        return parts.breaker.getState().name();
     }
 
     /**
@@ -275,7 +213,7 @@ public final class LikePipeline implements AutoCloseable {
      * @return {@code CLOSED}, {@code OPEN} or {@code HALF_OPEN}
      */
     public String mysqlCircuitState() {
-        return mysqlBreaker.getState().name();
+        return parts.mysqlBreaker.getState().name();
     }
 
     /**
@@ -284,14 +222,14 @@ public final class LikePipeline implements AutoCloseable {
      * @return the backlog
      */
     public int degradedBacklog() {
-        return resilient.degradedBacklog();
+        return parts.resilient.degradedBacklog();
     }
 
     /**
      * Replays degraded changes into Redis now, as the background task does every repair interval.
      */
     public void repairNow() {
-        resilient.repairAll();
+        parts.resilient.repairAll();
     }
 
     /**
@@ -301,572 +239,13 @@ public final class LikePipeline implements AutoCloseable {
      */
     @Override
     public void close() {
-        closeAll(opened);
-    }
-
-    static void closeAll(Deque<AutoCloseable> opened) {
-        RuntimeException failure = null;
-        AutoCloseable next;
-        while ((next = opened.poll()) != null) {
-            try {
-                next.close();
-            } catch (Exception e) {
-                if (e instanceof InterruptedException) {
-                    Thread.currentThread().interrupt();
-                }
-                if (failure == null) {
-                    failure = new IllegalStateException("could not close the like pipeline cleanly", e);
-                } else {
-                    failure.addSuppressed(e);
-                }
-            }
-        }
-        if (failure != null) {
-            throw failure;
-        }
+        parts.close();
     }
 
     /** Configures a {@link LikePipeline}. Not thread-safe. Every setter validates its argument and names it. */
-    public static final class Builder {
-
-        @Nullable RedisURI redisUri;
-        @Nullable RedisClient redisClient;
-        @Nullable RedisClusterClient redisCluster;
-        @Nullable String kafka;
-        @Nullable String rabbitUri;
-        /* No initializer and no method descriptor of this class names a like-rabbitmq class: a host on Kafka has
-         * none on its class path, and reflection over the builder must not need them. */
-        String rabbitExchange = LikeQueues.DEFAULT_NAME; // constants: compiled in, nothing loaded
-        int rabbitQueueCount = LikeQueues.DEFAULT_QUEUES;
-        @Nullable Consumer<ConnectionFactory> rabbitConnection;
-        @Nullable Consumer<RabbitEventPublisher.Builder> rabbitPublisherCustomizer;
-        @Nullable Consumer<RabbitLikeConsumer.Builder> rabbitConsumerCustomizer;
-        @Nullable List<JdbiShard> shards;
-        String topic = DEFAULT_TOPIC;
-        String consumerGroup = DEFAULT_CONSUMER_GROUP;
-        boolean runConsumer = true;
-        @Nullable ArchiveSink archiveSink;
-        @Nullable ObservationRegistry observationRegistry;
-        int createTopicPartitions;
-        short createTopicReplication;
-        double ratePerSecond = 20;
-        int rateBurst = 60;
-        int maxInFlight = 10_000;
-        int maxDegraded = 100_000;
-        Duration repairInterval = Duration.ofSeconds(1);
-        Duration callTimeout = LikeService.DEFAULT_CALL_TIMEOUT;
-        CircuitBreakerConfig breakerConfig = CircuitBreakerConfig.custom()
-                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
-                .slidingWindowSize(20)
-                .minimumNumberOfCalls(5)
-                .failureRateThreshold(50)
-                .waitDurationInOpenState(Duration.ofSeconds(2))
-                .permittedNumberOfCallsInHalfOpenState(3)
-                .build();
-        @Nullable MeterRegistry meterRegistry;
-        Clock clock = Clock.systemUTC();
-        Consumer<RedisLikeStore.Builder> redisCustomizer = b -> {};
-        Consumer<JdbiLikeStore.Builder> mysqlCustomizer = b -> {};
-        Consumer<KafkaEventPublisher.Builder> publisherCustomizer = b -> {};
-        Consumer<KafkaLikeConsumer.Builder> consumerCustomizer = b -> {};
-        @Nullable CircuitBreakerRegistry breakerRegistry;
-        final Map<String, Object> kafkaClientProperties = new LinkedHashMap<>();
-        final Map<String, Object> kafkaAdminProperties = new LinkedHashMap<>();
+    public static final class Builder extends PipelineProtectionSettings {
 
         private Builder() {}
-
-        /**
-         * A standalone Redis (the pipeline creates and closes its client).
-         *
-         * @param uri e.g. {@code redis://127.0.0.1:6379}, with password and TLS as Lettuce allows
-         * @return this builder
-         */
-        public Builder redis(RedisURI uri) {
-            this.redisUri = Objects.requireNonNull(uri, "redis uri must not be null");
-            this.redisClient = null;
-            this.redisCluster = null;
-            return this;
-        }
-
-        /**
-         * A standalone Redis, through a client the host owns (its event loops, options and TLS settings; for
-         * example Spring Data's native client). The pipeline opens its connections to {@code uri} on it and closes
-         * them; the client stays open.
-         *
-         * @param client the host's client
-         * @param uri the server to connect to through it
-         * @return this builder
-         */
-        public Builder redis(RedisClient client, RedisURI uri) {
-            this.redisClient = Objects.requireNonNull(client, "redis client must not be null");
-            this.redisUri = Objects.requireNonNull(uri, "redis uri must not be null");
-            this.redisCluster = null;
-            return this;
-        }
-
-        /**
-         * A Redis Cluster, through a client the host owns.
-         *
-         * @param client the cluster client
-         * @return this builder
-         */
-        public Builder redisCluster(RedisClusterClient client) {
-            this.redisCluster = Objects.requireNonNull(client, "redisCluster client must not be null");
-            this.redisUri = null;
-            this.redisClient = null;
-            return this;
-        }
-
-        /**
-         * Kafka's bootstrap servers.
-         *
-         * @param bootstrapServers e.g. {@code 127.0.0.1:9092}
-         * @return this builder
-         */
-        public Builder kafka(String bootstrapServers) {
-            Objects.requireNonNull(bootstrapServers, "kafka bootstrapServers must not be null");
-            if (bootstrapServers.isBlank()) {
-                throw new IllegalArgumentException("kafka bootstrapServers must not be blank");
-            }
-            this.kafka = bootstrapServers;
-            return this;
-        }
-
-        /**
-         * RabbitMQ as the queue instead of Kafka, with the default topology ({@link LikeQueues#defaults()}: exchange
-         * {@value LikeQueues#DEFAULT_NAME}, {@value LikeQueues#DEFAULT_QUEUES} quorum queues), declared at build.
-         * Needs module {@code like-rabbitmq} on the classpath and the broker's
-         * {@code rabbitmq_consistent_hash_exchange} plugin. The guarantees are those of Kafka: see
-         * {@link RabbitEventPublisher} and {@link RabbitLikeConsumer}. The Kafka settings of this builder
-         * ({@link #topic}, {@link #consumerGroup}, {@link #kafkaClientProperty}, ...) do not apply.
-         *
-         * @param uri an AMQP URI, e.g. {@code amqp://user:password@127.0.0.1:5672/vhost}
-         * @return this builder
-         */
-        public Builder rabbitmq(String uri) {
-            return rabbitmq(uri, LikeQueues.DEFAULT_NAME, LikeQueues.DEFAULT_QUEUES);
-        }
-
-        /**
-         * RabbitMQ as the queue instead of Kafka, with the topology {@link LikeQueues#of LikeQueues.of(exchange,
-         * queues)}; every publisher and consumer of the exchange must use the same number of queues.
-         *
-         * @param uri an AMQP URI, e.g. {@code amqp://user:password@127.0.0.1:5672/vhost}
-         * @param exchange the exchange, which names the queues (see {@link LikeQueues#of})
-         * @param queues how many quorum queues share the events, 1 to {@value LikeQueues#MAX_QUEUES}
-         * @return this builder
-         * @throws IllegalArgumentException if the URI is blank, or the exchange or count breaks its rule
-         */
-        public Builder rabbitmq(String uri, String exchange, int queues) {
-            Objects.requireNonNull(uri, "rabbitmq uri must not be null");
-            if (uri.isBlank()) {
-                throw new IllegalArgumentException("rabbitmq uri must not be blank");
-            }
-            LikeQueues.of(exchange, queues); // checks both now
-            this.rabbitUri = uri;
-            this.rabbitExchange = exchange;
-            this.rabbitQueueCount = queues;
-            return this;
-        }
-
-        /**
-         * Adjusts the RabbitMQ connection factory of the publisher, the consumer and the pipeline's own checks (TLS,
-         * a credentials provider, timeouts); see {@link RabbitConnections#factory}. Several customizers run in the
-         * order given.
-         *
-         * @param customizer called with each factory
-         * @return this builder
-         */
-        public Builder configureRabbitConnection(Consumer<ConnectionFactory> customizer) {
-            Objects.requireNonNull(customizer, "configureRabbitConnection customizer must not be null");
-            this.rabbitConnection = rabbitConnection == null ? customizer : rabbitConnection.andThen(customizer);
-            return this;
-        }
-
-        /**
-         * Adjusts the RabbitMQ publisher before it is built (confirm timeout, pending bound). Several customizers run
-         * in the order given.
-         *
-         * @param customizer called with the publisher's builder
-         * @return this builder
-         */
-        public Builder configureRabbitPublisher(Consumer<RabbitEventPublisher.Builder> customizer) {
-            Objects.requireNonNull(customizer, "configureRabbitPublisher customizer must not be null");
-            this.rabbitPublisherCustomizer = rabbitPublisherCustomizer == null ? customizer
-                    : rabbitPublisherCustomizer.andThen(customizer);
-            return this;
-        }
-
-        /**
-         * Adjusts the RabbitMQ consumer before it is built (batch size, prefetch, backoff). Several customizers run
-         * in the order given.
-         *
-         * @param customizer called with the consumer's builder
-         * @return this builder
-         */
-        public Builder configureRabbitConsumer(Consumer<RabbitLikeConsumer.Builder> customizer) {
-            Objects.requireNonNull(customizer, "configureRabbitConsumer customizer must not be null");
-            this.rabbitConsumerCustomizer = rabbitConsumerCustomizer == null ? customizer
-                    : rabbitConsumerCustomizer.andThen(customizer);
-            return this;
-        }
-
-        /* Only the chosen queue's classes are loaded: a host on Kafka needs no like-rabbitmq on its classpath. */
-        EventQueue eventQueue() {
-            if (rabbitUri != null) {
-                return new RabbitEventQueue(rabbitUri, LikeQueues.of(rabbitExchange, rabbitQueueCount),
-                        rabbitConnection == null ? f -> { } : rabbitConnection,
-                        rabbitPublisherCustomizer == null ? b -> { } : rabbitPublisherCustomizer,
-                        rabbitConsumerCustomizer == null ? b -> { } : rabbitConsumerCustomizer);
-            }
-            return new KafkaEventQueue(Objects.requireNonNull(kafka), kafkaClientProperties, kafkaAdminProperties, topic,
-                    consumerGroup, createTopicPartitions, createTopicReplication, publisherCustomizer,
-                    consumerCustomizer);
-        }
-
-        /**
-         * One MySQL (or MariaDB) database holding {@code like_records} and {@code like_counts}.
-         *
-         * @param jdbi the database; the host owns it
-         * @return this builder
-         */
-        public Builder mysql(Jdbi jdbi) {
-            this.shards = List.of(JdbiShard.of(Objects.requireNonNull(jdbi, "mysql jdbi must not be null")));
-            return this;
-        }
-
-        /**
-         * Several MySQL shards (contents spread by id), each with an optional read replica.
-         *
-         * @param shards at least one
-         * @return this builder
-         */
-        public Builder mysqlShards(List<JdbiShard> shards) {
-            Objects.requireNonNull(shards, "mysqlShards must not be null");
-            if (shards.isEmpty()) {
-                throw new IllegalArgumentException("mysqlShards must hold at least one shard");
-            }
-            this.shards = List.copyOf(shards);
-            return this;
-        }
-
-        /**
-         * The topic of the events. Default {@value LikePipeline#DEFAULT_TOPIC}.
-         *
-         * @param topic a legal Kafka topic name
-         * @return this builder
-         */
-        public Builder topic(String topic) {
-            this.topic = Objects.requireNonNull(topic, "topic must not be null");
-            return this;
-        }
-
-        /**
-         * Creates the topic and the consumer's dead-letter topic ({@code <topic>.dlq}, one partition) at build time
-         * unless they exist (for development; production topics belong to the platform's tooling). Off by default.
-         *
-         * @param partitions at least 1
-         * @param replicationFactor at least 1
-         * @return this builder
-         */
-        public Builder createTopic(int partitions, short replicationFactor) {
-            if (partitions < 1 || replicationFactor < 1) {
-                throw new IllegalArgumentException("createTopic partitions and replicationFactor must be at least 1,"
-                        + " but were " + partitions + " and " + replicationFactor);
-            }
-            this.createTopicPartitions = partitions;
-            this.createTopicReplication = replicationFactor;
-            return this;
-        }
-
-        /**
-         * Sets a property every Kafka client of the pipeline gets: the publisher's producer, the consumer, its
-         * dead-letter producer and the admin client that creates topics. For what they share, such as
-         * {@code security.protocol}, {@code sasl.jaas.config} or {@code ssl.truststore.location}. Client-specific
-         * settings go through {@link #configurePublisher} and {@link #configureConsumer}, which win.
-         *
-         * @param name a property every Kafka client accepts
-         * @param value its value
-         * @return this builder
-         */
-        public Builder kafkaClientProperty(String name, Object value) {
-            kafkaClientProperties.put(kafkaProperty("kafkaClientProperty", name, value), value);
-            return this;
-        }
-
-        /**
-         * Sets a property of the admin client that checks (or creates) the topics at build time, over the
-         * {@link #kafkaClientProperty shared ones}: for settings only the admin needs, such as its own SASL login.
-         *
-         * @param name a property Kafka's admin client accepts
-         * @param value its value
-         * @return this builder
-         */
-        public Builder kafkaAdminProperty(String name, Object value) {
-            kafkaAdminProperties.put(kafkaProperty("kafkaAdminProperty", name, value), value);
-            return this;
-        }
-
-        private static String kafkaProperty(String setter, String name, Object value) {
-            Objects.requireNonNull(name, setter + " name must not be null");
-            Objects.requireNonNull(value, setter + " " + name + " must not be null");
-            if (name.equals("bootstrap.servers")) {
-                throw new IllegalArgumentException("bootstrap.servers is set with kafka(bootstrapServers)");
-            }
-            return name;
-        }
-
-        /**
-         * The consumer group of the MySQL writer. Default {@value LikePipeline#DEFAULT_CONSUMER_GROUP}.
-         *
-         * @param group the group id
-         * @return this builder
-         */
-        public Builder consumerGroup(String group) {
-            Objects.requireNonNull(group, "consumerGroup must not be null");
-            if (group.isBlank()) {
-                throw new IllegalArgumentException("consumerGroup must not be blank");
-            }
-            this.consumerGroup = group;
-            return this;
-        }
-
-        /**
-         * Whether this process runs the consumer that writes events into MySQL. Default {@code true}; turn it off
-         * where the writers run as processes of their own.
-         *
-         * @param run whether to run it
-         * @return this builder
-         */
-        public Builder runConsumer(boolean run) {
-            this.runConsumer = run;
-            return this;
-        }
-
-        /**
-         * The per-user rate limit (token bucket in Redis). Default 20 a second, bursts of 60.
-         *
-         * @param perSecond the average rate, greater than 0
-         * @param burst the most at once, at least 1
-         * @return this builder
-         */
-        public Builder rateLimit(double perSecond, int burst) {
-            if (!(perSecond > 0 && perSecond <= 1_000_000)) {
-                throw new IllegalArgumentException("rateLimit perSecond must be greater than 0 and at most 1000000,"
-                        + " but was " + perSecond);
-            }
-            if (burst < 1 || burst > 1_000_000) {
-                throw new IllegalArgumentException("rateLimit burst must be between 1 and 1000000, but was " + burst);
-            }
-            this.ratePerSecond = perSecond;
-            this.rateBurst = burst;
-            return this;
-        }
-
-        /**
-         * No per-user rate limit (for benchmarks, or when a gateway limits already). Saves a Redis round trip.
-         *
-         * @return this builder
-         */
-        public Builder noRateLimit() {
-            this.ratePerSecond = 0;
-            return this;
-        }
-
-        /**
-         * The most likes and unlikes in flight in this process; beyond it calls are shed at once with
-         * {@code LikeRejectedException} ({@code OVERLOADED}). Default 10,000.
-         *
-         * @param max at least 1
-         * @return this builder
-         */
-        public Builder maxInFlight(int max) {
-            if (max < 1) {
-                throw new IllegalArgumentException("maxInFlight must be at least 1, but was " + max);
-            }
-            this.maxInFlight = max;
-            return this;
-        }
-
-        /**
-         * The most changes accepted in degraded mode and kept for replay into Redis; beyond it, calls are refused
-         * ({@code OVERLOADED}) so a long Redis outage never fills the heap. Default 100,000.
-         *
-         * @param max at least 1
-         * @return this builder
-         */
-        public Builder maxDegraded(int max) {
-            if (max < 1) {
-                throw new IllegalArgumentException("maxDegraded must be at least 1, but was " + max);
-            }
-            this.maxDegraded = max;
-            return this;
-        }
-
-        /**
-         * The most time one call of {@link #service()} takes, counted from the call; see
-         * {@link LikeService.Builder#callTimeout(Duration)}. A like that runs out of time fails with
-         * {@link dev.likes.core.LikeTimeoutException} and is not answered by the degraded mode: its outcome is unknown.
-         * Keep it above the Redis command timeout (1 second by default), so that a call refused by a dead Redis still
-         * has time for the degraded mode. Default 2 seconds.
-         *
-         * @param timeout at least 1 ms
-         * @return this builder
-         */
-        public Builder callTimeout(Duration timeout) {
-            Objects.requireNonNull(timeout, "callTimeout must not be null");
-            if (timeout.toMillis() < 1) {
-                throw new IllegalArgumentException("callTimeout must be at least 1 ms, but was " + timeout);
-            }
-            this.callTimeout = timeout;
-            return this;
-        }
-
-        /**
-         * How often degraded changes are replayed into Redis once it is back. Default 1 second.
-         *
-         * @param interval at least 10 ms
-         * @return this builder
-         */
-        public Builder repairInterval(Duration interval) {
-            Objects.requireNonNull(interval, "repairInterval must not be null");
-            if (interval.toMillis() < 10) {
-                throw new IllegalArgumentException("repairInterval must be at least 10 ms, but was " + interval);
-            }
-            this.repairInterval = interval;
-            return this;
-        }
-
-        /**
-         * The circuit breaker around Redis (Resilience4j). Default: count-based window of 20 calls, opens at 50%
-         * failures (after at least 5 calls), stays open 2 seconds, then lets 3 probes through.
-         *
-         * @param config the configuration
-         * @return this builder
-         */
-        public Builder circuitBreaker(CircuitBreakerConfig config) {
-            this.breakerConfig = Objects.requireNonNull(config, "circuitBreaker config must not be null");
-            return this;
-        }
-
-        /**
-         * Takes the circuit breaker around Redis from the host's registry: the breaker named
-         * {@value LikePipeline#BREAKER_NAME} if the registry holds one (configured by the host, e.g. through
-         * Resilience4j's Spring Boot properties), otherwise one created in the registry with the
-         * {@link #circuitBreaker(CircuitBreakerConfig) configuration given here} and removed from it on
-         * {@link LikePipeline#close()}. Either way the registry's meters and endpoints show it.
-         *
-         * @param registry the host's registry
-         * @return this builder
-         */
-        public Builder circuitBreakerRegistry(CircuitBreakerRegistry registry) {
-            this.breakerRegistry = Objects.requireNonNull(registry, "circuitBreakerRegistry must not be null");
-            return this;
-        }
-
-        /**
-         * Observes each like and unlike ({@code like.mutation}, contextual name {@code like} or {@code unlike},
-         * low-cardinality keys {@code like.action}, {@code like.content.type}, {@code like.outcome}), each feed read
-         * ({@code like.feed}) and each batch the consumer writes to MySQL ({@code like.consumer.batch}) with
-         * Micrometer's Observation API: with a meter handler they are timers, with Micrometer Tracing spans, and the
-         * trace is in the MDC of what the call logs on the caller's thread. Not set: nothing is observed.
-         *
-         * @param registry the host's observation registry
-         * @return this builder
-         */
-        public Builder observationRegistry(ObservationRegistry registry) {
-            this.observationRegistry = Objects.requireNonNull(registry, "observationRegistry must not be null");
-            return this;
-        }
-
-        /**
-         * The sink the host's {@link dev.likes.jdbc.LikeArchiver} copies archived records to, so that
-         * {@link #forgetUser} erases its copies too. Not set: the copies are the host's to erase
-         * ({@link ArchiveSink#eraseUser}).
-         *
-         * @param sink the archive sink
-         * @return this builder
-         */
-        public Builder archiveSink(ArchiveSink sink) {
-            this.archiveSink = Objects.requireNonNull(sink, "archiveSink must not be null");
-            return this;
-        }
-
-        /**
-         * Registers the pipeline's meters (named {@code likes.*}; docs/pipeline.md lists them) on a Micrometer registry
-         * and removes them on {@link LikePipeline#close()}: the registry may outlive the pipeline. Without it nothing
-         * is registered, and Micrometer need not be on the class path.
-         *
-         * @param registry the registry
-         * @return this builder
-         */
-        public Builder meterRegistry(MeterRegistry registry) {
-            this.meterRegistry = Objects.requireNonNull(registry, "meterRegistry must not be null");
-            return this;
-        }
-
-        /**
-         * The clock that times likes and degraded versions. Default the system clock.
-         *
-         * @param clock the clock
-         * @return this builder
-         */
-        public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock must not be null");
-            return this;
-        }
-
-        /**
-         * Adjusts the Redis store before it is built (timeouts, TTLs, local cache, outbox sweep, key prefix). The
-         * backing store and the outbox are set by the pipeline. Several customizers run in the order given.
-         *
-         * @param customizer called with the store's builder
-         * @return this builder
-         */
-        public Builder configureRedis(Consumer<RedisLikeStore.Builder> customizer) {
-            this.redisCustomizer = this.redisCustomizer.andThen(
-                    Objects.requireNonNull(customizer, "configureRedis customizer must not be null"));
-            return this;
-        }
-
-        /**
-         * Adjusts the MySQL store before it is built (its pools, query timeout, request-ID TTL, and with replicas,
-         * read-your-writes and how long a failed replica is skipped). Several customizers run in the order given.
-         *
-         * @param customizer called with the store's builder
-         * @return this builder
-         */
-        public Builder configureMysql(Consumer<JdbiLikeStore.Builder> customizer) {
-            this.mysqlCustomizer = this.mysqlCustomizer.andThen(
-                    Objects.requireNonNull(customizer, "configureMysql customizer must not be null"));
-            return this;
-        }
-
-        /**
-         * Adjusts the Kafka publisher before it is built (producer properties such as SASL settings). Several
-         * customizers run in the order given.
-         *
-         * @param customizer called with the publisher's builder
-         * @return this builder
-         */
-        public Builder configurePublisher(Consumer<KafkaEventPublisher.Builder> customizer) {
-            this.publisherCustomizer = this.publisherCustomizer.andThen(
-                    Objects.requireNonNull(customizer, "configurePublisher customizer must not be null"));
-            return this;
-        }
-
-        /**
-         * Adjusts the consumer before it is built (batch size, backoff, consumer properties). Several customizers
-         * run in the order given.
-         *
-         * @param customizer called with the consumer's builder
-         * @return this builder
-         */
-        public Builder configureConsumer(Consumer<KafkaLikeConsumer.Builder> customizer) {
-            this.consumerCustomizer = this.consumerCustomizer.andThen(
-                    Objects.requireNonNull(customizer, "configureConsumer customizer must not be null"));
-            return this;
-        }
 
         /**
          * Connects everything and starts the consumer and the background repair. First checks that every shard holds
@@ -894,17 +273,7 @@ public final class LikePipeline implements AutoCloseable {
             if (shards == null) {
                 throw new IllegalStateException("mysql(jdbi) or mysqlShards(...) is required");
             }
-            Deque<AutoCloseable> opened = new ArrayDeque<>();
-            try {
-                return new LikePipeline(new Wiring(this, opened), repairInterval);
-            } catch (RuntimeException e) {
-                try {
-                    closeAll(opened);
-                } catch (RuntimeException suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-                throw e;
-            }
+            return new LikePipeline(Wiring.open(this));
         }
     }
 }

@@ -16,10 +16,15 @@ import io.github.resilience4j.bulkhead.BulkheadConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.jdbi.v3.core.Jdbi;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -28,14 +33,14 @@ import org.slf4j.LoggerFactory;
 /**
  * The parts of a {@link LikePipeline}, made and wired from its builder's settings: the stores, the queue's publisher
  * and consumer, the breakers and the service in front of them. Each part that needs closing is pushed on
- * {@code opened} as it is made, so that the pipeline closes them in reverse, and {@link LikePipeline.Builder#build()}
- * closes what was made when a later part fails. Nothing runs yet: the pipeline starts the upkeep and the consumer.
+ * {@code opened} as it is made; {@link #close()} closes them in reverse, and {@link #open} closes what was made when a
+ * later part fails. Thread-safe once open.
  */
-final class Wiring {
+final class Wiring implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(LikePipeline.class);
 
-    final Deque<AutoCloseable> opened;
+    private final Deque<AutoCloseable> opened;
     final Clock clock;
     final JdbiLikeStore mysql;
     final EventPublisher publisher;
@@ -50,7 +55,31 @@ final class Wiring {
     final Upkeep upkeep;
     final UserEraser eraser;
 
-    Wiring(LikePipeline.Builder b, Deque<AutoCloseable> opened) {
+    /**
+     * Makes the parts, then starts the upkeep and the consumer.
+     *
+     * @throws RuntimeException what a part failed with, after the parts made so far are closed
+     */
+    static Wiring open(LikePipeline.Builder b) {
+        Deque<AutoCloseable> opened = new ArrayDeque<>();
+        try {
+            Wiring w = new Wiring(b, opened);
+            w.upkeep.start(w.resilient, w.redis, b.repairInterval, w::purgeExpiredRequests, w.consumers);
+            if (w.consumers != null) {
+                w.consumers.start();
+            }
+            return w;
+        } catch (RuntimeException e) {
+            try {
+                closeAll(opened);
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
+    private Wiring(LikePipeline.Builder b, Deque<AutoCloseable> opened) {
         this.opened = opened;
         this.clock = b.clock;
         // build() checked these
@@ -127,6 +156,48 @@ final class Wiring {
             }
         }
         this.eraser = new UserEraser(redis, mysql, publisher, breaker, queue, b.archiveSink, b.clock);
+    }
+
+    /** See {@link LikePipeline#purgeExpiredRequests()}. */
+    long purgeExpiredRequests() throws InterruptedException, ExecutionException, TimeoutException {
+        Optional<JobLeases.Lease> lease = jobLeases.tryAcquire(LikePipeline.PURGE_JOB, Duration.ofMinutes(15));
+        if (lease.isEmpty()) {
+            log.debug("another instance holds the lease of job {}: not purging", LikePipeline.PURGE_JOB);
+            return 0;
+        }
+        try {
+            return mysql.purgeExpiredRequests(clock.instant(), 10_000).toCompletableFuture().get(10, TimeUnit.MINUTES);
+        } finally {
+            lease.get().close();
+        }
+    }
+
+    /** Closes the parts, newest first; see {@link LikePipeline#close()}. */
+    @Override
+    public void close() {
+        closeAll(opened);
+    }
+
+    private static void closeAll(Deque<AutoCloseable> opened) {
+        RuntimeException failure = null;
+        AutoCloseable next;
+        while ((next = opened.poll()) != null) {
+            try {
+                next.close();
+            } catch (Exception e) {
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                }
+                if (failure == null) {
+                    failure = new IllegalStateException("could not close the like pipeline cleanly", e);
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
     }
 
     private static <T extends AutoCloseable> T open(Deque<AutoCloseable> opened, T resource) {

@@ -22,7 +22,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -317,153 +316,10 @@ public final class RabbitLikeConsumer extends AbstractLikeEventConsumer {
             @Nullable String lastFailure) implements LikeEventConsumer.Health {}
 
     /** Configures a {@link RabbitLikeConsumer}. Not thread-safe. */
-    public static final class Builder {
-
-        private final String uri;
-        private final LikeEventSink sink;
-        private LikeQueues queues = LikeQueues.defaults();
-        private boolean declare = true;
-        private int maxBatch = DEFAULT_MAX_BATCH;
-        private int prefetch = DEFAULT_PREFETCH;
-        private int deadLetterMaxBytes = DEFAULT_DEAD_LETTER_MAX_BYTES;
-        private Duration sinkTimeout = Duration.ofSeconds(30);
-        private Duration initialBackoff = Duration.ofMillis(100);
-        private Duration maxBackoff = Duration.ofSeconds(10);
-        private Duration rebalanceInterval = DEFAULT_REBALANCE_INTERVAL;
-        private Consumer<ConnectionFactory> customizer = f -> {};
+    public static final class Builder extends RabbitConsumerSettings {
 
         private Builder(String uri, LikeEventSink sink) {
-            this.uri = uri;
-            this.sink = sink;
-        }
-
-        /**
-         * The exchange and queues. Default {@link LikeQueues#defaults()}; publishers must use the same.
-         *
-         * @param queues the topology
-         * @return this builder
-         */
-        public Builder queues(LikeQueues queues) {
-            this.queues = Objects.requireNonNull(queues, "queues must not be null");
-            return this;
-        }
-
-        /**
-         * Whether to declare the topology on every connect (idempotent). Default true.
-         *
-         * @param declare whether to declare
-         * @return this builder
-         */
-        public Builder declareTopology(boolean declare) {
-            this.declare = declare;
-            return this;
-        }
-
-        /**
-         * Events per sink call at most. Default {@link #DEFAULT_MAX_BATCH}.
-         *
-         * @param max at least 1
-         * @return this builder
-         */
-        public Builder maxBatch(int max) {
-            if (max < 1) {
-                throw new IllegalArgumentException("maxBatch must be at least 1, but was " + max);
-            }
-            this.maxBatch = max;
-            return this;
-        }
-
-        /**
-         * Messages per queue delivered and not yet acknowledged at most ({@code basic.qos}). Default
-         * {@link #DEFAULT_PREFETCH}.
-         *
-         * @param prefetch 1 to 65535
-         * @return this builder
-         */
-        public Builder prefetch(int prefetch) {
-            if (prefetch < 1 || prefetch > 65_535) {
-                throw new IllegalArgumentException("prefetch must be between 1 and 65535, but was " + prefetch);
-            }
-            this.prefetch = prefetch;
-            return this;
-        }
-
-        /**
-         * How long one sink call may take before it counts as failed (it is awaited, then retried). Default 30 s.
-         *
-         * @param timeout positive
-         * @return this builder
-         */
-        public Builder sinkTimeout(Duration timeout) {
-            this.sinkTimeout = positive(timeout, "sinkTimeout");
-            return this;
-        }
-
-        /**
-         * The backoff between tries while the sink or the broker fails: from {@code initial}, doubling, capped at
-         * {@code max}, jittered. Default 100 ms to 10 s (reconnects cap at 2 s).
-         *
-         * @param initial positive
-         * @param max at least {@code initial}
-         * @return this builder
-         */
-        public Builder backoff(Duration initial, Duration max) {
-            positive(initial, "initial backoff");
-            positive(max, "max backoff");
-            if (max.compareTo(initial) < 0) {
-                throw new IllegalArgumentException("max backoff must be at least the initial one, but was " + max
-                        + " < " + initial);
-            }
-            this.initialBackoff = initial;
-            this.maxBackoff = max;
-            return this;
-        }
-
-        /**
-         * How often the consumer counts the consumers sharing its queues, hands a queue over when it holds more than its
-         * share, and measures the backlog. Default {@link #DEFAULT_REBALANCE_INTERVAL}.
-         *
-         * @param interval positive
-         * @return this builder
-         */
-        public Builder rebalanceInterval(Duration interval) {
-            this.rebalanceInterval = positive(interval, "rebalanceInterval");
-            return this;
-        }
-
-        /**
-         * The most bytes of a body a dead letter keeps. Default {@link #DEFAULT_DEAD_LETTER_MAX_BYTES}.
-         *
-         * @param max at least 1
-         * @return this builder
-         */
-        public Builder deadLetterMaxBytes(int max) {
-            if (max < 1) {
-                throw new IllegalArgumentException("deadLetterMaxBytes must be at least 1, but was " + max);
-            }
-            this.deadLetterMaxBytes = max;
-            return this;
-        }
-
-        /**
-         * Adjusts the connection factory (TLS, credentials provider, timeouts) after the consumer's defaults:
-         * connection timeout 5 s, heartbeat 5 s, RPC timeout 10 s. Automatic recovery stays off: the consumer
-         * reconnects itself.
-         *
-         * @param customizer called once, on {@link #build()}
-         * @return this builder
-         */
-        public Builder configureConnection(Consumer<ConnectionFactory> customizer) {
-            this.customizer = Objects.requireNonNull(customizer, "customizer must not be null");
-            return this;
-        }
-
-        private static Duration positive(Duration value, String name) {
-            Objects.requireNonNull(value, name + " must not be null");
-            if (value.isNegative() || value.isZero()) {
-                throw new IllegalArgumentException(name + " must be positive, but was " + value);
-            }
-            return value;
+            super(uri, sink);
         }
 
         /**

@@ -1,7 +1,6 @@
 package dev.likes.redis;
 
 import dev.likes.core.ContentRef;
-import dev.likes.core.EventPublisher;
 import dev.likes.core.FeedState;
 import dev.likes.core.LikeMutation;
 import dev.likes.core.LikeResult;
@@ -10,26 +9,18 @@ import dev.likes.core.LikeStoreException;
 import dev.likes.core.Liker;
 import dev.likes.core.UserLike;
 import dev.likes.core.internal.Args;
-import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisURI;
-import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
-import io.lettuce.core.resource.ClientResources;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Tag;
 import io.netty.util.Timer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -122,7 +113,7 @@ public final class RedisLikeStore implements LikeStore {
     private final boolean singleNode;
     private final RedisStorePolicy policy;
 
-    private RedisLikeStore(Builder b, StatefulConnection<String, String> connection,
+    RedisLikeStore(Builder b, StatefulConnection<String, String> connection,
             RedisClusterAsyncCommands<String, String> commands, @Nullable AutoCloseable ownedClient, boolean singleNode,
             Timer timer, int listpackEntries) {
         this.connection = connection;
@@ -316,392 +307,10 @@ public final class RedisLikeStore implements LikeStore {
      * Configures a {@link RedisLikeStore}. Not thread-safe. Every setter validates its argument and names it in the
      * exception; rules that involve several settings are checked by {@link #build()}.
      */
-    public static final class Builder {
-
-        private final @Nullable RedisClient client;
-        private final @Nullable RedisClusterClient clusterClient;
-        private @Nullable RedisURI uri;
-        private @Nullable ClientResources clientResources;
-        private @Nullable ClientOptions clientOptions;
-        private String keyPrefix = DEFAULT_KEY_PREFIX;
-        private int shards = DEFAULT_SHARDS;
-        private long maxRequestIds = DEFAULT_MAX_REQUEST_IDS;
-        private int listpackEntries;
-        private @Nullable LikeStore backingStore;
-        private Duration hotTtl = DEFAULT_HOT_TTL;
-        private Duration coldTtl = DEFAULT_COLD_TTL;
-        private Duration emptyTtl = DEFAULT_EMPTY_TTL;
-        private boolean expirySet;
-        private Duration requestIdTtl = DEFAULT_REQUEST_ID_TTL;
-        private Duration commandTimeout = DEFAULT_COMMAND_TIMEOUT;
-        private Duration loadTimeout = DEFAULT_LOAD_TIMEOUT;
-        private Duration loadQueueTimeout = DEFAULT_LOAD_QUEUE_TIMEOUT;
-        private int maxBatchSize = DEFAULT_MAX_BATCH_SIZE;
-        private int maxQueuedPerShard = DEFAULT_MAX_QUEUED_PER_SHARD;
-        private @Nullable Duration localCountCacheTtl;
-        private long localCountCacheSize;
-        private @Nullable Predicate<ContentRef> contentFilter;
-        private @Nullable EventPublisher outbox;
-        private SettingsCheck settingsCheck = SettingsCheck.REFUSE;
-        private Duration sweepInterval = DEFAULT_OUTBOX_SWEEP_INTERVAL;
-        private Duration grace = DEFAULT_OUTBOX_GRACE;
-        private int outboxMaxInFlight = DEFAULT_OUTBOX_MAX_IN_FLIGHT;
-        private int waitReplicas;
-        private Duration waitTimeout = Duration.ZERO;
-        private @Nullable MeterRegistry meterRegistry;
-        private Iterable<Tag> meterTags = List.of();
+    public static final class Builder extends RedisCacheSettings {
 
         private Builder(@Nullable RedisClient client, @Nullable RedisClusterClient clusterClient) {
-            this.client = client;
-            this.clusterClient = clusterClient;
-        }
-
-        /**
-         * The first part of every key, so several apps can share one Redis. Default {@value #DEFAULT_KEY_PREFIX}.
-         *
-         * @param prefix 1 to 40 characters of {@code [A-Za-z0-9_.:-]} (no braces: they would change the hash slot)
-         * @return this builder
-         */
-        public Builder keyPrefix(String prefix) {
-            this.keyPrefix = Args.matches("keyPrefix", prefix, "[A-Za-z0-9_.:-]{1,40}", "1 to 40 characters of [A-Za-z0-9_.:-]");
-            return this;
-        }
-
-        /**
-         * How many shards the contents are spread over. A shard is the unit of group commit (one script call applies
-         * likes of many contents of one shard), of the outbox (one stream per shard) and of the request IDs; on a
-         * cluster the shards' hash tags spread them over the nodes, so use several per node. Part of the key layout:
-         * every process sharing the key prefix must use the same number, and changing it later hides the data written
-         * before. Default {@value #DEFAULT_SHARDS}.
-         *
-         * @param shards 1 to 16,384
-         * @return this builder
-         */
-        public Builder shards(int shards) {
-            this.shards = Args.between("shards", shards, 1, 16_384);
-            return this;
-        }
-
-        /**
-         * The servers' {@code hash-max-listpack-entries}, which sizes the status buckets: a content's likers are spread
-         * over buckets of about 5/16 of it on average (40 users for the 128 of redis.conf, at most 160), so that each
-         * stays a compact listpack. By default the store reads it with {@code CONFIG GET} when it is built (the
-         * smallest of a cluster's nodes) and assumes 128 when the server refuses, as some managed services do; set it
-         * for such a service. Every store on one Redis should see the same value; a different one changes only when
-         * buckets split.
-         *
-         * @param entries the setting's value, between 16 and 1,000,000
-         * @return this builder
-         */
-        public Builder hashMaxListpackEntries(int entries) {
-            this.listpackEntries = Args.between("hashMaxListpackEntries", entries, 16, 1_000_000);
-            return this;
-        }
-
-        /**
-         * The most request IDs one shard remembers: beyond it the oldest are forgotten before their TTL (half of them
-         * at a time), so that memory stays bounded whatever the request rate (an ID costs about 110 B). Default
-         * {@value #DEFAULT_MAX_REQUEST_IDS}.
-         *
-         * @param max at least 1,000
-         * @return this builder
-         */
-        public Builder maxRequestIds(long max) {
-            if (max < 1_000) {
-                throw new IllegalArgumentException("maxRequestIds must be at least 1000, but was " + max);
-            }
-            this.maxRequestIds = max;
-            return this;
-        }
-
-        /**
-         * The backing store behind Redis (the JDBC store, or any {@link LikeStore}). With it, Redis is a cache: keys
-         * expire, misses are loaded from it, listings are its. Without it, Redis is the source of truth.
-         *
-         * @param store the backing store
-         * @return this builder
-         */
-        public Builder backingStore(LikeStore store) {
-            this.backingStore = Args.notNull("backingStore", store);
-            return this;
-        }
-
-        /**
-         * How long a content stays after its last write, with a backing store. Default {@link #DEFAULT_HOT_TTL}.
-         *
-         * @param ttl at least one second
-         * @return this builder
-         */
-        public Builder hotTtl(Duration ttl) {
-            this.hotTtl = Args.atLeast("hotTtl", ttl, Duration.ofSeconds(1));
-            this.expirySet = true;
-            return this;
-        }
-
-        /**
-         * How long a content loaded for reading stays, with a backing store. Default {@link #DEFAULT_COLD_TTL}.
-         *
-         * @param ttl at least one second
-         * @return this builder
-         */
-        public Builder coldTtl(Duration ttl) {
-            this.coldTtl = Args.atLeast("coldTtl", ttl, Duration.ofSeconds(1));
-            this.expirySet = true;
-            return this;
-        }
-
-        /**
-         * How long a content nobody likes is cached as empty, with a backing store. Default
-         * {@link #DEFAULT_EMPTY_TTL}.
-         *
-         * @param ttl at least one millisecond
-         * @return this builder
-         */
-        public Builder emptyTtl(Duration ttl) {
-            this.emptyTtl = Args.atLeast("emptyTtl", ttl, Duration.ofMillis(1));
-            this.expirySet = true;
-            return this;
-        }
-
-        /**
-         * How long a (user, content, request ID) is remembered. Default {@link #DEFAULT_REQUEST_ID_TTL}.
-         *
-         * @param ttl at least one millisecond
-         * @return this builder
-         */
-        public Builder requestIdTtl(Duration ttl) {
-            this.requestIdTtl = Args.atLeast("requestIdTtl", ttl, Duration.ofMillis(1));
-            return this;
-        }
-
-        /**
-         * The event loops and timers of the client this store creates from its URI, such as the host's Lettuce
-         * {@code ClientResources}: the store then adds no threads of its own, and leaves the resources running on
-         * {@link RedisLikeStore#close()}. Only for {@link RedisLikeStore#builder(RedisURI)}.
-         *
-         * @param resources the host's resources
-         * @return this builder
-         */
-        public Builder clientResources(ClientResources resources) {
-            this.clientResources = Args.notNull("clientResources", resources);
-            return this;
-        }
-
-        /**
-         * The options of the client this store creates from its URI, such as the host client's (TLS, socket and
-         * protocol settings). Two are always the store's: commands are refused at once while disconnected, and time
-         * out after {@link #commandTimeout}, so that a Redis outage fails calls fast instead of queueing them. Only
-         * for {@link RedisLikeStore#builder(RedisURI)}.
-         *
-         * @param options the options to start from
-         * @return this builder
-         */
-        public Builder clientOptions(ClientOptions options) {
-            this.clientOptions = Args.notNull("clientOptions", options);
-            return this;
-        }
-
-        /**
-         * How long one Redis call may take before it fails. Default {@link #DEFAULT_COMMAND_TIMEOUT}.
-         *
-         * @param timeout at least one millisecond
-         * @return this builder
-         */
-        public Builder commandTimeout(Duration timeout) {
-            this.commandTimeout = Args.atLeast("commandTimeout", timeout, Duration.ofMillis(1));
-            return this;
-        }
-
-        /**
-         * How long one load from the backing store may take (and how long its lock in Redis lasts). Default
-         * {@link #DEFAULT_LOAD_TIMEOUT}.
-         *
-         * @param timeout at least one second
-         * @return this builder
-         */
-        public Builder loadTimeout(Duration timeout) {
-            this.loadTimeout = Args.atLeast("loadTimeout", timeout, Duration.ofSeconds(1));
-            return this;
-        }
-
-        /**
-         * How long a load from the backing store may wait for its turn: 64 loads run at once per store and up to
-         * 1,024 wait. A load that waited longer is not started, and the likes waiting for it fail with
-         * {@code LikeRejectedException} ({@code OVERLOADED}): nothing of them was written, and a retry after its
-         * {@code retryAfter} is safe. Keep it below the service's call timeout, so that such a like ends with this
-         * definite answer instead of a timeout, whose outcome is unknown. Default
-         * {@link #DEFAULT_LOAD_QUEUE_TIMEOUT}.
-         *
-         * @param timeout at least one millisecond
-         * @return this builder
-         */
-        public Builder loadQueueTimeout(Duration timeout) {
-            this.loadQueueTimeout = Args.atLeast("loadQueueTimeout", timeout, Duration.ofMillis(1));
-            return this;
-        }
-
-        /**
-         * The most mutations of one shard that one script call applies. Default {@link #DEFAULT_MAX_BATCH_SIZE}.
-         *
-         * @param size 1 (no group commit) to 1,000
-         * @return this builder
-         */
-        public Builder maxBatchSize(int size) {
-            this.maxBatchSize = Args.between("maxBatchSize", size, 1, 1_000);
-            return this;
-        }
-
-        /**
-         * The most likes and unlikes of one shard that wait for its next script call. One more fails at once with
-         * {@link dev.likes.core.LikeRejectedException} ({@code OVERLOADED}), with nothing written, instead of waiting
-         * longer than a caller would. Default {@link #DEFAULT_MAX_QUEUED_PER_SHARD}.
-         *
-         * @param max 1 to 10,000,000
-         * @return this builder
-         */
-        public Builder maxQueuedPerShard(int max) {
-            this.maxQueuedPerShard = Args.between("maxQueuedPerShard", max, 1, 10_000_000);
-            return this;
-        }
-
-        /**
-         * Turns on an in-process cache of counts in front of Redis (Caffeine), so reads of a hot content's count
-         * mostly stay in the process. Every change made through this store updates it at once, so a user whose
-         * requests reach this process sees their own like counted; changes made elsewhere show after {@code ttl}.
-         *
-         * @param ttl how long a count is served without asking Redis; at least one millisecond
-         * @param maxContents how many contents it holds at most; at least 1
-         * @return this builder
-         */
-        public Builder localCountCache(Duration ttl, long maxContents) {
-            this.localCountCacheTtl = Args.atLeast("localCountCache ttl", ttl, Duration.ofMillis(1));
-            if (maxContents < 1) {
-                throw new IllegalArgumentException("localCountCache maxContents must be at least 1, but was " + maxContents);
-            }
-            this.localCountCacheSize = maxContents;
-            return this;
-        }
-
-        /**
-         * A filter of contents that may exist, such as Guava's {@code BloomFilter<ContentRef>} of the app's content
-         * ids: reads of a content it rejects answer "nobody likes it" without reaching Redis or the backing store,
-         * and likes of it fail with {@link IllegalArgumentException}. It must never reject a content that exists.
-         *
-         * @param mightExist the filter; thread-safe
-         * @return this builder
-         */
-        public Builder contentFilter(Predicate<ContentRef> mightExist) {
-            this.contentFilter = Args.notNull("contentFilter", mightExist);
-            return this;
-        }
-
-        /**
-         * Turns on the transactional outbox: every applied change is also written, by the same script and so
-         * atomically, to its content's outbox stream, and relayed from there to {@code publisher}; an entry is removed
-         * only after the publisher acknowledged it. A like acknowledged by this store is then never lost between Redis
-         * and the event log, even if the process dies right after. Use the store with a {@code LikeService} that has no
-         * publisher of its own ({@code EventPublisher.NONE}): the store publishes.
-         *
-         * @param publisher where the events go, e.g. a Kafka publisher; the store does not close it
-         * @return this builder
-         */
-        public Builder outbox(EventPublisher publisher) {
-            this.outbox = Args.notNull("outbox", publisher);
-            return this;
-        }
-
-        /**
-         * Registers this store's meters on a Micrometer registry (Micrometer is an optional dependency: needed only
-         * when this is called), and removes them when the store closes: {@code likes.local.cache.requests} (function
-         * counter; tag {@code result}: hit, miss), {@code likes.backing.store.loads} (function counter), and with an
-         * outbox {@code likes.outbox.relayed} (function counter; tag {@code path}: fast, sweeper),
-         * {@code likes.outbox.failures} (function counter), {@code likes.outbox.inflight} (gauge). Two stores on one
-         * registry need tags that tell them apart: see {@link #meterRegistry(MeterRegistry, Iterable)}.
-         *
-         * @param registry the registry
-         * @return this builder
-         */
-        public Builder meterRegistry(MeterRegistry registry) {
-            return meterRegistry(registry, List.of());
-        }
-
-        /**
-         * As {@link #meterRegistry(MeterRegistry)}, with tags added to every meter of this store.
-         *
-         * @param registry the registry
-         * @param tags the tags, e.g. {@code Tags.of("store", "feed")}
-         * @return this builder
-         */
-        public Builder meterRegistry(MeterRegistry registry, Iterable<Tag> tags) {
-            this.meterRegistry = Objects.requireNonNull(registry, "meterRegistry must not be null");
-            this.meterTags = Objects.requireNonNull(tags, "tags must not be null");
-            return this;
-        }
-
-        /**
-         * How often the outbox sweeper relays what the fast path did not, and how old an entry must be first (so it
-         * does not race the fast path). Defaults {@link #DEFAULT_OUTBOX_SWEEP_INTERVAL},
-         * {@link #DEFAULT_OUTBOX_GRACE}.
-         *
-         * @param interval at least 10 ms
-         * @param grace at least 0
-         * @return this builder
-         */
-        public Builder outboxSweep(Duration interval, Duration grace) {
-            this.sweepInterval = Args.atLeast("outboxSweep interval", interval, Duration.ofMillis(10));
-            this.grace = Args.atLeast("outboxSweep grace", grace, Duration.ZERO);
-            return this;
-        }
-
-        /**
-         * The most events the outbox fast path publishes at once; beyond it, entries wait for the sweeper, so a
-         * broker outage never fills the heap. Default {@link #DEFAULT_OUTBOX_MAX_IN_FLIGHT}.
-         *
-         * @param max at least 1
-         * @return this builder
-         */
-        public Builder outboxMaxInFlight(int max) {
-            this.outboxMaxInFlight = Args.between("outboxMaxInFlight", max, 1, Integer.MAX_VALUE);
-            return this;
-        }
-
-        /**
-         * Acknowledges a write only once {@code replicas} replicas of the Redis primary hold it (Redis' {@code WAIT},
-         * after each script call), so that a like survives the loss of the primary and the promotion of a replica.
-         * If fewer replicas confirm within {@code timeout}, the calls of that write end with
-         * {@link dev.likes.core.LikeTimeoutException}: the primary applied them, a failover may lose them, and a retry
-         * with the same request ID learns which; their events are left to the outbox sweeper, which relays them only
-         * if the primary still holds them after the grace period. {@code WAIT} holds the store's connection until the
-         * replicas answer, so every call on this store pays a replication round trip. With replicas required, the
-         * {@link #settingsCheck} asks for that many connected replicas instead of {@code appendfsync always}. Only on
-         * a standalone Redis. Off by default.
-         *
-         * @param replicas 1 to 64
-         * @param timeout at least one millisecond, shorter than the {@link #commandTimeout}
-         * @return this builder
-         */
-        public Builder replicaAcknowledgements(int replicas, Duration timeout) {
-            this.waitReplicas = Args.between("replicas", replicas, 1, 64);
-            this.waitTimeout = Args.atLeast("timeout", timeout, Duration.ofMillis(1));
-            return this;
-        }
-
-        /**
-         * What {@link #build()} does if Redis' settings cannot keep what the store acknowledges. Checked when the
-         * store is Redis as the truth (no backing store) or has an {@link #outbox}: on every node (every master of a
-         * cluster), {@code maxmemory-policy} must be {@code noeviction} whenever {@code maxmemory} is set (otherwise
-         * Redis evicts outbox entries and request IDs under memory pressure), and {@code appendonly yes} with
-         * {@code appendfsync always} (otherwise a crash of Redis loses acknowledged likes), or, with
-         * {@link #replicaAcknowledgements}, at least that many connected replicas. A Redis that refuses
-         * {@code CONFIG GET} (some managed services) counts as failing the check. Default
-         * {@link SettingsCheck#REFUSE}.
-         *
-         * @param check what to do
-         * @return this builder
-         */
-        public Builder settingsCheck(SettingsCheck check) {
-            this.settingsCheck = Args.notNull("settingsCheck", check);
-            return this;
+            super(client, clusterClient);
         }
 
         /**
@@ -714,87 +323,7 @@ public final class RedisLikeStore implements LikeStore {
          * @throws LikeStoreException if Redis cannot be reached, or its settings fail the {@link #settingsCheck}
          */
         public RedisLikeStore build() {
-            if (expirySet && backingStore == null) {
-                throw new IllegalStateException("hotTtl, coldTtl and emptyTtl need backingStore(...): keys that expire"
-                        + " with no backing store to reload them from would lose likes");
-            }
-            if (coldTtl.compareTo(hotTtl) > 0) {
-                throw new IllegalStateException(
-                        "coldTtl (" + coldTtl + ") must not be longer than hotTtl (" + hotTtl + ")");
-            }
-            if ((clientResources != null || clientOptions != null) && (client != null || clusterClient != null)) {
-                throw new IllegalStateException("clientResources and clientOptions apply to the client the store"
-                        + " creates from a URI; configure the client you passed instead");
-            }
-            if (waitReplicas > 0 && clusterClient != null) {
-                throw new IllegalStateException("replicaAcknowledgements needs a standalone Redis; a cluster store"
-                        + " cannot wait for its nodes' replicas");
-            }
-            if (waitReplicas > 0 && waitTimeout.compareTo(commandTimeout) >= 0) {
-                throw new IllegalStateException("the replicaAcknowledgements timeout (" + waitTimeout + ") must be"
-                        + " shorter than commandTimeout (" + commandTimeout + ")");
-            }
-            try {
-                return connect();
-            } catch (RedisConnectionException e) {
-                throw new LikeStoreException("could not connect to Redis", e);
-            }
-        }
-
-        private RedisLikeStore connect() {
-            boolean checked = settingsCheck != SettingsCheck.SKIP && (outbox != null || backingStore == null);
-            if (clusterClient != null) {
-                var connection = clusterClient.connect();
-                int entries;
-                try {
-                    if (checked) {
-                        SettingsGuard.enforce(settingsCheck, SettingsGuard.problems(connection));
-                    }
-                    entries = listpackEntries > 0
-                            ? listpackEntries
-                            : SettingsGuard.listpackEntries(connection);
-                } catch (RuntimeException e) {
-                    connection.close();
-                    throw e;
-                }
-                return new RedisLikeStore(this, connection, connection.async(), null, false,
-                        clusterClient.getResources().timer(), entries);
-            }
-            RedisClient target = client;
-            AutoCloseable owned = null;
-            if (target == null) {
-                target = clientResources == null ? RedisClient.create(uri) : RedisClient.create(clientResources, uri);
-                ClientOptions.Builder options =
-                        clientOptions == null ? ClientOptions.builder() : clientOptions.mutate();
-                target.setOptions(options
-                        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                        .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
-                        .build());
-                owned = target::shutdown;
-            }
-            try {
-                var connection = uri == null ? target.connect() : target.connect(uri);
-                int entries;
-                try {
-                    if (checked) {
-                        SettingsGuard.enforce(settingsCheck,
-                                SettingsGuard.problems("Redis", connection.sync(), waitReplicas));
-                    }
-                    entries = listpackEntries > 0
-                            ? listpackEntries
-                            : SettingsGuard.listpackEntries(connection.sync());
-                } catch (RuntimeException e) {
-                    connection.close();
-                    throw e;
-                }
-                return new RedisLikeStore(this, connection, connection.async(), owned, true,
-                        target.getResources().timer(), entries);
-            } catch (RuntimeException e) {
-                if (owned != null) {
-                    target.shutdown();
-                }
-                throw e;
-            }
+            return StoreConnector.build(this);
         }
     }
 }
