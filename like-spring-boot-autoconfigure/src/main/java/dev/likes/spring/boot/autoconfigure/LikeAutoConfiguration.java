@@ -91,7 +91,7 @@ public class LikeAutoConfiguration {
                     .maxInFlight(properties.getMaxInFlight())
                     .maxDegraded(properties.getMaxDegraded())
                     .repairInterval(properties.getRepairInterval());
-            LikeProperties.RateLimit limit = properties.getRateLimit();
+            LikeRateLimitProperties limit = properties.getRateLimit();
             if (limit.isEnabled()) {
                 builder.rateLimit(limit.getPerSecond(), limit.getBurst());
             } else {
@@ -105,7 +105,7 @@ public class LikeAutoConfiguration {
                 }
                 RabbitSettings.apply(builder, properties, environment);
             } else {
-                LikeProperties.Kafka kafka = properties.getKafka();
+                LikeKafkaProperties kafka = properties.getKafka();
                 BootKafkaSettings boot = bootKafka.getIfAvailable();
                 builder.kafka(bootstrapServers(kafka, boot, environment))
                         .topic(kafka.getTopic())
@@ -192,7 +192,7 @@ public class LikeAutoConfiguration {
         return builder.build();
     }
 
-    static String bootstrapServers(LikeProperties.Kafka kafka, BootKafkaSettings boot, Environment environment) {
+    static String bootstrapServers(LikeKafkaProperties kafka, BootKafkaSettings boot, Environment environment) {
         String servers = kafka.getBootstrapServers();
         if ((servers == null || servers.isBlank()) && boot != null) {
             servers = String.join(",", boot.bootstrapServers());
@@ -210,7 +210,7 @@ public class LikeAutoConfiguration {
         return servers;
     }
 
-    static Map<String, Object> kafkaClientProperties(LikeProperties.Kafka kafka, Environment environment) {
+    static Map<String, Object> kafkaClientProperties(LikeKafkaProperties kafka, Environment environment) {
         Map<String, Object> properties = new LinkedHashMap<>(Binder.get(environment)
                 .bind("spring.kafka.properties", Bindable.mapOf(String.class, String.class))
                 .orElse(Map.of()));

@@ -17,7 +17,7 @@ final class PipelineSettings {
 
     /* The like.redis.* and like.circuit-breaker.* settings. */
     static void stores(LikePipeline.Builder builder, LikeProperties properties) {
-        LikeProperties.Redis redis = properties.getRedis();
+        LikeRedisProperties redis = properties.getRedis();
         RedisLikeStore.SettingsCheck check;
         try {
             check = RedisLikeStore.SettingsCheck.valueOf(redis.getSettingsCheck().toUpperCase(Locale.ROOT));
@@ -39,7 +39,7 @@ final class PipelineSettings {
                 store.hashMaxListpackEntries(redis.getHashMaxListpackEntries());
             }
         });
-        LikeProperties.CircuitBreaker breaker = properties.getCircuitBreaker();
+        LikeCircuitBreakerProperties breaker = properties.getCircuitBreaker();
         builder.circuitBreaker(CircuitBreakerConfig.custom()
                 .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
                 .slidingWindowSize(breaker.getSlidingWindowSize())
@@ -52,7 +52,7 @@ final class PipelineSettings {
 
     /* like.consumer.* on the Kafka consumer. */
     static void kafkaConsumer(LikePipeline.Builder builder, LikeProperties properties) {
-        LikeProperties.Consumer consumer = properties.getConsumer();
+        LikeConsumerProperties consumer = properties.getConsumer();
         builder.configureConsumer(writer -> writer
                 .maxBatch(consumer.getMaxBatch())
                 .sinkTimeout(consumer.getSinkTimeout())

@@ -17,10 +17,10 @@ final class RabbitSettings {
     private RabbitSettings() {}
 
     static void apply(LikePipeline.Builder builder, LikeProperties properties, Environment environment) {
-        LikeProperties.Rabbitmq rabbit = properties.getRabbitmq();
+        LikeRabbitmqProperties rabbit = properties.getRabbitmq();
         builder.rabbitmq(uri(rabbit, environment), rabbit.getExchange(), rabbit.getQueues())
                 .runConsumer(rabbit.isRunConsumer());
-        LikeProperties.Consumer consumer = properties.getConsumer();
+        LikeConsumerProperties consumer = properties.getConsumer();
         builder.configureRabbitConsumer(writer -> writer
                 .maxBatch(consumer.getMaxBatch())
                 .sinkTimeout(consumer.getSinkTimeout())
@@ -40,7 +40,7 @@ final class RabbitSettings {
     }
 
     /* like.rabbitmq.uri, else one made of spring.rabbitmq.* with the defaults Spring Boot uses for them. */
-    static String uri(LikeProperties.Rabbitmq rabbit, Environment environment) {
+    static String uri(LikeRabbitmqProperties rabbit, Environment environment) {
         String uri = rabbit.getUri();
         if (uri != null && !uri.isBlank()) {
             return uri;
