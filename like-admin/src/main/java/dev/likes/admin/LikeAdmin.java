@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
         description = "Operations on a like system: its Redis, Kafka and MySQL, configured with the keys of the"
                 + " Spring Boot starter (a properties file, and environment variables, which win).",
         subcommands = {
-            Commands.Status.class,
+            StatusCommand.class,
             Commands.Reconcile.class,
             Commands.Recount.class,
             Commands.Archive.class,

@@ -3,7 +3,6 @@ package dev.likes.core;
 import dev.likes.core.internal.Args;
 import dev.likes.core.internal.Futures;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Collection;
@@ -16,10 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -31,16 +27,14 @@ final class AsyncService implements AsyncLikeService {
     private final LikeStore store;
     private final EventPublisher publisher;
     private final Clock clock;
-    private final Duration callTimeout;
-    private final long callTimeoutMillis;
+    private final CallDeadline deadline;
     private volatile boolean closed;
 
     AsyncService(LikeService.Builder builder) {
         this.store = builder.store;
         this.publisher = builder.publisher;
         this.clock = builder.clock;
-        this.callTimeout = builder.callTimeout;
-        this.callTimeoutMillis = builder.callTimeout.toMillis();
+        this.deadline = new CallDeadline(builder.callTimeout);
     }
 
     @Override
@@ -68,36 +62,11 @@ final class AsyncService implements AsyncLikeService {
         ensureOpen();
         Instant at = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         LikeMutation mutation = new LikeMutation(newEventId(), userId, content, action, requestId, at);
-        return within(store.apply(mutation).thenCompose(result -> result.changed()
+        return deadline.within(store.apply(mutation).thenCompose(result -> result.changed()
                 ? publish(mutation, result)
                 : CompletableFuture.completedFuture(result)), () -> (action == LikeAction.LIKE ? "like" : "unlike")
-                        + " of user " + userId + " on " + content + " had no answer within " + callTimeoutMillis
+                        + " of user " + userId + " on " + content + " had no answer within " + deadline.millis()
                         + " ms; its outcome is unknown (it may still be applied): retry with the same request ID");
-    }
-
-    /**
-     * The stage, ended by a {@link LikeTimeoutException} if it has no result within the call timeout. The store's own
-     * future is left alone: the timeout completes a copy.
-     */
-    private <T> CompletionStage<T> within(CompletionStage<T> stage, Supplier<String> what) {
-        CompletableFuture<T> future = stage.toCompletableFuture();
-        if (future.isDone()) {
-            return future;
-        }
-        return future.copy().orTimeout(callTimeoutMillis, TimeUnit.MILLISECONDS).handle((value, failure) -> {
-            if (failure == null) {
-                return value;
-            }
-            Throwable cause = Futures.unwrap(failure);
-            if (cause instanceof TimeoutException) {
-                throw new LikeTimeoutException(what.get(), callTimeout, null);
-            }
-            throw failure instanceof CompletionException c ? c : new CompletionException(cause);
-        });
-    }
-
-    private <T> CompletionStage<T> within(CompletionStage<T> stage, String operation) {
-        return within(stage, () -> operation + " had no answer within " + callTimeoutMillis + " ms");
     }
 
     private CompletionStage<LikeResult> publish(LikeMutation mutation, LikeResult result) {
@@ -115,33 +84,33 @@ final class AsyncService implements AsyncLikeService {
         ensureOpen();
         Args.positiveId("userId", userId);
         Args.notNull("content", content);
-        return within(store.hasLiked(userId, content), "hasLiked");
+        return deadline.within(store.hasLiked(userId, content), "hasLiked");
     }
 
     @Override
     public CompletionStage<Long> count(ContentRef content) {
         ensureOpen();
-        return within(store.count(Args.notNull("content", content)), "count");
+        return deadline.within(store.count(Args.notNull("content", content)), "count");
     }
 
     @Override
     public CompletionStage<Map<ContentRef, Long>> counts(Collection<ContentRef> contents) {
         ensureOpen();
-        return within(store.counts(batch(contents)), "counts");
+        return deadline.within(store.counts(batch(contents)), "counts");
     }
 
     @Override
     public CompletionStage<Set<ContentRef>> likedAmong(long userId, Collection<ContentRef> contents) {
         ensureOpen();
         Args.positiveId("userId", userId);
-        return within(store.likedAmong(userId, batch(contents)), "likedAmong");
+        return deadline.within(store.likedAmong(userId, batch(contents)), "likedAmong");
     }
 
     @Override
     public CompletionStage<FeedState> feed(long userId, Collection<ContentRef> contents) {
         ensureOpen();
         Args.positiveId("userId", userId);
-        return within(store.feed(userId, batch(contents)), "feed");
+        return deadline.within(store.feed(userId, batch(contents)), "feed");
     }
 
     @Override
@@ -150,7 +119,7 @@ final class AsyncService implements AsyncLikeService {
         Args.notNull("content", content);
         Args.notNull("page", page);
         Liker after = page.cursor() == null ? null : Cursors.decodeLiker(content, page.cursor());
-        return within(store.likers(content, after, page.limit())
+        return deadline.within(store.likers(content, after, page.limit())
                 .thenApply(pageOf(page.limit(), last -> Cursors.encode(content, last))), "likers");
     }
 
@@ -163,7 +132,7 @@ final class AsyncService implements AsyncLikeService {
         }
         Args.notNull("page", page);
         UserLike after = page.cursor() == null ? null : Cursors.decodeUserLike(userId, contentType, page.cursor());
-        return within(store.likesOf(userId, contentType, after, page.limit())
+        return deadline.within(store.likesOf(userId, contentType, after, page.limit())
                 .thenApply(pageOf(page.limit(), last -> Cursors.encode(userId, contentType, last))), "likesOf");
     }
 

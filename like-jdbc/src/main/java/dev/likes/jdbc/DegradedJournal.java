@@ -4,7 +4,6 @@ import dev.likes.core.ContentRef;
 import dev.likes.core.LikeAction;
 import dev.likes.core.LikeMutation;
 import java.time.Instant;
-import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -176,33 +175,8 @@ public final class DegradedJournal {
         }
         List<CompletableFuture<List<Entry>>> parts = new ArrayList<>();
         for (JdbiShard shard : store.work().shards()) {
-            parts.add(store.work().onShard(shard.primary(), "claim journal entries", h -> h.inTransaction(tx -> {
-                List<Long> ids = tx.createQuery("SELECT id FROM like_degraded WHERE lease_until < ? ORDER BY id LIMIT ?"
-                                + " FOR UPDATE")
-                        .bind(0, Times.toSql(now))
-                        .bind(1, limit)
-                        .mapTo(Long.class)
-                        .list();
-                if (ids.isEmpty()) {
-                    return List.<Entry>of();
-                }
-                tx.createUpdate("UPDATE like_degraded SET owner = :owner, lease_until = :lease WHERE id IN (<ids>)")
-                        .bind("owner", owner)
-                        .bind("lease", Times.toSql(leaseUntil))
-                        .bindList("ids", ids)
-                        .execute();
-                return tx.createQuery("SELECT id, content_id, content_type, user_id, is_like, request_id, event_id,"
-                                + " occurred_at FROM like_degraded WHERE id IN (<ids>) ORDER BY id")
-                        .bindList("ids", ids)
-                        .map((rs, ctx) -> new Entry(rs.getLong(1), new LikeMutation(
-                                rs.getString(7),
-                                rs.getLong(4),
-                                ContentRef.of(rs.getString(3), rs.getLong(2)),
-                                rs.getInt(5) == 1 ? LikeAction.LIKE : LikeAction.UNLIKE,
-                                rs.getString(6),
-                                Times.fromSql(rs.getObject(8, LocalDateTime.class)))))
-                        .list();
-            })));
+            parts.add(store.work().onShard(shard.primary(), "claim journal entries", h -> h.inTransaction(
+                    tx -> JournalClaims.claim(tx, owner, now, leaseUntil, limit))));
         }
         return CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0])).thenApply(done -> {
             List<Entry> all = new ArrayList<>();

@@ -41,7 +41,7 @@ final class Erasures {
                 Jdbi primary = shard.primary();
                 int n;
                 do {
-                    n = ShardWork.inTransaction(primary, work.timed(
+                    n = Transactions.run(primary, work.timed(
                             h -> eraseBatch(h, userId, erasedAt, batchSize, beforeDelete)));
                     erased += n;
                 } while (n > 0);

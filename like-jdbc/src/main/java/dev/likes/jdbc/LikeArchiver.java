@@ -1,25 +1,14 @@
 package dev.likes.jdbc;
 
-import dev.likes.core.ContentRef;
 import dev.likes.core.JobLeases;
 import dev.likes.core.LikeStoreException;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.function.LongConsumer;
-import java.util.stream.Collectors;
-import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -132,183 +121,14 @@ public final class LikeArchiver {
         Instant now = clock.instant();
         String likedBefore = Times.toSql(now.minus(age));
         String canceledBefore = Times.toSql(now.minus(canceledAge));
-        try {
-            return jdbi.inTransaction(TransactionIsolationLevel.REPEATABLE_READ, handle -> move(handle, likedBefore, canceledBefore, now));
-        } catch (SinkFailure e) {
-            throw e.io;
-        }
-    }
-
-    private int move(Handle handle, String likedBefore, String canceledBefore, Instant now) {
-        List<ArchivedLike> batch = handle.createQuery("SELECT id, user_id, content_id, content_type, created_at,"
-                        + " updated_at, is_canceled, version FROM like_records"
-                        + " WHERE (is_canceled = 0 AND updated_at < ?) OR (is_canceled = 1 AND updated_at < ?)"
-                        + " ORDER BY id LIMIT ? FOR UPDATE")
-                .bind(0, likedBefore)
-                .bind(1, canceledBefore)
-                .bind(2, batchSize)
-                .map((rs, ctx) -> new ArchivedLike(
-                        rs.getLong(1),
-                        rs.getLong(2),
-                        ContentRef.of(rs.getString(4), rs.getLong(3)),
-                        Times.fromSql(rs.getObject(5, LocalDateTime.class)),
-                        Times.fromSql(rs.getObject(6, LocalDateTime.class)),
-                        rs.getBoolean(7),
-                        rs.getLong(8)))
-                .list();
-        if (batch.isEmpty()) {
-            return 0;
-        }
-        if (sink != null) {
-            Map<LocalDate, List<ArchivedLike>> byDay = batch.stream().collect(Collectors.groupingBy(
-                    r -> LocalDate.ofInstant(r.updatedAt(), ZoneOffset.UTC), LinkedHashMap::new, Collectors.toList()));
-            for (List<ArchivedLike> day : byDay.values()) {
-                try {
-                    sink.write(day);
-                } catch (IOException e) {
-                    throw new SinkFailure(e);
-                }
-            }
-        }
-        StringBuilder ids = new StringBuilder();
-        EventApplier.placeholders(ids, batch.size(), "?");
-        var copy = handle.createUpdate("INSERT INTO like_records_archive (id, user_id, content_id, content_type,"
-                + " created_at, updated_at, is_canceled, version, archived_at)"
-                + " SELECT id, user_id, content_id, content_type, created_at, updated_at, is_canceled, version, ?"
-                + " FROM like_records WHERE id IN (" + ids + ")");
-        copy.bind(0, Times.toSql(now));
-        var delete = handle.createUpdate("DELETE FROM like_records WHERE id IN (" + ids + ")");
-        for (int i = 0; i < batch.size(); i++) {
-            long id = batch.get(i).id();
-            copy.bind(i + 1, id);
-            delete.bind(i, id);
-        }
-        copy.execute();
-        delete.execute();
-        return batch.size();
-    }
-
-    /** Carries a sink's IOException out of the transaction callback, which rolls back. */
-    private static final class SinkFailure extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-        private final transient IOException io;
-
-        SinkFailure(IOException io) {
-            super(io);
-            this.io = io;
-        }
+        return ArchiveBatch.move(jdbi, likedBefore, canceledBefore, now, batchSize, sink);
     }
 
     /** Configures a {@link LikeArchiver}. Not thread-safe. */
-    public static final class Builder {
-
-        private final Jdbi jdbi;
-        private final Clock clock;
-        private Duration age = DEFAULT_AGE;
-        private Duration canceledAge = DEFAULT_CANCELED_AGE;
-        private int batchSize = DEFAULT_BATCH_SIZE;
-        private @Nullable ArchiveSink sink;
-        private @Nullable JobLeases leases;
-        private Duration leaseTime = DEFAULT_LEASE_TIME;
-        private LongConsumer progress = moved -> {};
+    public static final class Builder extends ArchiverSettings {
 
         private Builder(Jdbi jdbi, Clock clock) {
-            this.jdbi = Objects.requireNonNull(jdbi, "jdbi must not be null");
-            this.clock = Objects.requireNonNull(clock, "clock must not be null");
-        }
-
-        /**
-         * How old a like's last change must be before it is archived. Default {@link #DEFAULT_AGE}.
-         *
-         * @param age at least one day
-         * @return this builder
-         */
-        public Builder age(Duration age) {
-            this.age = atLeastADay("age", age);
-            return this;
-        }
-
-        /**
-         * How old a canceled row must be before it is archived. Default {@link #DEFAULT_CANCELED_AGE}.
-         *
-         * @param age at least one day
-         * @return this builder
-         */
-        public Builder canceledAge(Duration age) {
-            this.canceledAge = atLeastADay("canceledAge", age);
-            return this;
-        }
-
-        /**
-         * Rows per batch (per transaction). Default {@link #DEFAULT_BATCH_SIZE}.
-         *
-         * @param size 1 to 10,000
-         * @return this builder
-         */
-        public Builder batchSize(int size) {
-            if (size < 1 || size > 10_000) {
-                throw new IllegalArgumentException("batchSize must be between 1 and 10000, but was " + size);
-            }
-            this.batchSize = size;
-            return this;
-        }
-
-        /**
-         * Also copies every batch to {@code sink}, e.g. {@link GzipJsonLinesArchiveSink}.
-         *
-         * @param sink the sink
-         * @return this builder
-         */
-        public Builder sink(ArchiveSink sink) {
-            this.sink = Objects.requireNonNull(sink, "sink must not be null");
-            return this;
-        }
-
-        /**
-         * Told, after each batch {@link #run()} commits, how many records the run has moved so far (for progress
-         * output). Default: nothing.
-         *
-         * @param progress receives the running total, on the thread that runs the archiver
-         * @return this builder
-         */
-        public Builder progress(LongConsumer progress) {
-            this.progress = Objects.requireNonNull(progress, "progress must not be null");
-            return this;
-        }
-
-        /**
-         * Where the job's lease is held. Default {@link JdbiJobLeases} in the archiver's database.
-         *
-         * @param leases the leases
-         * @return this builder
-         */
-        public Builder leases(JobLeases leases) {
-            this.leases = Objects.requireNonNull(leases, "leases must not be null");
-            return this;
-        }
-
-        /**
-         * How long the job's lease lasts without a renewal: longer than a batch takes, sink included. Default
-         * {@link #DEFAULT_LEASE_TIME}.
-         *
-         * @param leaseTime at least 1 second
-         * @return this builder
-         */
-        public Builder leaseTime(Duration leaseTime) {
-            Objects.requireNonNull(leaseTime, "leaseTime must not be null");
-            if (leaseTime.compareTo(Duration.ofSeconds(1)) < 0) {
-                throw new IllegalArgumentException("leaseTime must be at least 1 second, but was " + leaseTime);
-            }
-            this.leaseTime = leaseTime;
-            return this;
-        }
-
-        private static Duration atLeastADay(String name, Duration value) {
-            Objects.requireNonNull(value, name + " must not be null");
-            if (value.compareTo(Duration.ofDays(1)) < 0) {
-                throw new IllegalArgumentException(name + " must be at least 1 day, but was " + value);
-            }
-            return value;
+            super(jdbi, clock);
         }
 
         /**

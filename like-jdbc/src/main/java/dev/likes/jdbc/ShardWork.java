@@ -2,7 +2,6 @@ package dev.likes.jdbc;
 
 import dev.likes.core.ContentRef;
 import dev.likes.core.LikeStoreException;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.IdentityHashMap;
@@ -15,11 +14,9 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -28,17 +25,13 @@ import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
 import org.jdbi.v3.core.statement.SqlStatements;
-import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Where a {@link JdbiLikeStore}'s blocking database work runs: the shard of a content, the executor of a shard, the
- * replica or primary of a read, every statement limited to the query timeout, and a transaction run again after a
- * deadlock. Failures of the database become {@link LikeStoreException}s. Thread-safe.
+ * replica or primary of a read, every statement limited to the query timeout. Failures of the database become {@link LikeStoreException}s. Thread-safe.
  */
 final class ShardWork implements AutoCloseable {
-
-    private static final int DEADLOCK_RETRIES = 5;
 
     private final List<JdbiShard> shards;
     private final Map<Jdbi, Integer> shardIndex = new IdentityHashMap<>();
@@ -126,7 +119,7 @@ final class ShardWork implements AutoCloseable {
 
     /** Runs a transaction on the primary of the shard, on the shard's executor. */
     <T> CompletableFuture<T> inTransaction(int shard, String what, HandleCallback<T, RuntimeException> work) {
-        return async(shardExecutors.get(shard), what, () -> inTransaction(shards.get(shard).primary(), timed(work)));
+        return async(shardExecutors.get(shard), what, () -> Transactions.run(shards.get(shard).primary(), timed(work)));
     }
 
     /** Runs the work on the shard's executor, its failures as they are; a full shard queue fails the stage at once. */
@@ -174,7 +167,7 @@ final class ShardWork implements AutoCloseable {
             try {
                 return work.get();
             } catch (JdbiException e) {
-                throw new LikeStoreException("the database failed " + what + ": " + rootMessage(e), e);
+                throw new LikeStoreException("the database failed " + what + ": " + Transactions.rootMessage(e), e);
             }
         });
     }
@@ -195,54 +188,6 @@ final class ShardWork implements AutoCloseable {
             handle.getConfig(SqlStatements.class).setQueryTimeout(queryTimeoutSeconds);
             return work.withHandle(handle);
         };
-    }
-
-    /*
-     * A deadlock or a lock wait timeout rolls the whole transaction back, so running it again is safe. The pause
-     * before the next attempt is random and grows with the attempts, so that two transactions that deadlocked do not
-     * meet again at once.
-     */
-    static <T> T inTransaction(Jdbi jdbi, HandleCallback<T, RuntimeException> work) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return jdbi.inTransaction(TransactionIsolationLevel.REPEATABLE_READ, work);
-            } catch (JdbiException e) {
-                if (attempt >= DEADLOCK_RETRIES || !retryable(e)) {
-                    throw e;
-                }
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(
-                        ThreadLocalRandom.current().nextLong(1, 1L + 4L * attempt)));
-            }
-        }
-    }
-
-    /** A failure caused by the data itself (SQLSTATE class 22, "data exception"): sending it again fails again. */
-    static boolean dataError(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("22")) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static boolean retryable(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql
-                    && ("40001".equals(sql.getSQLState()) || sql.getErrorCode() == 1213
-                            || sql.getErrorCode() == 1205)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null) {
-            root = root.getCause();
-        }
-        return root.getClass().getSimpleName() + ": " + root.getMessage();
     }
 
     /** Shuts down the store's own pools, if it has them. */

@@ -36,16 +36,16 @@ final class SinkBatches {
 
     private static @Nullable Void applyOn(ShardWork work, int shard, List<LikeEvent> batch, long requestIdTtlMillis) {
         try {
-            ShardWork.inTransaction(work.shards().get(shard).primary(), work.timed(handle -> {
+            Transactions.run(work.shards().get(shard).primary(), work.timed(handle -> {
                 EventApplier.apply(handle, batch, requestIdTtlMillis);
                 return null;
             }));
         } catch (JdbiException e) {
-            if (ShardWork.dataError(e)) {
+            if (Transactions.dataError(e)) {
                 throw new UnstorableEventException(
-                        "the database cannot store an event of the batch: " + ShardWork.rootMessage(e), e);
+                        "the database cannot store an event of the batch: " + Transactions.rootMessage(e), e);
             }
-            throw new LikeStoreException("the database failed apply events: " + ShardWork.rootMessage(e), e);
+            throw new LikeStoreException("the database failed apply events: " + Transactions.rootMessage(e), e);
         }
         for (LikeEvent e : batch) {
             if (e.action() != LikeAction.ERASE) {

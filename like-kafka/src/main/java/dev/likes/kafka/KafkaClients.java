@@ -1,17 +1,43 @@
 package dev.likes.kafka;
 
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.errors.InterruptException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Closing the Kafka clients of a consumer's loop from that loop's thread, which close() may have interrupted. */
+/**
+ * The Kafka clients of a consumer's loop: their configuration, and closing them from the loop's thread, which close()
+ * may have interrupted.
+ */
 final class KafkaClients {
 
-    private static final Logger log = LoggerFactory.getLogger(KafkaLikeConsumer.class);
+    private static final Logger log = LoggerFactory.getLogger(KafkaClients.class);
 
     private KafkaClients() {}
+
+    /** The dead-letter producer's configuration: see {@link KafkaDeadLetters#producerConfig}. */
+    static Map<String, Object> deadLetterConfig(KafkaConsumerSettings s) {
+        return KafkaDeadLetters.producerConfig(s.properties, s.deadLetterProperties, s.bootstrapServers);
+    }
+
+    /** The consumer's configuration: the library's defaults, then the host's properties, then what it must have. */
+    static Map<String, Object> consumerConfig(KafkaConsumerSettings s) {
+        Map<String, Object> config = new HashMap<>();
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        // a crashed host's partitions move to a live consumer after 10 s instead of Kafka's 45 s
+        config.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
+        config.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 2_000);
+        config.putAll(s.properties);
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, s.bootstrapServers);
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, s.groupId);
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, s.maxBatch);
+        return config;
+    }
 
     /*
      * close(Duration) is deprecated from kafka-clients 4.1 on in favour of close(CloseOptions), which 3.x lacks;

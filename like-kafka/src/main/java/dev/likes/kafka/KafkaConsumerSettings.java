@@ -13,7 +13,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The settings of {@link KafkaLikeConsumer.Builder}: the topics, batches, timeouts and client properties. Its public setters are {@link KafkaLikeConsumer.Builder}'s.
+ * The settings of {@link KafkaLikeConsumer.Builder}: the topics, batches, timeouts and client properties. Its public
+ * setters are {@link KafkaLikeConsumer.Builder}'s.
  */
 abstract sealed class KafkaConsumerSettings permits KafkaLikeConsumer.Builder {
 
@@ -162,24 +163,6 @@ abstract sealed class KafkaConsumerSettings permits KafkaLikeConsumer.Builder {
             throw new IllegalArgumentException(name + " must be positive, but was " + value);
         }
         return value;
-    }
-
-    Map<String, Object> deadLetterConfig() {
-        return KafkaDeadLetters.producerConfig(properties, deadLetterProperties, bootstrapServers);
-    }
-
-    Map<String, Object> consumerConfig() {
-        Map<String, Object> config = new HashMap<>();
-        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        // a crashed host's partitions move to a live consumer after 10 s instead of Kafka's 45 s
-        config.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
-        config.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 2_000);
-        config.putAll(properties);
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        config.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxBatch);
-        return config;
     }
 
     /**

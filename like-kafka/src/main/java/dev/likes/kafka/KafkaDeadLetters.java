@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  */
 final class KafkaDeadLetters implements AutoCloseable {
 
-    private static final Logger log = LoggerFactory.getLogger(KafkaLikeConsumer.class);
+    private static final Logger log = LoggerFactory.getLogger(KafkaDeadLetters.class);
     private static final int MAX_REASON = 1_000;
     /** Security and connection settings of the consumer that its dead-letter producer shares. */
     private static final List<String> SHARED_PREFIXES = List.of("security.", "sasl.", "ssl.", "client.dns.lookup",

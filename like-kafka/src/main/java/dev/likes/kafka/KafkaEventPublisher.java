@@ -5,8 +5,6 @@ import dev.likes.core.LikeEvent;
 import dev.likes.events.LikeEventCodec;
 import dev.likes.events.PendingSends;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -157,70 +155,10 @@ public final class KafkaEventPublisher implements EventPublisher {
     }
 
     /** Configures a {@link KafkaEventPublisher}. Not thread-safe. */
-    public static final class Builder {
-
-        private final @Nullable Producer<String, byte[]> producer;
-        private final Map<String, Object> properties = new HashMap<>();
-        private String topic = DEFAULT_TOPIC;
-        private int maxPending = DEFAULT_MAX_PENDING;
+    public static final class Builder extends KafkaPublisherSettings {
 
         private Builder(@Nullable Producer<String, byte[]> producer) {
-            this.producer = producer;
-            properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-            properties.put(ProducerConfig.ACKS_CONFIG, "all");
-            properties.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-            properties.put(ProducerConfig.BATCH_SIZE_CONFIG, 64 * 1024);
-            properties.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-            properties.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
-            properties.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
-        }
-
-        /**
-         * The topic. Default {@value #DEFAULT_TOPIC}.
-         *
-         * @param topic a legal Kafka topic name
-         * @return this builder
-         */
-        public Builder topic(String topic) {
-            this.topic = Topics.check(topic);
-            return this;
-        }
-
-        /**
-         * Sets one producer property (see Kafka's {@code ProducerConfig}), e.g. {@code linger.ms} or
-         * {@code delivery.timeout.ms}; only for a producer this publisher creates.
-         *
-         * @param name the property
-         * @param value its value
-         * @return this builder
-         * @throws IllegalStateException if the host passed its own producer
-         */
-        public Builder producerProperty(String name, Object value) {
-            if (producer != null) {
-                throw new IllegalStateException("producerProperty(" + name + ") applies only to a producer the publisher"
-                        + " creates; configure the producer you passed instead");
-            }
-            properties.put(Objects.requireNonNull(name, "name must not be null"), Objects.requireNonNull(value, name));
-            return this;
-        }
-
-        /**
-         * How many events may wait for the publisher's thread before {@link #publish} fails fast. Default
-         * {@link #DEFAULT_MAX_PENDING}.
-         *
-         * @param maxPending at least 1
-         * @return this builder
-         */
-        public Builder maxPending(int maxPending) {
-            if (maxPending < 1) {
-                throw new IllegalArgumentException("maxPending must be at least 1, but was " + maxPending);
-            }
-            this.maxPending = maxPending;
-            return this;
-        }
-
-        Map<String, Object> config() {
-            return new HashMap<>(properties);
+            super(producer);
         }
 
         /**

@@ -88,8 +88,8 @@ public final class KafkaLikeConsumer extends AbstractLikeEventConsumer {
         this.topic = b.topic;
         this.pollTimeout = b.pollTimeout;
         this.sinkTimeout = b.sinkTimeout;
-        this.consumerConfig = b.consumerConfig();
-        this.deadLetters = new KafkaDeadLetters(b.deadLetterConfig(),
+        this.consumerConfig = KafkaClients.consumerConfig(b);
+        this.deadLetters = new KafkaDeadLetters(KafkaClients.deadLetterConfig(b),
                 b.deadLetterTopic == null ? b.topic + ".dlq" : b.deadLetterTopic, b.deadLetterMaxBytes, b.sinkTimeout,
                 stats, this::running, this::backoffMillis);
         this.removeMeters = b.meterRegistry == null ? null : ConsumerMeters.bind(b.meterRegistry, b.meterTags, this,

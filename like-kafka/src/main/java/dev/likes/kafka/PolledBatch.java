@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  */
 final class PolledBatch {
 
-    private static final Logger log = LoggerFactory.getLogger(KafkaLikeConsumer.class);
+    private static final Logger log = LoggerFactory.getLogger(PolledBatch.class);
 
     private final KafkaConsumer<String, byte[]> client;
     private final KafkaDeadLetters deadLetters;

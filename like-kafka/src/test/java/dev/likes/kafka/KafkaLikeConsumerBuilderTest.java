@@ -23,7 +23,7 @@ class KafkaLikeConsumerBuilderTest {
                 .consumerProperty("isolation.level", "read_committed")
                 .deadLetterProducerProperty("compression.type", "zstd");
 
-        Map<String, Object> producer = builder.deadLetterConfig();
+        Map<String, Object> producer = KafkaClients.deadLetterConfig(builder);
 
         assertThat(producer).containsEntry("security.protocol", "SASL_SSL")
                 .containsEntry("sasl.mechanism", "SCRAM-SHA-512")
@@ -33,7 +33,7 @@ class KafkaLikeConsumerBuilderTest {
                 .containsEntry("compression.type", "zstd")
                 .containsEntry("acks", "all")
                 .doesNotContainKeys("max.poll.interval.ms", "isolation.level");
-        assertThat(builder.consumerConfig()).containsEntry("security.protocol", "SASL_SSL")
+        assertThat(KafkaClients.consumerConfig(builder)).containsEntry("security.protocol", "SASL_SSL")
                 .containsEntry("session.timeout.ms", 10_000)
                 .containsEntry("enable.auto.commit", false);
     }
@@ -49,7 +49,7 @@ class KafkaLikeConsumerBuilderTest {
         KafkaLikeConsumer.Builder builder = KafkaLikeConsumer.builder("127.0.0.1:1", "g", new InMemoryEventSink())
                 .consumerProperty("session.timeout.ms", 30_000);
 
-        assertThat(builder.consumerConfig()).containsEntry("session.timeout.ms", 30_000);
+        assertThat(KafkaClients.consumerConfig(builder)).containsEntry("session.timeout.ms", 30_000);
     }
 
     @Test

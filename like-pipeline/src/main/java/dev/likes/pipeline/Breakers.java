@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
 /** The pipeline's two circuit breakers, each logging its transitions. */
 final class Breakers {
 
-    private static final Logger log = LoggerFactory.getLogger(LikePipeline.class);
+    private static final Logger log = LoggerFactory.getLogger(Breakers.class);
 
     private Breakers() {}
 

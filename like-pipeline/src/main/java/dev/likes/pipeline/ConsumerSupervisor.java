@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  */
 final class ConsumerSupervisor implements AutoCloseable {
 
-    private static final Logger log = LoggerFactory.getLogger(LikePipeline.class);
+    private static final Logger log = LoggerFactory.getLogger(ConsumerSupervisor.class);
 
     private final Supplier<LikeEventConsumer> factory;
     private final AtomicLong replacements = new AtomicLong();

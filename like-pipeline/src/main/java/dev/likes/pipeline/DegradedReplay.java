@@ -10,8 +10,6 @@ import dev.likes.core.LikeResult;
 import dev.likes.core.LikeStoreException;
 import dev.likes.core.internal.Futures;
 import dev.likes.jdbc.DegradedJournal;
-import dev.likes.pipeline.DegradedBacklog.Dirty;
-import dev.likes.pipeline.DegradedBacklog.Pending;
 import dev.likes.pipeline.DegradedBacklog.RequestKey;
 import dev.likes.redis.BackingStoreException;
 import dev.likes.redis.RedisLikeStore;
@@ -64,7 +62,7 @@ final class DegradedReplay {
      * {@code true} when nothing is left to replay, {@code false} if Redis failed (the rest stays for later).
      */
     CompletableFuture<Boolean> repair(ContentRef content) {
-        Dirty d = backlog.of(content);
+        DegradedContent d = backlog.of(content);
         if (d == null) {
             return CompletableFuture.completedFuture(true);
         }
@@ -106,15 +104,15 @@ final class DegradedReplay {
      * rest stays for the next repair. A change still being accepted (journaled and published) stops the batch: it and
      * the ones after it wait for the next repair.
      */
-    private void replayNext(ContentRef content, Dirty d, CompletableFuture<Boolean> done) {
-        List<Pending> batch = null;
+    private void replayNext(ContentRef content, DegradedContent d, CompletableFuture<Boolean> done) {
+        List<DegradedChange> batch = null;
         synchronized (d) {
             if (d.pending.isEmpty()) {
                 d.repairing = null;
                 backlog.retire(content, d);
             } else {
                 batch = new ArrayList<>(Math.min(REPLAY_BATCH, d.pending.size()));
-                for (Pending m : d.pending) {
+                for (DegradedChange m : d.pending) {
                     if (batch.size() == REPLAY_BATCH || !m.accepted.isDone()) {
                         break;
                     }
@@ -132,15 +130,15 @@ final class DegradedReplay {
         }
         long start = System.nanoTime();
         List<CompletableFuture<LikeResult>> applied = new ArrayList<>(batch.size());
-        for (Pending m : batch) {
+        for (DegradedChange m : batch) {
             applied.add(Futures.attempt(() -> redis.apply(m.mutation())));
         }
-        List<Pending> sent = batch;
+        List<DegradedChange> sent = batch;
         CompletableFuture.allOf(applied.toArray(new CompletableFuture<?>[0])).handle((ignored, f) -> null)
                 .thenRun(() -> settle(content, d, done, sent, applied, System.nanoTime() - start));
     }
 
-    private void settle(ContentRef content, Dirty d, CompletableFuture<Boolean> done, List<Pending> sent,
+    private void settle(ContentRef content, DegradedContent d, CompletableFuture<Boolean> done, List<DegradedChange> sent,
             List<CompletableFuture<LikeResult>> applied, long took) {
         int finished = 0;
         Throwable stop = null;
@@ -243,7 +241,7 @@ final class DegradedReplay {
         return CompletableFuture.allOf(sent).handle((ok, failure) -> null);
     }
 
-    private static void finishRepair(Dirty d, CompletableFuture<Boolean> done) {
+    private static void finishRepair(DegradedContent d, CompletableFuture<Boolean> done) {
         synchronized (d) {
             d.repairing = null;
         }

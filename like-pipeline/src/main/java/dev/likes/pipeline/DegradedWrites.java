@@ -10,17 +10,13 @@ import dev.likes.core.LikeResult;
 import dev.likes.core.LikeStore;
 import dev.likes.core.LikeStoreException;
 import dev.likes.core.internal.Futures;
-import dev.likes.pipeline.DegradedBacklog.Dirty;
-import dev.likes.pipeline.DegradedBacklog.Pending;
 import dev.likes.pipeline.DegradedBacklog.RequestKey;
 import dev.likes.redis.RedisLikeStore;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -160,9 +156,9 @@ final class DegradedWrites {
         long version = backlog.nextVersion();
         LikeEvent event = new LikeEvent(mutation.eventId(), mutation.requestId(), mutation.userId(), mutation.content(),
                 mutation.action(), mutation.at(), version, count);
-        LikeMutation replay = replayOf(mutation);
-        Pending pending = new Pending(replay);
-        Dirty queued = backlog.enqueue(pending);
+        LikeMutation replay = DegradedChange.replayOf(mutation);
+        DegradedChange pending = new DegradedChange(replay);
+        DegradedContent queued = backlog.enqueue(pending);
         return backlog.journal(replay).thenCompose(entry -> {
             pending.journaled(entry);
             return Futures.attempt(() -> publisher.publish(event)).handle((ok, failure) -> {
@@ -186,20 +182,5 @@ final class DegradedWrites {
                 return new LikeResult(LikeResult.Status.ACCEPTED, liked, count, version);
             });
         });
-    }
-
-    /*
-     * The change a replay sends to Redis. Redis publishes it as an event of its own (a new version), so it gets an
-     * event ID of its own, derived from the degraded event's: a consumer that deduplicates by event ID must not drop it
-     * as a redelivery of the degraded event. It keeps the client's request ID, or gets one of its own when the client
-     * sent none: a replay that timed out may still run in Redis later, before or after the replay that succeeds, and
-     * the request ID makes Redis apply the change at most once whichever runs first.
-     */
-    private static LikeMutation replayOf(LikeMutation degraded) {
-        String eventId = UUID.nameUUIDFromBytes(
-                ("replay:" + degraded.eventId()).getBytes(StandardCharsets.UTF_8)).toString();
-        String requestId = degraded.requestId() != null ? degraded.requestId() : "replay-" + eventId;
-        return new LikeMutation(eventId, degraded.userId(), degraded.content(), degraded.action(), requestId,
-                degraded.at());
     }
 }

@@ -1,5 +1,6 @@
 package dev.likes.pipeline;
 
+import dev.likes.core.LikeAction;
 import dev.likes.core.LikeEventConsumer;
 import dev.likes.core.LikeService;
 import dev.likes.core.LikeStoreException;
@@ -7,6 +8,7 @@ import dev.likes.jdbc.JdbiLikeStore;
 import dev.likes.kafka.KafkaEventPublisher;
 import dev.likes.kafka.KafkaLikeConsumer;
 import dev.likes.redis.RedisLikeStore;
+import dev.likes.redis.RedisStorePolicy;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.lettuce.core.RedisURI;
 import java.time.Duration;
@@ -76,7 +78,7 @@ public final class LikePipeline implements AutoCloseable {
      * @throws LikeStoreException if the lease could not be read or written
      */
     public long purgeExpiredRequests() throws InterruptedException, ExecutionException, TimeoutException {
-        return parts.purgeExpiredRequests();
+        return parts.purge.run();
     }
 
     /**
@@ -88,10 +90,10 @@ public final class LikePipeline implements AutoCloseable {
      *   <li>withdraws each like the user still has, as an unlike applied to Redis (counts drop at once, and the
      *       events go the usual way);
      *   <li>deletes the user's records from MySQL's hot table and archive, and their request IDs, a batch per
-     *       transaction ({@link JdbiLikeStore#eraseUser}), publishing one {@link dev.likes.core.LikeAction#ERASE}
+     *       transaction ({@link JdbiLikeStore#eraseUser}), publishing one {@link LikeAction#ERASE}
      *       event per record before its batch commits, so that consumers downstream erase too; from then on the
      *       consumer ignores the user's events from before the erasure;
-     *   <li>deletes the user's request IDs and keys from Redis ({@link dev.likes.redis.RedisStorePolicy#eraseUser});
+     *   <li>deletes the user's request IDs and keys from Redis ({@link RedisStorePolicy#eraseUser});
      *   <li>deletes the copies of the {@link Builder#archiveSink archive sink}, if one is set.
      * </ol>
      *
@@ -256,7 +258,7 @@ public final class LikePipeline implements AutoCloseable {
          * @return the running pipeline
          * @throws IllegalStateException if Redis, a queue or MySQL was not given, both queues were, a shard lacks the
          *     tables, the topic does not exist, or RabbitMQ refused the topology
-         * @throws dev.likes.core.LikeStoreException if Redis cannot be reached or its settings cannot keep what the
+         * @throws LikeStoreException if Redis cannot be reached or its settings cannot keep what the
          *     store acknowledges (see {@link RedisLikeStore.Builder#settingsCheck})
          */
         public LikePipeline build() {

@@ -12,10 +12,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalLong;
-import java.util.Set;
 import org.jdbi.v3.core.Jdbi;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,13 +46,13 @@ public final class LikeReconciler {
 
     private final RedisLikeStore redis;
     private final List<Jdbi> primaries;
-    private final int deepLimit;
+    private final CacheCheck cache;
     private final JobLeases leases;
 
     LikeReconciler(RedisLikeStore redis, List<Jdbi> primaries, int deepLimit, JobLeases leases) {
         this.redis = redis;
         this.primaries = List.copyOf(primaries);
-        this.deepLimit = deepLimit;
+        this.cache = new CacheCheck(redis, this.primaries, deepLimit);
         this.leases = leases;
     }
 
@@ -164,50 +161,11 @@ public final class LikeReconciler {
             for (Jdbi jdbi : primaries) {
                 rowDrifts.addAll(new LikeCountReconciler(jdbi).reconcile(content, repair).drifts());
             }
-            CacheDrift drift = compare(content, repair);
+            CacheDrift drift = cache.compare(content, repair);
             if (drift != null) {
                 cacheDrifts.add(drift);
             }
         }
         return new Report(contents.size(), rowDrifts, cacheDrifts);
-    }
-
-    private @Nullable CacheDrift compare(ContentRef content, boolean repair) {
-        OptionalLong cached = redis.policy().cachedCount(content).toCompletableFuture().join();
-        if (cached.isEmpty()) {
-            return null; // Redis holds nothing of it: nothing can drift
-        }
-        long mysql = 0;
-        for (Jdbi jdbi : primaries) {
-            mysql += new LikeCountReconciler(jdbi).liveRecords(content);
-        }
-        int differing = 0;
-        if (cached.getAsLong() == mysql && mysql <= deepLimit) {
-            Set<Long> inRedis = redis.policy().cachedLikers(content).toCompletableFuture().join();
-            if (inRedis != null) {
-                Set<Long> inMysql = new HashSet<>();
-                for (Jdbi jdbi : primaries) {
-                    inMysql.addAll(jdbi.withHandle(h -> h.createQuery("SELECT user_id FROM like_records"
-                                    + " WHERE content_id = ? AND content_type = ? AND is_canceled = 0"
-                                    + " UNION ALL SELECT user_id FROM like_records_archive"
-                                    + " WHERE content_id = ? AND content_type = ? AND is_canceled = 0")
-                            .bind(0, content.id())
-                            .bind(1, content.type())
-                            .bind(2, content.id())
-                            .bind(3, content.type())
-                            .mapTo(Long.class)
-                            .list()));
-                }
-                Set<Long> onlyRedis = new HashSet<>(inRedis);
-                onlyRedis.removeAll(inMysql);
-                inMysql.removeAll(inRedis);
-                differing = onlyRedis.size() + inMysql.size();
-            }
-        }
-        if (cached.getAsLong() == mysql && differing == 0) {
-            return null;
-        }
-        boolean evicted = repair && redis.policy().evict(content).toCompletableFuture().join();
-        return new CacheDrift(content, cached.getAsLong(), mysql, differing, evicted);
     }
 }

@@ -21,7 +21,7 @@ import org.jspecify.annotations.Nullable;
  * The settings of {@link LikePipeline.Builder} that say where Redis and MySQL are, how their stores are adjusted, and
  * what observes the pipeline. Its public setters are {@link LikePipeline.Builder}'s.
  */
-abstract sealed class PipelineStoreSettings permits PipelineQueueSettings {
+abstract sealed class PipelineStoreSettings permits PipelineKafkaSettings {
 
     @Nullable RedisURI redisUri;
     @Nullable RedisClient redisClient;

@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  */
 final class Upkeep implements AutoCloseable {
 
-    private static final Logger log = LoggerFactory.getLogger(LikePipeline.class);
+    private static final Logger log = LoggerFactory.getLogger(Upkeep.class);
 
     private final ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "like-pipeline-repair");

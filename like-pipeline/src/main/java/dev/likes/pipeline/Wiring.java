@@ -14,17 +14,12 @@ import dev.likes.redis.RedisRateLimiter;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.jdbi.v3.core.Jdbi;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -38,10 +33,9 @@ import org.slf4j.LoggerFactory;
  */
 final class Wiring implements AutoCloseable {
 
-    private static final Logger log = LoggerFactory.getLogger(LikePipeline.class);
+    private static final Logger log = LoggerFactory.getLogger(Wiring.class);
 
     private final Deque<AutoCloseable> opened;
-    final Clock clock;
     final JdbiLikeStore mysql;
     final EventPublisher publisher;
     final RedisLikeStore redis;
@@ -51,7 +45,7 @@ final class Wiring implements AutoCloseable {
     final LikeService service;
     final @Nullable ConsumerSupervisor consumers;
     final LikeReconciler reconciler;
-    final JobLeases jobLeases;
+    final RequestPurge purge;
     final Upkeep upkeep;
     final UserEraser eraser;
 
@@ -64,7 +58,7 @@ final class Wiring implements AutoCloseable {
         Deque<AutoCloseable> opened = new ArrayDeque<>();
         try {
             Wiring w = new Wiring(b, opened);
-            w.upkeep.start(w.resilient, w.redis, b.repairInterval, w::purgeExpiredRequests, w.consumers);
+            w.upkeep.start(w.resilient, w.redis, b.repairInterval, w.purge::run, w.consumers);
             if (w.consumers != null) {
                 w.consumers.start();
             }
@@ -81,7 +75,6 @@ final class Wiring implements AutoCloseable {
 
     private Wiring(LikePipeline.Builder b, Deque<AutoCloseable> opened) {
         this.opened = opened;
-        this.clock = b.clock;
         // build() checked these
         List<JdbiShard> shards = Objects.requireNonNull(b.shards);
         EventQueue queue = b.eventQueue();
@@ -139,7 +132,8 @@ final class Wiring implements AutoCloseable {
         this.service = open(opened, LikeService.builder(front).clock(b.clock).callTimeout(b.callTimeout).build());
         List<Jdbi> primaries = new ArrayList<>();
         shards.forEach(s -> primaries.add(s.primary()));
-        this.jobLeases = JdbiJobLeases.create(primaries.get(0));
+        JobLeases jobLeases = JdbiJobLeases.create(primaries.get(0));
+        this.purge = new RequestPurge(jobLeases, mysql, b.clock);
         this.reconciler = new LikeReconciler(redis, primaries, LikeReconciler.DEFAULT_DEEP_LIMIT, jobLeases);
         if (b.runConsumer) {
             LikeEventSink sink = b.observationRegistry == null ? mysql
@@ -156,20 +150,6 @@ final class Wiring implements AutoCloseable {
             }
         }
         this.eraser = new UserEraser(redis, mysql, publisher, breaker, queue, b.archiveSink, b.clock);
-    }
-
-    /** See {@link LikePipeline#purgeExpiredRequests()}. */
-    long purgeExpiredRequests() throws InterruptedException, ExecutionException, TimeoutException {
-        Optional<JobLeases.Lease> lease = jobLeases.tryAcquire(LikePipeline.PURGE_JOB, Duration.ofMinutes(15));
-        if (lease.isEmpty()) {
-            log.debug("another instance holds the lease of job {}: not purging", LikePipeline.PURGE_JOB);
-            return 0;
-        }
-        try {
-            return mysql.purgeExpiredRequests(clock.instant(), 10_000).toCompletableFuture().get(10, TimeUnit.MINUTES);
-        } finally {
-            lease.get().close();
-        }
     }
 
     /** Closes the parts, newest first; see {@link LikePipeline#close()}. */

@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  */
 final class ConfirmLink {
 
-    private static final Logger log = LoggerFactory.getLogger(RabbitEventPublisher.class);
+    private static final Logger log = LoggerFactory.getLogger(ConfirmLink.class);
     private static final String SEQ_HEADER = "like.seq";
 
     final Connection connection;

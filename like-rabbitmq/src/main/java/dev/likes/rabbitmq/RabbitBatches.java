@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  */
 final class RabbitBatches {
 
-    private static final Logger log = LoggerFactory.getLogger(RabbitLikeConsumer.class);
+    private static final Logger log = LoggerFactory.getLogger(RabbitBatches.class);
     private static final int MAX_REASON = 1_000;
 
     private final LikeQueues queues;

@@ -7,7 +7,8 @@ import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
- * The settings of {@link RabbitLikeConsumer.Builder}: the topology, batches, prefetch, timeouts and the connection. Its public setters are {@link RabbitLikeConsumer.Builder}'s.
+ * The settings of {@link RabbitLikeConsumer.Builder}: the topology, batches, prefetch, timeouts and the connection. Its
+ * public setters are {@link RabbitLikeConsumer.Builder}'s.
  */
 abstract sealed class RabbitConsumerSettings permits RabbitLikeConsumer.Builder {
 

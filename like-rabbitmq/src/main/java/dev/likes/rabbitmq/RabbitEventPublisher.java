@@ -18,7 +18,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -177,84 +176,10 @@ public final class RabbitEventPublisher implements EventPublisher {
     }
 
     /** Configures a {@link RabbitEventPublisher}. Not thread-safe. */
-    public static final class Builder {
-
-        private final String uri;
-        private LikeQueues queues = LikeQueues.defaults();
-        private boolean declare = true;
-        private Duration confirmTimeout = DEFAULT_CONFIRM_TIMEOUT;
-        private int maxPending = DEFAULT_MAX_PENDING;
-        private Consumer<ConnectionFactory> customizer = f -> {};
+    public static final class Builder extends RabbitPublisherSettings {
 
         private Builder(String uri) {
-            this.uri = uri;
-        }
-
-        /**
-         * The exchange and queues. Default {@link LikeQueues#defaults()}; consumers must use the same.
-         *
-         * @param queues the topology
-         * @return this builder
-         */
-        public Builder queues(LikeQueues queues) {
-            this.queues = Objects.requireNonNull(queues, "queues must not be null");
-            return this;
-        }
-
-        /**
-         * Whether to declare the topology on every connect (idempotent). Default true; turn it off when the broker's
-         * operators declare it and the publisher's user may not.
-         *
-         * @param declare whether to declare
-         * @return this builder
-         */
-        public Builder declareTopology(boolean declare) {
-            this.declare = declare;
-            return this;
-        }
-
-        /**
-         * How long a sent event may wait for the broker's confirm before it fails. Default
-         * {@link #DEFAULT_CONFIRM_TIMEOUT}.
-         *
-         * @param timeout positive
-         * @return this builder
-         */
-        public Builder confirmTimeout(Duration timeout) {
-            Objects.requireNonNull(timeout, "timeout must not be null");
-            if (timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException("confirmTimeout must be positive, but was " + timeout);
-            }
-            this.confirmTimeout = timeout;
-            return this;
-        }
-
-        /**
-         * How many events may wait for the publisher's thread before {@link #publish} fails fast. Default
-         * {@link #DEFAULT_MAX_PENDING}.
-         *
-         * @param maxPending at least 1
-         * @return this builder
-         */
-        public Builder maxPending(int maxPending) {
-            if (maxPending < 1) {
-                throw new IllegalArgumentException("maxPending must be at least 1, but was " + maxPending);
-            }
-            this.maxPending = maxPending;
-            return this;
-        }
-
-        /**
-         * Adjusts the connection factory (TLS, credentials provider, timeouts) after the publisher's defaults:
-         * connection timeout 5 s, heartbeat 5 s, RPC timeout 10 s. Automatic recovery stays off: the publisher
-         * reconnects itself.
-         *
-         * @param customizer called once, on {@link #build()}
-         * @return this builder
-         */
-        public Builder configureConnection(Consumer<ConnectionFactory> customizer) {
-            this.customizer = Objects.requireNonNull(customizer, "customizer must not be null");
-            return this;
+            super(uri);
         }
 
         /**

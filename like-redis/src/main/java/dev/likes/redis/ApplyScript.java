@@ -79,7 +79,7 @@ final class ApplyScript {
             args[a] = m.action() == LikeAction.LIKE ? "1" : "0";
             args[a + 1] = Integer.toString(contentOf[k]);
             args[a + 2] = Long.toString(m.userId());
-            args[a + 3] = Long.toString(Keys.addressHash(m.userId()));
+            args[a + 3] = Long.toString(Buckets.addressHash(m.userId()));
             args[a + 4] = Long.toString(m.at().getEpochSecond());
             args[a + 5] = m.requestId() == null ? "" : Keys.requestMember(m.content(), m.userId(), m.requestId());
             args[a + 6] = userIndexInScript ? keys.userLikes(m.userId()) : "";

@@ -2,15 +2,10 @@ package dev.likes.redis;
 
 import dev.likes.core.EventPublisher;
 import dev.likes.core.LikeEvent;
-import io.lettuce.core.ScriptOutputType;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -37,16 +32,11 @@ final class OutboxRelay implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
 
-    private final Redis redis;
-    private final Keys keys;
     private final EventPublisher publisher;
     private final int maxInFlight;
-    private final boolean singleNode;
-    private final Redis.Script ack = Redis.Script.load("outbox-ack", ScriptOutputType.INTEGER);
+    private final OutboxRemovals removals;
     private final OutboxSweeper sweeper;
     private final AtomicInteger inFlight = new AtomicInteger();
-    private final Queue<Ack> acks = new ConcurrentLinkedQueue<>();
-    private final AtomicBoolean acking = new AtomicBoolean();
     private final LongAdder published = new LongAdder();
     private final LongAdder failures = new LongAdder();
     private final LongAdder skipped = new LongAdder();
@@ -57,9 +47,7 @@ final class OutboxRelay implements AutoCloseable {
      */
     OutboxRelay(Redis redis, Keys keys, EventPublisher publisher, Duration sweepInterval, Duration grace,
             int maxInFlight, boolean singleNode) {
-        this.singleNode = singleNode;
-        this.redis = redis;
-        this.keys = keys;
+        this.removals = new OutboxRemovals(redis, keys, singleNode);
         this.publisher = publisher;
         this.maxInFlight = maxInFlight;
         this.sweeper = new OutboxSweeper(redis, keys, publisher, grace, sweepInterval, this::remove, failures);
@@ -95,60 +83,15 @@ final class OutboxRelay implements AutoCloseable {
                     published.increment();
                 }
                 if (pending.decrementAndGet() == 0 && !failed.get()) {
-                    acks.add(new Ack(shard, entryId));
-                    flushAcks();
+                    removals.add(shard, entryId);
                 }
             });
         }
     }
 
-    /** Removes acknowledged entries, one round of calls at a time. */
-    private void flushAcks() {
-        if (!acking.compareAndSet(false, true)) {
-            return;
-        }
-        Map<Integer, List<String>> byShard = new TreeMap<>();
-        Ack next;
-        int n = 0;
-        while (n < 10_000 && (next = acks.poll()) != null) {
-            byShard.computeIfAbsent(next.shard, c -> new ArrayList<>()).add(next.entryId);
-            n++;
-        }
-        if (byShard.isEmpty()) {
-            acking.set(false);
-            if (!acks.isEmpty()) {
-                flushAcks();
-            }
-            return;
-        }
-        List<CompletableFuture<Long>> calls = new ArrayList<>(byShard.size());
-        if (singleNode) {
-            calls.add(remove(byShard));
-        } else {
-            byShard.forEach((shard, ids) -> calls.add(remove(Map.of(shard, ids))));
-        }
-        CompletableFuture.allOf(calls.toArray(new CompletableFuture<?>[0])).whenComplete((ok, failure) -> {
-            if (failure != null) {
-                log.debug("outbox entries not removed now, the sweeper will see them again: {}", failure.toString());
-            }
-            acking.set(false);
-            if (!acks.isEmpty()) {
-                flushAcks();
-            }
-        });
-    }
-
-    /** Removes entries of the shards' streams in one call (of one shard on a cluster). */
+    /** See {@link OutboxRemovals#remove}. */
     CompletableFuture<Long> remove(Map<Integer, List<String>> byShard) {
-        String[] scriptKeys = new String[byShard.size()];
-        List<String> args = new ArrayList<>();
-        int i = 0;
-        for (Map.Entry<Integer, List<String>> e : byShard.entrySet()) {
-            scriptKeys[i++] = keys.outbox(e.getKey());
-            args.add(Integer.toString(e.getValue().size()));
-        }
-        byShard.values().forEach(args::addAll);
-        return redis.script(ack, scriptKeys, args.toArray(new String[0]));
+        return removals.remove(byShard);
     }
 
     long published() {
@@ -193,7 +136,7 @@ final class OutboxRelay implements AutoCloseable {
     /** Stops the sweeper and waits up to {@code wait} for the fast path's publishes in flight and their removals. */
     void close(Duration wait) {
         long deadline = System.nanoTime() + wait.toNanos();
-        while ((inFlight.get() > 0 || !acks.isEmpty() || acking.get()) && System.nanoTime() < deadline) {
+        while ((inFlight.get() > 0 || removals.busy()) && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(5);
             } catch (InterruptedException e) {
@@ -210,5 +153,4 @@ final class OutboxRelay implements AutoCloseable {
         close(Duration.ofSeconds(5));
     }
 
-    private record Ack(int shard, String entryId) {}
 }

@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  */
 final class OutboxSweeper {
 
-    private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
+    private static final Logger log = LoggerFactory.getLogger(OutboxSweeper.class);
     private static final int SWEEP_BATCH = 1_000;
     private static final long LEASE_MILLIS = 30_000;
 

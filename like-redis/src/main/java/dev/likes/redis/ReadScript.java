@@ -69,7 +69,7 @@ final class ReadScript {
         String[] args = new String[3 + 2 * n];
         args[0] = cache ? "1" : "0";
         args[1] = Long.toString(userId);
-        args[2] = Long.toString(Keys.addressHash(userId));
+        args[2] = Long.toString(Buckets.addressHash(userId));
         for (int i = 0; i < n; i++) {
             scriptKeys[i] = keys.main(contents.get(i));
             args[3 + 2 * i] = keys.bucketPrefix(contents.get(i));

@@ -238,7 +238,7 @@ final class ReadThrough {
         args.add(Long.toString(layout.expireAt));
         args.add(Long.toString(loadTimeoutMillis));
         for (Liker liker : page) {
-            long address = Keys.address(Keys.addressHash(liker.userId()), layout.level, layout.split);
+            long address = Buckets.address(Buckets.addressHash(liker.userId()), layout.level, layout.split);
             args.add(keys.bucket(content, layout.generation, address));
             args.add(Long.toString(liker.userId()));
             args.add(Long.toString(liker.likedAt().getEpochSecond() - layout.base));

@@ -14,7 +14,7 @@ import org.jspecify.annotations.Nullable;
  * The settings of {@link RedisLikeStore.Builder} for Redis as a cache of a backing store (expiry, loads, the local
  * count cache) and for the outbox. Its public setters are {@link RedisLikeStore.Builder}'s.
  */
-abstract sealed class RedisCacheSettings extends RedisConnectionSettings permits RedisLikeStore.Builder {
+abstract sealed class RedisCacheSettings extends RedisLayoutSettings permits RedisLikeStore.Builder {
 
     @Nullable LikeStore backingStore;
     Duration hotTtl = RedisLikeStore.DEFAULT_HOT_TTL;

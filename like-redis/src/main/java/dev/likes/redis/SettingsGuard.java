@@ -81,12 +81,12 @@ final class SettingsGuard {
         try {
             String value = commands.configGet("hash-max-listpack-entries").get("hash-max-listpack-entries");
             return value == null
-                    ? Keys.DEFAULT_LISTPACK_ENTRIES
+                    ? Buckets.DEFAULT_LISTPACK_ENTRIES
                     : (int) Math.min(Integer.MAX_VALUE, Long.parseLong(value));
         } catch (RuntimeException e) {
             log.debug("CONFIG GET hash-max-listpack-entries failed ({}), assuming {}", e.getMessage(),
-                    Keys.DEFAULT_LISTPACK_ENTRIES);
-            return Keys.DEFAULT_LISTPACK_ENTRIES;
+                    Buckets.DEFAULT_LISTPACK_ENTRIES);
+            return Buckets.DEFAULT_LISTPACK_ENTRIES;
         }
     }
 
@@ -98,7 +98,7 @@ final class SettingsGuard {
                 least = Math.min(least, listpackEntries(cluster.getConnection(node.getNodeId()).sync()));
             }
         }
-        return least == Integer.MAX_VALUE ? Keys.DEFAULT_LISTPACK_ENTRIES : least;
+        return least == Integer.MAX_VALUE ? Buckets.DEFAULT_LISTPACK_ENTRIES : least;
     }
 
     /** The {@code connected_slaves} of an {@code INFO replication} answer. */

@@ -350,7 +350,7 @@ class RedisHotPathIT {
             entries = Integer.parseInt(admin.sync().configGet("hash-max-listpack-entries")
                     .get("hash-max-listpack-entries"));
         }
-        int load = Keys.bucketLoad(entries);
+        int load = Buckets.load(entries);
         try (RedisLikeStore store = builder.build();
                 LikeService service = LikeService.builder(store).callTimeout(NOT_TIMED).build()) {
             List<Long> users = new ArrayList<>();

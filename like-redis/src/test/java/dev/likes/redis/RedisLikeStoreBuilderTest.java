@@ -43,10 +43,10 @@ class RedisLikeStoreBuilderTest {
         assertThatThrownBy(() -> RedisLikeStore.builder(client).hashMaxListpackEntries(8))
                 .hasMessage("hashMaxListpackEntries must be between 16 and 1000000, but was 8");
         // 5/16 of the limit: the fullest bucket of a round of linear hashing holds about twice the average
-        assertThat(Keys.bucketLoad(16)).isEqualTo(8);
-        assertThat(Keys.bucketLoad(128)).isEqualTo(40);
-        assertThat(Keys.bucketLoad(512)).isEqualTo(160);
-        assertThat(Keys.bucketLoad(1_000_000)).as("a listpack lookup scans it: at most 160").isEqualTo(160);
+        assertThat(Buckets.load(16)).isEqualTo(8);
+        assertThat(Buckets.load(128)).isEqualTo(40);
+        assertThat(Buckets.load(512)).isEqualTo(160);
+        assertThat(Buckets.load(1_000_000)).as("a listpack lookup scans it: at most 160").isEqualTo(160);
     }
 
     @Test

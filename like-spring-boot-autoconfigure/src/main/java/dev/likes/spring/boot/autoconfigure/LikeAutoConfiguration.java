@@ -8,9 +8,6 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.lettuce.core.RedisURI;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import javax.sql.DataSource;
 import org.jdbi.v3.core.Jdbi;
 import org.springframework.beans.factory.ObjectProvider;
@@ -19,8 +16,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.context.properties.bind.Bindable;
-import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
@@ -105,20 +100,7 @@ public class LikeAutoConfiguration {
                 }
                 RabbitSettings.apply(builder, properties, environment);
             } else {
-                LikeKafkaProperties kafka = properties.getKafka();
-                BootKafkaSettings boot = bootKafka.getIfAvailable();
-                builder.kafka(bootstrapServers(kafka, boot, environment))
-                        .topic(kafka.getTopic())
-                        .consumerGroup(kafka.getConsumerGroup())
-                        .runConsumer(kafka.isRunConsumer());
-                if (kafka.getCreateTopicPartitions() > 0) {
-                    builder.createTopic(kafka.getCreateTopicPartitions(), (short) 1);
-                }
-                PipelineSettings.kafkaConsumer(builder, properties);
-                kafkaClientProperties(kafka, environment).forEach(builder::kafkaClientProperty);
-                if (boot != null) {
-                    PipelineSettings.perClient(builder, boot, kafka.getProperties());
-                }
+                KafkaSettings.apply(builder, properties, bootKafka.getIfAvailable(), environment);
             }
             CircuitBreakerRegistry registry = breakers.getIfUnique();
             if (registry != null) {
@@ -190,35 +172,5 @@ public class LikeAutoConfiguration {
             }
         }
         return builder.build();
-    }
-
-    static String bootstrapServers(LikeKafkaProperties kafka, BootKafkaSettings boot, Environment environment) {
-        String servers = kafka.getBootstrapServers();
-        if ((servers == null || servers.isBlank()) && boot != null) {
-            servers = String.join(",", boot.bootstrapServers());
-        }
-        if (servers == null || servers.isBlank()) {
-            List<String> property = Binder.get(environment)
-                    .bind("spring.kafka.bootstrap-servers", Bindable.listOf(String.class))
-                    .orElse(List.of());
-            servers = String.join(",", property);
-        }
-        if (servers.isBlank()) {
-            throw new IllegalStateException("like.mode=pipeline needs Kafka: set spring.kafka.bootstrap-servers or"
-                    + " like.kafka.bootstrap-servers; or set like.mode=memory for development");
-        }
-        return servers;
-    }
-
-    static Map<String, Object> kafkaClientProperties(LikeKafkaProperties kafka, Environment environment) {
-        Map<String, Object> properties = new LinkedHashMap<>(Binder.get(environment)
-                .bind("spring.kafka.properties", Bindable.mapOf(String.class, String.class))
-                .orElse(Map.of()));
-        String protocol = environment.getProperty("spring.kafka.security.protocol");
-        if (protocol != null && !protocol.isBlank()) {
-            properties.put("security.protocol", protocol);
-        }
-        properties.putAll(kafka.getProperties());
-        return properties;
     }
 }

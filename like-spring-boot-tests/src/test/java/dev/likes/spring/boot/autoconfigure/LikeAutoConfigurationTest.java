@@ -91,8 +91,8 @@ class LikeAutoConfigurationTest {
         assertThat(redis.getPort()).isEqualTo(6380);
         assertThat(redis.getDatabase()).isEqualTo(2);
         assertThat(redis.getCredentialsProvider().resolveCredentials().block().getPassword()).containsExactly("s3cret".toCharArray());
-        assertThat(LikeAutoConfiguration.bootstrapServers(properties.getKafka(), null, boot)).isEqualTo("k1:9092,k2:9092");
-        assertThat(LikeAutoConfiguration.kafkaClientProperties(properties.getKafka(), boot))
+        assertThat(KafkaSettings.bootstrapServers(properties.getKafka(), null, boot)).isEqualTo("k1:9092,k2:9092");
+        assertThat(KafkaSettings.kafkaClientProperties(properties.getKafka(), boot))
                 .containsEntry("security.protocol", "SASL_SSL")
                 .containsEntry("sasl.mechanism", "PLAIN")
                 .containsEntry("client.rack", "b");
@@ -102,7 +102,7 @@ class LikeAutoConfigurationTest {
         properties.getRedis().setUri("redis://127.0.0.1:16379");
         properties.getKafka().setBootstrapServers("127.0.0.1:19092");
         assertThat(LikeAutoConfiguration.redisUri(properties, boot).getPort()).isEqualTo(16379);
-        assertThat(LikeAutoConfiguration.bootstrapServers(properties.getKafka(), null, boot)).isEqualTo("127.0.0.1:19092");
+        assertThat(KafkaSettings.bootstrapServers(properties.getKafka(), null, boot)).isEqualTo("127.0.0.1:19092");
     }
 
     @Test
