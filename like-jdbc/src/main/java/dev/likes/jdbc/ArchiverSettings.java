@@ -81,7 +81,7 @@ abstract sealed class ArchiverSettings permits LikeArchiver.Builder {
     }
 
     /**
-     * Told, after each batch {@link #run()} commits, how many records the run has moved so far (for progress
+     * Told, after each batch {@link LikeArchiver#run()} commits, how many records the run has moved so far (for progress
      * output). Default: nothing.
      *
      * @param progress receives the running total, on the thread that runs the archiver

@@ -52,7 +52,7 @@ abstract sealed class KafkaConsumerSettings permits KafkaLikeConsumer.Builder {
      * @return this builder
      */
     public KafkaLikeConsumer.Builder topic(String topic) {
-        this.topic = Topics.check(topic);
+        this.topic = TopicNames.check(topic);
         return self();
     }
 
@@ -63,7 +63,7 @@ abstract sealed class KafkaConsumerSettings permits KafkaLikeConsumer.Builder {
      * @return this builder
      */
     public KafkaLikeConsumer.Builder deadLetterTopic(String topic) {
-        this.deadLetterTopic = Topics.check(topic);
+        this.deadLetterTopic = TopicNames.check(topic);
         return self();
     }
 

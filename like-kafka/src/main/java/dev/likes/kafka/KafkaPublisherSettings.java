@@ -41,7 +41,7 @@ abstract sealed class KafkaPublisherSettings permits KafkaEventPublisher.Builder
      * @return this builder
      */
     public KafkaEventPublisher.Builder topic(String topic) {
-        this.topic = Topics.check(topic);
+        this.topic = TopicNames.check(topic);
         return self();
     }
 
@@ -64,7 +64,7 @@ abstract sealed class KafkaPublisherSettings permits KafkaEventPublisher.Builder
     }
 
     /**
-     * How many events may wait for the publisher's thread before {@link #publish} fails fast. Default
+     * How many events may wait for the publisher's thread before {@link KafkaEventPublisher#publish} fails fast. Default
      * {@link KafkaEventPublisher#DEFAULT_MAX_PENDING}.
      *
      * @param maxPending at least 1

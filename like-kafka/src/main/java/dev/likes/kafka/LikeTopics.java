@@ -42,7 +42,7 @@ public final class LikeTopics {
      */
     public static boolean createIfAbsent(
             Admin admin, String topic, int partitions, short replicationFactor, Duration retention) {
-        Topics.check(topic);
+        TopicNames.check(topic);
         if (partitions < 1 || replicationFactor < 1) {
             throw new IllegalArgumentException("partitions and replicationFactor must be at least 1, but were "
                     + partitions + " and " + replicationFactor);

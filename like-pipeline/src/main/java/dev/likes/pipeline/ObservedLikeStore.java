@@ -1,24 +1,19 @@
 package dev.likes.pipeline;
 
 import dev.likes.core.ContentRef;
-import dev.likes.core.ContentSnapshot;
 import dev.likes.core.FeedState;
+import dev.likes.core.ForwardingLikeStore;
 import dev.likes.core.LikeAction;
 import dev.likes.core.LikeMutation;
 import dev.likes.core.LikeResult;
 import dev.likes.core.LikeStore;
-import dev.likes.core.Liker;
-import dev.likes.core.UserLike;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link LikeStore} that observes mutations ({@value #MUTATION}) and feed reads ({@value #FEED}) of its delegate
@@ -26,18 +21,17 @@ import org.jspecify.annotations.Nullable;
  * observation's scope is open while the delegate's call runs on the caller's thread (what it logs there carries the
  * trace in the MDC); it stops when the stage completes. Other calls pass through. Thread-safe if the delegate is.
  */
-final class ObservedLikeStore implements LikeStore {
+final class ObservedLikeStore extends ForwardingLikeStore {
 
     /** The observation of a like or unlike. */
     static final String MUTATION = "like.mutation";
     /** The observation of a feed page read. */
     static final String FEED = "like.feed";
 
-    private final LikeStore delegate;
     private final ObservationRegistry registry;
 
     ObservedLikeStore(LikeStore delegate, ObservationRegistry registry) {
-        this.delegate = delegate;
+        super(delegate);
         this.registry = registry;
     }
 
@@ -49,7 +43,7 @@ final class ObservedLikeStore implements LikeStore {
                 .lowCardinalityKeyValue("like.content.type", mutation.content().type())
                 .highCardinalityKeyValue("like.content", mutation.content().toString())
                 .start();
-        return observe(observation, () -> delegate.apply(mutation), r -> r.status().name());
+        return observe(observation, () -> delegate().apply(mutation), r -> r.status().name());
     }
 
     @Override
@@ -58,7 +52,7 @@ final class ObservedLikeStore implements LikeStore {
                 .contextualName("feed")
                 .highCardinalityKeyValue("like.contents", Integer.toString(contents.size()))
                 .start();
-        return observe(observation, () -> delegate.feed(userId, contents),
+        return observe(observation, () -> delegate().feed(userId, contents),
                 f -> f.possiblyStale() ? "possibly stale" : "fresh");
     }
 
@@ -83,51 +77,5 @@ final class ObservedLikeStore implements LikeStore {
             }
             observation.stop();
         });
-    }
-
-    @Override
-    public CompletionStage<Boolean> hasLiked(long userId, ContentRef content) {
-        return delegate.hasLiked(userId, content);
-    }
-
-    @Override
-    public CompletionStage<Long> count(ContentRef content) {
-        return delegate.count(content);
-    }
-
-    @Override
-    public CompletionStage<Map<ContentRef, Long>> counts(Set<ContentRef> contents) {
-        return delegate.counts(contents);
-    }
-
-    @Override
-    public CompletionStage<Set<ContentRef>> likedAmong(long userId, Set<ContentRef> contents) {
-        return delegate.likedAmong(userId, contents);
-    }
-
-    @Override
-    public CompletionStage<List<Liker>> likers(ContentRef content, @Nullable Liker after, int limit) {
-        return delegate.likers(content, after, limit);
-    }
-
-    @Override
-    public CompletionStage<List<UserLike>> likesOf(long userId, @Nullable String contentType, @Nullable UserLike after,
-            int limit) {
-        return delegate.likesOf(userId, contentType, after, limit);
-    }
-
-    @Override
-    public CompletionStage<Long> version(ContentRef content) {
-        return delegate.version(content);
-    }
-
-    @Override
-    public CompletionStage<ContentSnapshot> snapshot(ContentRef content, int limit) {
-        return delegate.snapshot(content, limit);
-    }
-
-    @Override
-    public void close() {
-        delegate.close();
     }
 }

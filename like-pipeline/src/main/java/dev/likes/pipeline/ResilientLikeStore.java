@@ -4,18 +4,15 @@ import dev.likes.core.ContentRef;
 import dev.likes.core.EventPublisher;
 import dev.likes.core.FeedState;
 import dev.likes.core.LikeMutation;
-import dev.likes.core.LikeRejectedException;
 import dev.likes.core.LikeResult;
 import dev.likes.core.LikeStore;
 import dev.likes.core.LikeStoreException;
 import dev.likes.core.LikeTimeoutException;
 import dev.likes.core.Liker;
 import dev.likes.core.UserLike;
-import dev.likes.core.internal.Futures;
 import dev.likes.jdbc.DegradedJournal;
 import dev.likes.redis.RedisLikeStore;
 import dev.likes.redis.RedisRateLimiter;
-import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,18 +22,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The protected hot path: a {@link LikeStore} over the Redis store that adds admission control and the degraded mode.
- *
- * <p><b>Admission.</b> A like or unlike first takes a permit of a semaphore bulkhead (Resilience4j; no waiting: when
- * all permits are taken it is shed with {@link LikeRejectedException.Reason#OVERLOADED}), then a token of the user's
- * rate limit in Redis ({@link LikeRejectedException.Reason#RATE_LIMITED}); while Redis is down the rate limit is not
- * checked (fail open) and the degraded backlog bound takes over.
+ * The degraded mode of the hot path: a {@link LikeStore} over the Redis store that answers when Redis cannot.
  *
  * <p><b>Degraded mode.</b> Redis calls go through a circuit breaker (Resilience4j). When a write fails with a
  * {@link LikeStoreException} (Redis unreachable, or the backing store unable to load the content) or the breaker is
@@ -58,9 +49,7 @@ final class ResilientLikeStore implements LikeStore {
 
     private final RedisLikeStore redis;
     private final LikeStore backingStore;
-    private final @Nullable RedisRateLimiter limiter;
     private final RedisBreaker breaker;
-    private final Bulkhead bulkhead;
     private final PipelineMetrics metrics;
     private final DegradedBacklog backlog;
     private final DegradedWrites degraded;
@@ -68,13 +57,10 @@ final class ResilientLikeStore implements LikeStore {
 
     ResilientLikeStore(RedisLikeStore redis, LikeStore backingStore, DegradedWrites.RequestLog requestLog,
             DegradedJournal journal, BackingStoreBreaker mysqlGuard, EventPublisher publisher,
-            @Nullable RedisRateLimiter limiter, CircuitBreaker breaker, Bulkhead bulkhead, Clock clock, int maxDegraded,
-            PipelineMetrics metrics) {
+            CircuitBreaker breaker, Clock clock, int maxDegraded, PipelineMetrics metrics) {
         this.redis = redis;
         this.backingStore = backingStore;
-        this.limiter = limiter;
         this.breaker = new RedisBreaker(breaker);
-        this.bulkhead = bulkhead;
         this.metrics = metrics;
         this.backlog = new DegradedBacklog(journal, mysqlGuard, clock, maxDegraded);
         this.degraded = new DegradedWrites(backlog, redis, backingStore, requestLog, mysqlGuard, publisher, clock, metrics);
@@ -85,56 +71,25 @@ final class ResilientLikeStore implements LikeStore {
 
     @Override
     public CompletionStage<LikeResult> apply(LikeMutation mutation) {
-        long start = System.nanoTime();
         if (breaker.isClosing()) {
             return CompletableFuture.failedFuture(new LikeStoreException(
                     "the like pipeline is closing: " + mutation.action() + " of user " + mutation.userId() + " on "
                             + mutation.content() + " was not applied", null));
         }
-        if (!bulkhead.tryAcquirePermission()) {
-            LikeRejectedException e = new LikeRejectedException(LikeRejectedException.Reason.OVERLOADED,
-                    Duration.ofMillis(100), "too many likes in flight (at most "
-                            + bulkhead.getBulkheadConfig().getMaxConcurrentCalls() + "); retry shortly");
-            metrics.rejected(e.reason());
-            metrics.mutation(mutation.action(), "REJECTED", System.nanoTime() - start);
+        try {
+            return applyInOrder(mutation);
+        } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
-        CompletableFuture<LikeResult> result;
-        try {
-            result = admit(mutation).thenCompose(ok -> applyInOrder(mutation));
-        } catch (RuntimeException e) {
-            result = CompletableFuture.failedFuture(e);
-        }
-        return result.whenComplete((r, failure) -> {
-            bulkhead.onComplete();
-            String status = r != null ? r.status().name() : statusOf(failure);
-            metrics.mutation(mutation.action(), status, System.nanoTime() - start);
-        });
     }
 
-    private static String statusOf(Throwable failure) {
-        Throwable cause = Futures.unwrap(failure);
-        return cause instanceof LikeRejectedException ? "REJECTED" : cause instanceof LikeTimeoutException ? "TIMED_OUT"
-                : "FAILED";
-    }
-
-    /** The rate limit: refused with a clear exception, or let through (also when Redis cannot be asked). */
-    private CompletableFuture<Void> admit(LikeMutation mutation) {
-        if (limiter == null) {
-            return CompletableFuture.completedFuture(null);
-        }
-        // fail open: a dead Redis must not stop likes; the degraded backlog bound still holds
-        return breaker.call(() -> limiter.acquire(mutation.userId()),
-                        () -> CompletableFuture.completedFuture(Duration.ZERO))
-                .thenApply(wait -> {
-                    if (!wait.isZero()) {
-                        metrics.rejected(LikeRejectedException.Reason.RATE_LIMITED);
-                        throw new CompletionException(new LikeRejectedException(
-                                LikeRejectedException.Reason.RATE_LIMITED, wait, "user " + mutation.userId()
-                                        + " is over their rate limit; retry after " + wait.toMillis() + " ms"));
-                    }
-                    return null;
-                });
+    /**
+     * The user's rate limit in Redis, through the breaker: while Redis cannot be asked it lets every call through
+     * (fails open), and the degraded backlog's bound holds instead.
+     */
+    AdmittingLikeStore.RateLimit rateLimit(RedisRateLimiter limiter) {
+        return userId -> breaker.call(() -> limiter.acquire(userId),
+                () -> CompletableFuture.completedFuture(Duration.ZERO));
     }
 
     /** Replays the content's degraded changes first, if it has any, then applies this one. */
@@ -163,28 +118,11 @@ final class ResilientLikeStore implements LikeStore {
     }
 
     /**
-     * Refuses new likes and unlikes and waits up to {@code timeout} for those in flight to end, so that the stores
-     * they use are closed after them. A change still in flight afterwards, or one whose store fails meanwhile, fails
-     * with an unknown outcome instead of going to the degraded mode.
-     *
-     * @return true if none was left in flight
+     * From now on a like or unlike is refused, and one whose Redis call fails has an unknown outcome instead of going
+     * to the degraded mode: the pipeline is closing.
      */
-    boolean drain(Duration timeout) {
+    void closing() {
         breaker.closing();
-        int max = bulkhead.getBulkheadConfig().getMaxConcurrentCalls();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (bulkhead.getMetrics().getAvailableConcurrentCalls() < max) {
-            if (System.nanoTime() > deadline) {
-                return false;
-            }
-            try {
-                Thread.sleep(5);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-        }
-        return true;
     }
 
     /** Lets another process take over this one's degraded changes at once (see {@link DegradedBacklog}). */

@@ -115,20 +115,21 @@ final class Wiring implements AutoCloseable {
         if (metrics instanceof MicrometerMetrics m) {
             opened.push(m::removeAll);
         }
-        RedisRateLimiter limiter = b.ratePerSecond > 0 ? RedisRateLimiter.on(redis, b.ratePerSecond, b.rateBurst) : null;
         this.resilient = new ResilientLikeStore(redis, mysql, mysql::requestSeen, DegradedJournal.of(mysql),
-                mysqlGuard, publisher,
-                limiter, breaker, bulkhead, b.clock, b.maxDegraded, metrics);
+                mysqlGuard, publisher, breaker, b.clock, b.maxDegraded, metrics);
+        AdmittingLikeStore admitted = new AdmittingLikeStore(resilient, bulkhead, b.ratePerSecond > 0
+                ? resilient.rateLimit(RedisRateLimiter.on(redis, b.ratePerSecond, b.rateBurst)) : null, metrics);
         opened.push(resilient::releaseJournal);
         Duration drainTimeout = b.callTimeout;
         opened.push(() -> {
-            if (!resilient.drain(drainTimeout)) {
+            resilient.closing();
+            if (!admitted.drain(drainTimeout)) {
                 log.warn("closing the like pipeline with likes still in flight after {} ms: their outcome is unknown",
                         drainTimeout.toMillis());
             }
         });
-        LikeStore front = b.observationRegistry == null ? resilient
-                : new ObservedLikeStore(resilient, b.observationRegistry);
+        LikeStore front = b.observationRegistry == null ? admitted
+                : new ObservedLikeStore(admitted, b.observationRegistry);
         this.service = open(opened, LikeService.builder(front).clock(b.clock).callTimeout(b.callTimeout).build());
         List<Jdbi> primaries = new ArrayList<>();
         shards.forEach(s -> primaries.add(s.primary()));

@@ -5,24 +5,17 @@ import static org.awaitility.Awaitility.await;
 
 import dev.likes.core.ContentRef;
 import dev.likes.core.ContentSnapshot;
+import dev.likes.core.ForwardingLikeStore;
 import dev.likes.core.InMemoryLikeStore;
 import dev.likes.core.LikeStore;
-import dev.likes.core.LikeMutation;
-import dev.likes.core.LikeResult;
 import dev.likes.core.LikeStoreException;
-import dev.likes.core.Liker;
-import dev.likes.core.UserLike;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 /** The breaker in front of the backing store: a MySQL that stops answering is refused at once after a few loads. */
@@ -62,50 +55,17 @@ class BackingStoreBreakerTest {
     }
 
     /** An in-memory store whose snapshots never answer while {@code hung}. */
-    private final class HangingStore implements LikeStore {
-        private final InMemoryLikeStore memory = InMemoryLikeStore.create();
+    private final class HangingStore extends ForwardingLikeStore {
+        HangingStore() {
+            super(InMemoryLikeStore.create());
+        }
 
         @Override
         public CompletionStage<ContentSnapshot> snapshot(ContentRef content, int limit) {
             reached.incrementAndGet();
-            return hung.get() ? new CompletableFuture<>() : memory.snapshot(content, limit);
+            return hung.get() ? new CompletableFuture<>() : super.snapshot(content, limit);
         }
 
-        @Override
-        public CompletionStage<LikeResult> apply(LikeMutation mutation) {
-            return memory.apply(mutation);
-        }
-
-        @Override
-        public CompletionStage<Boolean> hasLiked(long userId, ContentRef content) {
-            return memory.hasLiked(userId, content);
-        }
-
-        @Override
-        public CompletionStage<Long> count(ContentRef content) {
-            return memory.count(content);
-        }
-
-        @Override
-        public CompletionStage<Map<ContentRef, Long>> counts(Set<ContentRef> contents) {
-            return memory.counts(contents);
-        }
-
-        @Override
-        public CompletionStage<Set<ContentRef>> likedAmong(long userId, Set<ContentRef> contents) {
-            return memory.likedAmong(userId, contents);
-        }
-
-        @Override
-        public CompletionStage<List<Liker>> likers(ContentRef content, @Nullable Liker after, int limit) {
-            return memory.likers(content, after, limit);
-        }
-
-        @Override
-        public CompletionStage<List<UserLike>> likesOf(long userId, @Nullable String contentType,
-                @Nullable UserLike after, int limit) {
-            return memory.likesOf(userId, contentType, after, limit);
-        }
     }
 
     @Test
