@@ -34,7 +34,7 @@ final class DegradedBacklog {
      */
     private final ConcurrentHashMap<RequestKey, CompletableFuture<Boolean>> requests = new ConcurrentHashMap<>();
 
-    DegradedBacklog(DegradedJournal journal, BackingStoreBreaker mysqlGuard, Clock clock, int max) {
+    DegradedBacklog(Journal journal, BackingStoreBreaker mysqlGuard, Clock clock, int max) {
         this.lease = new JournalLease(journal, mysqlGuard, clock);
         this.clock = clock;
         this.max = max;

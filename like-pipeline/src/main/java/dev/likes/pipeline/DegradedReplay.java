@@ -7,12 +7,12 @@ import dev.likes.core.LikeEvent;
 import dev.likes.core.LikeMutation;
 import dev.likes.core.LikeRejectedException;
 import dev.likes.core.LikeResult;
+import dev.likes.core.LikeStore;
 import dev.likes.core.LikeStoreException;
 import dev.likes.core.internal.Futures;
 import dev.likes.jdbc.DegradedJournal;
 import dev.likes.pipeline.DegradedBacklog.RequestKey;
 import dev.likes.redis.BackingStoreException;
-import dev.likes.redis.RedisLikeStore;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -41,16 +41,16 @@ final class DegradedReplay {
     private static final int REPLAY_BATCH = 256;
 
     private final DegradedBacklog backlog;
-    private final RedisLikeStore redis;
+    private final LikeStore hot;
     private final CircuitBreaker breaker;
     private final EventPublisher publisher;
     private final Clock clock;
     private final PipelineMetrics metrics;
 
-    DegradedReplay(DegradedBacklog backlog, RedisLikeStore redis, CircuitBreaker breaker, EventPublisher publisher,
+    DegradedReplay(DegradedBacklog backlog, LikeStore hot, CircuitBreaker breaker, EventPublisher publisher,
             Clock clock, PipelineMetrics metrics) {
         this.backlog = backlog;
-        this.redis = redis;
+        this.hot = hot;
         this.breaker = breaker;
         this.publisher = publisher;
         this.clock = clock;
@@ -131,7 +131,7 @@ final class DegradedReplay {
         long start = System.nanoTime();
         List<CompletableFuture<LikeResult>> applied = new ArrayList<>(batch.size());
         for (DegradedChange m : batch) {
-            applied.add(Futures.attempt(() -> redis.apply(m.mutation())));
+            applied.add(Futures.attempt(() -> hot.apply(m.mutation())));
         }
         List<DegradedChange> sent = batch;
         CompletableFuture.allOf(applied.toArray(new CompletableFuture<?>[0])).handle((ignored, f) -> null)

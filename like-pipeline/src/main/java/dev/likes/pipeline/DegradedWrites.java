@@ -11,7 +11,6 @@ import dev.likes.core.LikeStore;
 import dev.likes.core.LikeStoreException;
 import dev.likes.core.internal.Futures;
 import dev.likes.pipeline.DegradedBacklog.RequestKey;
-import dev.likes.redis.RedisLikeStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,7 +34,7 @@ final class DegradedWrites {
     private static final long REQUEST_LOOKUP_TIMEOUT_MILLIS = 2_000;
 
     private final DegradedBacklog backlog;
-    private final RedisLikeStore redis;
+    private final HotTier hot;
     private final LikeStore backingStore;
     private final RequestLog requestLog;
     private final BackingStoreBreaker mysqlGuard;
@@ -49,10 +48,10 @@ final class DegradedWrites {
         CompletionStage<Boolean> seen(long userId, ContentRef content, String requestId, Instant now);
     }
 
-    DegradedWrites(DegradedBacklog backlog, RedisLikeStore redis, LikeStore backingStore, RequestLog requestLog,
+    DegradedWrites(DegradedBacklog backlog, HotTier hot, LikeStore backingStore, RequestLog requestLog,
             BackingStoreBreaker mysqlGuard, EventPublisher publisher, Clock clock, PipelineMetrics metrics) {
         this.backlog = backlog;
-        this.redis = redis;
+        this.hot = hot;
         this.backingStore = backingStore;
         this.requestLog = requestLog;
         this.mysqlGuard = mysqlGuard;
@@ -97,7 +96,7 @@ final class DegradedWrites {
     private CompletableFuture<LikeResult> lookUpThenAccept(LikeMutation mutation, RequestKey key, boolean redisUp) {
         String requestId = Objects.requireNonNull(mutation.requestId(), "looked up by request ID");
         if (redisUp) {
-            return Futures.attempt(() -> redis.policy().requestSeen(mutation.userId(), mutation.content(), requestId))
+            return Futures.attempt(() -> hot.requestSeen(mutation.userId(), mutation.content(), requestId))
                     .handle((used, failure) -> {
                         if (failure != null) {
                             // Redis failed meanwhile: ask the durable side
@@ -134,7 +133,7 @@ final class DegradedWrites {
     }
 
     private LikeResult duplicate(LikeMutation mutation, boolean liked) {
-        long estimate = redis.policy().localCount(mutation.content()).orElse(0L);
+        long estimate = hot.localCount(mutation.content()).orElse(0L);
         return new LikeResult(LikeResult.Status.DUPLICATE_REQUEST, liked, liked ? Math.max(1, estimate) : estimate, 0);
     }
 
@@ -151,7 +150,7 @@ final class DegradedWrites {
                             + " changes already wait to be replayed into it; retry later"));
         }
         boolean liked = mutation.action() == LikeAction.LIKE;
-        long estimate = redis.policy().localCount(mutation.content()).orElse(0L);
+        long estimate = hot.localCount(mutation.content()).orElse(0L);
         long count = liked ? Math.max(1, estimate) : estimate;
         long version = backlog.nextVersion();
         LikeEvent event = new LikeEvent(mutation.eventId(), mutation.requestId(), mutation.userId(), mutation.content(),

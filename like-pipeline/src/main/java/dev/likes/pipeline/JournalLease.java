@@ -32,7 +32,7 @@ final class JournalLease {
     private static final long CLAIM_EVERY_NANOS = TimeUnit.SECONDS.toNanos(5);
     private static final int CLAIM_LIMIT = 10_000;
 
-    private final DegradedJournal journal;
+    private final Journal journal;
     /** MySQL's circuit breaker: the journal is not waited for while MySQL is down. */
     private final BackingStoreBreaker mysqlGuard;
     private final Clock clock;
@@ -46,7 +46,7 @@ final class JournalLease {
     /** When the journal was last asked for entries to take over: the first upkeep asks at once. */
     private long lastClaim = System.nanoTime() - CLAIM_EVERY_NANOS;
 
-    JournalLease(DegradedJournal journal, BackingStoreBreaker mysqlGuard, Clock clock) {
+    JournalLease(Journal journal, BackingStoreBreaker mysqlGuard, Clock clock) {
         this.journal = journal;
         this.mysqlGuard = mysqlGuard;
         this.clock = clock;

@@ -10,8 +10,6 @@ import dev.likes.core.LikeStoreException;
 import dev.likes.core.LikeTimeoutException;
 import dev.likes.core.Liker;
 import dev.likes.core.UserLike;
-import dev.likes.jdbc.DegradedJournal;
-import dev.likes.redis.RedisLikeStore;
 import dev.likes.redis.RedisRateLimiter;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.time.Clock;
@@ -27,12 +25,13 @@ import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The degraded mode of the hot path: a {@link LikeStore} over the Redis store that answers when Redis cannot.
+ * The degraded mode of the hot path: a {@link LikeStore} decorator over the hot tier (Redis in the pipeline) that
+ * answers when the tier cannot.
  *
  * <p><b>Degraded mode.</b> Redis calls go through a circuit breaker (Resilience4j). When a write fails with a
  * {@link LikeStoreException} (Redis unreachable, or the backing store unable to load the content) or the breaker is
  * open, the mutation becomes an event with a version from this store's hybrid clock, is written to the
- * {@link DegradedJournal}, published straight to the event log, and the call answers
+ * {@link Journal}, published straight to the event log, and the call answers
  * {@link LikeResult.Status#ACCEPTED}: the durable store gets it from the consumer. A write that timed out is not
  * taken this way: its outcome is unknown, and it fails with {@link LikeTimeoutException}. A request ID is honoured
  * first: a retry of a change accepted here during the outage, or of one the durable store recorded, answers
@@ -47,7 +46,8 @@ import org.jspecify.annotations.Nullable;
  */
 final class ResilientLikeStore implements LikeStore {
 
-    private final RedisLikeStore redis;
+    private final LikeStore redis;
+    private final HotTier hotTier;
     private final LikeStore backingStore;
     private final RedisBreaker breaker;
     private final PipelineMetrics metrics;
@@ -55,15 +55,16 @@ final class ResilientLikeStore implements LikeStore {
     private final DegradedWrites degraded;
     private final DegradedReplay replay;
 
-    ResilientLikeStore(RedisLikeStore redis, LikeStore backingStore, DegradedWrites.RequestLog requestLog,
-            DegradedJournal journal, BackingStoreBreaker mysqlGuard, EventPublisher publisher,
+    ResilientLikeStore(LikeStore redis, HotTier hotTier, LikeStore backingStore, DegradedWrites.RequestLog requestLog,
+            Journal journal, BackingStoreBreaker mysqlGuard, EventPublisher publisher,
             CircuitBreaker breaker, Clock clock, int maxDegraded, PipelineMetrics metrics) {
         this.redis = redis;
+        this.hotTier = hotTier;
         this.backingStore = backingStore;
         this.breaker = new RedisBreaker(breaker);
         this.metrics = metrics;
         this.backlog = new DegradedBacklog(journal, mysqlGuard, clock, maxDegraded);
-        this.degraded = new DegradedWrites(backlog, redis, backingStore, requestLog, mysqlGuard, publisher, clock, metrics);
+        this.degraded = new DegradedWrites(backlog, hotTier, backingStore, requestLog, mysqlGuard, publisher, clock, metrics);
         this.replay = new DegradedReplay(backlog, redis, breaker, publisher, clock, metrics);
     }
 
@@ -153,7 +154,7 @@ final class ResilientLikeStore implements LikeStore {
     @Override
     public CompletionStage<Long> count(ContentRef content) {
         return read(() -> redis.count(content), () -> {
-            var local = redis.policy().localCount(content);
+            var local = hotTier.localCount(content);
             return local.isPresent() ? CompletableFuture.completedFuture(local.getAsLong()) : backingStore.count(content);
         });
     }
@@ -167,7 +168,7 @@ final class ResilientLikeStore implements LikeStore {
         Map<ContentRef, Long> counts = new HashMap<>();
         HashSet<ContentRef> missing = new HashSet<>();
         for (ContentRef content : contents) {
-            var local = redis.policy().localCount(content);
+            var local = hotTier.localCount(content);
             if (local.isPresent()) {
                 counts.put(content, local.getAsLong());
             } else {

@@ -115,8 +115,8 @@ final class Wiring implements AutoCloseable {
         if (metrics instanceof MicrometerMetrics m) {
             opened.push(m::removeAll);
         }
-        this.resilient = new ResilientLikeStore(redis, mysql, mysql::requestSeen, DegradedJournal.of(mysql),
-                mysqlGuard, publisher, breaker, b.clock, b.maxDegraded, metrics);
+        this.resilient = new ResilientLikeStore(redis, HotTier.of(redis), mysql, mysql::requestSeen,
+                Journal.of(DegradedJournal.of(mysql)), mysqlGuard, publisher, breaker, b.clock, b.maxDegraded, metrics);
         AdmittingLikeStore admitted = new AdmittingLikeStore(resilient, bulkhead, b.ratePerSecond > 0
                 ? resilient.rateLimit(RedisRateLimiter.on(redis, b.ratePerSecond, b.rateBurst)) : null, metrics);
         opened.push(resilient::releaseJournal);

@@ -98,8 +98,9 @@ class ComposedStoreCompatibilityIT extends LikeStoreCompatibilityKit {
                 .backingStore(mysqlGuard)
                 .outbox(sink)
                 .build();
-        resilient = new ResilientLikeStore(redis, mysql, mysql::requestSeen, DegradedJournal.of(mysql), mysqlGuard,
-                sink, CircuitBreaker.ofDefaults("kit-redis"), Clock.systemUTC(), 10_000, PipelineMetrics.NONE);
+        resilient = new ResilientLikeStore(redis, HotTier.of(redis), mysql, mysql::requestSeen,
+                Journal.of(DegradedJournal.of(mysql)), mysqlGuard, sink, CircuitBreaker.ofDefaults("kit-redis"),
+                Clock.systemUTC(), 10_000, PipelineMetrics.NONE);
         // a limit no test reaches: the kit's users act thousands of times a second
         RedisRateLimiter limiter = RedisRateLimiter.on(redis, 1_000_000, 1_000_000);
         return new AdmittingLikeStore(resilient, Bulkhead.ofDefaults("kit-mutations"), resilient.rateLimit(limiter),
