@@ -1,5 +1,6 @@
 package dev.likes.pipeline;
 
+import dev.likes.core.ContentRef;
 import dev.likes.core.LikeMutation;
 import dev.likes.jdbc.DegradedJournal.Entry;
 import java.time.Instant;
@@ -7,17 +8,43 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
-/** A journal of degraded changes in memory, with the leases of MySQL's, for unit tests of the degraded mode. */
+/**
+ * A journal of degraded changes in memory, with the leases of MySQL's, and a hot tier that remembers nothing: the
+ * doubles of the degraded mode's unit tests.
+ */
 final class InMemoryJournal implements Journal {
 
     private record Row(Entry entry, String owner, Instant leaseUntil) {}
 
     private final Map<Long, Row> rows = new TreeMap<>();
     private long nextId = 1;
+
+    /**
+     * A hot tier that remembers no count and no request ID, and fails its request-ID lookups with what {@code down}
+     * gives while that is not null.
+     */
+    static HotTier forgetfulTier(Supplier<@Nullable RuntimeException> down) {
+        return new HotTier() {
+            @Override
+            public OptionalLong localCount(ContentRef content) {
+                return OptionalLong.empty();
+            }
+
+            @Override
+            public CompletionStage<Boolean> requestSeen(long userId, ContentRef content, String requestId) {
+                RuntimeException failure = down.get();
+                return failure != null ? CompletableFuture.failedFuture(failure)
+                        : CompletableFuture.completedFuture(false);
+            }
+        };
+    }
 
     synchronized int size() {
         return rows.size();

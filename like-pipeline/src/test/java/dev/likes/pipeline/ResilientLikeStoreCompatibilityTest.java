@@ -1,6 +1,5 @@
 package dev.likes.pipeline;
 
-import dev.likes.core.ContentRef;
 import dev.likes.core.InMemoryLikeStore;
 import dev.likes.core.LikeStore;
 import dev.likes.testkit.LikeStoreCompatibilityKit;
@@ -8,9 +7,7 @@ import dev.likes.testkit.RecordingEventPublisher;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 
 /** The degraded-mode decorator keeps the contract of the hot tier it wraps while that tier answers. */
 class ResilientLikeStoreCompatibilityTest extends LikeStoreCompatibilityKit {
@@ -19,17 +16,7 @@ class ResilientLikeStoreCompatibilityTest extends LikeStoreCompatibilityKit {
     protected LikeStore createStore() {
         InMemoryLikeStore hot = InMemoryLikeStore.create();
         InMemoryLikeStore durable = InMemoryLikeStore.create();
-        HotTier tier = new HotTier() {
-            @Override
-            public OptionalLong localCount(ContentRef content) {
-                return OptionalLong.empty();
-            }
-
-            @Override
-            public CompletionStage<Boolean> requestSeen(long userId, ContentRef content, String requestId) {
-                return CompletableFuture.completedFuture(false);
-            }
-        };
+        HotTier tier = InMemoryJournal.forgetfulTier(() -> null);
         return new ResilientLikeStore(hot, tier, durable, (user, content, requestId, now) ->
                 CompletableFuture.completedFuture(false), new InMemoryJournal(),
                 new BackingStoreBreaker(durable, CircuitBreaker.ofDefaults("mysql"), Duration.ofSeconds(1)),

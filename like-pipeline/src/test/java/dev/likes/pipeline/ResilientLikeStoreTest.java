@@ -20,7 +20,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -45,18 +44,7 @@ class ResilientLikeStoreTest {
     private final RecordingEventPublisher published = new RecordingEventPublisher();
 
     private ResilientLikeStore store(int maxDegraded) {
-        HotTier tier = new HotTier() {
-            @Override
-            public OptionalLong localCount(ContentRef content) {
-                return OptionalLong.empty();
-            }
-
-            @Override
-            public CompletionStage<Boolean> requestSeen(long userId, ContentRef content, String requestId) {
-                return hot.down.get() != null ? CompletableFuture.failedFuture(hot.down.get())
-                        : CompletableFuture.completedFuture(false);
-            }
-        };
+        HotTier tier = InMemoryJournal.forgetfulTier(hot.down::get);
         BackingStoreBreaker guard = new BackingStoreBreaker(durable, CircuitBreaker.ofDefaults("mysql"),
                 Duration.ofSeconds(1));
         return new ResilientLikeStore(hot, tier, durable, (user, content, requestId, now) ->
